@@ -1,0 +1,128 @@
+// Package api is vanthu's HTTP face: the JSON API, the web UI, health and metrics.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/blob"
+)
+
+// Deps are what the server needs from the rest of vanthu.
+type Deps struct {
+	Engine  *engine.Engine
+	Store   engine.Store
+	Blobs   blob.Store
+	Logger  *slog.Logger
+	Version string
+}
+
+// Server routes requests.
+type Server struct {
+	deps    Deps
+	mux     *http.ServeMux
+	metrics *metrics
+}
+
+// New builds the handler tree.
+func New(deps Deps) *Server {
+	s := &Server{deps: deps, mux: http.NewServeMux(), metrics: newMetrics(deps.Version)}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /{$}", s.home)
+	return s
+}
+
+// ServeHTTP logs and measures every request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	_, pattern := s.mux.Handler(r)
+	s.mux.ServeHTTP(rec, r)
+	elapsed := time.Since(start)
+	if pattern == "" {
+		pattern = "unmatched"
+	}
+	s.metrics.observe(r.Method, pattern, rec.status, elapsed)
+	if pattern != "GET /healthz" && pattern != "GET /metrics" {
+		s.deps.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status), slog.Duration("duration", elapsed))
+	}
+}
+
+// healthz says the process is up; it checks nothing else so that a slow database never
+// gets a live process restarted.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says whether this node can serve: the database and the blob store answer.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	checks := map[string]string{"database": "ok", "blobs": "ok"}
+	status := http.StatusOK
+	if err := s.deps.Store.Ping(ctx); err != nil {
+		checks["database"], status = "unavailable", http.StatusServiceUnavailable
+		s.deps.Logger.WarnContext(ctx, "readiness: database", "error", err)
+	}
+	if err := s.deps.Blobs.Ping(ctx); err != nil {
+		checks["blobs"], status = "unavailable", http.StatusServiceUnavailable
+		s.deps.Logger.WarnContext(ctx, "readiness: blob store", "error", err)
+	}
+	writeJSON(w, status, checks)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the real writer (flush, deadlines).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(version string) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vanthu_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"method", "route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vanthu_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+	}
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "vanthu_build_info", Help: "Build information.", ConstLabels: prometheus.Labels{"version": version},
+	})
+	build.Set(1)
+	m.registry.MustRegister(m.requests, m.duration, build,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) observe(method, route string, status int, d time.Duration) {
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route).Observe(d.Seconds())
+}

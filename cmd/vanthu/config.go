@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vanthu/vanthu/storage"
+	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/storage/sqlstore"
+)
+
+// config is what every subcommand shares. Each setting comes from its flag, else its
+// VANTHU_* environment variable, else a default under --data.
+type config struct {
+	Data        string
+	DatabaseURL string
+	BlobURL     string
+	LogFormat   string
+	LogLevel    string
+	S3          blob.Credentials
+}
+
+// setting names a configuration value by both of its spellings, for error messages.
+type setting struct{ flag, env string }
+
+var (
+	settingData      = setting{"--data", "VANTHU_DATA"}
+	settingDatabase  = setting{"--database-url", "VANTHU_DATABASE_URL"}
+	settingBlob      = setting{"--blob-url", "VANTHU_BLOB_URL"}
+	settingLogFormat = setting{"--log-format", "VANTHU_LOG_FORMAT"}
+	settingLogLevel  = setting{"--log-level", "VANTHU_LOG_LEVEL"}
+)
+
+func (s setting) String() string { return s.env + " (" + s.flag + ")" }
+
+// settingError is a wrong or unusable setting: one line naming it.
+type settingError struct {
+	setting setting
+	err     error
+}
+
+func (e settingError) Error() string { return e.setting.String() + ": " + e.err.Error() }
+func (e settingError) Unwrap() error { return e.err }
+
+func envOr(name, fallback string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return fallback
+}
+
+// bindConfig registers the shared flags on fs.
+func bindConfig(fs *flag.FlagSet) *config {
+	c := &config{}
+	fs.StringVar(&c.Data, "data", envOr(settingData.env, "vanthu-data"), "directory for the embedded database and files")
+	fs.StringVar(&c.DatabaseURL, "database-url", envOr(settingDatabase.env, ""), "postgres://… or sqlite:///path (default: SQLite under --data)")
+	fs.StringVar(&c.BlobURL, "blob-url", envOr(settingBlob.env, ""), "s3://bucket?endpoint=host:port or file:///path (default: files under --data)")
+	fs.StringVar(&c.LogFormat, "log-format", envOr(settingLogFormat.env, "json"), "json or text")
+	fs.StringVar(&c.LogLevel, "log-level", envOr(settingLogLevel.env, "info"), "debug, info, warn or error")
+	c.S3 = blob.Credentials{
+		AccessKey: envOr("VANTHU_S3_ACCESS_KEY", os.Getenv("AWS_ACCESS_KEY_ID")),
+		SecretKey: envOr("VANTHU_S3_SECRET_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY")),
+	}
+	return c
+}
+
+// parseFlags parses args, turning flag-package errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// embedded reports whether the database is the zero-setup default under --data.
+func (c *config) embedded() bool { return c.DatabaseURL == "" }
+
+func (c *config) databaseURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return "sqlite://" + filepath.Join(c.Data, "vanthu.db")
+}
+
+func (c *config) blobURL() string {
+	if c.BlobURL != "" {
+		return c.BlobURL
+	}
+	abs, err := filepath.Abs(filepath.Join(c.Data, "blobs"))
+	if err != nil {
+		abs = filepath.Join(c.Data, "blobs")
+	}
+	return "file://" + filepath.ToSlash(abs)
+}
+
+// logger builds the process's logger and makes it the default.
+func (c *config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, settingError{settingLogLevel, fmt.Errorf("%q is not debug, info, warn or error", c.LogLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var logger *slog.Logger
+	switch strings.ToLower(c.LogFormat) {
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(w, opts))
+	case "text":
+		logger = slog.New(slog.NewTextHandler(w, opts))
+	default:
+		return nil, settingError{settingLogFormat, fmt.Errorf("%q is not json or text", c.LogFormat)}
+	}
+	// Packages below log through the default logger (migrations, background jobs).
+	slog.SetDefault(logger)
+	return logger, nil
+}
+
+// openDatabase opens the metadata database; migrate brings its schema up to date.
+func (c *config) openDatabase(ctx context.Context) (*sqlstore.Store, error) {
+	if c.embedded() {
+		if err := os.MkdirAll(c.Data, 0o750); err != nil {
+			return nil, settingError{settingData, err}
+		}
+	}
+	store, err := storage.OpenDatabase(ctx, c.databaseURL())
+	if err != nil {
+		return nil, settingError{settingDatabase, err}
+	}
+	return store, nil
+}
+
+// openStores opens and checks both stores before changing anything, so that a wrong
+// setting fails before any migration runs, then migrates the database.
+func (c *config) openStores(ctx context.Context) (*sqlstore.Store, blob.Store, error) {
+	store, err := c.openDatabase(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	blobs, err := c.openBlobs(ctx)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if err := c.migrate(ctx, store); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, blobs, nil
+}
+
+func (c *config) migrate(ctx context.Context, store *sqlstore.Store) error {
+	if _, err := store.Migrate(ctx); err != nil {
+		return settingError{settingDatabase, fmt.Errorf("migrate: %w", err)}
+	}
+	return nil
+}
+
+func (c *config) openBlobs(ctx context.Context) (blob.Store, error) {
+	s, err := blob.Open(ctx, c.blobURL(), c.S3)
+	if err != nil {
+		return nil, settingError{settingBlob, err}
+	}
+	return s, nil
+}

@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vanthu/vanthu/storage/testenv"
+)
+
+// binary is vanthu built once for the tests that run it as a user would.
+var binary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func vanthuBinary(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vanthu-bin-")
+		if err != nil {
+			binary.err = err
+			return
+		}
+		binary.path = filepath.Join(dir, "vanthu")
+		out, err := exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput()
+		if err != nil {
+			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.path
+}
+
+// server is a running `vanthu serve`.
+type server struct {
+	cmd    *exec.Cmd
+	base   string
+	stdout *bytes.Buffer
+	done   chan error
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startServer(t *testing.T, env []string, args ...string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(vanthuBinary(t), append([]string{"serve", "--addr", addr}, args...)...)
+	cmd.Env = append(cleanEnv(), env...)
+	s := &server{cmd: cmd, base: "http://" + addr, stdout: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stdout = s.stdout
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.done <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve exited early: %v\nstderr: %s", err, stderr.String())
+		default:
+		}
+		if resp, err := http.Get(s.base + "/healthz"); err == nil {
+			resp.Body.Close()
+			return s
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("serve did not answer within 30s\nstderr: %s", stderr.String())
+	return nil
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("serve exited with %v after SIGTERM", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30s of SIGTERM")
+	}
+}
+
+func (s *server) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(s.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// cleanEnv is the test's environment without VANTHU_* settings, so that a developer's
+// own configuration cannot leak into a test.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "VANTHU_") || strings.HasPrefix(kv, "VANTHU_TEST_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+var passwordLine = regexp.MustCompile(`every demo user's password is "([^"]+)"`)
+
+func TestServeEmbeddedDefault(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+
+	first := startServer(t, nil, "--data", data)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, body := first.get(t, path); code != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", path, code, body)
+		}
+	}
+	_, home := first.get(t, "/")
+	if !strings.Contains(home, "Có 20 cơ quan") {
+		t.Fatalf("home page does not show the seeded province: %s", home)
+	}
+	first.stop(t)
+	out := first.stdout.String()
+	m := passwordLine.FindStringSubmatch(out)
+	if !strings.Contains(out, "Seeded the demo province") || m == nil {
+		t.Fatalf("first start did not seed and print logins:\n%s", out)
+	}
+
+	t.Run("RestartKeepsTheData", func(t *testing.T) {
+		second := startServer(t, nil, "--data", data)
+		_, home := second.get(t, "/")
+		second.stop(t)
+		out := second.stdout.String()
+		if strings.Contains(out, "Seeded") {
+			t.Fatalf("restart seeded again:\n%s", out)
+		}
+		if !strings.Contains(home, "Có 20 cơ quan") {
+			t.Fatalf("after restart: %s", home)
+		}
+		if m2 := passwordLine.FindStringSubmatch(out); m2 == nil || m2[1] != m[1] {
+			t.Fatalf("restart printed another demo password:\n%s", out)
+		}
+	})
+
+	t.Run("DemoPasswordComesFromTheEnvironment", func(t *testing.T) {
+		s := startServer(t, []string{"VANTHU_DEMO_PASSWORD=Hoa-Binh-2024"}, "--data", t.TempDir())
+		s.stop(t)
+		if !strings.Contains(s.stdout.String(), `password is "Hoa-Binh-2024"`) {
+			t.Fatalf("output:\n%s", s.stdout.String())
+		}
+	})
+}
+
+// TestServeOnEveryStoreCombination runs the same binary on PostgreSQL or SQLite with S3
+// or files, configured through the environment as an operator would.
+func TestServeOnEveryStoreCombination(t *testing.T) {
+	t.Parallel()
+	s3 := testenv.S3Server(t)
+	databases := map[string]func(t *testing.T) string{
+		"SQLite":     func(t *testing.T) string { return "sqlite://" + filepath.Join(t.TempDir(), "v.db") },
+		"PostgreSQL": func(t *testing.T) string { return testenv.PostgresURL(t) },
+	}
+	blobStores := map[string]func(t *testing.T) []string{
+		"Files": func(t *testing.T) []string { return []string{"VANTHU_BLOB_URL=file://" + t.TempDir()} },
+		"S3": func(t *testing.T) []string {
+			bucket := s3
+			bucket.Bucket = strings.ReplaceAll(testenv.Name("combo-"), "_", "-")
+			return []string{"VANTHU_BLOB_URL=" + bucket.URL(), "VANTHU_S3_ACCESS_KEY=" + s3.AccessKey, "VANTHU_S3_SECRET_KEY=" + s3.SecretKey}
+		},
+	}
+	for dbName, dbURL := range databases {
+		for blobName, blobEnv := range blobStores {
+			t.Run(dbName+"With"+blobName, func(t *testing.T) {
+				t.Parallel()
+				env := append(blobEnv(t), "VANTHU_DATABASE_URL="+dbURL(t), "VANTHU_DATA="+t.TempDir())
+				seed := exec.Command(vanthuBinary(t), "seed")
+				seed.Env = append(cleanEnv(), env...)
+				if out, err := seed.CombinedOutput(); err != nil {
+					t.Fatalf("vanthu seed: %v\n%s", err, out)
+				}
+				s := startServer(t, env)
+				code, body := s.get(t, "/readyz")
+				_, home := s.get(t, "/")
+				s.stop(t)
+				if code != http.StatusOK || !strings.Contains(body, `"database":"ok"`) || !strings.Contains(body, `"blobs":"ok"`) {
+					t.Fatalf("readyz = %d %s", code, body)
+				}
+				if !strings.Contains(home, "Có 20 cơ quan") {
+					t.Fatalf("home: %s", home)
+				}
+			})
+		}
+	}
+}
+
+func TestBadSettingsFailWithOneClearLine(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		env     []string
+		args    []string
+		setting string
+	}{
+		{"UnknownDatabaseScheme", []string{"VANTHU_DATABASE_URL=mysql://root@localhost/x"}, nil, "VANTHU_DATABASE_URL"},
+		{"UnreachablePostgres", []string{"VANTHU_DATABASE_URL=postgres://nobody@127.0.0.1:1/x?connect_timeout=3"}, nil, "VANTHU_DATABASE_URL"},
+		{"NotAURL", []string{"VANTHU_DATABASE_URL=just words"}, nil, "VANTHU_DATABASE_URL"},
+		{"UnknownBlobScheme", []string{"VANTHU_BLOB_URL=ftp://files.example/x"}, nil, "VANTHU_BLOB_URL"},
+		{"S3WithoutCredentials", []string{"VANTHU_BLOB_URL=s3://bucket?endpoint=127.0.0.1:1&secure=false"}, nil, "VANTHU_BLOB_URL"},
+		{"UnreachableS3", []string{"VANTHU_BLOB_URL=s3://bucket?endpoint=127.0.0.1:1&secure=false", "VANTHU_S3_ACCESS_KEY=a", "VANTHU_S3_SECRET_KEY=b"}, nil, "VANTHU_BLOB_URL"},
+		{"BadLogFormat", nil, []string{"--log-format", "xml"}, "VANTHU_LOG_FORMAT"},
+		{"DataDirIsAFile", nil, []string{"--data", "/dev/null/x"}, "VANTHU_DATA"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)
+			if !contains(tc.args, "--data") {
+				args = append(args, "--data", t.TempDir())
+			}
+			cmd := exec.Command(vanthuBinary(t), args...)
+			cmd.Env = append(cleanEnv(), tc.env...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			done := make(chan error, 1)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-ctx.Done():
+				_ = cmd.Process.Kill()
+				t.Fatal("serve with a bad setting did not exit")
+			}
+			if err == nil {
+				t.Fatal("exit code 0")
+			}
+			lines := nonEmptyLines(stderr.String())
+			if len(lines) != 1 || !strings.Contains(lines[0], tc.setting) {
+				t.Fatalf("stderr should be one line naming %s, got:\n%s", tc.setting, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "VANTHU_S3_SECRET_KEY=b") {
+				t.Fatal("a secret reached the error output")
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, &out, &errOut); code != 2 {
+		t.Fatalf("unknown command: exit %d", code)
+	}
+	if code := run(context.Background(), []string{"version"}, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "vanthu ") {
+		t.Fatalf("version: exit %d, %q", code, out.String())
+	}
+	if code := run(context.Background(), []string{"serve", "--no-such-flag"}, &out, &errOut); code != 2 {
+		t.Fatalf("bad flag: exit %d", code)
+	}
+}
+
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(500 * time.Millisecond)
+		fmt.Fprint(w, "đã xong")
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- serveUntilDone(ctx, srv, ln, "", "", 10*time.Second) }()
+
+	body := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			body <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body <- string(b)
+	}()
+	<-started
+	cancel() // what SIGTERM does
+	if got := <-body; got != "đã xong" {
+		t.Fatalf("request in flight got %q", got)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("serveUntilDone: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Fatal("server still accepts connections after shutdown")
+	}
+}
+
+func nonEmptyLines(s string) []string {
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) != "" {
+			out = append(out, sc.Text())
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/vanthu/vanthu/api"
+	"github.com/vanthu/vanthu/engine"
+)
+
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg := bindConfig(fs)
+	addr := fs.String("addr", envOr("VANTHU_ADDR", ":8080"), "listen address")
+	tlsCert := fs.String("tls-cert", envOr("VANTHU_TLS_CERT", ""), "TLS certificate (PEM); plain HTTP when empty")
+	tlsKey := fs.String("tls-key", envOr("VANTHU_TLS_KEY", ""), "TLS private key (PEM)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return settingError{setting{"--tls-cert/--tls-key", "VANTHU_TLS_CERT/VANTHU_TLS_KEY"}, errors.New("give both or neither")}
+	}
+	logger, err := cfg.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	store, blobs, err := cfg.openStores(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := ensureDemo(ctx, cfg, store, stdout); err != nil {
+		return err
+	}
+
+	handler := api.New(api.Deps{Engine: engine.New(store), Store: store, Blobs: blobs, Logger: logger, Version: versionString()})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return settingError{setting{"--addr", "VANTHU_ADDR"}, err}
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "tls", *tlsCert != "", "version", versionString(),
+		"database", cfg.redactedDatabaseURL(), "blobs", cfg.blobURL())
+	fmt.Fprintf(stdout, "vanthu is serving on %s\n", displayURL(ln.Addr(), *tlsCert != ""))
+	return serveUntilDone(ctx, srv, ln, *tlsCert, *tlsKey, 30*time.Second)
+}
+
+// serveUntilDone serves until ctx ends (SIGTERM, Ctrl-C), then stops taking connections
+// and lets requests in flight finish, for at most grace.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, certFile, keyFile string, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing requests in flight", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	slog.Info("stopped")
+	return nil
+}
+
+func displayURL(a net.Addr, tls bool) string {
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return scheme + "://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}

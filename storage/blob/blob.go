@@ -1,0 +1,138 @@
+// Package blob stores document bytes: content-addressed by SHA-256, verified on every
+// read, optionally locked against deletion until a date (WORM) for archive objects. Two
+// stores implement it, S3 (minio-go) and the local filesystem, and pass one suite.
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+// Store is a blob store.
+type Store interface {
+	// Put stores r's bytes under Prefix/aa/<sha256 hex> and returns where. Putting the same
+	// bytes twice stores them once.
+	Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, error)
+	// Open streams an object. The reader checks the bytes against the digest in the key:
+	// it returns ErrIntegrity instead of io.EOF when they differ, so damaged bytes are
+	// never passed off as complete.
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	Stat(ctx context.Context, key string) (Object, error)
+	// Delete removes an object; ErrLocked while its retention lasts.
+	Delete(ctx context.Context, key string) error
+	// ExtendRetention moves an object's retain-until date later (never earlier).
+	ExtendRetention(ctx context.Context, key string, until time.Time) error
+	// Ping checks that the store is reachable and usable.
+	Ping(ctx context.Context) error
+}
+
+// Object describes a stored blob.
+type Object struct {
+	Key         string
+	SHA256      string // lower-case hex
+	Size        int64
+	RetainUntil time.Time // zero when not locked
+}
+
+// PutOptions say where and how to keep an object.
+type PutOptions struct {
+	// Prefix groups objects, e.g. "archive/H23/2025/HS-01"; "sha256" when empty.
+	Prefix string
+	// RetainUntil locks the object (S3 object lock in COMPLIANCE mode) until then.
+	RetainUntil time.Time
+	ContentType string
+}
+
+var (
+	ErrNotFound  = fmt.Errorf("blob: %w", engine.ErrNotFound)
+	ErrIntegrity = errors.New("blob: integrity check failed")
+	ErrLocked    = errors.New("blob: object is under retention")
+	ErrBadKey    = fmt.Errorf("blob: %w key", engine.ErrInvalid)
+)
+
+const defaultPrefix = "sha256"
+
+var (
+	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$`)
+	digestPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// keyFor is where an object with this digest lives under prefix.
+func keyFor(prefix, digest string) (string, error) {
+	if prefix == "" {
+		prefix = defaultPrefix
+	}
+	if !prefixPattern.MatchString(prefix) || strings.Contains(prefix, "..") {
+		return "", fmt.Errorf("%w: prefix %q", ErrBadKey, prefix)
+	}
+	return path.Join(prefix, digest[:2], digest), nil
+}
+
+// digestOf returns the SHA-256 a key promises, refusing keys that are not ours.
+func digestOf(key string) (string, error) {
+	dir, digest := path.Split(key)
+	dir = strings.TrimSuffix(dir, "/")
+	if !digestPattern.MatchString(digest) || path.Base(dir) != digest[:2] {
+		return "", fmt.Errorf("%w: %q", ErrBadKey, key)
+	}
+	if prefix := path.Dir(dir); !prefixPattern.MatchString(prefix) || strings.Contains(prefix, "..") {
+		return "", fmt.Errorf("%w: %q", ErrBadKey, key)
+	}
+	return digest, nil
+}
+
+// verifier passes bytes through and, at the end, compares their digest and length with
+// what the key promised.
+type verifier struct {
+	r      io.ReadCloser
+	key    string
+	want   string
+	h      hash.Hash
+	n      int64
+	result error
+}
+
+func newVerifier(r io.ReadCloser, key, want string) *verifier {
+	return &verifier{r: r, key: key, want: want, h: sha256.New()}
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	if v.result != nil {
+		return 0, v.result
+	}
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	v.n += int64(n)
+	if errors.Is(err, io.EOF) {
+		if got := hex.EncodeToString(v.h.Sum(nil)); got != v.want {
+			v.result = fmt.Errorf("%w: %s: stored bytes hash to %s", ErrIntegrity, v.key, got)
+			return n, v.result
+		}
+		v.result = io.EOF
+	}
+	return n, err
+}
+
+func (v *verifier) Close() error { return v.r.Close() }
+
+// Verify reads a whole object and reports whether its bytes match its key.
+func Verify(ctx context.Context, s Store, key string) error {
+	r, err := s.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.Copy(io.Discard, r)
+	return err
+}

@@ -1,0 +1,239 @@
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// FS keeps blobs as files under a root directory, in the same key layout as S3.
+//
+// Retention is kept in a "<file>.retain" side file and the blob file is made read-only;
+// this stops vanthu and careless hands, not root: real WORM needs S3 object lock.
+type FS struct {
+	root string
+}
+
+var _ Store = (*FS)(nil)
+
+// NewFS returns a store rooted at dir, creating it if needed.
+func NewFS(dir string) (*FS, error) {
+	if err := os.MkdirAll(filepath.Join(dir, ".tmp"), 0o750); err != nil {
+		return nil, fmt.Errorf("blob: create %s: %w", dir, err)
+	}
+	return &FS{root: dir}, nil
+}
+
+func (s *FS) path(key string) string { return filepath.Join(s.root, filepath.FromSlash(key)) }
+
+// Put writes atomically: a temp file, fsync, rename into place, fsync the directory. A
+// crash leaves either no object or the whole object, never a torn one.
+func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+	tmp, err := os.CreateTemp(filepath.Join(s.root, ".tmp"), "put-*")
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: put: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer tmp.Close()
+	h := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, h), readerWithContext(ctx, r))
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: put: %w", err)
+	}
+	digest := hex.EncodeToString(h.Sum(nil))
+	key, err := keyFor(opts.Prefix, digest)
+	if err != nil {
+		return Object{}, err
+	}
+	obj := Object{Key: key, SHA256: digest, Size: size}
+	final := s.path(key)
+	if _, err := os.Stat(final); err == nil {
+		// Same bytes already stored; only the retention may need to grow.
+		if !opts.RetainUntil.IsZero() {
+			if err := s.ExtendRetention(ctx, key, opts.RetainUntil); err != nil {
+				return Object{}, err
+			}
+		}
+		return s.Stat(ctx, key)
+	}
+	if err := tmp.Sync(); err != nil {
+		return Object{}, fmt.Errorf("blob: put: sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return Object{}, fmt.Errorf("blob: put: %w", err)
+	}
+	dir := filepath.Dir(final)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return Object{}, fmt.Errorf("blob: put: %w", err)
+	}
+	if !opts.RetainUntil.IsZero() {
+		// The lock is on disk before the object appears, so there is no unlocked moment.
+		if err := writeRetention(final, opts.RetainUntil); err != nil {
+			return Object{}, err
+		}
+		obj.RetainUntil = opts.RetainUntil.UTC()
+		if err := os.Chmod(tmp.Name(), 0o440); err != nil {
+			return Object{}, fmt.Errorf("blob: put: %w", err)
+		}
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return Object{}, fmt.Errorf("blob: put: %w", err)
+	}
+	if err := syncDir(dir); err != nil {
+		return Object{}, err
+	}
+	return obj, nil
+}
+
+func (s *FS) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	digest, err := digestOf(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(s.path(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("blob: open: %w", err)
+	}
+	return newVerifier(f, key, digest), nil
+}
+
+func (s *FS) Stat(ctx context.Context, key string) (Object, error) {
+	digest, err := digestOf(key)
+	if err != nil {
+		return Object{}, err
+	}
+	fi, err := os.Stat(s.path(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Object{}, fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	if err != nil {
+		return Object{}, fmt.Errorf("blob: stat: %w", err)
+	}
+	until, err := readRetention(s.path(key))
+	if err != nil {
+		return Object{}, err
+	}
+	return Object{Key: key, SHA256: digest, Size: fi.Size(), RetainUntil: until}, nil
+}
+
+func (s *FS) Delete(ctx context.Context, key string) error {
+	obj, err := s.Stat(ctx, key)
+	if err != nil {
+		return err
+	}
+	if time.Now().Before(obj.RetainUntil) {
+		return fmt.Errorf("%w: %s until %s", ErrLocked, key, obj.RetainUntil.Format(time.RFC3339))
+	}
+	p := s.path(key)
+	if err := os.Remove(p); err != nil {
+		return fmt.Errorf("blob: delete: %w", err)
+	}
+	if err := os.Remove(p + ".retain"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: delete: %w", err)
+	}
+	return syncDir(filepath.Dir(p))
+}
+
+func (s *FS) ExtendRetention(ctx context.Context, key string, until time.Time) error {
+	obj, err := s.Stat(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !until.After(obj.RetainUntil) {
+		return nil
+	}
+	if err := writeRetention(s.path(key), until); err != nil {
+		return err
+	}
+	return os.Chmod(s.path(key), 0o440)
+}
+
+// Ping checks that the root exists and takes writes.
+func (s *FS) Ping(ctx context.Context) error {
+	f, err := os.CreateTemp(filepath.Join(s.root, ".tmp"), "ping-*")
+	if err != nil {
+		return fmt.Errorf("blob: %s is not writable: %w", s.root, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+func writeRetention(objectPath string, until time.Time) error {
+	dir := filepath.Dir(objectPath)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("blob: retention: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".retain-*")
+	if err != nil {
+		return fmt.Errorf("blob: retention: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(until.UTC().Format(time.RFC3339Nano)); err != nil {
+		tmp.Close()
+		return fmt.Errorf("blob: retention: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("blob: retention: %w", err)
+	}
+	tmp.Close()
+	if err := os.Rename(tmp.Name(), objectPath+".retain"); err != nil {
+		return fmt.Errorf("blob: retention: %w", err)
+	}
+	return syncDir(dir)
+}
+
+func readRetention(objectPath string) (time.Time, error) {
+	b, err := os.ReadFile(objectPath + ".retain")
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("blob: retention: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(b))
+	if err != nil {
+		// An unreadable lock must not unlock the object: treat it as locked forever.
+		return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), nil
+	}
+	return t, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("blob: sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("blob: sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// readerWithContext stops a long copy when ctx ends.
+func readerWithContext(ctx context.Context, r io.Reader) io.Reader {
+	return ctxReader{ctx: ctx, r: r}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

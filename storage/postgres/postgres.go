@@ -1,0 +1,128 @@
+// Package postgres is the production metadata database: PostgreSQL through pgx/v5.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/sqlstore"
+)
+
+// migrationLockKey is the advisory lock every node takes before migrating ("vanthu" in ASCII).
+const migrationLockKey = 0x76616e746875
+
+// Open connects to the database at url (postgres://…) and checks that it answers.
+func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse postgres url: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to postgres at %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	}
+	return sqlstore.New(&driver{pool: pool}), nil
+}
+
+type driver struct {
+	pool *pgxpool.Pool
+}
+
+func (d *driver) Dialect() string                { return "postgres" }
+func (d *driver) Conn() sqlstore.Conn            { return conn{d.pool} }
+func (d *driver) Ping(ctx context.Context) error { return d.pool.Ping(ctx) }
+func (d *driver) Close() error                   { d.pool.Close(); return nil }
+
+func (d *driver) Begin(ctx context.Context) (sqlstore.Tx, error) {
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return txConn{conn{tx}, tx}, nil
+}
+
+// Exclusive holds a session-level advisory lock on one connection while fn runs, so that
+// nodes starting at the same time migrate one after another.
+func (d *driver) Exclusive(ctx context.Context, fn func(b sqlstore.Beginner) error) error {
+	c, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire connection: %w", err)
+	}
+	defer c.Release()
+	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(migrationLockKey)); err != nil {
+		return fmt.Errorf("take migration lock: %w", err)
+	}
+	defer func() {
+		// On a cancelled ctx the unlock would fail; closing the connection releases the lock.
+		if _, err := c.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrationLockKey)); err != nil {
+			c.Conn().Close(context.WithoutCancel(ctx))
+		}
+	}()
+	return fn(beginner{c})
+}
+
+type beginner struct{ c *pgxpool.Conn }
+
+func (b beginner) Begin(ctx context.Context) (sqlstore.Tx, error) {
+	tx, err := b.c.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return txConn{conn{tx}, tx}, nil
+}
+
+// Translate maps pgx's errors onto the engine's kinds.
+func (d *driver) Translate(err error) error {
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("%w: %w", engine.ErrNotFound, err)
+	case errors.As(err, &pgErr) && pgErr.Code == "23505": // unique_violation
+		return fmt.Errorf("%w: %s", engine.ErrConflict, pgErr.ConstraintName)
+	case errors.As(err, &pgErr) && pgErr.Code == "23503": // foreign_key_violation
+		return fmt.Errorf("%w: %s", engine.ErrInvalid, pgErr.ConstraintName)
+	}
+	return err
+}
+
+// querier is what pgxpool.Pool and pgx.Tx share.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+type conn struct{ q querier }
+
+func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := c.q.Exec(ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+func (c conn) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	return c.q.Query(ctx, query, args...)
+}
+
+func (c conn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return c.q.QueryRow(ctx, query, args...)
+}
+
+type txConn struct {
+	conn
+	tx pgx.Tx
+}
+
+func (t txConn) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
+func (t txConn) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }

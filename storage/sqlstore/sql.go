@@ -1,0 +1,72 @@
+package sqlstore
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+//go:embed queries/*.sql
+var queryFiles embed.FS
+
+// namedQueries maps "-- name: X" headers in queries/*.sql to the SQL below them.
+var namedQueries = mustParseQueries(queryFiles)
+
+// sqlFor returns a named query; a missing name is a programming error caught by any test,
+// since every query is looked up when the package initialises.
+func sqlFor(name string) string {
+	q, ok := namedQueries[name]
+	if !ok {
+		panic("sqlstore: no query named " + name)
+	}
+	return q
+}
+
+func mustParseQueries(fsys fs.FS) map[string]string {
+	out := map[string]string{}
+	paths, err := fs.Glob(fsys, "queries/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range paths {
+		body, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			panic(err)
+		}
+		if err := parseQueries(string(body), out); err != nil {
+			panic(fmt.Sprintf("sqlstore: %s: %v", p, err))
+		}
+	}
+	return out
+}
+
+func parseQueries(text string, into map[string]string) error {
+	var name string
+	var buf strings.Builder
+	flush := func() error {
+		if name == "" {
+			return nil
+		}
+		if _, dup := into[name]; dup {
+			return fmt.Errorf("query %s defined twice", name)
+		}
+		into[name] = strings.TrimSpace(buf.String())
+		buf.Reset()
+		return nil
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+			if err := flush(); err != nil {
+				return err
+			}
+			name = strings.TrimSpace(rest)
+			continue
+		}
+		if name != "" {
+			buf.WriteString(line)
+			buf.WriteByte('\n')
+		}
+	}
+	return flush()
+}

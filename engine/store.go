@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is the metadata database as the engine sees it. storage/ implements it for
 // PostgreSQL and SQLite; storage/storetest holds the conformance suite both must pass.
@@ -39,4 +42,93 @@ type Queries interface {
 	MembershipDelete(ctx context.Context, m *Membership) error
 	MembershipListByUser(ctx context.Context, userID string) ([]Membership, error)
 	MembershipListByAgency(ctx context.Context, agencyID string) ([]Membership, error)
+
+	// RegisterNextNumber hands out the next number of a register (per agency, year, kind and
+	// series), starting at 1. Inside a transaction the number is held until commit, so a
+	// rolled-back registration leaves no gap.
+	RegisterNextNumber(ctx context.Context, agencyID string, year int, kind RegisterKind, series string) (int, error)
+	AgencySetNumberingPerType(ctx context.Context, agencyID string, perType bool) error
+	AgencyNumberingPerType(ctx context.Context, agencyID string) (bool, error)
+
+	DocumentInsert(ctx context.Context, d *Document) error
+	// DocumentUpdate writes d if the stored version is still prevVersion; ErrConflict otherwise.
+	DocumentUpdate(ctx context.Context, d *Document, prevVersion int) error
+	DocumentGetByID(ctx context.Context, id string) (Document, error)
+	DocumentList(ctx context.Context, f DocumentFilter) ([]Document, error)
+
+	FileInsert(ctx context.Context, f *File) error
+	FileListByDocument(ctx context.Context, documentID string) ([]File, error)
+
+	ReviewStepInsert(ctx context.Context, r *ReviewStep) error
+	ReviewStepUpdate(ctx context.Context, r *ReviewStep) error
+	ReviewStepListByDocument(ctx context.Context, documentID string) ([]ReviewStep, error)
+
+	DeliveryInsert(ctx context.Context, d *Delivery) error
+	DeliveryUpdate(ctx context.Context, d *Delivery) error
+	DeliveryListByOutgoing(ctx context.Context, outgoingID string) ([]Delivery, error)
+	DeliveryGetByIncoming(ctx context.Context, incomingID string) (Delivery, error)
+
+	AssignmentInsert(ctx context.Context, a *Assignment) error
+	AssignmentUpdate(ctx context.Context, a *Assignment) error
+	AssignmentListByDocument(ctx context.Context, documentID string) ([]Assignment, error)
+
+	DelegationInsert(ctx context.Context, d *Delegation) error
+	DelegationListTo(ctx context.Context, toUser, agencyID string) ([]Delegation, error)
+
+	// RequestLogInsert records a request id; ErrConflict when it was seen before.
+	RequestLogInsert(ctx context.Context, r RequestRecord) error
+	RequestLogGet(ctx context.Context, requestID string) (RequestRecord, error)
+
+	// AuditHeadAdvance reserves the next sequence number of an agency's chain and returns
+	// it with the hash of the event before it; it holds the chain until commit.
+	AuditHeadAdvance(ctx context.Context, agencyID string) (seq int64, prevHash string, err error)
+	AuditHeadSet(ctx context.Context, agencyID string, hash string) error
+	AuditHeadGet(ctx context.Context, agencyID string) (ChainHead, error)
+	AuditInsert(ctx context.Context, e *Event) error
+	AuditListByAgency(ctx context.Context, agencyID string, afterSeq int64, limit int) ([]Event, error)
+	AuditCount(ctx context.Context) (int, error)
+}
+
+// DocumentFilter selects documents of one agency. Zero fields do not filter.
+type DocumentFilter struct {
+	AgencyID string
+	Flow     Flow
+	States   []State
+	SourceID string
+	Year     int
+	Limit    int
+}
+
+// File is one stored file of a document: a draft version, the signed PDF, an attachment.
+type File struct {
+	DocumentID string
+	Seq        int
+	Kind       string // draft, signed, attachment, scan
+	Name       string
+	BlobKey    string
+	SHA256     string
+	Size       int64
+	CreatedBy  string
+	CreatedAt  time.Time
+}
+
+// ReviewStep is one check of a draft: content (by the drafting unit's head) or format
+// (by the clerk's office), in order when Seq differ, in parallel when they share a Seq.
+type ReviewStep struct {
+	DocumentID string
+	Seq        int
+	ReviewerID string
+	Kind       string // content, format
+	Status     string // pending, approved, returned
+	Comment    string
+	DecidedAt  *time.Time
+}
+
+// RequestRecord remembers a request id for idempotent retries.
+type RequestRecord struct {
+	RequestID string
+	ActorID   string
+	Action    Action
+	ObjectID  string
+	CreatedAt time.Time
 }

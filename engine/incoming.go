@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ExternalInput is an incoming document that did not come through this instance: an
+// uploaded scan of a paper document, or a message from the national exchange.
+type ExternalInput struct {
+	TypeCode       string
+	Subject        string
+	Urgency        Urgency
+	Classification Classification
+	SenderName     string
+	SenderNotation string
+	File           FileInput
+}
+
+// ReceiveExternal is the clerk's tiếp nhận of a document from outside.
+func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalInput, requestID string) (Document, error) {
+	now := e.timestamp()
+	d := Document{ID: NewID(), AgencyID: actor.AgencyID, Flow: Incoming, State: StateReceived, Version: 1,
+		TypeCode: in.TypeCode, Subject: in.Subject, Urgency: in.Urgency, Classification: in.Classification,
+		SenderName: in.SenderName, SenderNotation: in.SenderNotation, ReceivedAt: &now, Year: now.In(vietnam).Year(),
+		CreatedAt: now, UpdatedAt: now}
+	if err := d.Validate(); err != nil {
+		return Document{}, err
+	}
+	if d.SenderName == "" {
+		return Document{}, invalid("sender_name", "the sending agency is required")
+	}
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: "receive", now: now}
+		if done, err := c.replayed(ctx, requestID, ""); err != nil || done {
+			if err == nil {
+				var rec RequestRecord
+				if rec, err = q.RequestLogGet(ctx, requestID); err == nil {
+					d, err = q.DocumentGetByID(ctx, rec.ObjectID)
+				}
+			}
+			return err
+		}
+		if err := c.authorize(ctx, actor.AgencyID); err != nil {
+			return err
+		}
+		if actor.Role != RoleClerk {
+			return refuse("receive", ReasonWrongRole, "only the clerk receives documents")
+		}
+		if err := q.DocumentInsert(ctx, &d); err != nil {
+			return err
+		}
+		if err := c.addFile(ctx, d.ID, in.File, "scan"); err != nil {
+			return err
+		}
+		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
+		return c.finish(ctx, requestID, d.ID)
+	})
+	if err != nil {
+		return Document{}, fmt.Errorf("receive: %w", err)
+	}
+	return d, nil
+}
+
+// Register gives an incoming document its số đến: the next number of the agency's
+// incoming register for the year (classified documents in their own series).
+func (e *Engine) Register(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionRegister, requestID, func(c *change, d *Document) error {
+		d.Year = c.now.In(vietnam).Year()
+		d.Series = ""
+		if d.Classification != Unclassified {
+			d.Series = SeriesSecret
+		}
+		n, err := c.q.RegisterNextNumber(ctx, d.AgencyID, d.Year, RegisterIncoming, d.Series)
+		if err != nil {
+			return fmt.Errorf("incoming number: %w", err)
+		}
+		d.IncomingNumber = n
+		return c.setDelivery(ctx, d, DeliveryRegistered, "")
+	})
+}
+
+// Reject returns a received document to its sender with the reason (wrong recipient,
+// failed integrity check).
+func (e *Engine) Reject(ctx context.Context, actor Actor, docID, reason, requestID string) (Document, error) {
+	if reason == "" {
+		return Document{}, invalid("reason", "returning a document needs a reason")
+	}
+	return e.transition(ctx, actor, docID, ActionReject, requestID, func(c *change, d *Document) error {
+		d.Note = reason
+		return c.setDelivery(ctx, d, DeliveryReturned, reason)
+	})
+}
+
+// Present hands a registered document to the leader (trình).
+func (e *Engine) Present(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionPresent, requestID, nil)
+}
+
+// UnitTask is one unit's or person's part in a direction.
+type UnitTask struct {
+	UnitID   string
+	UserID   string
+	Role     AssignmentRole
+	Deadline *time.Time
+}
+
+// DirectInput is the leader's direction on an incoming document.
+type DirectInput struct {
+	Text  string // ý kiến chỉ đạo
+	Tasks []UnitTask
+}
+
+// Direct records the leader's direction: one lead unit (chủ trì), co-operating units
+// (phối hợp) and units for information (để biết), each with its deadline.
+func (e *Engine) Direct(ctx context.Context, actor Actor, docID string, in DirectInput, requestID string) (Document, error) {
+	leads := 0
+	for _, t := range in.Tasks {
+		switch t.Role {
+		case Lead:
+			leads++
+		case Cooperate, ForInformation:
+		default:
+			return Document{}, invalid("tasks", "unknown role %q", t.Role)
+		}
+		if t.UnitID == "" && t.UserID == "" {
+			return Document{}, invalid("tasks", "a task names a unit or a person")
+		}
+	}
+	if leads != 1 {
+		return Document{}, invalid("tasks", "a direction names exactly one lead unit (chủ trì), not %d", leads)
+	}
+	return e.transition(ctx, actor, docID, ActionDirect, requestID, func(c *change, d *Document) error {
+		d.Direction = in.Text
+		for _, t := range in.Tasks {
+			if t.UnitID != "" {
+				unit, err := c.q.UnitGetByID(ctx, t.UnitID)
+				if err != nil {
+					return fmt.Errorf("unit: %w", err)
+				}
+				if unit.AgencyID != d.AgencyID {
+					return invalid("tasks", "unit %s belongs to another agency", unit.ShortName)
+				}
+			}
+			a := Assignment{ID: NewID(), DocumentID: d.ID, UnitID: t.UnitID, UserID: t.UserID, Role: t.Role,
+				Deadline: truncate(t.Deadline), Status: "open", CreatedBy: c.actor.UserID, CreatedAt: c.now}
+			if err := c.q.AssignmentInsert(ctx, &a); err != nil {
+				return err
+			}
+			if t.Role == Lead {
+				d.Deadline = a.Deadline
+			}
+		}
+		return nil
+	})
+}
+
+// Start marks that the assignees have begun (đang xử lý).
+func (e *Engine) Start(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionStart, requestID, func(c *change, d *Document) error {
+		return c.setDelivery(ctx, d, DeliveryInProgress, "")
+	})
+}
+
+// Complete closes an incoming document's handling; its open assignments are done with it.
+func (e *Engine) Complete(ctx context.Context, actor Actor, docID, result, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionComplete, requestID, func(c *change, d *Document) error {
+		as, err := c.q.AssignmentListByDocument(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for i := range as {
+			if as[i].Status == "open" {
+				as[i].Status, as[i].DoneAt = "done", &c.now
+				if err := c.q.AssignmentUpdate(ctx, &as[i]); err != nil {
+					return err
+				}
+			}
+		}
+		if result != "" {
+			d.Note = result
+		}
+		return c.setDelivery(ctx, d, DeliveryDone, "")
+	})
+}
+
+// FileIncoming closes a completed incoming document into the records.
+func (e *Engine) FileIncoming(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionFile, requestID, nil)
+}
+
+// setDelivery tells the sender, when it is on this instance, where its document stands.
+func (c *change) setDelivery(ctx context.Context, d *Document, status DeliveryStatus, reason string) error {
+	if d.SourceID == "" {
+		return nil
+	}
+	del, err := c.q.DeliveryGetByIncoming(ctx, d.ID)
+	if err != nil {
+		return fmt.Errorf("delivery: %w", err)
+	}
+	del.Status, del.Reason, del.UpdatedAt = status, reason, c.now
+	return c.q.DeliveryUpdate(ctx, &del)
+}
+
+func truncate(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Microsecond)
+	return &u
+}

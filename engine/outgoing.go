@@ -1,0 +1,464 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// DraftInput is what a drafter fills in for a new outgoing document.
+type DraftInput struct {
+	TypeCode       string
+	Subject        string
+	Urgency        Urgency
+	Classification Classification
+	DraftingUnitID string
+	Note           string
+}
+
+// CreateDraft starts an outgoing document (dự thảo) in the actor's agency.
+func (e *Engine) CreateDraft(ctx context.Context, actor Actor, in DraftInput, requestID string) (Document, error) {
+	now := e.timestamp()
+	d := Document{ID: NewID(), AgencyID: actor.AgencyID, Flow: Outgoing, State: StateDraft, Version: 1,
+		TypeCode: in.TypeCode, Subject: in.Subject, Urgency: in.Urgency, Classification: in.Classification,
+		DrafterID: actor.UserID, DraftingUnitID: in.DraftingUnitID, Note: in.Note, Year: now.Year(),
+		CreatedAt: now, UpdatedAt: now}
+	if err := d.Validate(); err != nil {
+		return Document{}, err
+	}
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: ActionCreateDraft, now: now}
+		if done, err := c.replayed(ctx, requestID, ""); err != nil || done {
+			if err == nil {
+				var rec RequestRecord
+				if rec, err = q.RequestLogGet(ctx, requestID); err == nil {
+					d, err = q.DocumentGetByID(ctx, rec.ObjectID)
+				}
+			}
+			return err
+		}
+		if err := c.authorize(ctx, actor.AgencyID); err != nil {
+			return err
+		}
+		if !slices.Contains(drafters, actor.Role) {
+			return refuse(ActionCreateDraft, ReasonWrongRole, "a %s does not draft documents", actor.Role)
+		}
+		if d.DraftingUnitID != "" {
+			unit, err := q.UnitGetByID(ctx, d.DraftingUnitID)
+			if err != nil {
+				return fmt.Errorf("drafting unit: %w", err)
+			}
+			if unit.AgencyID != actor.AgencyID {
+				return invalid("drafting_unit_id", "the unit belongs to another agency")
+			}
+		}
+		if err := q.DocumentInsert(ctx, &d); err != nil {
+			return err
+		}
+		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
+		return c.finish(ctx, requestID, d.ID)
+	})
+	if err != nil {
+		return Document{}, fmt.Errorf("create draft: %w", err)
+	}
+	return d, nil
+}
+
+// Reviewer is one check of a draft. Reviewers with the same Order check in parallel;
+// lower orders go first.
+type Reviewer struct {
+	UserID string
+	Kind   string // content, format
+	Order  int
+}
+
+// Submit sends a draft for review. Without reviewers it is ready for the signer at once.
+func (e *Engine) Submit(ctx context.Context, actor Actor, docID string, reviewers []Reviewer, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionSubmit, requestID, func(c *change, d *Document) error {
+		if len(reviewers) == 0 {
+			d.State = StateReviewed
+			return nil
+		}
+		for _, r := range reviewers {
+			if r.Kind != "content" && r.Kind != "format" {
+				return invalid("reviewers", "review kind %q must be content or format", r.Kind)
+			}
+			step := ReviewStep{DocumentID: d.ID, Seq: r.Order, ReviewerID: r.UserID, Kind: r.Kind, Status: "pending"}
+			if err := c.q.ReviewStepInsert(ctx, &step); err != nil {
+				return fmt.Errorf("review step: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Review records a reviewer's verdict: approved moves the draft on once every step has
+// passed; not approved returns it to the drafter with the comment.
+func (e *Engine) Review(ctx context.Context, actor Actor, docID string, approve bool, comment, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionReview, requestID, func(c *change, d *Document) error {
+		steps, err := c.q.ReviewStepListByDocument(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		current := -1
+		for _, s := range steps {
+			if s.Status == "pending" && (current == -1 || s.Seq < current) {
+				current = s.Seq
+			}
+		}
+		var mine *ReviewStep
+		for i := range steps {
+			if steps[i].Seq == current && steps[i].ReviewerID == c.actor.UserID && steps[i].Status == "pending" {
+				mine = &steps[i]
+			}
+		}
+		if mine == nil {
+			return refuse(ActionReview, ReasonNotAssigned, "no review step is waiting for this user")
+		}
+		mine.Status, mine.Comment, mine.DecidedAt = "approved", comment, &c.now
+		if !approve {
+			mine.Status = "returned"
+			d.State = StateReturned
+			d.Note = comment
+		}
+		if err := c.q.ReviewStepUpdate(ctx, mine); err != nil {
+			return err
+		}
+		if approve && !slices.ContainsFunc(steps, func(s ReviewStep) bool { return s.Status == "pending" }) {
+			d.State = StateReviewed
+		}
+		if !approve {
+			// A returned draft is reviewed afresh after revision.
+			for i := range steps {
+				if steps[i].Status == "pending" {
+					steps[i].Status = "cancelled"
+					if err := c.q.ReviewStepUpdate(ctx, &steps[i]); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Approve is the signer's approval of the draft (duyệt bản thảo).
+func (e *Engine) Approve(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionApprove, requestID, nil)
+}
+
+// SendBack returns a draft to its drafter for revision, with the reason.
+func (e *Engine) SendBack(ctx context.Context, actor Actor, docID, reason, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionSendBack, requestID, func(c *change, d *Document) error {
+		d.Note = reason
+		return nil
+	})
+}
+
+// FileInput names a stored file of a document.
+type FileInput struct {
+	Kind    string // draft, signed, attachment, scan
+	Name    string
+	BlobKey string
+	SHA256  string
+	Size    int64
+}
+
+// SignInput is the leader's signature: the PDF with their PAdES signature, and the form
+// under which they sign.
+type SignInput struct {
+	Signed FileInput
+	Form   SigningForm
+	Title  string // e.g. "PHÓ CHỦ TỊCH"
+}
+
+// Sign records the leader's digital signature. A deputy signs KT. (on behalf of the
+// head); anyone else needs a delegation from the head that covers the document's type
+// today — and a delegated authority cannot be delegated again.
+func (e *Engine) Sign(ctx context.Context, actor Actor, docID string, in SignInput, requestID string) (Document, error) {
+	if !in.Form.valid() {
+		return Document{}, invalid("form", "unknown signing form %q", in.Form)
+	}
+	delegated := !slices.Contains(OutgoingLifecycle[ActionSign].Roles, actor.Role)
+	if delegated {
+		doc, err := e.store.DocumentGetByID(ctx, docID)
+		if err != nil {
+			return Document{}, fmt.Errorf("sign: %w", err)
+		}
+		delegation, err := e.activeDelegation(ctx, actor, doc.TypeCode)
+		if err != nil {
+			return Document{}, err
+		}
+		in.Form = delegation.Form
+	}
+	return e.transitionAs(ctx, actor, delegated, docID, ActionSign, requestID, func(c *change, d *Document) error {
+		if actor.Role == RoleDeputyLeader && in.Form == SignsAsHead {
+			in.Form = SignsOnBehalf
+		}
+		d.SignerID, d.SigningForm, d.SignerTitle = actor.UserID, in.Form, in.Title
+		return c.addFile(ctx, d.ID, in.Signed, "signed")
+	})
+}
+
+// activeDelegation finds the delegation that lets actor sign a document of typeCode now.
+func (e *Engine) activeDelegation(ctx context.Context, actor Actor, typeCode string) (*Delegation, error) {
+	ds, err := e.store.DelegationListTo(ctx, actor.UserID, actor.AgencyID)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	now := e.timestamp()
+	expired := false
+	for i := range ds {
+		if ds[i].Covers(typeCode, now) {
+			return &ds[i], nil
+		}
+		expired = expired || !now.Before(ds[i].ValidTo)
+	}
+	if expired {
+		return nil, refuse(ActionSign, ReasonDelegationExpired, "the delegation to sign has expired")
+	}
+	return nil, refuse(ActionSign, ReasonWrongRole, "a %s cannot sign without a delegation", actor.Role)
+}
+
+// Delegate lets the head of an agency authorise another person to sign for them
+// (TUQ., TL.) within a scope and until a date.
+func (e *Engine) Delegate(ctx context.Context, actor Actor, toUser string, form SigningForm, typeCodes []string, validTo time.Time) (Delegation, error) {
+	now := e.timestamp()
+	d := Delegation{ID: NewID(), AgencyID: actor.AgencyID, FromUser: actor.UserID, ToUser: toUser, Form: form,
+		TypeCodes: typeCodes, ValidFrom: now, ValidTo: validTo.UTC().Truncate(time.Microsecond), CreatedAt: now}
+	switch {
+	case form != SignsByAuthorization && form != SignsByOrder && form != SignsOnBehalf:
+		return Delegation{}, invalid("form", "a delegation signs KT., TL. or TUQ., not %q", form)
+	case !validTo.After(now):
+		return Delegation{}, invalid("valid_to", "a delegation must end in the future")
+	case toUser == actor.UserID:
+		return Delegation{}, invalid("to_user", "cannot delegate to oneself")
+	}
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: "delegate", now: now}
+		if err := c.authorize(ctx, actor.AgencyID); err != nil {
+			return err
+		}
+		if actor.Role != RoleLeader {
+			return refuse("delegate", ReasonWrongRole, "only the head of the agency delegates signing")
+		}
+		if _, err := q.UserGetByID(ctx, toUser); err != nil {
+			return fmt.Errorf("delegate to: %w", err)
+		}
+		if err := q.DelegationInsert(ctx, &d); err != nil {
+			return err
+		}
+		c.audit(actor.AgencyID, "delegation", d.ID, nil, map[string]any{"to": toUser, "form": form, "types": typeCodes, "valid_to": d.ValidTo})
+		return c.finish(ctx, "", d.ID)
+	})
+	if err != nil {
+		return Delegation{}, fmt.Errorf("delegate: %w", err)
+	}
+	return d, nil
+}
+
+// Issue is the clerk's cấp số: the next number of the agency's outgoing register (its
+// own series for classified documents, or per type when the agency numbers so), the
+// notation and the date, in the same transaction as the state change so that a failure
+// leaves no gap.
+func (e *Engine) Issue(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionIssue, requestID, func(c *change, d *Document) error {
+		agency, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+		if err != nil {
+			return err
+		}
+		perType, err := c.q.AgencyNumberingPerType(ctx, d.AgencyID)
+		if err != nil {
+			return err
+		}
+		d.Year = c.now.In(vietnam).Year()
+		d.Series = ""
+		switch {
+		case d.Classification != Unclassified:
+			d.Series = SeriesSecret
+		case perType:
+			d.Series = "type:" + d.TypeCode
+		}
+		d.Number, err = c.q.RegisterNextNumber(ctx, d.AgencyID, d.Year, RegisterOutgoing, d.Series)
+		if err != nil {
+			return fmt.Errorf("number: %w", err)
+		}
+		unitShort := ""
+		if d.TypeCode == "" && d.DraftingUnitID != "" {
+			unit, err := c.q.UnitGetByID(ctx, d.DraftingUnitID)
+			if err != nil {
+				return err
+			}
+			unitShort = unit.ShortName
+		}
+		d.Notation = Notation(d.Number, d.TypeCode, agency.ShortName, unitShort)
+		d.IssuedAt = &c.now
+		return nil
+	})
+}
+
+// AgencySign records the agency's signature (the clerk's, with the agency key and seal).
+func (e *Engine) AgencySign(ctx context.Context, actor Actor, docID string, signed FileInput, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionAgencySign, requestID, func(c *change, d *Document) error {
+		return c.addFile(ctx, d.ID, signed, "signed")
+	})
+}
+
+func (c *change) addFile(ctx context.Context, docID string, in FileInput, defaultKind string) error {
+	if in.BlobKey == "" || in.SHA256 == "" {
+		return invalid("file", "a stored file (blob key and SHA-256) is required")
+	}
+	kind := in.Kind
+	if kind == "" {
+		kind = defaultKind
+	}
+	f := File{DocumentID: docID, Kind: kind, Name: in.Name, BlobKey: in.BlobKey, SHA256: in.SHA256, Size: in.Size,
+		CreatedBy: c.actor.UserID, CreatedAt: c.now}
+	if c.actor == system {
+		f.CreatedBy = ""
+	}
+	if err := c.q.FileInsert(ctx, &f); err != nil {
+		return fmt.Errorf("file: %w", err)
+	}
+	return nil
+}
+
+// AddFile attaches a file (draft version, attachment) to a document of the actor's agency.
+func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in FileInput) (File, error) {
+	var f File
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: "add_file", now: e.timestamp()}
+		d, err := q.DocumentGetByID(ctx, docID)
+		if err != nil {
+			return err
+		}
+		if err := c.authorize(ctx, d.AgencyID); err != nil {
+			return err
+		}
+		if err := c.addFile(ctx, docID, in, "attachment"); err != nil {
+			return err
+		}
+		c.audit(d.AgencyID, "document_file", d.ID, nil, in)
+		return c.finish(ctx, "", d.ID)
+	})
+	if err != nil {
+		return File{}, fmt.Errorf("add file: %w", err)
+	}
+	files, err := e.store.FileListByDocument(ctx, docID)
+	if err == nil && len(files) > 0 {
+		f = files[len(files)-1]
+	}
+	return f, err
+}
+
+// Dispatch sends an issued, agency-signed document to recipient agencies on this
+// instance: each gets its incoming copy at once, in state received, and the sender sees a
+// delivery per recipient.
+func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipientIDs []string, requestID string) (Document, error) {
+	recipients := slices.Clone(recipientIDs)
+	slices.Sort(recipients)
+	recipients = slices.Compact(recipients)
+	if len(recipients) == 0 {
+		return Document{}, invalid("recipients", "a document needs at least one recipient")
+	}
+	return e.transition(ctx, actor, docID, ActionDispatch, requestID, func(c *change, d *Document) error {
+		sender, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+		if err != nil {
+			return err
+		}
+		files, err := c.q.FileListByDocument(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for _, rid := range recipients {
+			if rid == d.AgencyID {
+				return invalid("recipients", "an agency does not send a document to itself")
+			}
+			if _, err := c.q.AgencyGetByID(ctx, rid); err != nil {
+				return fmt.Errorf("recipient %s: %w", rid, err)
+			}
+			in := Document{ID: NewID(), AgencyID: rid, Flow: Incoming, State: StateReceived, Version: 1,
+				TypeCode: d.TypeCode, Subject: d.Subject, Urgency: d.Urgency, Classification: d.Classification,
+				Year: c.now.In(vietnam).Year(), ReceivedAt: &c.now, SourceID: d.ID, SenderName: sender.Name,
+				SenderNotation: d.Notation, SignerTitle: d.SignerTitle, CreatedAt: c.now, UpdatedAt: c.now}
+			if err := c.q.DocumentInsert(ctx, &in); err != nil {
+				return err
+			}
+			for _, f := range files {
+				if f.Kind == "draft" {
+					continue // drafts stay with the sender
+				}
+				copyIn := FileInput{Kind: f.Kind, Name: f.Name, BlobKey: f.BlobKey, SHA256: f.SHA256, Size: f.Size}
+				if err := (&change{q: c.q, actor: system, now: c.now}).addFile(ctx, in.ID, copyIn, f.Kind); err != nil {
+					return err
+				}
+			}
+			del := Delivery{ID: NewID(), OutgoingID: d.ID, RecipientAgencyID: rid, IncomingID: in.ID,
+				Status: DeliveryDelivered, UpdatedAt: c.now}
+			if err := c.q.DeliveryInsert(ctx, &del); err != nil {
+				return err
+			}
+			c.events = append(c.events, Event{AgencyID: rid, At: c.now, ActorID: c.actor.UserID, Role: c.actor.Role,
+				Action: "receive", ObjectType: "document", ObjectID: in.ID, After: snapshot(summary(in))})
+		}
+		return nil
+	})
+}
+
+// FileOutgoing closes an outgoing document's handling (lưu văn bản đi).
+func (e *Engine) FileOutgoing(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+	return e.transition(ctx, actor, docID, ActionFile, requestID, nil)
+}
+
+// Recall withdraws a dispatched document (thu hồi): every recipient's copy is cancelled
+// and the reason reaches each of them.
+func (e *Engine) Recall(ctx context.Context, actor Actor, docID, reason, requestID string) (Document, error) {
+	if reason == "" {
+		return Document{}, invalid("reason", "a recall needs a reason")
+	}
+	return e.transition(ctx, actor, docID, ActionRecall, requestID, func(c *change, d *Document) error {
+		d.Note = reason
+		deliveries, err := c.q.DeliveryListByOutgoing(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for _, del := range deliveries {
+			if del.Status == DeliveryReturned {
+				continue
+			}
+			del.Status, del.Reason, del.UpdatedAt = DeliveryRecalled, reason, c.now
+			if err := c.q.DeliveryUpdate(ctx, &del); err != nil {
+				return err
+			}
+			in, err := c.q.DocumentGetByID(ctx, del.IncomingID)
+			if err != nil {
+				return err
+			}
+			if !IncomingLifecycle[ActionCancel].allowsFrom(in.State) {
+				continue // already filed or returned: nothing left to cancel
+			}
+			before, prev := summary(in), in.Version
+			in.State, in.Version, in.Note, in.UpdatedAt = StateCancelled, in.Version+1, "Thu hồi: "+reason, c.now
+			if err := c.q.DocumentUpdate(ctx, &in, prev); err != nil {
+				return err
+			}
+			c.events = append(c.events, Event{AgencyID: in.AgencyID, At: c.now, ActorID: c.actor.UserID, Role: c.actor.Role,
+				Action: string(ActionCancel), ObjectType: "document", ObjectID: in.ID, Before: snapshot(before),
+				After: snapshot(map[string]any{"state": in.State, "reason": reason})})
+		}
+		return nil
+	})
+}
+
+// Deliveries lists where an outgoing document stands with each recipient, for its sender.
+func (e *Engine) Deliveries(ctx context.Context, actor Actor, docID string) ([]Delivery, error) {
+	d, err := e.store.DocumentGetByID(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	if d.AgencyID != actor.AgencyID {
+		return nil, fmt.Errorf("deliveries: %w", ErrNotFound)
+	}
+	return e.store.DeliveryListByOutgoing(ctx, docID)
+}

@@ -1,0 +1,265 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Actor is a user acting in one of their roles in one agency. Every change of state
+// names one; the engine checks that the user really holds that role there.
+type Actor struct {
+	UserID   string
+	AgencyID string
+	Role     Role
+}
+
+// system is the actor of changes no person makes (a recipient's copy cancelled by recall).
+var system = Actor{UserID: "system", Role: "system"}
+
+// Reason says why a transition was refused.
+type Reason string
+
+const (
+	ReasonWrongState        Reason = "wrong_state"
+	ReasonWrongRole         Reason = "wrong_role"
+	ReasonNotYourAgency     Reason = "not_your_agency"
+	ReasonDelegationExpired Reason = "delegation_expired"
+	ReasonNotAssigned       Reason = "not_assigned"
+	ReasonUnknownAction     Reason = "unknown_action"
+)
+
+// TransitionError is a refused transition: nothing was changed.
+type TransitionError struct {
+	Action Action
+	Reason Reason
+	Detail string
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("%s refused: %s: %s", e.Action, e.Reason, e.Detail)
+}
+
+// Unwrap maps the refusal onto an error kind: a foreign agency's document is "not found".
+func (e *TransitionError) Unwrap() error {
+	if e.Reason == ReasonNotYourAgency {
+		return ErrNotFound
+	}
+	if e.Reason == ReasonWrongState {
+		return ErrConflict
+	}
+	return ErrForbidden
+}
+
+func refuse(a Action, r Reason, format string, args ...any) error {
+	return &TransitionError{Action: a, Reason: r, Detail: fmt.Sprintf(format, args...)}
+}
+
+// change is one transition in progress inside a transaction.
+type change struct {
+	e      *Engine
+	q      Queries
+	actor  Actor
+	action Action
+	now    time.Time
+	events []Event
+}
+
+// audit records an event to append when the transaction ends.
+func (c *change) audit(agencyID, objectType, objectID string, before, after any) {
+	c.events = append(c.events, Event{AgencyID: agencyID, At: c.now, ActorID: c.actor.UserID, Role: c.actor.Role,
+		Action: string(c.action), ObjectType: objectType, ObjectID: objectID, Before: snapshot(before), After: snapshot(after)})
+}
+
+// transition runs one lifecycle step on a document: it checks the actor, the table and
+// the state, lets effect do the step's work, writes the document only if nobody changed
+// it meanwhile, and appends the audit events — all in one transaction. With a request id,
+// a retry of a step that already happened returns the document instead of acting twice.
+func (e *Engine) transition(ctx context.Context, actor Actor, docID string, action Action, requestID string,
+	effect func(c *change, d *Document) error) (Document, error) {
+	return e.transitionAs(ctx, actor, false, docID, action, requestID, effect)
+}
+
+// transitionAs is transition for an actor whose right to act comes from a delegation
+// rather than from their role.
+func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, docID string, action Action, requestID string,
+	effect func(c *change, d *Document) error) (Document, error) {
+	var out Document
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: action, now: e.timestamp()}
+		if done, err := c.replayed(ctx, requestID, docID); err != nil || done {
+			if err == nil {
+				out, err = q.DocumentGetByID(ctx, docID)
+			}
+			return err
+		}
+		d, err := q.DocumentGetByID(ctx, docID)
+		if err != nil {
+			return err
+		}
+		if err := c.authorize(ctx, d.AgencyID); err != nil {
+			return err
+		}
+		t, ok := lifecycleOf(d.Flow)[action]
+		switch {
+		case !ok:
+			return refuse(action, ReasonUnknownAction, "%s documents have no %s step", d.Flow, action)
+		case !t.allowsRole(actor.Role) && !delegated:
+			return refuse(action, ReasonWrongRole, "a %s cannot %s", actor.Role, action)
+		case !t.allowsFrom(d.State):
+			return refuse(action, ReasonWrongState, "document is %s", d.State)
+		}
+		before := d
+		prevVersion := d.Version
+		d.State, d.Version, d.UpdatedAt = t.To, d.Version+1, c.now
+		if effect != nil {
+			if err := effect(c, &d); err != nil {
+				return err
+			}
+		}
+		if err := q.DocumentUpdate(ctx, &d, prevVersion); err != nil {
+			return err
+		}
+		c.audit(d.AgencyID, "document", d.ID, summary(before), summary(d))
+		if err := c.finish(ctx, requestID, d.ID); err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	if err != nil {
+		return Document{}, fmt.Errorf("%s %s: %w", action, docID, err)
+	}
+	return out, nil
+}
+
+// authorize checks that the actor holds their role in their agency and that the object
+// belongs to that agency.
+func (c *change) authorize(ctx context.Context, agencyID string) error {
+	if c.actor == system {
+		return nil
+	}
+	if c.actor.AgencyID != agencyID {
+		return refuse(c.action, ReasonNotYourAgency, "the document belongs to another agency")
+	}
+	ms, err := c.q.MembershipListByUser(ctx, c.actor.UserID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.AgencyID == c.actor.AgencyID && m.Role == c.actor.Role {
+			return nil
+		}
+	}
+	return refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role)
+}
+
+// replayed reports whether requestID was already done for the same actor, action and
+// object; a request id reused for something else is a conflict.
+func (c *change) replayed(ctx context.Context, requestID, objectID string) (bool, error) {
+	if requestID == "" {
+		return false, nil
+	}
+	rec, err := c.q.RequestLogGet(ctx, requestID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if rec.ActorID != c.actor.UserID || rec.Action != c.action || (objectID != "" && rec.ObjectID != objectID) {
+		return false, fmt.Errorf("request id %q was used for another request: %w", requestID, ErrConflict)
+	}
+	return true, nil
+}
+
+// finish appends the audit events, agencies in a fixed order so that concurrent
+// transactions touching several chains never wait on each other in a circle, and
+// records the request id.
+func (c *change) finish(ctx context.Context, requestID, objectID string) error {
+	slices.SortStableFunc(c.events, func(a, b Event) int {
+		switch {
+		case a.AgencyID < b.AgencyID:
+			return -1
+		case a.AgencyID > b.AgencyID:
+			return 1
+		}
+		return 0
+	})
+	for i := range c.events {
+		if err := appendEvent(ctx, c.q, &c.events[i]); err != nil {
+			return err
+		}
+	}
+	if requestID == "" {
+		return nil
+	}
+	return c.q.RequestLogInsert(ctx, RequestRecord{RequestID: requestID, ActorID: c.actor.UserID, Action: c.action,
+		ObjectID: objectID, CreatedAt: c.now})
+}
+
+func appendEvent(ctx context.Context, q Queries, e *Event) error {
+	seq, prev, err := q.AuditHeadAdvance(ctx, e.AgencyID)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	e.Seq, e.PrevHash = seq, prev
+	e.Hash = e.computeHash()
+	if err := q.AuditInsert(ctx, e); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return q.AuditHeadSet(ctx, e.AgencyID, e.Hash)
+}
+
+// VerifyAudit checks an agency's whole audit chain.
+func (e *Engine) VerifyAudit(ctx context.Context, agencyID string) ([]ChainProblem, int64, error) {
+	head, err := e.store.AuditHeadGet(ctx, agencyID)
+	if errors.Is(err, ErrNotFound) {
+		head = ChainHead{AgencyID: agencyID, Hash: genesisHash}
+	} else if err != nil {
+		return nil, 0, err
+	}
+	var all []Event
+	after := int64(0)
+	for {
+		page, err := e.store.AuditListByAgency(ctx, agencyID, after, 1000)
+		if err != nil {
+			return nil, 0, err
+		}
+		all = append(all, page...)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].Seq
+	}
+	return VerifyChain(head, all), int64(len(all)), nil
+}
+
+// documentSummary is what the audit log keeps of a document's state.
+type documentSummary struct {
+	State          State  `json:"state"`
+	Version        int    `json:"version"`
+	Number         int    `json:"number,omitempty"`
+	Notation       string `json:"notation,omitempty"`
+	IncomingNumber int    `json:"incoming_number,omitempty"`
+	Subject        string `json:"subject"`
+}
+
+func summary(d Document) documentSummary {
+	return documentSummary{State: d.State, Version: d.Version, Number: d.Number, Notation: d.Notation,
+		IncomingNumber: d.IncomingNumber, Subject: d.Subject}
+}
+
+func snapshot(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}

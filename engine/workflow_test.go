@@ -1,0 +1,461 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/postgres"
+	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/sqlstore"
+	"github.com/vanthu/vanthu/storage/testenv"
+)
+
+// people of one agency in the test province.
+type staff struct {
+	agency                                             engine.Agency
+	office, culture                                    engine.Unit
+	leader, deputy, clerk, head, specialist, archivist engine.Actor
+}
+
+type bundle struct {
+	store     *sqlstore.Store
+	eng       *engine.Engine
+	province  staff
+	districts []staff
+}
+
+type opener func(t *testing.T) *sqlstore.Store
+
+func openSQLite(t *testing.T) *sqlstore.Store {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openPostgres(t *testing.T) *sqlstore.Store {
+	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// forEachStore runs a test on SQLite and on PostgreSQL.
+func forEachStore(t *testing.T, test func(t *testing.T, open opener)) {
+	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, openSQLite) })
+	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, openPostgres) })
+}
+
+func setup(t *testing.T, open opener) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	s := open(t)
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := &bundle{store: s, eng: engine.New(s)}
+	b.province = newStaff(t, b.eng, "H23", "Ủy ban nhân dân tỉnh Hòa Bình", engine.TierProvince, "", "tinh")
+	for i, name := range []string{"Mai Châu", "Lương Sơn"} {
+		b.districts = append(b.districts, newStaff(t, b.eng, fmt.Sprintf("H23.%d", 11+i), "Ủy ban nhân dân huyện "+name,
+			engine.TierDistrict, b.province.agency.ID, fmt.Sprintf("d%d", i)))
+	}
+	return b
+}
+
+func newStaff(t *testing.T, e *engine.Engine, code, name string, tier engine.Tier, parent, slug string) staff {
+	t.Helper()
+	ctx := context.Background()
+	a, err := e.CreateAgency(ctx, engine.Agency{Code: code, Name: name, ShortName: "UBND", Tier: tier, ParentID: parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := staff{agency: a}
+	st.office = mustUnit(t, e, a.ID, "Văn phòng", "VP")
+	st.culture = mustUnit(t, e, a.ID, "Khối Văn hóa – Xã hội", "VX")
+	person := func(role engine.Role, unit string) engine.Actor {
+		u, err := e.CreateUserWithHash(ctx, engine.User{Username: string(role) + "." + slug, FullName: "Người " + string(role)}, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Grant(ctx, engine.Membership{UserID: u.ID, AgencyID: a.ID, UnitID: unit, Role: role}); err != nil {
+			t.Fatal(err)
+		}
+		return engine.Actor{UserID: u.ID, AgencyID: a.ID, Role: role}
+	}
+	st.leader = person(engine.RoleLeader, "")
+	st.deputy = person(engine.RoleDeputyLeader, "")
+	st.clerk = person(engine.RoleClerk, st.office.ID)
+	st.head = person(engine.RoleUnitHead, st.culture.ID)
+	st.specialist = person(engine.RoleSpecialist, st.culture.ID)
+	st.archivist = person(engine.RoleArchivist, st.office.ID)
+	return st
+}
+
+func mustUnit(t *testing.T, e *engine.Engine, agencyID, name, short string) engine.Unit {
+	u, err := e.CreateUnit(context.Background(), engine.Unit{AgencyID: agencyID, Name: name, ShortName: short})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+var signedPDF = engine.FileInput{Name: "chi-thi.pdf", BlobKey: "sha256/ab/ab" + fmt.Sprintf("%062d", 0),
+	SHA256: "ab" + fmt.Sprintf("%062d", 0), Size: 1234}
+
+// signedDraft takes a new directive of the province through drafting, review and the
+// deputy's signature.
+func (b *bundle) signedDraft(t *testing.T, subject string) engine.Document {
+	t.Helper()
+	ctx := context.Background()
+	p := b.province
+	d, err := b.eng.CreateDraft(ctx, p.specialist, engine.DraftInput{TypeCode: "CT", Subject: subject, DraftingUnitID: p.culture.ID}, "")
+	must(t, err)
+	_, err = b.eng.Submit(ctx, p.specialist, d.ID, []engine.Reviewer{
+		{UserID: p.head.UserID, Kind: "content", Order: 1}, {UserID: p.clerk.UserID, Kind: "format", Order: 2}}, "")
+	must(t, err)
+	_, err = b.eng.Review(ctx, p.head, d.ID, true, "Nội dung đạt", "")
+	must(t, err)
+	d, err = b.eng.Review(ctx, p.clerk, d.ID, true, "Thể thức đúng", "")
+	must(t, err)
+	if d.State != engine.StateReviewed {
+		t.Fatalf("after both reviews: %s", d.State)
+	}
+	_, err = b.eng.Approve(ctx, p.deputy, d.ID, "")
+	must(t, err)
+	d, err = b.eng.Sign(ctx, p.deputy, d.ID, engine.SignInput{Signed: signedPDF, Title: "PHÓ CHỦ TỊCH"}, "")
+	must(t, err)
+	return d
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDirectiveAcrossTiers(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		d := b.signedDraft(t, "Về việc triển khai Đề án 06 trên địa bàn tỉnh")
+		if d.SigningForm != engine.SignsOnBehalf {
+			t.Fatalf("a deputy signs KT., got %q", d.SigningForm)
+		}
+		d, err := b.eng.Issue(ctx, p.clerk, d.ID, "")
+		must(t, err)
+		if d.Notation != "01/CT-UBND" || d.Number != 1 || d.IssuedAt == nil {
+			t.Fatalf("issued as %q (%d)", d.Notation, d.Number)
+		}
+		_, err = b.eng.AgencySign(ctx, p.clerk, d.ID, signedPDF, "")
+		must(t, err)
+		d, err = b.eng.Dispatch(ctx, p.clerk, d.ID, []string{b.districts[0].agency.ID, b.districts[1].agency.ID}, "")
+		must(t, err)
+
+		deliveries, err := b.eng.Deliveries(ctx, p.clerk, d.ID)
+		must(t, err)
+		if len(deliveries) != 2 || deliveries[0].Status != engine.DeliveryDelivered {
+			t.Fatalf("deliveries = %+v", deliveries)
+		}
+		for i, dist := range b.districts {
+			in, err := b.store.DocumentGetByID(ctx, deliveryFor(t, deliveries, dist.agency.ID).IncomingID)
+			must(t, err)
+			if in.State != engine.StateReceived || in.SenderNotation != "01/CT-UBND" || in.AgencyID != dist.agency.ID {
+				t.Fatalf("district %d copy: %+v", i, in)
+			}
+			in, err = b.eng.Register(ctx, dist.clerk, in.ID, "")
+			must(t, err)
+			if in.IncomingNumber != 1 {
+				t.Fatalf("district %d incoming number %d", i, in.IncomingNumber)
+			}
+			_, err = b.eng.Present(ctx, dist.clerk, in.ID, "")
+			must(t, err)
+			due := time.Now().Add(72 * time.Hour)
+			_, err = b.eng.Direct(ctx, dist.leader, in.ID, engine.DirectInput{Text: "Giao Khối VX chủ trì, báo cáo trước hạn",
+				Tasks: []engine.UnitTask{{UnitID: dist.culture.ID, Role: engine.Lead, Deadline: &due},
+					{UnitID: dist.office.ID, Role: engine.Cooperate}}}, "")
+			must(t, err)
+			if i == 0 { // the first district finishes; the second is still at work
+				_, err = b.eng.Start(ctx, dist.specialist, in.ID, "")
+				must(t, err)
+				_, err = b.eng.Complete(ctx, dist.head, in.ID, "Đã triển khai", "")
+				must(t, err)
+			}
+		}
+		deliveries, _ = b.eng.Deliveries(ctx, p.clerk, d.ID)
+		if s := deliveryFor(t, deliveries, b.districts[0].agency.ID).Status; s != engine.DeliveryDone {
+			t.Fatalf("first district: %s, want done", s)
+		}
+		if s := deliveryFor(t, deliveries, b.districts[1].agency.ID).Status; s != engine.DeliveryRegistered {
+			t.Fatalf("second district: %s, want registered", s)
+		}
+		for _, a := range []engine.Agency{p.agency, b.districts[0].agency, b.districts[1].agency} {
+			problems, n, err := b.eng.VerifyAudit(ctx, a.ID)
+			must(t, err)
+			if len(problems) > 0 || n == 0 {
+				t.Fatalf("audit of %s: %d events, problems %v", a.Name, n, problems)
+			}
+		}
+	})
+}
+
+func deliveryFor(t *testing.T, ds []engine.Delivery, agencyID string) engine.Delivery {
+	for _, d := range ds {
+		if d.RecipientAgencyID == agencyID {
+			return d
+		}
+	}
+	t.Fatalf("no delivery to %s", agencyID)
+	return engine.Delivery{}
+}
+
+func TestForbiddenTransitionsChangeNothing(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		d := b.signedDraft(t, "Kế hoạch chuyển đổi số")
+		cases := []struct {
+			name   string
+			do     func() error
+			reason engine.Reason
+			kind   error
+		}{
+			{"SpecialistCannotIssue", func() error { _, err := b.eng.Issue(ctx, p.specialist, d.ID, ""); return err },
+				engine.ReasonWrongRole, engine.ErrForbidden},
+			{"ForeignClerkCannotIssue", func() error { _, err := b.eng.Issue(ctx, b.districts[0].clerk, d.ID, ""); return err },
+				engine.ReasonNotYourAgency, engine.ErrNotFound},
+			{"CannotDispatchBeforeNumbering", func() error {
+				_, err := b.eng.Dispatch(ctx, p.clerk, d.ID, []string{b.districts[0].agency.ID}, "")
+				return err
+			}, engine.ReasonWrongState, engine.ErrConflict},
+			{"ClaimedRoleMustBeHeld", func() error {
+				fake := p.specialist
+				fake.Role = engine.RoleClerk
+				_, err := b.eng.Issue(ctx, fake, d.ID, "")
+				return err
+			}, engine.ReasonWrongRole, engine.ErrForbidden},
+			{"UnitHeadCannotSignWithoutDelegation", func() error {
+				_, err := b.eng.Sign(ctx, p.head, d.ID, engine.SignInput{Signed: signedPDF}, "")
+				return err
+			}, engine.ReasonWrongRole, engine.ErrForbidden},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				err := tc.do()
+				var te *engine.TransitionError
+				if !errors.As(err, &te) || te.Reason != tc.reason || !errors.Is(err, tc.kind) {
+					t.Fatalf("got %v, want %s (%v)", err, tc.reason, tc.kind)
+				}
+				after, _ := b.store.DocumentGetByID(ctx, d.ID)
+				if after.Version != d.Version || after.State != d.State || after.Number != 0 {
+					t.Fatalf("a refused transition changed the document: %+v", after)
+				}
+			})
+		}
+	})
+}
+
+func TestIssueIsIdempotentAndRacesHaveOneWinner(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		d := b.signedDraft(t, "Thông báo lịch tiếp công dân")
+		first, err := b.eng.Issue(ctx, p.clerk, d.ID, "req-1")
+		must(t, err)
+		again, err := b.eng.Issue(ctx, p.clerk, d.ID, "req-1")
+		must(t, err)
+		if again.Number != first.Number || again.Version != first.Version {
+			t.Fatalf("retry changed the document: %d/%d vs %d/%d", again.Number, again.Version, first.Number, first.Version)
+		}
+
+		// Two clerks sign the same numbered document at once: one wins.
+		clerk2 := extraClerk(t, b, p)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, c := range []engine.Actor{p.clerk, clerk2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = b.eng.AgencySign(ctx, c, d.ID, signedPDF, "")
+			}()
+		}
+		wg.Wait()
+		wins := 0
+		for _, err := range errs {
+			if err == nil {
+				wins++
+			} else if !errors.Is(err, engine.ErrConflict) {
+				t.Fatalf("loser got %v, want a conflict", err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d clerks won, want exactly 1 (errors %v)", wins, errs)
+		}
+		files, _ := b.store.FileListByDocument(ctx, d.ID)
+		if len(files) != 2 { // leader's and agency's signed PDFs, once each
+			t.Fatalf("%d files, want 2", len(files))
+		}
+	})
+}
+
+func extraClerk(t *testing.T, b *bundle, p staff) engine.Actor {
+	ctx := context.Background()
+	u, err := b.eng.CreateUserWithHash(ctx, engine.User{Username: "vanthu2.tinh", FullName: "Văn thư hai"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.Membership{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleClerk}))
+	return engine.Actor{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleClerk}
+}
+
+// TestNumbersAreGaplessUnderConcurrency issues 1,000 documents from 16 goroutines.
+func TestNumbersAreGaplessUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		const docs, workers = 1000, 16
+		ids := make([]string, docs)
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		for i := range ids { // documents the leader has signed, ready for the clerk
+			d := engine.Document{ID: engine.NewID(), AgencyID: p.agency.ID, Flow: engine.Outgoing, State: engine.StateSigned,
+				Version: 1, TypeCode: []string{"QĐ", "CT", "TB", ""}[i%4], Subject: fmt.Sprintf("Văn bản %d", i),
+				DraftingUnitID: p.culture.ID, CreatedAt: now, UpdatedAt: now}
+			must(t, b.store.DocumentInsert(ctx, &d))
+			ids[i] = d.ID
+		}
+		work := make(chan string)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var failures []error
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range work {
+					if _, err := b.eng.Issue(ctx, p.clerk, id, ""); err != nil {
+						mu.Lock()
+						failures = append(failures, err)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		for _, id := range ids {
+			work <- id
+		}
+		close(work)
+		wg.Wait()
+		if len(failures) > 0 {
+			t.Fatalf("%d issues failed, first: %v", len(failures), failures[0])
+		}
+		all, err := b.store.DocumentList(ctx, engine.DocumentFilter{AgencyID: p.agency.ID, Flow: engine.Outgoing, Limit: 5000})
+		must(t, err)
+		var numbers []int
+		notations := map[string]bool{}
+		for _, d := range all {
+			if d.State == engine.StateNumbered {
+				numbers = append(numbers, d.Number)
+				notations[d.Notation] = true
+			}
+		}
+		sort.Ints(numbers)
+		if len(numbers) != docs {
+			t.Fatalf("%d numbered, want %d", len(numbers), docs)
+		}
+		for i, n := range numbers {
+			if n != i+1 {
+				t.Fatalf("numbers are not 1..%d without gaps: position %d holds %d", docs, i, n)
+			}
+		}
+		if len(notations) != docs {
+			t.Fatalf("%d distinct notations for %d documents", len(notations), docs)
+		}
+	})
+}
+
+func TestRecallReachesEveryRecipient(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		d := b.signedDraft(t, "Quyết định phê duyệt kế hoạch")
+		_, err := b.eng.Issue(ctx, p.clerk, d.ID, "")
+		must(t, err)
+		_, err = b.eng.AgencySign(ctx, p.clerk, d.ID, signedPDF, "")
+		must(t, err)
+		_, err = b.eng.Dispatch(ctx, p.clerk, d.ID, []string{b.districts[0].agency.ID, b.districts[1].agency.ID}, "")
+		must(t, err)
+		deliveries, _ := b.eng.Deliveries(ctx, p.clerk, d.ID)
+		_, err = b.eng.Register(ctx, b.districts[0].clerk, deliveryFor(t, deliveries, b.districts[0].agency.ID).IncomingID, "")
+		must(t, err)
+
+		if _, err := b.eng.Recall(ctx, p.clerk, d.ID, "", ""); !errors.Is(err, engine.ErrInvalid) {
+			t.Fatalf("recall without a reason: %v", err)
+		}
+		_, err = b.eng.Recall(ctx, p.clerk, d.ID, "Sai sót về thẩm quyền ban hành", "")
+		must(t, err)
+		deliveries, _ = b.eng.Deliveries(ctx, p.clerk, d.ID)
+		for _, del := range deliveries {
+			in, _ := b.store.DocumentGetByID(ctx, del.IncomingID)
+			if del.Status != engine.DeliveryRecalled || in.State != engine.StateCancelled || in.Note != "Thu hồi: Sai sót về thẩm quyền ban hành" {
+				t.Fatalf("recipient %s: delivery %s, copy %s %q", del.RecipientAgencyID, del.Status, in.State, in.Note)
+			}
+			if _, err := b.eng.Present(ctx, b.districts[0].clerk, in.ID, ""); err == nil {
+				t.Fatal("a cancelled copy could still be presented")
+			}
+		}
+	})
+}
+
+func TestDelegatedSigning(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		prepare := func(typeCode string) engine.Document {
+			d, err := b.eng.CreateDraft(ctx, p.specialist, engine.DraftInput{TypeCode: typeCode, Subject: "Giấy mời họp", DraftingUnitID: p.culture.ID}, "")
+			must(t, err)
+			_, err = b.eng.Submit(ctx, p.specialist, d.ID, nil, "")
+			must(t, err)
+			d, err = b.eng.Approve(ctx, p.leader, d.ID, "")
+			must(t, err)
+			return d
+		}
+		if _, err := b.eng.Delegate(ctx, p.deputy, p.head.UserID, engine.SignsByAuthorization, nil, time.Now().Add(time.Hour)); err == nil {
+			t.Fatal("a deputy delegated signing")
+		}
+		_, err := b.eng.Delegate(ctx, p.leader, p.head.UserID, engine.SignsByAuthorization, []string{"GM"}, time.Now().Add(time.Hour))
+		must(t, err)
+
+		invitation := prepare("GM")
+		signed, err := b.eng.Sign(ctx, p.head, invitation.ID, engine.SignInput{Signed: signedPDF, Title: "TRƯỞNG PHÒNG"}, "")
+		must(t, err)
+		if signed.SigningForm != engine.SignsByAuthorization || signed.SignerID != p.head.UserID {
+			t.Fatalf("signed as %q by %s", signed.SigningForm, signed.SignerID)
+		}
+		decision := prepare("QĐ") // outside the delegation's scope
+		var te *engine.TransitionError
+		if _, err := b.eng.Sign(ctx, p.head, decision.ID, engine.SignInput{Signed: signedPDF}, ""); !errors.As(err, &te) {
+			t.Fatalf("signing outside the scope: %v", err)
+		}
+	})
+}

@@ -1,0 +1,60 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+var (
+	qAuditHeadEnsure   = sqlFor("AuditHeadEnsure")
+	qAuditHeadAdvance  = sqlFor("AuditHeadAdvance")
+	qAuditHeadSet      = sqlFor("AuditHeadSet")
+	qAuditHeadGet      = sqlFor("AuditHeadGet")
+	qAuditInsert       = sqlFor("AuditInsert")
+	qAuditListByAgency = sqlFor("AuditListByAgency")
+	qAuditCount        = sqlFor("AuditCount")
+)
+
+func (q queries) AuditHeadAdvance(ctx context.Context, agencyID string) (int64, string, error) {
+	if _, err := q.exec(ctx, "audit head ensure", qAuditHeadEnsure, agencyID); err != nil {
+		return 0, "", err
+	}
+	var seq int64
+	var hash string
+	err := q.get(ctx, "audit head advance", qAuditHeadAdvance, func(r Row) error { return r.Scan(&seq, &hash) }, agencyID)
+	return seq, hash, err
+}
+
+func (q queries) AuditHeadSet(ctx context.Context, agencyID, hash string) error {
+	return q.execOne(ctx, "audit head set", qAuditHeadSet, agencyID, hash)
+}
+
+func (q queries) AuditHeadGet(ctx context.Context, agencyID string) (engine.ChainHead, error) {
+	var h engine.ChainHead
+	err := q.get(ctx, "audit head get", qAuditHeadGet, func(r Row) error { return r.Scan(&h.AgencyID, &h.Seq, &h.Hash) }, agencyID)
+	return h, err
+}
+
+func (q queries) AuditInsert(ctx context.Context, e *engine.Event) error {
+	_, err := q.exec(ctx, "audit insert", qAuditInsert, e.AgencyID, e.Seq, e.At.UTC(), e.ActorID, string(e.Role), e.Action,
+		e.ObjectType, e.ObjectID, e.Before, e.After, e.PrevHash, e.Hash)
+	return err
+}
+
+func (q queries) AuditListByAgency(ctx context.Context, agencyID string, afterSeq int64, limit int) ([]engine.Event, error) {
+	return list(ctx, q, "audit list", qAuditListByAgency, func(r Row) (engine.Event, error) {
+		var e engine.Event
+		var role string
+		err := r.Scan(&e.AgencyID, &e.Seq, &e.At, &e.ActorID, &role, &e.Action, &e.ObjectType, &e.ObjectID, &e.Before, &e.After,
+			&e.PrevHash, &e.Hash)
+		e.Role, e.At = engine.Role(role), utc(e.At)
+		return e, err
+	}, agencyID, afterSeq, limit)
+}
+
+func (q queries) AuditCount(ctx context.Context) (int, error) {
+	var n int
+	err := q.get(ctx, "audit count", qAuditCount, func(r Row) error { return r.Scan(&n) })
+	return n, err
+}

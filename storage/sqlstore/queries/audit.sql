@@ -1,0 +1,26 @@
+-- The audit log, hash-chained per agency.
+
+-- name: AuditHeadEnsure
+INSERT INTO audit_head (agency_id, seq, hash)
+VALUES ($1, 0, '0000000000000000000000000000000000000000000000000000000000000000')
+ON CONFLICT (agency_id) DO NOTHING;
+
+-- name: AuditHeadAdvance
+UPDATE audit_head SET seq = seq + 1 WHERE agency_id = $1 RETURNING seq, hash;
+
+-- name: AuditHeadSet
+UPDATE audit_head SET hash = $2 WHERE agency_id = $1;
+
+-- name: AuditHeadGet
+SELECT agency_id, seq, hash FROM audit_head WHERE agency_id = $1;
+
+-- name: AuditInsert
+INSERT INTO audit_event (agency_id, seq, at, actor_id, role, action, object_type, object_id, before, after, prev_hash, hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: AuditListByAgency
+SELECT agency_id, seq, at, actor_id, role, action, object_type, object_id, before, after, prev_hash, hash
+FROM audit_event WHERE agency_id = $1 AND seq > $2 ORDER BY seq LIMIT $3;
+
+-- name: AuditCount
+SELECT count(*) FROM audit_event;

@@ -1,0 +1,94 @@
+-- Documents (văn bản) and what hangs off them: files, review steps, deliveries, assignments.
+
+-- name: DocumentInsert
+INSERT INTO document (id, agency_id, flow, state, version, type_code, subject, urgency, classification,
+    drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
+    incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+    $25, $26, $27, $28, $29);
+
+-- name: DocumentUpdate
+UPDATE document SET state = $2, version = $3, type_code = $4, subject = $5, urgency = $6, classification = $7,
+    drafter_id = $8, drafting_unit_id = $9, signer_id = $10, signing_form = $11, signer_title = $12, year = $13,
+    series = $14, number = $15, notation = $16, issued_at = $17, incoming_number = $18, received_at = $19,
+    sender_name = $20, sender_notation = $21, direction = $22, deadline = $23, note = $24, updated_at = $25
+WHERE id = $1 AND version = $26;
+
+-- name: DocumentGetByID
+SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
+    drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
+    incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at
+FROM document WHERE id = $1;
+
+-- name: DocumentList
+SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
+    drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
+    incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at
+FROM document
+WHERE ($1 = '' OR CAST(agency_id AS TEXT) = $1)
+  AND ($2 = '' OR flow = $2)
+  AND ($3 = '' OR CAST(source_id AS TEXT) = $3)
+  AND ($4 = 0 OR year = $4)
+ORDER BY created_at, id
+LIMIT $5;
+
+-- name: FileInsert
+INSERT INTO document_file (document_id, seq, kind, name, blob_key, sha256, size, created_by, created_at)
+VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM document_file WHERE document_id = $1), $2, $3, $4, $5, $6, $7, $8)
+RETURNING seq;
+
+-- name: FileListByDocument
+SELECT document_id, seq, kind, name, blob_key, sha256, size, created_by, created_at
+FROM document_file WHERE document_id = $1 ORDER BY seq;
+
+-- name: ReviewStepInsert
+INSERT INTO review_step (document_id, seq, reviewer_id, kind, status, comment, decided_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: ReviewStepUpdate
+UPDATE review_step SET kind = $4, status = $5, comment = $6, decided_at = $7
+WHERE document_id = $1 AND seq = $2 AND reviewer_id = $3;
+
+-- name: ReviewStepListByDocument
+SELECT document_id, seq, reviewer_id, kind, status, comment, decided_at
+FROM review_step WHERE document_id = $1 ORDER BY seq, reviewer_id;
+
+-- name: DeliveryInsert
+INSERT INTO delivery (id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: DeliveryUpdate
+UPDATE delivery SET incoming_id = $2, status = $3, reason = $4, updated_at = $5 WHERE id = $1;
+
+-- name: DeliveryListByOutgoing
+SELECT id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at
+FROM delivery WHERE outgoing_id = $1 ORDER BY recipient_agency_id;
+
+-- name: DeliveryGetByIncoming
+SELECT id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at
+FROM delivery WHERE incoming_id = $1;
+
+-- name: AssignmentInsert
+INSERT INTO assignment (id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: AssignmentUpdate
+UPDATE assignment SET user_id = $2, deadline = $3, status = $4, note = $5, done_at = $6 WHERE id = $1;
+
+-- name: AssignmentListByDocument
+SELECT id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at
+FROM assignment WHERE document_id = $1 ORDER BY created_at, id;
+
+-- name: DelegationInsert
+INSERT INTO delegation (id, agency_id, from_user, to_user, form, type_codes, valid_from, valid_to, revoked_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+
+-- name: DelegationListTo
+SELECT id, agency_id, from_user, to_user, form, type_codes, valid_from, valid_to, revoked_at, created_at
+FROM delegation WHERE to_user = $1 AND agency_id = $2 ORDER BY valid_from;
+
+-- name: RequestLogInsert
+INSERT INTO request_log (request_id, actor_id, action, object_id, created_at) VALUES ($1, $2, $3, $4, $5);
+
+-- name: RequestLogGet
+SELECT request_id, actor_id, action, object_id, created_at FROM request_log WHERE request_id = $1;

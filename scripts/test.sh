@@ -73,7 +73,7 @@ export VANTHU_TEST_DATABASE_URL=$pg_url
 
 # --- S3: versitygw with object lock -----------------------------------------------------
 gobin=$(go env GOPATH)/bin
-if ! [ -x "$gobin/versitygw" ] || ! "$gobin/versitygw" --version 2>/dev/null | grep -q 'v1.8.0'; then
+if ! [ -x "$gobin/versitygw" ] || ! go version -m "$gobin/versitygw" 2>/dev/null | grep -Eq "mod[[:space:]]+github.com/versity/versitygw[[:space:]]+v1.8.0"; then
 	say "building versitygw v1.8.0"
 	GOFLAGS= go install github.com/versity/versitygw/cmd/versitygw@v1.8.0 || die "go install versitygw failed"
 fi

@@ -25,6 +25,7 @@ var commands = map[string]command{
 	"migrate": {"apply database migrations and exit", runMigrate},
 	"seed":    {"seed the demo province into an empty database", runSeed},
 	"version": {"print the version", runVersion},
+	"audit":   {"verify the audit logs' hash chains (audit verify)", runAudit},
 }
 
 func main() {

@@ -16,7 +16,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v.db")
-	b := setup(t, func(t *testing.T) *sqlstore.Store {
+	b := setup(t, func(t testing.TB) *sqlstore.Store {
 		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)

@@ -40,7 +40,10 @@ type Agency struct {
 	// its records and history stay readable under the successor.
 	ValidTo     *time.Time
 	SuccessorID string
-	CreatedAt   time.Time
+	// NumberingPerType: one outgoing series per document type instead of one for all
+	// administrative documents (Decree 30 leaves the choice to the head of the agency).
+	NumberingPerType bool
+	CreatedAt        time.Time
 }
 
 var (

@@ -268,16 +268,12 @@ func (e *Engine) Issue(ctx context.Context, actor Actor, docID, requestID string
 		if err != nil {
 			return err
 		}
-		perType, err := c.q.AgencyNumberingPerType(ctx, d.AgencyID)
-		if err != nil {
-			return err
-		}
 		d.Year = c.now.In(vietnam).Year()
 		d.Series = ""
 		switch {
 		case d.Classification != Unclassified:
 			d.Series = SeriesSecret
-		case perType:
+		case agency.NumberingPerType:
 			d.Series = "type:" + d.TypeCode
 		}
 		d.Number, err = c.q.RegisterNextNumber(ctx, d.AgencyID, d.Year, RegisterOutgoing, d.Series)

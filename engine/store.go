@@ -48,7 +48,6 @@ type Queries interface {
 	// rolled-back registration leaves no gap.
 	RegisterNextNumber(ctx context.Context, agencyID string, year int, kind RegisterKind, series string) (int, error)
 	AgencySetNumberingPerType(ctx context.Context, agencyID string, perType bool) error
-	AgencyNumberingPerType(ctx context.Context, agencyID string) (bool, error)
 
 	DocumentInsert(ctx context.Context, d *Document) error
 	// DocumentUpdate writes d if the stored version is still prevVersion; ErrConflict otherwise.

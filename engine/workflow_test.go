@@ -31,9 +31,9 @@ type bundle struct {
 	districts []staff
 }
 
-type opener func(t *testing.T) *sqlstore.Store
+type opener func(t testing.TB) *sqlstore.Store
 
-func openSQLite(t *testing.T) *sqlstore.Store {
+func openSQLite(t testing.TB) *sqlstore.Store {
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func openSQLite(t *testing.T) *sqlstore.Store {
 	return s
 }
 
-func openPostgres(t *testing.T) *sqlstore.Store {
+func openPostgres(t testing.TB) *sqlstore.Store {
 	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func forEachStore(t *testing.T, test func(t *testing.T, open opener)) {
 	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, openPostgres) })
 }
 
-func setup(t *testing.T, open opener) *bundle {
+func setup(t testing.TB, open opener) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	s := open(t)
@@ -73,7 +73,7 @@ func setup(t *testing.T, open opener) *bundle {
 	return b
 }
 
-func newStaff(t *testing.T, e *engine.Engine, code, name string, tier engine.Tier, parent, slug string) staff {
+func newStaff(t testing.TB, e *engine.Engine, code, name string, tier engine.Tier, parent, slug string) staff {
 	t.Helper()
 	ctx := context.Background()
 	a, err := e.CreateAgency(ctx, engine.Agency{Code: code, Name: name, ShortName: "UBND", Tier: tier, ParentID: parent})
@@ -102,7 +102,7 @@ func newStaff(t *testing.T, e *engine.Engine, code, name string, tier engine.Tie
 	return st
 }
 
-func mustUnit(t *testing.T, e *engine.Engine, agencyID, name, short string) engine.Unit {
+func mustUnit(t testing.TB, e *engine.Engine, agencyID, name, short string) engine.Unit {
 	u, err := e.CreateUnit(context.Background(), engine.Unit{AgencyID: agencyID, Name: name, ShortName: short})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func (b *bundle) signedDraft(t *testing.T, subject string) engine.Document {
 	return d
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 )
 
 var (
-	qAuditHeadEnsure   = sqlFor("AuditHeadEnsure")
 	qAuditHeadAdvance  = sqlFor("AuditHeadAdvance")
 	qAuditHeadSet      = sqlFor("AuditHeadSet")
 	qAuditHeadGet      = sqlFor("AuditHeadGet")
@@ -17,9 +16,6 @@ var (
 )
 
 func (q queries) AuditHeadAdvance(ctx context.Context, agencyID string) (int64, string, error) {
-	if _, err := q.exec(ctx, "audit head ensure", qAuditHeadEnsure, agencyID); err != nil {
-		return 0, "", err
-	}
 	var seq int64
 	var hash string
 	err := q.get(ctx, "audit head advance", qAuditHeadAdvance, func(r Row) error { return r.Scan(&seq, &hash) }, agencyID)

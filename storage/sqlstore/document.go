@@ -11,10 +11,8 @@ import (
 )
 
 var (
-	qRegisterEnsure            = sqlFor("RegisterEnsure")
 	qRegisterNextNumber        = sqlFor("RegisterNextNumber")
 	qAgencySetNumberingPerType = sqlFor("AgencySetNumberingPerType")
-	qAgencyNumberingPerType    = sqlFor("AgencyNumberingPerType")
 	qDocumentInsert            = sqlFor("DocumentInsert")
 	qDocumentUpdate            = sqlFor("DocumentUpdate")
 	qDocumentGetByID           = sqlFor("DocumentGetByID")
@@ -38,9 +36,6 @@ var (
 )
 
 func (q queries) RegisterNextNumber(ctx context.Context, agencyID string, year int, kind engine.RegisterKind, series string) (int, error) {
-	if _, err := q.exec(ctx, "register ensure", qRegisterEnsure, agencyID, year, string(kind), series); err != nil {
-		return 0, err
-	}
 	var n int
 	err := q.get(ctx, "register next number", qRegisterNextNumber, func(r Row) error { return r.Scan(&n) },
 		agencyID, year, string(kind), series)
@@ -49,12 +44,6 @@ func (q queries) RegisterNextNumber(ctx context.Context, agencyID string, year i
 
 func (q queries) AgencySetNumberingPerType(ctx context.Context, agencyID string, perType bool) error {
 	return q.execOne(ctx, "agency set numbering", qAgencySetNumberingPerType, agencyID, perType)
-}
-
-func (q queries) AgencyNumberingPerType(ctx context.Context, agencyID string) (bool, error) {
-	var b bool
-	err := q.get(ctx, "agency numbering", qAgencyNumberingPerType, func(r Row) error { return r.Scan(&b) }, agencyID)
-	return b, err
 }
 
 func (q queries) DocumentInsert(ctx context.Context, d *engine.Document) error {

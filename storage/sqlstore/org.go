@@ -29,13 +29,13 @@ var (
 
 func (q queries) AgencyInsert(ctx context.Context, a *engine.Agency) error {
 	_, err := q.exec(ctx, "agency insert", qAgencyInsert, a.ID, a.Code, a.Code102, a.Name, a.ShortName,
-		string(a.Tier), nullable(a.ParentID), a.ValidTo, nullable(a.SuccessorID), a.CreatedAt.UTC())
+		string(a.Tier), nullable(a.ParentID), a.ValidTo, nullable(a.SuccessorID), a.CreatedAt.UTC(), a.NumberingPerType)
 	return err
 }
 
 func (q queries) AgencyUpdate(ctx context.Context, a *engine.Agency) error {
 	return q.execOne(ctx, "agency update", qAgencyUpdate, a.ID, a.Code, a.Code102, a.Name, a.ShortName,
-		string(a.Tier), nullable(a.ParentID), a.ValidTo, nullable(a.SuccessorID))
+		string(a.Tier), nullable(a.ParentID), a.ValidTo, nullable(a.SuccessorID), a.NumberingPerType)
 }
 
 func (q queries) AgencyGetByID(ctx context.Context, id string) (engine.Agency, error) {
@@ -68,7 +68,8 @@ func scanAgency(r Row) (engine.Agency, error) {
 	var a engine.Agency
 	var tier string
 	var parent, successor *string
-	err := r.Scan(&a.ID, &a.Code, &a.Code102, &a.Name, &a.ShortName, &tier, &parent, &a.ValidTo, &successor, &a.CreatedAt)
+	err := r.Scan(&a.ID, &a.Code, &a.Code102, &a.Name, &a.ShortName, &tier, &parent, &a.ValidTo, &successor, &a.CreatedAt,
+		&a.NumberingPerType)
 	a.Tier, a.ParentID, a.SuccessorID, a.CreatedAt = engine.Tier(tier), deref(parent), deref(successor), utc(a.CreatedAt)
 	if a.ValidTo != nil {
 		t := a.ValidTo.UTC()

@@ -1,12 +1,12 @@
 -- The audit log, hash-chained per agency.
 
--- name: AuditHeadEnsure
-INSERT INTO audit_head (agency_id, seq, hash)
-VALUES ($1, 0, '0000000000000000000000000000000000000000000000000000000000000000')
-ON CONFLICT (agency_id) DO NOTHING;
-
 -- name: AuditHeadAdvance
-UPDATE audit_head SET seq = seq + 1 WHERE agency_id = $1 RETURNING seq, hash;
+-- Takes the next sequence number and the hash it must link to; the row stays locked
+-- until commit so that one agency's events append one at a time.
+INSERT INTO audit_head (agency_id, seq, hash)
+VALUES ($1, 1, '0000000000000000000000000000000000000000000000000000000000000000')
+ON CONFLICT (agency_id) DO UPDATE SET seq = audit_head.seq + 1
+RETURNING seq, hash;
 
 -- name: AuditHeadSet
 UPDATE audit_head SET hash = $2 WHERE agency_id = $1;

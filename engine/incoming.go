@@ -98,12 +98,14 @@ func (e *Engine) Present(ctx context.Context, actor Actor, docID, requestID stri
 	return e.transition(ctx, actor, docID, ActionPresent, requestID, nil)
 }
 
-// UnitTask is one unit's or person's part in a direction.
+// UnitTask is one unit's or person's part in a direction. The deadline is a date, or a
+// number of working days from now counted on the engine's calendar.
 type UnitTask struct {
-	UnitID   string
-	UserID   string
-	Role     AssignmentRole
-	Deadline *time.Time
+	UnitID      string
+	UserID      string
+	Role        AssignmentRole
+	Deadline    *time.Time
+	WorkingDays int
 }
 
 // DirectInput is the leader's direction on an incoming document.
@@ -143,8 +145,13 @@ func (e *Engine) Direct(ctx context.Context, actor Actor, docID string, in Direc
 					return invalid("tasks", "unit %s belongs to another agency", unit.ShortName)
 				}
 			}
+			deadline := t.Deadline
+			if deadline == nil && t.WorkingDays > 0 {
+				due := e.Calendar.AddWorkingDays(c.now, t.WorkingDays)
+				deadline = &due
+			}
 			a := Assignment{ID: NewID(), DocumentID: d.ID, UnitID: t.UnitID, UserID: t.UserID, Role: t.Role,
-				Deadline: truncate(t.Deadline), Status: "open", CreatedBy: c.actor.UserID, CreatedAt: c.now}
+				Deadline: truncate(deadline), Status: "open", CreatedBy: c.actor.UserID, CreatedAt: c.now}
 			if err := c.q.AssignmentInsert(ctx, &a); err != nil {
 				return err
 			}

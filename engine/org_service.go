@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/vanthu/vanthu/engine/calendar"
 	"github.com/vanthu/vanthu/engine/password"
 )
 
@@ -15,14 +16,20 @@ import (
 type Engine struct {
 	store Store
 	now   func() time.Time
+	// Calendar counts working days for deadlines; the national default until an admin
+	// loads the province's own.
+	Calendar *calendar.Calendar
 	// PasswordParams are the argon2id costs for new password hashes.
 	PasswordParams password.Params
 }
 
 // New returns an engine over a migrated store.
 func New(store Store) *Engine {
-	return &Engine{store: store, now: time.Now, PasswordParams: password.Default}
+	return &Engine{store: store, now: time.Now, Calendar: calendar.Default(), PasswordParams: password.Default}
 }
+
+// SetClock replaces the engine's clock (tests, the demo's scripted day).
+func (e *Engine) SetClock(now func() time.Time) { e.now = now }
 
 // Store gives read access for the layers above (queries that change nothing).
 func (e *Engine) Store() Store { return e.store }

@@ -459,3 +459,49 @@ func TestDelegatedSigning(t *testing.T) {
 		}
 	})
 }
+
+func TestDeadlinesOnWorkingDays(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	// Friday 25 April 2025, before the 30 April – 1 May holidays.
+	friday := time.Date(2025, 4, 25, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	clock := friday
+	b.eng.SetClock(func() time.Time { return clock })
+	p := b.province
+	d := b.signedDraft(t, "Công văn đôn đốc báo cáo")
+	_, err := b.eng.Issue(ctx, p.clerk, d.ID, "")
+	must(t, err)
+	_, err = b.eng.AgencySign(ctx, p.clerk, d.ID, signedPDF, "")
+	must(t, err)
+	_, err = b.eng.Dispatch(ctx, p.clerk, d.ID, []string{b.districts[0].agency.ID}, "")
+	must(t, err)
+	ds, _ := b.eng.Deliveries(ctx, p.clerk, d.ID)
+	dist := b.districts[0]
+	in := ds[0].IncomingID
+	_, err = b.eng.Register(ctx, dist.clerk, in, "")
+	must(t, err)
+	_, err = b.eng.Present(ctx, dist.clerk, in, "")
+	must(t, err)
+	_, err = b.eng.Direct(ctx, dist.leader, in, engine.DirectInput{Text: "Khẩn trương thực hiện",
+		Tasks: []engine.UnitTask{{UnitID: dist.culture.ID, Role: engine.Lead, WorkingDays: 3}}}, "")
+	must(t, err)
+	as, _ := b.store.AssignmentListByDocument(ctx, in)
+	// Saturday 26 April 2025 was worked in exchange for the 2 May bridge day: day 1 is that
+	// Saturday, day 2 Monday 28, day 3 Tuesday 29 April.
+	if got := as[0].Deadline.In(friday.Location()).Format("2006-01-02"); got != "2025-04-29" {
+		t.Fatalf("3 working days from Friday 25 April 2025 = %s, want 2025-04-29", got)
+	}
+	clock = time.Date(2025, 5, 6, 9, 0, 0, 0, friday.Location())
+	total, perUnit, overdue, err := b.eng.Deadlines(ctx, dist.agency.ID)
+	must(t, err)
+	if total.Overdue != 1 || perUnit[dist.culture.ID].Overdue != 1 || len(overdue) != 1 {
+		t.Fatalf("on 6 May: %+v, %+v", total, perUnit)
+	}
+	_, err = b.eng.Complete(ctx, dist.head, in, "Đã báo cáo", "")
+	must(t, err)
+	total, _, _, _ = b.eng.Deadlines(ctx, dist.agency.ID)
+	if total.DoneLate != 1 || total.Rate() != 0 {
+		t.Fatalf("after finishing late: %+v", total)
+	}
+}

@@ -505,3 +505,47 @@ func TestDeadlinesOnWorkingDays(t *testing.T) {
 		t.Fatalf("after finishing late: %+v", total)
 	}
 }
+
+func TestGroupsAndUrgentFirstInbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	p := b.province
+	commune, err := b.eng.CreateAgency(ctx, engine.Agency{Code: "H23.11.01", Name: "Ủy ban nhân dân xã Đồng Bảng",
+		ShortName: "UBND", Tier: engine.TierCommune, ParentID: b.districts[0].agency.ID})
+	must(t, err)
+	allDistricts, err := b.eng.ResolveRecipients(ctx, p.agency.ID, engine.Recipients{
+		Groups: []engine.RecipientGroup{{Below: p.agency.ID, Tier: engine.TierDistrict}}})
+	must(t, err)
+	if len(allDistricts) != 2 {
+		t.Fatalf("all districts = %v", allDistricts)
+	}
+	communes, err := b.eng.ResolveRecipients(ctx, b.districts[0].agency.ID, engine.Recipients{
+		AgencyIDs: []string{commune.ID}, Groups: []engine.RecipientGroup{{Below: b.districts[0].agency.ID, Tier: engine.TierCommune}}})
+	must(t, err)
+	if len(communes) != 1 || communes[0] != commune.ID {
+		t.Fatalf("communes of the district = %v", communes)
+	}
+
+	for _, u := range []engine.Urgency{engine.UrgencyNormal, engine.UrgencyFlash, engine.UrgencyUrgent} {
+		_, err := b.eng.ReceiveExternal(ctx, p.clerk, engine.ExternalInput{Subject: "Văn bản " + string(u), Urgency: u,
+			SenderName: "Bộ Nội vụ", SenderNotation: "12/BNV-VP", File: signedPDF}, "")
+		must(t, err)
+	}
+	inbox, err := b.eng.Inbox(ctx, p.clerk)
+	must(t, err)
+	if len(inbox) != 3 || inbox[0].Urgency != engine.UrgencyFlash || inbox[1].Urgency != engine.UrgencyUrgent {
+		t.Fatalf("clerk's inbox order: %v", urgencies(inbox))
+	}
+	if others, _ := b.eng.Inbox(ctx, b.districts[0].clerk); len(others) != 0 {
+		t.Fatalf("another agency's clerk sees %d documents", len(others))
+	}
+}
+
+func urgencies(ds []engine.Document) []engine.Urgency {
+	var out []engine.Urgency
+	for _, d := range ds {
+		out = append(out, d.Urgency)
+	}
+	return out
+}

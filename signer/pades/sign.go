@@ -1,0 +1,212 @@
+package pades
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/digitorus/timestamp"
+)
+
+// Reserve sizes for /Contents when Options.ContentsSize is zero. A token
+// from a TSA usually carries its certificate chain; 12 KiB leaves room for
+// that and a retry covers the rest.
+const (
+	cmsOverhead    = 2048
+	timestampSpace = 12 << 10
+)
+
+// Sign adds one PAdES signature to pdf as an incremental update and, for
+// B-LT and B-LTA, the further updates that carry validation data and a
+// document timestamp. The input bytes are never modified.
+func Sign(ctx context.Context, pdf []byte, opts Options) ([]byte, error) {
+	cs, err := opts.cmsSigner()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Level >= LevelBT && opts.Timestamper == nil {
+		return nil, fmt.Errorf("pades: level %v needs a Timestamper", opts.Level)
+	}
+	if opts.Level >= LevelBLT && opts.Revocation == nil {
+		return nil, fmt.Errorf("pades: level %v needs a RevocationSource", opts.Level)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pades: sign: %w", err)
+	}
+	doc, err := parseDocument(pdf)
+	if err != nil {
+		return nil, err
+	}
+	out, err := signOnce(ctx, doc, cs, &opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Level < LevelBLT {
+		return out, nil
+	}
+	ext := ExtendOptions{Timestamper: opts.Timestamper, Revocation: opts.Revocation, Hash: opts.Hash,
+		Certificates: append(append([]*x509.Certificate{}, opts.Chain...), opts.ExtraCertificates...)}
+	return Extend(ctx, out, opts.Level, ext)
+}
+
+func (o *Options) cmsSigner() (*cmsSigner, error) {
+	if o.Signer == nil || o.Certificate == nil {
+		return nil, errors.New("pades: Options.Signer and Options.Certificate are required")
+	}
+	if o.Hash == 0 {
+		o.Hash = crypto.SHA256
+	}
+	if _, err := hashOID(o.Hash); err != nil {
+		return nil, err
+	}
+	if !o.Hash.Available() {
+		return nil, fmt.Errorf("pades: digest %v is not linked into the binary", o.Hash)
+	}
+	if o.Level < LevelBB || o.Level > LevelBLTA {
+		return nil, fmt.Errorf("pades: unknown level %d", o.Level)
+	}
+	if o.SigningTime.IsZero() {
+		o.SigningTime = time.Now()
+	}
+	cs := &cmsSigner{signer: o.Signer, cert: o.Certificate, chain: o.Chain, hash: o.Hash, pss: o.RSAPSS}
+	if !publicKeysEqual(o.Signer.Public(), o.Certificate.PublicKey) {
+		return nil, errors.New("pades: the signer's public key does not match the certificate")
+	}
+	if o.LegacyPKCS7 {
+		cs.signingTime = o.SigningTime
+	}
+	if _, _, err := cs.signatureAlgorithm(); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// signOnce writes the signature field, hashes the byte ranges and embeds
+// the CMS. If the reserve was too small it retries once with the size
+// actually needed.
+func signOnce(ctx context.Context, doc *document, cs *cmsSigner, o *Options) ([]byte, error) {
+	reserve := o.ContentsSize
+	if reserve <= 0 {
+		reserve = estimateCMS(cs, o.Level >= LevelBT)
+	}
+	for attempt := 0; ; attempt++ {
+		p, err := addSignatureField(doc, signatureField{
+			fieldName: o.FieldName, sigDict: o.sigDict(), contents: reserve,
+			appearance: o.Appearance, docMDP: o.DocMDP,
+		})
+		if err != nil {
+			return nil, err
+		}
+		der, err := buildCMS(ctx, cs, p.digest(func() hashWriter { return cs.hash.New() }), o.Timestamper, o.Level >= LevelBT)
+		if err != nil {
+			return nil, err
+		}
+		err = p.embed(der)
+		var small errContentsTooSmall
+		if errors.As(err, &small) && attempt == 0 && o.ContentsSize <= 0 {
+			reserve = small.need + cmsOverhead
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return p.out, nil
+	}
+}
+
+func estimateCMS(cs *cmsSigner, withTimestamp bool) int {
+	n := cmsOverhead + 2*len(cs.cert.Raw)
+	for _, c := range cs.chain {
+		n += len(c.Raw)
+	}
+	if withTimestamp {
+		n += timestampSpace
+	}
+	return n
+}
+
+func buildCMS(ctx context.Context, cs *cmsSigner, digest []byte, ts Timestamper, withTimestamp bool) ([]byte, error) {
+	so, err := cs.sign(digest)
+	if err != nil {
+		return nil, err
+	}
+	var token []byte
+	if withTimestamp {
+		// The signature-time-stamp covers the signature value (RFC 5126 / EN 319 122-1 5.3).
+		h := cs.hash.New()
+		h.Write(so.signature)
+		token, err = requestTimestamp(ctx, ts, h.Sum(nil), cs.hash)
+		if err != nil {
+			return nil, err
+		}
+	}
+	der, err := cs.encode(so, token)
+	if err != nil {
+		return nil, fmt.Errorf("pades: encode CMS: %w", err)
+	}
+	return der, nil
+}
+
+// requestTimestamp asks the TSA and checks that the token is well formed,
+// correctly signed and stamps exactly our digest.
+func requestTimestamp(ctx context.Context, ts Timestamper, digest []byte, h crypto.Hash) ([]byte, error) {
+	token, err := ts.Timestamp(ctx, digest, h)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: %w", err)
+	}
+	t, err := timestamp.Parse(token)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp token: %w", err)
+	}
+	if t.HashAlgorithm != h || !bytes.Equal(t.HashedMessage, digest) {
+		return nil, errors.New("pades: timestamp token does not cover the requested digest")
+	}
+	return token, nil
+}
+
+func (o *Options) sigDict() dict {
+	subFilter := name("ETSI.CAdES.detached")
+	if o.LegacyPKCS7 {
+		subFilter = "adbe.pkcs7.detached"
+	}
+	d := dict{{"Type", name("Sig")}, {"Filter", name("Adobe.PPKLite")}, {"SubFilter", subFilter},
+		{"M", pdfString{b: []byte(pdfDate(o.SigningTime))}}}
+	for _, kv := range []struct {
+		k name
+		v string
+	}{{"Name", o.Name}, {"Reason", o.Reason}, {"Location", o.Location}, {"ContactInfo", o.ContactInfo}} {
+		if kv.v != "" {
+			d = append(d, entry{kv.k, textString(kv.v)})
+		}
+	}
+	if o.DocMDP != 0 {
+		d = append(d, entry{"Reference", array{dict{
+			{"Type", name("SigRef")}, {"TransformMethod", name("DocMDP")},
+			{"TransformParams", dict{{"Type", name("TransformParams")}, {"P", o.DocMDP}, {"V", name("1.2")}}},
+		}}})
+	}
+	return d
+}
+
+// pdfDate formats t as a PDF date string (ISO 32000 7.9.4).
+func pdfDate(t time.Time) string {
+	s := t.Format("D:20060102150405")
+	_, off := t.Zone()
+	if off == 0 {
+		return s + "Z"
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%s%c%02d'%02d'", s, sign, off/3600, off%3600/60)
+}
+
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(b)
+}

@@ -1,0 +1,179 @@
+package pades
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// update collects the objects of one incremental update (ISO 32000 7.5.6)
+// and serialises them after the untouched original bytes.
+type update struct {
+	doc     *document
+	next    int
+	objects []pendingObject
+}
+
+type pendingObject struct {
+	num  int
+	gen  int
+	body []byte
+}
+
+func newUpdate(doc *document) *update {
+	return &update{doc: doc, next: doc.size}
+}
+
+// AddObject implements ObjectWriter: it allocates a fresh object number.
+func (u *update) AddObject(body []byte) int {
+	num := u.next
+	u.next++
+	u.objects = append(u.objects, pendingObject{num: num, body: append([]byte(nil), body...)})
+	return num
+}
+
+// reserve allocates an object number whose body is set later.
+func (u *update) reserve() int {
+	return u.AddObject(nil)
+}
+
+// set stores v as the body of object num, which may be a new object or a
+// new version of an existing one (same number and generation).
+func (u *update) set(num int, v any) {
+	var buf bytes.Buffer
+	serialize(&buf, v)
+	u.setRaw(num, buf.Bytes())
+}
+
+func (u *update) setRaw(num int, body []byte) {
+	for i := range u.objects {
+		if u.objects[i].num == num {
+			u.objects[i].body = body
+			return
+		}
+	}
+	gen := 0
+	if e, ok := u.doc.xref[num]; ok && !e.inStream {
+		gen = e.gen
+	}
+	u.objects = append(u.objects, pendingObject{num: num, gen: gen, body: body})
+}
+
+// addStream adds a new stream object with the given extra dictionary keys.
+func (u *update) addStream(d dict, data []byte) int {
+	var buf bytes.Buffer
+	serialize(&buf, d.with("Length", len(data)))
+	buf.WriteString("\nstream\n")
+	buf.Write(data)
+	buf.WriteString("\nendstream")
+	return u.AddObject(buf.Bytes())
+}
+
+// bytes returns the original document followed by the update. The result
+// is allocated once at its final size: this is the only full copy made.
+func (u *update) bytes() []byte {
+	orig := u.doc.b
+	var tail bytes.Buffer
+	tail.Grow(4096 + 64*len(u.objects))
+	if len(orig) > 0 && orig[len(orig)-1] != '\n' && orig[len(orig)-1] != '\r' {
+		tail.WriteByte('\n')
+	}
+	base := int64(len(orig))
+	offsets := make(map[int]int64, len(u.objects))
+	sort.Slice(u.objects, func(i, j int) bool { return u.objects[i].num < u.objects[j].num })
+	for _, o := range u.objects {
+		offsets[o.num] = base + int64(tail.Len())
+		fmt.Fprintf(&tail, "%d %d obj\n", o.num, o.gen)
+		tail.Write(o.body)
+		tail.WriteString("\nendobj\n")
+	}
+	xrefOff := base + int64(tail.Len())
+	if u.doc.xrefStream {
+		u.writeXrefStream(&tail, offsets, xrefOff)
+	} else {
+		u.writeXrefTable(&tail, offsets)
+	}
+	fmt.Fprintf(&tail, "startxref\n%d\n%%%%EOF\n", xrefOff)
+	out := make([]byte, 0, len(orig)+tail.Len())
+	out = append(out, orig...)
+	return append(out, tail.Bytes()...)
+}
+
+// trailerFor builds the new trailer: Root, Info and ID carry over, Prev
+// points at the section this update extends.
+func (u *update) trailerFor(size int) dict {
+	t := dict{{"Size", size}}
+	for _, k := range []name{"Root", "Info", "ID"} {
+		if v := u.doc.trailer.get(k); v != nil {
+			t = append(t, entry{k, v})
+		}
+	}
+	return append(t, entry{"Prev", u.doc.startxref})
+}
+
+func (u *update) writeXrefTable(w *bytes.Buffer, offsets map[int]int64) {
+	w.WriteString("xref\n")
+	nums := u.sortedNums()
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		fmt.Fprintf(w, "%d %d\n", nums[i], j-i+1)
+		for k := i; k <= j; k++ {
+			fmt.Fprintf(w, "%010d %05d n\r\n", offsets[nums[k]], u.genOf(nums[k]))
+		}
+		i = j + 1
+	}
+	w.WriteString("trailer\n")
+	serialize(w, u.trailerFor(u.next))
+	w.WriteByte('\n')
+}
+
+// writeXrefStream writes an uncompressed cross-reference stream that also
+// lists itself, as 7.5.8.3 requires.
+func (u *update) writeXrefStream(w *bytes.Buffer, offsets map[int]int64, self int64) {
+	selfNum := u.next
+	offsets[selfNum] = self
+	nums := append(u.sortedNums(), selfNum)
+	var index array
+	var data []byte
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		index = append(index, nums[i], j-i+1)
+		for k := i; k <= j; k++ {
+			off, gen := offsets[nums[k]], u.genOf(nums[k])
+			data = append(data, 1, byte(off>>32), byte(off>>24), byte(off>>16), byte(off>>8), byte(off), byte(gen>>8), byte(gen))
+		}
+		i = j + 1
+	}
+	d := append(dict{{"Type", name("XRef")}}, u.trailerFor(selfNum+1)...)
+	d = append(d, entry{"W", array{1, 5, 2}}, entry{"Index", index}, entry{"Length", len(data)})
+	w.WriteString(strconv.Itoa(selfNum) + " 0 obj\n")
+	serialize(w, d)
+	w.WriteString("\nstream\n")
+	w.Write(data)
+	w.WriteString("\nendstream\nendobj\n")
+}
+
+func (u *update) sortedNums() []int {
+	nums := make([]int, 0, len(u.objects))
+	for _, o := range u.objects {
+		nums = append(nums, o.num)
+	}
+	sort.Ints(nums)
+	return nums
+}
+
+func (u *update) genOf(num int) int {
+	for _, o := range u.objects {
+		if o.num == num {
+			return o.gen
+		}
+	}
+	return 0
+}

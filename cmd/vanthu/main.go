@@ -26,6 +26,7 @@ var commands = map[string]command{
 	"seed":    {"seed the demo province into an empty database", runSeed},
 	"version": {"print the version", runVersion},
 	"audit":   {"verify the audit logs' hash chains (audit verify)", runAudit},
+	"sign":    {"sign a PDF (PAdES) with a PKCS#12 file or a PKCS#11 token", runSign},
 }
 
 func main() {

@@ -1,0 +1,111 @@
+// Package signer puts the signing parts together the way Decree 30 uses them: a key from
+// any backend (signer/keys), a visible appearance (signer/appearance), the PAdES writer
+// (signer/pades), timestamps and revocation data (signer/pki). The engine, the API and
+// the CLI sign through it.
+package signer
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/digitorus/pdf"
+
+	"github.com/vanthu/vanthu/signer/appearance"
+	"github.com/vanthu/vanthu/signer/keys"
+	"github.com/vanthu/vanthu/signer/pades"
+)
+
+// Request is one signature to add.
+type Request struct {
+	Key         keys.Key
+	Level       pades.Level
+	Timestamper pades.Timestamper      // from B-T
+	Revocation  pades.RevocationSource // from B-LT
+	// Appearance draws the signature; nil signs invisibly.
+	Appearance *appearance.Appearance
+	Reason     string
+	Location   string
+	// Compat writes adbe.pkcs7.detached for receivers that cannot read PAdES.
+	Compat      bool
+	SigningTime time.Time
+	// Extra certificates that help build chains for the DSS (a TSA's issuer).
+	ExtraCertificates []*x509.Certificate
+}
+
+// Sign adds one signature to pdf as an incremental update and returns the new file.
+func Sign(ctx context.Context, pdfBytes []byte, req Request) ([]byte, error) {
+	if req.Key == nil {
+		return nil, errors.New("signer: no key")
+	}
+	opts := pades.Options{
+		Signer:            keys.Bind(ctx, req.Key),
+		Certificate:       req.Key.Certificate(),
+		Chain:             chainWithoutLeaf(req.Key),
+		Level:             req.Level,
+		Timestamper:       req.Timestamper,
+		Revocation:        req.Revocation,
+		ExtraCertificates: req.ExtraCertificates,
+		SigningTime:       req.SigningTime,
+		Name:              req.Key.Certificate().Subject.CommonName,
+		Reason:            req.Reason,
+		Location:          req.Location,
+		LegacyPKCS7:       req.Compat,
+	}
+	if req.Appearance != nil {
+		opts.Appearance = visible{req.Appearance}
+	}
+	out, err := pades.Sign(ctx, pdfBytes, opts)
+	if err != nil {
+		return nil, fmt.Errorf("signer: %w", err)
+	}
+	return out, nil
+}
+
+func chainWithoutLeaf(k keys.Key) []*x509.Certificate {
+	chain := k.Chain()
+	if len(chain) > 0 && chain[0].Equal(k.Certificate()) {
+		return chain[1:]
+	}
+	return chain
+}
+
+// visible adapts an appearance to the PAdES writer's interface (the two packages each
+// define the one-method object writer they need, so neither imports the other).
+type visible struct{ a *appearance.Appearance }
+
+func (v visible) Page() int                                      { return v.a.Page() }
+func (v visible) Rect() [4]float64                               { return v.a.Rect() }
+func (v visible) WriteXObject(w pades.ObjectWriter) (int, error) { return v.a.WriteXObject(w) }
+
+// PageBox returns a page's MediaBox (0-based page index), for placing corner appearances.
+func PageBox(pdfBytes []byte, page int) (box [4]float64, err error) {
+	defer func() {
+		if r := recover(); r != nil { // the PDF reader panics on some malformed files
+			err = fmt.Errorf("signer: page box: malformed PDF: %v", r)
+		}
+	}()
+	r, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
+	if err != nil {
+		return box, fmt.Errorf("signer: page box: %w", err)
+	}
+	if page < 0 || page >= r.NumPage() {
+		return box, fmt.Errorf("signer: page %d does not exist (the document has %d)", page+1, r.NumPage())
+	}
+	p := r.Page(page + 1)
+	mb := p.V.Key("MediaBox")
+	for mb.IsNull() && !p.V.Key("Parent").IsNull() {
+		p.V = p.V.Key("Parent")
+		mb = p.V.Key("MediaBox")
+	}
+	if mb.Len() != 4 {
+		return [4]float64{0, 0, 595.28, 841.89}, nil // A4, the Decree 30 page
+	}
+	for i := range 4 {
+		box[i] = mb.Index(i).Float64()
+	}
+	return box, nil
+}

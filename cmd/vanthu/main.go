@@ -27,6 +27,7 @@ var commands = map[string]command{
 	"version": {"print the version", runVersion},
 	"audit":   {"verify the audit logs' hash chains (audit verify)", runAudit},
 	"sign":    {"sign a PDF (PAdES) with a PKCS#12 file or a PKCS#11 token", runSign},
+	"demo":    {"run a scripted working fortnight of the demo province", runDemo},
 }
 
 func main() {

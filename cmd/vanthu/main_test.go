@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -354,4 +355,75 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestDemoDay(t *testing.T) {
+	t.Parallel()
+	pdfsig := tool(t, "pdfsig")
+	data := t.TempDir()
+	cmd := exec.Command(vanthuBinary(t), "demo", "--json", "--data", data)
+	cmd.Env = cleanEnv()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("vanthu demo: %v\n%s", err, stderr.String())
+	}
+	var sum struct {
+		DocumentsIssued int  `json:"documents_issued"`
+		Deliveries      int  `json:"deliveries"`
+		Registered      int  `json:"registered"`
+		Completed       int  `json:"completed"`
+		Overdue         int  `json:"overdue"`
+		AuditEvents     int  `json:"audit_events"`
+		AuditChainOK    bool `json:"audit_chain_ok"`
+		Directive       struct {
+			Notation   string            `json:"notation"`
+			Recipients map[string]string `json:"recipients"`
+		} `json:"directive"`
+	}
+	if err := json.Unmarshal(out, &sum); err != nil {
+		t.Fatalf("demo --json is not JSON: %v\n%s", err, out)
+	}
+	if sum.DocumentsIssued == 0 || sum.Deliveries < sum.DocumentsIssued || sum.Registered == 0 || sum.Completed == 0 ||
+		sum.Overdue == 0 || sum.AuditEvents == 0 || !sum.AuditChainOK {
+		t.Fatalf("summary: %s", out)
+	}
+	if sum.Directive.Notation != "01/CT-UBND" || len(sum.Directive.Recipients) < 3 {
+		t.Fatalf("directive: %+v", sum.Directive)
+	}
+	statuses := map[string]int{}
+	for _, s := range sum.Directive.Recipients {
+		statuses[s]++
+	}
+	if statuses["done"] == 0 || statuses["done"] == len(sum.Directive.Recipients) {
+		t.Fatalf("the province should see some districts done and some not: %v", sum.Directive.Recipients)
+	}
+
+	// Every issued document was signed by the leader and then by the agency.
+	twice := 0
+	err = filepath.WalkDir(filepath.Join(data, "blobs", "sha256"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		report, _ := exec.Command(pdfsig, "-nocert", path).CombinedOutput()
+		if strings.Count(string(report), "Signature is Valid") == 2 && strings.Contains(string(report), "Total document signed") {
+			twice++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if twice != sum.DocumentsIssued {
+		t.Fatalf("%d PDFs carry two valid signatures, want one per issued document (%d)", twice, sum.DocumentsIssued)
+	}
+
+	t.Run("AuditVerifyAgrees", func(t *testing.T) {
+		cmd := exec.Command(vanthuBinary(t), "audit", "verify", "--json", "--data", data)
+		cmd.Env = cleanEnv()
+		if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), `"ok": true`) {
+			t.Fatalf("audit verify: %v\n%s", err, out)
+		}
+	})
 }

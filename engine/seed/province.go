@@ -12,6 +12,9 @@ import (
 	"github.com/vanthu/vanthu/engine/password"
 )
 
+// ProvinceCode is the demo province's identifier code.
+const ProvinceCode = "H23"
+
 // Login is one demo account, for printing at start.
 type Login struct {
 	Username string
@@ -58,7 +61,7 @@ func department(code, name, short, slug string) agencySpec {
 
 // Province is the demo tree.
 var Province = agencySpec{
-	code: "H23", code102: "000.00.00.H23", name: "Ủy ban nhân dân tỉnh Hòa Bình", short: "UBND", slug: "tinh",
+	code: ProvinceCode, code102: "000.00.00.H23", name: "Ủy ban nhân dân tỉnh Hòa Bình", short: "UBND", slug: "tinh",
 	tier: engine.TierProvince, units: provinceUnits,
 	children: []agencySpec{
 		department("H23.01", "Sở Nội vụ tỉnh Hòa Bình", "SNV", "snv"),

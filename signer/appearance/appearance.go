@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/font"
 )
 
 // ObjectWriter is the signer's incremental update: AddObject allocates the next object number,
@@ -70,30 +72,30 @@ func (a *Appearance) WriteXObject(w ObjectWriter) (int, error) {
 		fmt.Fprintf(&xobjects, " /%s %d 0 R", name, ref)
 		fmt.Fprintf(&content, "q %s 0 0 %s %s %s cm /%s Do Q\n", num(im.w), num(im.h), num(im.x), num(im.y), name)
 	}
-	uses := map[*face]*fontUse{}
-	var order []*fontUse
+	uses := map[*face]*font.Use{}
+	var order []*face
 	if len(a.texts) > 0 {
 		content.WriteString("0 g\n") // Decree 30 text is black
 	}
 	for _, t := range a.texts {
 		u, ok := uses[t.face]
 		if !ok {
-			u = newFontUse(t.face)
+			u = font.NewUse(t.face.Face)
 			uses[t.face] = u
-			order = append(order, u)
+			order = append(order, t.face)
 		}
-		hex, err := u.encode(t.text)
+		hex, err := u.Encode(t.text)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("appearance: %w", err)
 		}
 		fmt.Fprintf(&content, "BT /%s %s Tf %s %s Td %s Tj ET\n", t.face.resource, num(t.size), num(t.x), num(t.y), hex)
 	}
-	for _, u := range order {
-		ref, err := u.write(w)
+	for _, f := range order {
+		ref, err := uses[f].Write(w)
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("appearance: %w", err)
 		}
-		fmt.Fprintf(&fonts, " /%s %d 0 R", u.face.resource, ref)
+		fmt.Fprintf(&fonts, " /%s %d 0 R", f.resource, ref)
 	}
 	return a.writeForm(w, []byte(content.String()), xobjects.String(), fonts.String())
 }

@@ -34,9 +34,8 @@ func (b *block) add(s string, centred bool) error {
 	if err != nil {
 		return err
 	}
-	t := b.face.ttf
 	// Centre the font's ascent+descent box in the line, then sit the baseline under the ascent.
-	fontHeight := float64(t.ascent-t.descent) * b.size / float64(t.unitsPerEm)
+	fontHeight := b.face.Ascent(b.size) + b.face.Descent(b.size)
 	for _, line := range lines {
 		w, err := b.face.width(line, b.size)
 		if err != nil {

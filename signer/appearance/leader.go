@@ -91,3 +91,22 @@ func orDefault(v, def float64) float64 {
 	}
 	return v
 }
+
+// SignatureOnly is the leader's signature image alone, centred in rect: for documents
+// whose page already prints the authority lines and the name around an empty space (as
+// signer/docpdf lays them out), so the appearance adds only what the page lacks.
+func SignatureOnly(page int, rect [4]float64, signature []byte) (*Appearance, error) {
+	if page < 0 || rect[2] <= rect[0] || rect[3] <= rect[1] {
+		return nil, errors.New("appearance: signature: page must not be negative and the rectangle not empty")
+	}
+	sig, err := decodePNG(signature)
+	if err != nil {
+		return nil, fmt.Errorf("appearance: signature: %w", err)
+	}
+	w, h := rect[2]-rect[0], rect[3]-rect[1]
+	imgW, imgH := fit(sig, w, h)
+	x, y := (w-imgW)/2, (h-imgH)/2
+	return &Appearance{page: page, rect: rect,
+		images:    []placedImage{{img: sig, x: x, y: y, w: imgW, h: imgH}},
+		imageRect: [4]float64{rect[0] + x, rect[1] + y, rect[0] + x + imgW, rect[1] + y + imgH}}, nil
+}

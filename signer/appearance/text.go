@@ -1,78 +1,47 @@
 package appearance
 
 import (
-	_ "embed"
 	"fmt"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/vanthu/vanthu/signer/font"
 	"golang.org/x/text/unicode/norm"
 )
 
-// Liberation Serif is metric-compatible with Times New Roman, the typeface Decree 30 prescribes,
-// covers every Vietnamese letter, and its SIL OFL licence (fonts/LICENSE-OFL.txt) allows bundling
-// and embedding. The fonts are compiled into the binary so signing never depends on what fonts
-// a server happens to have.
+// The faces are the bundled Liberation Serif (Times New Roman metrics, every Vietnamese letter;
+// see package font), each with the resource name it has in the form XObjects.
 var (
-	//go:embed fonts/LiberationSerif-Regular.ttf
-	regularTTF []byte
-	//go:embed fonts/LiberationSerif-Bold.ttf
-	boldTTF []byte
+	regularFace = sync.OnceValues(func() (*face, error) { return newFace(font.Regular, "FR") })
+	boldFace    = sync.OnceValues(func() (*face, error) { return newFace(font.Bold, "FB") })
 )
 
-var (
-	regularFace = sync.OnceValues(func() (*face, error) { return newFace("LiberationSerif", "FR", regularTTF) })
-	boldFace    = sync.OnceValues(func() (*face, error) { return newFace("LiberationSerif-Bold", "FB", boldTTF) })
-)
-
-// face is one embedded font: its parsed tables plus the name used in PDF resources.
+// face is one embedded font plus the name used in PDF resources.
 type face struct {
-	postScriptName string
-	resource       string // resource name in the form XObject, e.g. FR
-	raw            []byte
-	ttf            *trueType
+	*font.Face
+	resource string // resource name in the form XObject, e.g. FR
 }
 
-func newFace(postScriptName, resource string, raw []byte) (*face, error) {
-	ttf, err := parseTrueType(raw)
+func newFace(load func() (*font.Face, error), resource string) (*face, error) {
+	f, err := load()
 	if err != nil {
-		return nil, fmt.Errorf("appearance: embedded font %s: %w", postScriptName, err)
+		return nil, fmt.Errorf("appearance: embedded font: %w", err)
 	}
-	return &face{postScriptName: postScriptName, resource: resource, raw: raw, ttf: ttf}, nil
-}
-
-// glyphs maps s to glyph ids, failing on the first rune the font cannot draw: a signature
-// showing an empty box instead of a letter of a name is worse than a refusal to sign.
-func (f *face) glyphs(s string) ([]uint16, error) {
-	gids := make([]uint16, 0, utf8.RuneCountInString(s))
-	for _, r := range s {
-		g := f.ttf.cmap.lookup(r)
-		if g == 0 || int(g) >= f.ttf.numGlyphs {
-			return nil, fmt.Errorf("appearance: font %s has no glyph for %q (U+%04X)", f.postScriptName, r, r)
-		}
-		gids = append(gids, g)
-	}
-	return gids, nil
+	return &face{Face: f, resource: resource}, nil
 }
 
 // width is the advance width of s in points at size, or an error for an undrawable rune.
 func (f *face) width(s string, size float64) (float64, error) {
-	gids, err := f.glyphs(s)
+	w, err := f.Width(s, size)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("appearance: %w", err)
 	}
-	units := 0
-	for _, g := range gids {
-		units += int(f.ttf.advances[g])
-	}
-	return float64(units) * size / float64(f.ttf.unitsPerEm), nil
+	return w, nil
 }
 
-// ascent and descent (positive) in points at size.
-func (f *face) ascent(size float64) float64 {
-	return float64(f.ttf.ascent) * size / float64(f.ttf.unitsPerEm)
-}
+// ascent in points at size.
+func (f *face) ascent(size float64) float64 { return f.Ascent(size) }
 
 // cleanText collapses whitespace and composes to NFC, so text typed with combining marks
 // (e + U+0302 + U+0301) is drawn with the precomposed glyph (ế) the font has.

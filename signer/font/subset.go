@@ -1,4 +1,4 @@
-package appearance
+package font
 
 import (
 	"encoding/binary"
@@ -6,17 +6,17 @@ import (
 	"slices"
 )
 
-// subsetTrueType cuts a TrueType font down to the outlines of the glyphs in keep. Glyph ids stay
+// Subset cuts a TrueType font down to the outlines of the glyphs in keep. Glyph ids stay
 // the same (the PDF uses /CIDToGIDMap /Identity and content streams carry glyph ids), so unused
 // glyphs keep an empty slot in loca; the glyph table is only shortened after the highest id used.
 // .notdef and every component of a composite glyph (most Vietnamese letters with diacritics are
 // composites: base letter + mark) are kept as well.
-func subsetTrueType(data []byte, keep []uint16) ([]byte, error) {
-	f, err := parseTrueType(data)
+func Subset(data []byte, keep []uint16) ([]byte, error) {
+	f, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("subset: %w", err)
 	}
-	used, err := f.glyphClosure(keep)
+	used, err := f.GlyphClosure(keep)
 	if err != nil {
 		return nil, fmt.Errorf("subset: %w", err)
 	}
@@ -53,15 +53,15 @@ func subsetTrueType(data []byte, keep []uint16) ([]byte, error) {
 	return assembleSfnt(out), nil
 }
 
-// glyphClosure returns the sorted set of glyphs to keep: .notdef, keep, and their components.
-func (f *trueType) glyphClosure(keep []uint16) ([]uint16, error) {
+// GlyphClosure returns the sorted set of glyphs to keep: .notdef, keep, and their components.
+func (f *TrueType) GlyphClosure(keep []uint16) ([]uint16, error) {
 	seen := map[uint16]bool{0: true}
 	todo := append([]uint16{0}, keep...)
 	for len(todo) > 0 {
 		g := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
 		seen[g] = true
-		components, err := f.components(int(g))
+		components, err := f.Components(int(g))
 		if err != nil {
 			return nil, err
 		}
@@ -89,8 +89,8 @@ const (
 )
 
 // components lists the glyph ids a composite glyph g is built from; simple glyphs have none.
-func (f *trueType) components(g int) ([]uint16, error) {
-	data, err := f.glyph(g)
+func (f *TrueType) Components(g int) ([]uint16, error) {
+	data, err := f.Glyph(g)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +100,11 @@ func (f *trueType) components(g int) ([]uint16, error) {
 	var out []uint16
 	for off := 10; ; {
 		if off+4 > len(data) {
-			return nil, fmt.Errorf("%w: composite glyph %d truncated", errMalformed, g)
+			return nil, fmt.Errorf("%w: composite glyph %d truncated", ErrMalformed, g)
 		}
 		flags, c := u16(data, off), u16(data, off+2)
 		if int(c) >= f.numGlyphs {
-			return nil, fmt.Errorf("%w: glyph %d uses missing component %d", errMalformed, g, c)
+			return nil, fmt.Errorf("%w: glyph %d uses missing component %d", ErrMalformed, g, c)
 		}
 		out = append(out, c)
 		off += 4 + 2
@@ -126,14 +126,14 @@ func (f *trueType) components(g int) ([]uint16, error) {
 }
 
 // subsetGlyf copies the kept outlines (4-byte aligned) and builds a long-format loca for them.
-func (f *trueType) subsetGlyf(used []uint16, numGlyphs int) (glyf, loca []byte, err error) {
+func (f *TrueType) subsetGlyf(used []uint16, numGlyphs int) (glyf, loca []byte, err error) {
 	loca = make([]byte, 4*(numGlyphs+1))
 	next := 0
 	for g := range numGlyphs {
 		binary.BigEndian.PutUint32(loca[4*g:], uint32(len(glyf)))
 		if next < len(used) && int(used[next]) == g {
 			next++
-			data, err := f.glyph(g)
+			data, err := f.Glyph(g)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -145,8 +145,8 @@ func (f *trueType) subsetGlyf(used []uint16, numGlyphs int) (glyf, loca []byte, 
 	return glyf, loca, nil
 }
 
-// subsetHmtx keeps the metrics of the first numGlyphs glyphs (parseTrueType checked the length).
-func (f *trueType) subsetHmtx(numGlyphs, numHMetrics int) []byte {
+// subsetHmtx keeps the metrics of the first numGlyphs glyphs (Parse checked the length).
+func (f *TrueType) subsetHmtx(numGlyphs, numHMetrics int) []byte {
 	src := f.tables["hmtx"]
 	out := make([]byte, 0, 4*numHMetrics+2*(numGlyphs-numHMetrics))
 	out = append(out, src[:4*numHMetrics]...)

@@ -1,6 +1,8 @@
-package appearance
+package font
 
 import (
+	"bytes"
+	"compress/zlib"
 	"crypto/sha256"
 	"fmt"
 	"maps"
@@ -9,18 +11,30 @@ import (
 	"unicode/utf16"
 )
 
-// fontUse is what one face draws in an appearance: each glyph id and the rune it stands for
-// (for /ToUnicode, so copied or extracted text reads as the Vietnamese that was drawn).
-type fontUse struct {
-	face  *face
+// ObjectWriter adds an indirect object to a PDF being written: AddObject allocates the next
+// object number, stores body (everything between "N 0 obj" and "endobj") and returns the number.
+type ObjectWriter interface {
+	AddObject(body []byte) int
+}
+
+// Use collects what one face draws in one PDF (or one incremental update): each glyph id and the
+// rune it stands for (for /ToUnicode, so copied or extracted text reads as the Vietnamese that
+// was drawn). Encode all text first, then Write the font once. A Use is not safe for concurrent
+// use.
+type Use struct {
+	face  *Face
 	runes map[uint16]rune
 }
 
-func newFontUse(f *face) *fontUse { return &fontUse{face: f, runes: map[uint16]rune{}} }
+// NewUse starts collecting glyphs of f.
+func NewUse(f *Face) *Use { return &Use{face: f, runes: map[uint16]rune{}} }
 
-// encode returns the Identity-H hex string of s (2-byte glyph ids) and records the glyphs used.
-func (u *fontUse) encode(s string) (string, error) {
-	gids, err := u.face.glyphs(s)
+// Face is the face this Use draws with.
+func (u *Use) Face() *Face { return u.face }
+
+// Encode returns the Identity-H hex string of s (2-byte glyph ids) and records the glyphs used.
+func (u *Use) Encode(s string) (string, error) {
+	gids, err := u.face.Glyphs(s)
 	if err != nil {
 		return "", err
 	}
@@ -39,19 +53,21 @@ func (u *fontUse) encode(s string) (string, error) {
 	return b.String(), nil
 }
 
-// write emits the subset font file, descriptor, CIDFontType2, ToUnicode CMap and the Type0
-// font, children first because ObjectWriter numbers objects as they are added.
-func (u *fontUse) write(w ObjectWriter) (int, error) {
+// Write emits the subset font file, descriptor, CIDFontType2, ToUnicode CMap and the Type0
+// font, children first because ObjectWriter numbers objects as they are added, and returns the
+// Type0 font's object number. The output depends only on the glyphs encoded, so the same text
+// always gives the same bytes.
+func (u *Use) Write(w ObjectWriter) (int, error) {
 	gids := slices.Sorted(maps.Keys(u.runes))
-	subset, err := subsetTrueType(u.face.raw, gids)
+	subset, err := Subset(u.face.raw, gids)
 	if err != nil {
-		return 0, fmt.Errorf("appearance: subset %s: %w", u.face.postScriptName, err)
+		return 0, fmt.Errorf("font: subset %s: %w", u.face.name, err)
 	}
 	compressed, err := deflate(subset)
 	if err != nil {
-		return 0, fmt.Errorf("appearance: compress %s: %w", u.face.postScriptName, err)
+		return 0, fmt.Errorf("font: compress %s: %w", u.face.name, err)
 	}
-	baseFont := subsetTag(u.face.postScriptName, gids) + "+" + u.face.postScriptName
+	baseFont := subsetTag(u.face.name, gids) + "+" + u.face.name
 
 	file := w.AddObject(streamObject(fmt.Sprintf("/Length1 %d /Filter /FlateDecode", len(subset)), compressed))
 	descriptor := w.AddObject([]byte(u.descriptor(baseFont, file)))
@@ -66,7 +82,7 @@ func (u *fontUse) write(w ObjectWriter) (int, error) {
 		baseFont, cid, cmap))), nil
 }
 
-func (u *fontUse) descriptor(baseFont string, file int) string {
+func (u *Use) descriptor(baseFont string, file int) string {
 	t := u.face.ttf
 	// StemV is not in TrueType data; this is the usual estimate from the weight class.
 	stemV := 10 + 220*(t.weight-50)/900
@@ -78,12 +94,15 @@ func (u *fontUse) descriptor(baseFont string, file int) string {
 }
 
 // units converts font units to the 1/1000 em of PDF glyph space.
-func (u *fontUse) units(v int16) int {
+func (u *Use) units(v int16) int {
 	return int(float64(v)*1000/float64(u.face.ttf.unitsPerEm) + 0.5*sign(float64(v)))
 }
 
 // widths builds the /W array, one run per stretch of consecutive glyph ids.
-func (u *fontUse) widths(gids []uint16) string {
+func (u *Use) widths(gids []uint16) string {
+	if len(gids) == 0 {
+		return "[]"
+	}
 	var b strings.Builder
 	b.WriteByte('[')
 	for i, g := range gids {
@@ -102,7 +121,7 @@ func (u *fontUse) widths(gids []uint16) string {
 }
 
 // toUnicode is the CMap that maps each glyph id back to its character.
-func (u *fontUse) toUnicode(gids []uint16) string {
+func (u *Use) toUnicode(gids []uint16) string {
 	var b strings.Builder
 	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
 		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
@@ -144,4 +163,26 @@ func sign(v float64) float64 {
 		return -1
 	}
 	return 1
+}
+
+// streamObject renders a stream object body; dict holds the entries other than /Length.
+func streamObject(dict string, data []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<< %s /Length %d >>\nstream\n", strings.TrimSpace(dict), len(data))
+	b.Write(data)
+	b.WriteString("\nendstream")
+	return b.Bytes()
+}
+
+// deflate compresses data for /FlateDecode (zlib framing, as PDF expects).
+func deflate(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	zw := zlib.NewWriter(&b)
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

@@ -1,4 +1,4 @@
-package appearance
+package font
 
 import (
 	"encoding/binary"
@@ -11,10 +11,11 @@ import (
 // measure advances and cut a subset. Every read is bounds-checked because the subsetter is fuzzed
 // with corrupted fonts and must answer with an error, never a panic.
 
-var errMalformed = errors.New("malformed TrueType font")
+// ErrMalformed is wrapped by every error about a font file that cannot be read.
+var ErrMalformed = errors.New("malformed TrueType font")
 
-// trueType is a parsed TrueType (glyf-outline) font.
-type trueType struct {
+// TrueType is a parsed TrueType (glyf-outline) font.
+type TrueType struct {
 	tables      map[string][]byte
 	unitsPerEm  int
 	bbox        [4]int16 // xMin yMin xMax yMax in font units
@@ -29,25 +30,25 @@ type trueType struct {
 	cmap        cmapTable // zero value maps nothing
 }
 
-// parseTrueType reads the table directory and the metrics every use of the font needs.
-func parseTrueType(data []byte) (*trueType, error) {
+// Parse reads the table directory and the metrics every use of the font needs.
+func Parse(data []byte) (*TrueType, error) {
 	if len(data) < 12 {
-		return nil, fmt.Errorf("%w: %d bytes is too short for a header", errMalformed, len(data))
+		return nil, fmt.Errorf("%w: %d bytes is too short for a header", ErrMalformed, len(data))
 	}
 	if v := u32(data, 0); v != 0x00010000 && v != 0x74727565 { // 1.0 or 'true'
-		return nil, fmt.Errorf("%w: sfnt version %#x is not TrueType outlines", errMalformed, v)
+		return nil, fmt.Errorf("%w: sfnt version %#x is not TrueType outlines", ErrMalformed, v)
 	}
 	n := int(u16(data, 4))
 	if len(data) < 12+16*n {
-		return nil, fmt.Errorf("%w: table directory truncated", errMalformed)
+		return nil, fmt.Errorf("%w: table directory truncated", ErrMalformed)
 	}
-	f := &trueType{tables: make(map[string][]byte, n)}
+	f := &TrueType{tables: make(map[string][]byte, n)}
 	for i := range n {
 		rec := data[12+16*i:]
 		tag := string(rec[:4])
 		off, length := uint64(u32(rec, 8)), uint64(u32(rec, 12))
 		if off+length > uint64(len(data)) {
-			return nil, fmt.Errorf("%w: table %q lies outside the file", errMalformed, tag)
+			return nil, fmt.Errorf("%w: table %q lies outside the file", ErrMalformed, tag)
 		}
 		f.tables[tag] = data[off : off+length]
 	}
@@ -62,25 +63,25 @@ func parseTrueType(data []byte) (*trueType, error) {
 	return f, nil
 }
 
-func (f *trueType) table(tag string, minLen int) ([]byte, error) {
+func (f *TrueType) table(tag string, minLen int) ([]byte, error) {
 	t, ok := f.tables[tag]
 	if !ok {
-		return nil, fmt.Errorf("%w: no %q table", errMalformed, tag)
+		return nil, fmt.Errorf("%w: no %q table", ErrMalformed, tag)
 	}
 	if len(t) < minLen {
-		return nil, fmt.Errorf("%w: %q table is %d bytes, want at least %d", errMalformed, tag, len(t), minLen)
+		return nil, fmt.Errorf("%w: %q table is %d bytes, want at least %d", ErrMalformed, tag, len(t), minLen)
 	}
 	return t, nil
 }
 
-func (f *trueType) parseHead() error {
+func (f *TrueType) parseHead() error {
 	head, err := f.table("head", 54)
 	if err != nil {
 		return err
 	}
 	f.unitsPerEm = int(u16(head, 18))
 	if f.unitsPerEm < 16 || f.unitsPerEm > 16384 {
-		return fmt.Errorf("%w: unitsPerEm %d out of range", errMalformed, f.unitsPerEm)
+		return fmt.Errorf("%w: unitsPerEm %d out of range", ErrMalformed, f.unitsPerEm)
 	}
 	for i := range f.bbox {
 		f.bbox[i] = int16(u16(head, 36+2*i))
@@ -88,7 +89,7 @@ func (f *trueType) parseHead() error {
 	return nil
 }
 
-func (f *trueType) parseHhea() error {
+func (f *TrueType) parseHhea() error {
 	hhea, err := f.table("hhea", 36)
 	if err != nil {
 		return err
@@ -98,21 +99,21 @@ func (f *trueType) parseHhea() error {
 	return nil
 }
 
-func (f *trueType) parseMaxp() error {
+func (f *TrueType) parseMaxp() error {
 	maxp, err := f.table("maxp", 6)
 	if err != nil {
 		return err
 	}
 	f.numGlyphs = int(u16(maxp, 4))
 	if f.numGlyphs == 0 {
-		return fmt.Errorf("%w: font has no glyphs", errMalformed)
+		return fmt.Errorf("%w: font has no glyphs", ErrMalformed)
 	}
 	return nil
 }
 
-func (f *trueType) parseHmtx() error {
+func (f *TrueType) parseHmtx() error {
 	if f.numHMetrics < 1 || f.numHMetrics > f.numGlyphs {
-		return fmt.Errorf("%w: numberOfHMetrics %d with %d glyphs", errMalformed, f.numHMetrics, f.numGlyphs)
+		return fmt.Errorf("%w: numberOfHMetrics %d with %d glyphs", ErrMalformed, f.numHMetrics, f.numGlyphs)
 	}
 	hmtx, err := f.table("hmtx", 4*f.numHMetrics+2*(f.numGlyphs-f.numHMetrics))
 	if err != nil {
@@ -126,7 +127,7 @@ func (f *trueType) parseHmtx() error {
 	return nil
 }
 
-func (f *trueType) parseLoca() error {
+func (f *TrueType) parseLoca() error {
 	head := f.tables["head"]
 	long := int16(u16(head, 50)) != 0
 	size := 2
@@ -149,14 +150,14 @@ func (f *trueType) parseLoca() error {
 			f.glyphOffset[i] = 2 * uint32(u16(loca, 2*i))
 		}
 		if uint64(f.glyphOffset[i]) > uint64(len(glyf)) {
-			return fmt.Errorf("%w: loca entry %d points past glyf", errMalformed, i)
+			return fmt.Errorf("%w: loca entry %d points past glyf", ErrMalformed, i)
 		}
 	}
 	return nil
 }
 
 // parseOS2 is lenient: the table is optional, and only cap height and weight come from it.
-func (f *trueType) parseOS2() error {
+func (f *TrueType) parseOS2() error {
 	f.capHeight, f.weight = f.ascent, 400
 	os2, ok := f.tables["OS/2"]
 	if !ok || len(os2) < 6 {
@@ -169,14 +170,40 @@ func (f *trueType) parseOS2() error {
 	return nil
 }
 
-// glyph returns the outline bytes of glyph g (empty for glyphs without contours).
-func (f *trueType) glyph(g int) ([]byte, error) {
+// NumGlyphs is the number of glyphs in the font, .notdef included.
+func (f *TrueType) NumGlyphs() int { return f.numGlyphs }
+
+// UnitsPerEm is the size of the em square all other metrics are measured in.
+func (f *TrueType) UnitsPerEm() int { return f.unitsPerEm }
+
+// GlyphIndex returns the glyph id of r, or 0 (.notdef) when the font cannot draw it.
+func (f *TrueType) GlyphIndex(r rune) uint16 {
+	if g := f.cmap.lookup(r); int(g) < f.numGlyphs {
+		return g
+	}
+	return 0
+}
+
+// Advance is the advance width of glyph g in font units (0 for an id the font lacks).
+func (f *TrueType) Advance(g uint16) int {
+	if int(g) >= len(f.advances) {
+		return 0
+	}
+	return int(f.advances[g])
+}
+
+// Ascent and Descent are the hhea line metrics in font units; Descent is usually negative.
+func (f *TrueType) Ascent() int  { return int(f.ascent) }
+func (f *TrueType) Descent() int { return int(f.descent) }
+
+// Glyph returns the outline bytes of glyph g (empty for glyphs without contours).
+func (f *TrueType) Glyph(g int) ([]byte, error) {
 	if g < 0 || g >= f.numGlyphs {
-		return nil, fmt.Errorf("%w: glyph %d out of range (font has %d)", errMalformed, g, f.numGlyphs)
+		return nil, fmt.Errorf("%w: glyph %d out of range (font has %d)", ErrMalformed, g, f.numGlyphs)
 	}
 	start, end := f.glyphOffset[g], f.glyphOffset[g+1]
 	if start > end {
-		return nil, fmt.Errorf("%w: glyph %d has a negative length", errMalformed, g)
+		return nil, fmt.Errorf("%w: glyph %d has a negative length", ErrMalformed, g)
 	}
 	return f.tables["glyf"][start:end], nil
 }

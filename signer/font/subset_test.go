@@ -1,4 +1,4 @@
-package appearance
+package font
 
 import (
 	"bytes"
@@ -9,16 +9,16 @@ import (
 
 const typicalText = "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn Chiến Số: 15/QĐ-UBND 2025-03-05T14:32:05+07:00"
 
-func mustGlyphs(t testing.TB, f *face, s string) []uint16 {
+func mustGlyphs(t testing.TB, f *Face, s string) []uint16 {
 	t.Helper()
-	gids, err := f.glyphs(s)
+	gids, err := f.Glyphs(s)
 	if err != nil {
 		t.Fatalf("glyphs(%q): %v", s, err)
 	}
 	return gids
 }
 
-func mustFace(t testing.TB, load func() (*face, error)) *face {
+func mustFace(t testing.TB, load func() (*Face, error)) *Face {
 	t.Helper()
 	f, err := load()
 	if err != nil {
@@ -29,13 +29,13 @@ func mustFace(t testing.TB, load func() (*face, error)) *face {
 
 func TestSubsetTrueType(t *testing.T) {
 	t.Parallel()
-	regular := mustFace(t, regularFace)
+	regular := mustFace(t, Regular)
 
 	t.Run("KeepsGlyphIDsAndOutlinesOfUsedGlyphsOnly", func(t *testing.T) {
 		t.Parallel()
 		keep := mustGlyphs(t, regular, "Văn")
 		sub := parseSubset(t, regular.raw, keep)
-		closure, err := regular.ttf.glyphClosure(keep)
+		closure, err := regular.ttf.GlyphClosure(keep)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,8 +43,8 @@ func TestSubsetTrueType(t *testing.T) {
 			t.Errorf("subset has %d glyphs, want %d (up to the highest id used)", sub.numGlyphs, want)
 		}
 		for g := range sub.numGlyphs {
-			got, _ := sub.glyph(g)
-			orig, _ := regular.ttf.glyph(g)
+			got, _ := sub.Glyph(g)
+			orig, _ := regular.ttf.Glyph(g)
 			if slices.Contains(closure, uint16(g)) {
 				if !bytes.Equal(got, orig) {
 					t.Errorf("glyph %d: outline changed (%d bytes, was %d)", g, len(got), len(orig))
@@ -62,7 +62,7 @@ func TestSubsetTrueType(t *testing.T) {
 		t.Parallel()
 		// ế is drawn from other glyphs (e, circumflex, acute); without them it would be blank.
 		g := mustGlyphs(t, regular, "ế")[0]
-		components, err := regular.ttf.components(int(g))
+		components, err := regular.ttf.Components(int(g))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestSubsetTrueType(t *testing.T) {
 		}
 		sub := parseSubset(t, regular.raw, []uint16{g})
 		for _, c := range components {
-			if data, _ := sub.glyph(int(c)); len(data) == 0 {
+			if data, _ := sub.Glyph(int(c)); len(data) == 0 {
 				t.Errorf("component glyph %d of ế was dropped", c)
 			}
 		}
@@ -79,7 +79,7 @@ func TestSubsetTrueType(t *testing.T) {
 
 	t.Run("WritesValidTableAndFileChecksums", func(t *testing.T) {
 		t.Parallel()
-		out, err := subsetTrueType(regular.raw, mustGlyphs(t, regular, typicalText))
+		out, err := Subset(regular.raw, mustGlyphs(t, regular, typicalText))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,32 +103,32 @@ func TestSubsetTrueType(t *testing.T) {
 
 	t.Run("IsFarSmallerThanTheFullFontForATypicalAppearance", func(t *testing.T) {
 		t.Parallel()
-		for _, f := range []*face{regular, mustFace(t, boldFace)} {
-			out, err := subsetTrueType(f.raw, mustGlyphs(t, f, typicalText))
+		for _, f := range []*Face{regular, mustFace(t, Bold)} {
+			out, err := Subset(f.raw, mustGlyphs(t, f, typicalText))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(out)*4 >= len(f.raw) {
-				t.Errorf("%s subset is %d bytes of %d, want under 25%%", f.postScriptName, len(out), len(f.raw))
+				t.Errorf("%s subset is %d bytes of %d, want under 25%%", f.name, len(out), len(f.raw))
 			}
 		}
 	})
 
 	t.Run("RejectsGlyphIDsTheFontDoesNotHave", func(t *testing.T) {
 		t.Parallel()
-		if _, err := subsetTrueType(regular.raw, []uint16{0xFFFF}); err == nil {
+		if _, err := Subset(regular.raw, []uint16{0xFFFF}); err == nil {
 			t.Error("subset with glyph 65535 succeeded, want an error")
 		}
 	})
 }
 
-func parseSubset(t *testing.T, font []byte, keep []uint16) *trueType {
+func parseSubset(t *testing.T, font []byte, keep []uint16) *TrueType {
 	t.Helper()
-	out, err := subsetTrueType(font, keep)
+	out, err := Subset(font, keep)
 	if err != nil {
 		t.Fatalf("subset: %v", err)
 	}
-	sub, err := parseTrueType(out)
+	sub, err := Parse(out)
 	if err != nil {
 		t.Fatalf("parse subset: %v", err)
 	}
@@ -139,10 +139,10 @@ func parseSubset(t *testing.T, font []byte, keep []uint16) *trueType {
 // that parses again, and never panic. Inputs are fonts of tens of kilobytes, so cap minimisation
 // when fuzzing or the fuzzer spends its time there:
 //
-//	go test -run '^$' -fuzz FuzzSubsetTrueType -fuzzminimizetime 200x ./signer/appearance/
+//	go test -run '^$' -fuzz FuzzSubsetTrueType -fuzzminimizetime 200x ./signer/font/
 func FuzzSubsetTrueType(f *testing.F) {
-	regular := mustFace(f, regularFace)
-	small, err := subsetTrueType(regular.raw, mustGlyphs(f, regular, "Nguyễn ặ"))
+	regular := mustFace(f, Regular)
+	small, err := Subset(regular.raw, mustGlyphs(f, regular, "Nguyễn ặ"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -151,16 +151,16 @@ func FuzzSubsetTrueType(f *testing.F) {
 	f.Add(small[:len(small)/2], g, uint16(0))
 	f.Add([]byte("true\x00\x01"), uint16(1), uint16(2))
 	f.Fuzz(func(t *testing.T, font []byte, a, b uint16) {
-		if ttf, err := parseTrueType(font); err == nil {
+		if ttf, err := Parse(font); err == nil {
 			for _, r := range "aẫ€\U0001F600" { // BMP and beyond: both cmap formats
 				ttf.cmap.lookup(r)
 			}
 		}
-		out, err := subsetTrueType(font, []uint16{a, b})
+		out, err := Subset(font, []uint16{a, b})
 		if err != nil {
 			return
 		}
-		if _, err := parseTrueType(out); err != nil {
+		if _, err := Parse(out); err != nil {
 			t.Fatalf("subset succeeded but does not parse: %v", err)
 		}
 	})

@@ -1,0 +1,597 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/signer"
+	"github.com/vanthu/vanthu/signer/appearance"
+	"github.com/vanthu/vanthu/signer/docpdf"
+	"github.com/vanthu/vanthu/signer/keys"
+	"github.com/vanthu/vanthu/signer/pades"
+	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/storage/sqlstore"
+)
+
+// demoSummary is what `vanthu demo --json` prints.
+type demoSummary struct {
+	DocumentsIssued int  `json:"documents_issued"`
+	Signatures      int  `json:"signatures"`
+	Deliveries      int  `json:"deliveries"`
+	Registered      int  `json:"registered"`
+	Completed       int  `json:"completed"`
+	Overdue         int  `json:"overdue"`
+	AuditEvents     int  `json:"audit_events"`
+	AuditChainOK    bool `json:"audit_chain_ok"`
+	Directive       struct {
+		Notation   string            `json:"notation"`
+		Recipients map[string]string `json:"recipients"` // agency → delivery status
+	} `json:"directive"`
+}
+
+// runDemo is `vanthu demo`: a scripted working fortnight of the demo province. The
+// province issues a directive signed by a vice-chairman on behalf of the chairman and
+// sends it to every district; each district registers it, directs a unit and forwards it
+// to its communes; communes report back; one district and one commune per district run
+// late, so overdue work shows. Every document is a real PDF with Vietnamese text, signed
+// by the leader and then by the agency (demo CA, generated on first use).
+func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	cfg := bindConfig(fs)
+	asJSON := fs.Bool("json", false, "print a machine-readable summary")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := cfg.logger(os.Stderr); err != nil {
+		return err
+	}
+	store, blobs, err := cfg.openStores(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if n, err := store.AgencyCount(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		password, err := demoPassword(cfg.Data)
+		if err != nil {
+			return err
+		}
+		if _, err := seed.Demo(ctx, store, password); err != nil {
+			return err
+		}
+	}
+	province, err := store.AgencyGetByCode(ctx, seed.ProvinceCode)
+	if err != nil {
+		return fmt.Errorf("the demo province is not in this database: %w", err)
+	}
+
+	pkiServer, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
+	if err != nil {
+		return err
+	}
+	defer pkiServer.Close()
+
+	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, ca: ca,
+		tsa:  &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
+		keys: map[string]keys.Key{}, seal: demoSealPNG()}
+	// The fortnight starts two weeks ago, so that today some deadlines have passed.
+	d.clock = time.Now().In(vietnamTime).AddDate(0, 0, -14).Truncate(24 * time.Hour).Add(8 * time.Hour)
+	d.eng.SetClock(func() time.Time { return d.clock })
+	if err := d.run(ctx, province); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.eng.SetClock(time.Now)
+	if err := d.finish(ctx); err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d.sum)
+	}
+	s := d.sum
+	fmt.Fprintf(stdout, "Ngày làm việc mẫu của tỉnh Hòa Bình\n")
+	fmt.Fprintf(stdout, "  Chỉ thị %s gửi %d huyện, thành phố\n", s.Directive.Notation, len(s.Directive.Recipients))
+	for agency, status := range s.Directive.Recipients {
+		fmt.Fprintf(stdout, "    %-40s %s\n", agency, status)
+	}
+	fmt.Fprintf(stdout, "  văn bản phát hành: %d, chữ ký số: %d, lượt gửi: %d, vào sổ đến: %d, hoàn thành: %d, quá hạn: %d\n",
+		s.DocumentsIssued, s.Signatures, s.Deliveries, s.Registered, s.Completed, s.Overdue)
+	fmt.Fprintf(stdout, "  nhật ký: %d sự kiện, chuỗi băm toàn vẹn: %v\n", s.AuditEvents, s.AuditChainOK)
+	if !s.AuditChainOK {
+		return errors.New("an audit chain is broken")
+	}
+	return nil
+}
+
+var vietnamTime = time.FixedZone("ICT", 7*3600)
+
+// startDemoPKI runs the demo CA's OCSP, CRL and TSA on a loopback port for the demo.
+func startDemoPKI(dir string) (net.Listener, *pki.DemoCA, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	ca, err := pki.NewDemoCA(dir, pki.WithBaseURL("http://"+ln.Addr().String()))
+	if err != nil {
+		ln.Close()
+		return nil, nil, fmt.Errorf("demo CA: %w", err)
+	}
+	ca.SetBaseURL("http://" + ln.Addr().String())
+	srv := &http.Server{Handler: ca.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return ln, ca, nil
+}
+
+// staff are the demo users of one agency, by role.
+type staff struct {
+	agency engine.Agency
+	parent *engine.Agency
+	actors map[engine.Role]engine.Actor
+	units  map[engine.Role]string // the unit of each role's member
+	names  map[engine.Role]string
+}
+
+type demoDay struct {
+	eng   *engine.Engine
+	store *sqlstore.Store
+	blobs blob.Store
+	ca    *pki.DemoCA
+	tsa   pades.Timestamper
+	keys  map[string]keys.Key
+	seal  []byte
+	clock time.Time
+	sum   demoSummary
+	// what the demo issued, for the summary
+	directiveID string
+	agencies    []engine.Agency
+}
+
+func (d *demoDay) staffOf(ctx context.Context, a engine.Agency) (staff, error) {
+	s := staff{agency: a, actors: map[engine.Role]engine.Actor{}, units: map[engine.Role]string{}, names: map[engine.Role]string{}}
+	ms, err := d.store.MembershipListByAgency(ctx, a.ID)
+	if err != nil {
+		return s, err
+	}
+	for _, m := range ms {
+		if _, seen := s.actors[m.Role]; seen {
+			continue
+		}
+		u, err := d.store.UserGetByID(ctx, m.UserID)
+		if err != nil {
+			return s, err
+		}
+		s.actors[m.Role] = engine.Actor{UserID: u.ID, AgencyID: a.ID, Role: m.Role}
+		s.units[m.Role], s.names[m.Role] = m.UnitID, u.FullName
+	}
+	if a.ParentID != "" {
+		p, err := d.store.AgencyGetByID(ctx, a.ParentID)
+		if err != nil {
+			return s, err
+		}
+		s.parent = &p
+	}
+	return s, nil
+}
+
+// at moves the demo's clock to a working hour of day n of the fortnight.
+func (d *demoDay) at(day int, hour int) {
+	start := time.Now().In(vietnamTime).AddDate(0, 0, -14)
+	base := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, vietnamTime)
+	d.clock = d.eng.Calendar.AddWorkingDays(base, day).Truncate(24 * time.Hour).Add(time.Duration(hour) * time.Hour)
+	if d.clock.Before(base) {
+		d.clock = base.Add(time.Duration(hour) * time.Hour)
+	}
+}
+
+func (d *demoDay) run(ctx context.Context, province engine.Agency) error {
+	tree, err := d.store.AgencyListSubtree(ctx, province.ID)
+	if err != nil {
+		return err
+	}
+	d.agencies = tree
+	p, err := d.staffOf(ctx, province)
+	if err != nil {
+		return err
+	}
+	d.at(0, 8)
+	districtIDs, err := d.eng.ResolveRecipients(ctx, province.ID, engine.Recipients{
+		Groups: []engine.RecipientGroup{{Below: province.ID, Tier: engine.TierDistrict}}})
+	if err != nil {
+		return err
+	}
+	directive, err := d.outgoing(ctx, p, outgoingSpec{
+		typeCode: "CT", typeName: "Chỉ thị",
+		subject: "Về việc đẩy mạnh chuyển đổi số và triển khai Đề án 06 trên địa bàn tỉnh",
+		body: []string{
+			"Thực hiện Quyết định số 06/QĐ-TTg ngày 06 tháng 01 năm 2022 của Thủ tướng Chính phủ phê duyệt Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử, Ủy ban nhân dân tỉnh Hòa Bình yêu cầu các sở, ban, ngành và Ủy ban nhân dân các huyện, thành phố thực hiện nghiêm các nội dung sau:",
+			"1. Trong thời hạn 05 ngày làm việc, Ủy ban nhân dân các huyện, thành phố chỉ đạo các xã, phường, thị trấn rà soát dữ liệu dân cư, cập nhật đầy đủ, chính xác vào hệ thống và báo cáo kết quả về Ủy ban nhân dân tỉnh.",
+			"2. 100% văn bản đi, văn bản đến được xử lý trên môi trường mạng, ký số đúng thể thức theo Nghị định số 30/2020/NĐ-CP; tuyệt đối không để văn bản quá hạn xử lý.",
+			"3. Giao Sở Thông tin và Truyền thông theo dõi, đôn đốc, tổng hợp tình hình thực hiện Chỉ thị này, báo cáo Chủ tịch Ủy ban nhân dân tỉnh.",
+		},
+		signer: engine.RoleDeputyLeader, authority: []string{"KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"},
+		reviewers: true, recipients: districtIDs,
+		nơiNhận: []string{"Như trên", "Thường trực Tỉnh ủy", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, VX"},
+	})
+	if err != nil {
+		return fmt.Errorf("directive: %w", err)
+	}
+	d.directiveID = directive.ID
+	d.sum.Directive.Notation = directive.Notation
+
+	deliveries, err := d.store.DeliveryListByOutgoing(ctx, directive.ID)
+	if err != nil {
+		return err
+	}
+	for i, del := range deliveries {
+		district, err := d.store.AgencyGetByID(ctx, del.RecipientAgencyID)
+		if err != nil {
+			return err
+		}
+		late := i == len(deliveries)-1 // the last district runs late
+		if err := d.districtDay(ctx, district, del.IncomingID, directive, late); err != nil {
+			return fmt.Errorf("%s: %w", district.Name, err)
+		}
+	}
+	return nil
+}
+
+// districtDay: register and direct the province's directive, forward it to the communes,
+// collect their reports and, unless late, complete.
+func (d *demoDay) districtDay(ctx context.Context, district engine.Agency, incomingID string, directive engine.Document, late bool) error {
+	s, err := d.staffOf(ctx, district)
+	if err != nil {
+		return err
+	}
+	d.at(0, 14)
+	if err := d.receive(ctx, s, incomingID, 5); err != nil {
+		return err
+	}
+	communeIDs, err := d.eng.ResolveRecipients(ctx, district.ID, engine.Recipients{
+		Groups: []engine.RecipientGroup{{Below: district.ID, Tier: engine.TierCommune}}})
+	if err != nil {
+		return err
+	}
+	d.at(1, 9)
+	forward, err := d.outgoing(ctx, s, outgoingSpec{
+		subject: "V/v triển khai Chỉ thị số " + directive.Notation + " của Ủy ban nhân dân tỉnh",
+		body: []string{
+			"Thực hiện Chỉ thị số " + directive.Notation + " của Ủy ban nhân dân tỉnh Hòa Bình về việc đẩy mạnh chuyển đổi số và triển khai Đề án 06, Ủy ban nhân dân " + lowerFirst(strings.TrimPrefix(district.Name, "Ủy ban nhân dân ")) + " đề nghị Ủy ban nhân dân các xã, phường, thị trấn:",
+			"Rà soát, cập nhật dữ liệu dân cư trên địa bàn; báo cáo kết quả bằng văn bản điện tử có chữ ký số về Ủy ban nhân dân huyện trong thời hạn 03 ngày làm việc.",
+		},
+		signer: engine.RoleLeader, authority: []string{"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"},
+		recipients: communeIDs, nơiNhận: []string{"Như trên", "UBND tỉnh (b/c)", "Lưu: VT, VHTT"},
+	})
+	if err != nil {
+		return fmt.Errorf("forward: %w", err)
+	}
+	deliveries, err := d.store.DeliveryListByOutgoing(ctx, forward.ID)
+	if err != nil {
+		return err
+	}
+	for i, del := range deliveries {
+		commune, err := d.store.AgencyGetByID(ctx, del.RecipientAgencyID)
+		if err != nil {
+			return err
+		}
+		lateCommune := i == len(deliveries)-1
+		if err := d.communeDay(ctx, commune, del.IncomingID, forward, district.ID, lateCommune); err != nil {
+			return fmt.Errorf("%s: %w", commune.Name, err)
+		}
+	}
+	// The communes' reports arrive: register them for information and close them.
+	d.at(4, 9)
+	inbox, err := d.eng.Inbox(ctx, s.actors[engine.RoleClerk])
+	if err != nil {
+		return err
+	}
+	for _, doc := range inbox {
+		if doc.Flow != engine.Incoming || doc.State != engine.StateReceived {
+			continue
+		}
+		if err := d.receive(ctx, s, doc.ID, 2); err != nil {
+			return err
+		}
+		if err := d.complete(ctx, s, doc.ID, "Đã tổng hợp"); err != nil {
+			return err
+		}
+	}
+	if late {
+		return nil
+	}
+	d.at(4, 15)
+	return d.complete(ctx, s, incomingID, "Đã chỉ đạo các xã, phường, thị trấn triển khai và tổng hợp báo cáo")
+}
+
+// communeDay: register and direct the district's letter, report back unless late.
+func (d *demoDay) communeDay(ctx context.Context, commune engine.Agency, incomingID string, forward engine.Document, districtID string, late bool) error {
+	s, err := d.staffOf(ctx, commune)
+	if err != nil {
+		return err
+	}
+	d.at(1, 14)
+	if err := d.receive(ctx, s, incomingID, 3); err != nil {
+		return err
+	}
+	if late {
+		return nil
+	}
+	d.at(3, 10)
+	_, err = d.outgoing(ctx, s, outgoingSpec{
+		typeCode: "BC", typeName: "Báo cáo",
+		subject: "Kết quả rà soát, cập nhật dữ liệu dân cư theo Công văn số " + forward.Notation,
+		body: []string{
+			"Thực hiện Công văn số " + forward.Notation + " của Ủy ban nhân dân huyện, Ủy ban nhân dân " + lowerFirst(strings.TrimPrefix(commune.Name, "Ủy ban nhân dân ")) + " báo cáo kết quả như sau:",
+			"Đã rà soát 100% hộ gia đình trên địa bàn; cập nhật, điều chỉnh thông tin của 127 nhân khẩu; kích hoạt 1.482 tài khoản định danh điện tử mức độ 2.",
+			"Ủy ban nhân dân xã kính báo cáo Ủy ban nhân dân huyện xem xét, chỉ đạo.",
+		},
+		signer: engine.RoleLeader, authority: []string{"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"},
+		recipients: []string{districtID}, nơiNhận: []string{"UBND huyện (b/c)", "Lưu: VT"},
+	})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return d.complete(ctx, s, incomingID, "Đã báo cáo kết quả")
+}
+
+// receive: the clerk registers and presents, the leader directs the lead unit.
+func (d *demoDay) receive(ctx context.Context, s staff, docID string, workingDays int) error {
+	clerk, leader := s.actors[engine.RoleClerk], s.actors[engine.RoleLeader]
+	if _, err := d.eng.Register(ctx, clerk, docID, ""); err != nil {
+		return err
+	}
+	d.sum.Registered++
+	if _, err := d.eng.Present(ctx, clerk, docID, ""); err != nil {
+		return err
+	}
+	_, err := d.eng.Direct(ctx, leader, docID, engine.DirectInput{
+		Text:  "Giao phòng chuyên môn chủ trì, tham mưu triển khai; báo cáo đúng hạn.",
+		Tasks: []engine.UnitTask{{UnitID: s.units[engine.RoleUnitHead], Role: engine.Lead, WorkingDays: workingDays}},
+	}, "")
+	if err != nil {
+		return err
+	}
+	_, err = d.eng.Start(ctx, s.actors[engine.RoleSpecialist], docID, "")
+	return err
+}
+
+func (d *demoDay) complete(ctx context.Context, s staff, docID, result string) error {
+	if _, err := d.eng.Complete(ctx, s.actors[engine.RoleUnitHead], docID, result, ""); err != nil {
+		return err
+	}
+	d.sum.Completed++
+	return nil
+}
+
+type outgoingSpec struct {
+	typeCode, typeName string // empty for a công văn
+	subject            string
+	body               []string
+	signer             engine.Role
+	authority          []string
+	reviewers          bool
+	recipients         []string
+	nơiNhận            []string
+}
+
+// outgoing takes one document from draft to dispatch: the specialist drafts it as a PDF,
+// reviewers check it, the leader approves and signs it visibly, the clerk numbers it,
+// applies the agency's seal and signature, and sends it.
+func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (engine.Document, error) {
+	specialist, clerk := s.actors[engine.RoleSpecialist], s.actors[engine.RoleClerk]
+	signerActor := s.actors[spec.signer]
+	doc, err := d.eng.CreateDraft(ctx, specialist, engine.DraftInput{TypeCode: spec.typeCode, Subject: spec.subject,
+		DraftingUnitID: s.units[engine.RoleSpecialist]}, "")
+	if err != nil {
+		return doc, err
+	}
+	unitShort := ""
+	if spec.typeCode == "" {
+		if u, err := d.store.UnitGetByID(ctx, s.units[engine.RoleSpecialist]); err == nil {
+			unitShort = u.ShortName
+		}
+	}
+	notation := s.agency.ShortName + "-" + unitShort
+	if spec.typeCode != "" {
+		notation = spec.typeCode + "-" + s.agency.ShortName
+	}
+	layout := docpdf.Document{Agency: agencyHeading(s.agency.Name), Notation: notation, Place: "Hòa Bình",
+		Type: spec.typeName, Summary: strings.TrimPrefix(spec.subject, "V/v "), Body: docpdf.Text(spec.body...),
+		Signer: docpdf.Signer{Authority: spec.authority, Name: s.names[spec.signer]}, Recipients: spec.nơiNhận}
+	if s.parent != nil {
+		layout.ParentAgency = strings.Replace(s.parent.Name, "Ủy ban nhân dân", "UBND", 1)
+	}
+	draft, place, err := docpdf.Render(layout)
+	if err != nil {
+		return doc, fmt.Errorf("render: %w", err)
+	}
+	draftFile, err := d.keep(ctx, draft, "draft", "du-thao.pdf")
+	if err != nil {
+		return doc, err
+	}
+	if _, err := d.eng.AddFile(ctx, specialist, doc.ID, draftFile); err != nil {
+		return doc, err
+	}
+	var reviewers []engine.Reviewer
+	if spec.reviewers {
+		reviewers = []engine.Reviewer{{UserID: s.actors[engine.RoleUnitHead].UserID, Kind: "content", Order: 1},
+			{UserID: clerk.UserID, Kind: "format", Order: 2}}
+	}
+	if _, err := d.eng.Submit(ctx, specialist, doc.ID, reviewers, ""); err != nil {
+		return doc, err
+	}
+	for _, r := range reviewers {
+		if _, err := d.eng.Review(ctx, engine.Actor{UserID: r.UserID, AgencyID: s.agency.ID, Role: roleOf(s, r.UserID)}, doc.ID, true, "Đồng ý", ""); err != nil {
+			return doc, err
+		}
+	}
+	if _, err := d.eng.Approve(ctx, signerActor, doc.ID, ""); err != nil {
+		return doc, err
+	}
+
+	leaderKey, err := d.key("person:"+signerActor.UserID, func() (*pki.Issued, error) {
+		return d.ca.IssuePerson(s.names[spec.signer], "")
+	})
+	if err != nil {
+		return doc, err
+	}
+	look, err := appearance.SignatureOnly(place.Page, place.Rect, demoSignaturePNG(len(s.names[spec.signer])))
+	if err != nil {
+		return doc, err
+	}
+	leaderSigned, err := signer.Sign(ctx, draft, signer.Request{Key: leaderKey, Level: pades.LevelBT, Timestamper: d.tsa,
+		Appearance: look, Reason: "Ký ban hành", Location: "Hòa Bình"})
+	if err != nil {
+		return doc, fmt.Errorf("leader signature: %w", err)
+	}
+	d.sum.Signatures++
+	leaderFile, err := d.keep(ctx, leaderSigned, "signed", "ky-lanh-dao.pdf")
+	if err != nil {
+		return doc, err
+	}
+	if _, err := d.eng.Sign(ctx, signerActor, doc.ID, engine.SignInput{Signed: leaderFile,
+		Title: strings.Join(spec.authority, " / ")}, ""); err != nil {
+		return doc, err
+	}
+	doc, err = d.eng.Issue(ctx, clerk, doc.ID, "")
+	if err != nil {
+		return doc, err
+	}
+	d.sum.DocumentsIssued++
+
+	agencyKey, err := d.key("agency:"+s.agency.ID, func() (*pki.Issued, error) {
+		return d.ca.IssueAgency(s.agency.Name, s.agency.Code)
+	})
+	if err != nil {
+		return doc, err
+	}
+	sealLook, err := appearance.Agency(appearance.AgencyOptions{Page: place.Page, Seal: d.seal, SignatureRect: look.ImageRect()})
+	if err != nil {
+		return doc, err
+	}
+	agencySigned, err := signer.Sign(ctx, leaderSigned, signer.Request{Key: agencyKey, Level: pades.LevelBT, Timestamper: d.tsa,
+		Appearance: sealLook, Reason: "Số: " + doc.Notation + ", ngày " + d.clock.Format("02/01/2006"), Location: "Hòa Bình"})
+	if err != nil {
+		return doc, fmt.Errorf("agency signature: %w", err)
+	}
+	d.sum.Signatures++
+	agencyFile, err := d.keep(ctx, agencySigned, "signed", strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
+	if err != nil {
+		return doc, err
+	}
+	if _, err := d.eng.AgencySign(ctx, clerk, doc.ID, agencyFile, ""); err != nil {
+		return doc, err
+	}
+	doc, err = d.eng.Dispatch(ctx, clerk, doc.ID, spec.recipients, "")
+	if err != nil {
+		return doc, err
+	}
+	d.sum.Deliveries += len(spec.recipients)
+	return doc, nil
+}
+
+func roleOf(s staff, userID string) engine.Role {
+	for role, a := range s.actors {
+		if a.UserID == userID {
+			return role
+		}
+	}
+	return ""
+}
+
+// key issues (once per run) a demo certificate and key.
+func (d *demoDay) key(id string, issue func() (*pki.Issued, error)) (keys.Key, error) {
+	if k, ok := d.keys[id]; ok {
+		return k, nil
+	}
+	issued, err := issue()
+	if err != nil {
+		return nil, fmt.Errorf("demo certificate: %w", err)
+	}
+	// Through PKCS#12 and back, as a real key file would come.
+	p12, err := issued.PKCS12("demo")
+	if err != nil {
+		return nil, err
+	}
+	k, err := keys.LoadPKCS12(p12, "demo")
+	if err != nil {
+		return nil, err
+	}
+	d.keys[id] = k
+	return k, nil
+}
+
+func (d *demoDay) finish(ctx context.Context) error {
+	n, err := d.store.AuditCount(ctx)
+	if err != nil {
+		return err
+	}
+	d.sum.AuditEvents = n
+	d.sum.AuditChainOK = true
+	for _, a := range d.agencies {
+		problems, _, err := d.eng.VerifyAudit(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if len(problems) > 0 {
+			d.sum.AuditChainOK = false
+		}
+		total, _, _, err := d.eng.Deadlines(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		d.sum.Overdue += total.Overdue
+	}
+	d.sum.Directive.Recipients = map[string]string{}
+	deliveries, err := d.store.DeliveryListByOutgoing(ctx, d.directiveID)
+	if err != nil {
+		return err
+	}
+	for _, del := range deliveries {
+		a, err := d.store.AgencyGetByID(ctx, del.RecipientAgencyID)
+		if err != nil {
+			return err
+		}
+		d.sum.Directive.Recipients[a.Name] = string(del.Status)
+	}
+	return nil
+}
+
+func agencyHeading(name string) string {
+	upper := strings.ToUpper(name)
+	if rest, ok := strings.CutPrefix(upper, "ỦY BAN NHÂN DÂN "); ok {
+		return "ỦY BAN NHÂN DÂN\n" + rest
+	}
+	return upper
+}
+
+func lowerFirst(s string) string {
+	for i, r := range s {
+		return strings.ToLower(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+// keep stores a PDF in the blob store and describes it for the engine.
+func (d *demoDay) keep(ctx context.Context, data []byte, kind, name string) (engine.FileInput, error) {
+	obj, err := d.blobs.Put(ctx, bytes.NewReader(data), blob.PutOptions{ContentType: "application/pdf"})
+	if err != nil {
+		return engine.FileInput{}, err
+	}
+	return engine.FileInput{Kind: kind, Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, nil
+}

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -87,8 +89,9 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	defer pkiServer.Close()
 
 	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, ca: ca,
-		tsa:  &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
-		keys: map[string]keys.Key{}, seal: demoSealPNG()}
+		tsa:        &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
+		revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()),
+		keys:       map[string]keys.Key{}, seal: demoSealPNG()}
 	// The fortnight starts two weeks ago, so that today some deadlines have passed.
 	d.clock = time.Now().In(vietnamTime).AddDate(0, 0, -14).Truncate(24 * time.Hour).Add(8 * time.Hour)
 	d.eng.SetClock(func() time.Time { return d.clock })
@@ -121,10 +124,28 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 
 var vietnamTime = time.FixedZone("ICT", 7*3600)
 
-// startDemoPKI runs the demo CA's OCSP, CRL and TSA on a loopback port for the demo.
+// startDemoPKI runs the demo CA's OCSP, CRL and TSA on a loopback port for the demo. The
+// CA's own certificates name the address they were made with, so later runs listen on the
+// same port again (kept in the CA's directory) to keep revocation data reachable.
 func startDemoPKI(dir string) (net.Listener, *pki.DemoCA, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	portFile := filepath.Join(dir, "port")
+	addr := "127.0.0.1:0"
+	if b, err := os.ReadFile(portFile); err == nil {
+		addr = "127.0.0.1:" + strings.TrimSpace(string(b))
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	if err := os.WriteFile(portFile, []byte(port+"\n"), 0o600); err != nil {
+		ln.Close()
 		return nil, nil, err
 	}
 	ca, err := pki.NewDemoCA(dir, pki.WithBaseURL("http://"+ln.Addr().String()))
@@ -133,6 +154,18 @@ func startDemoPKI(dir string) (net.Listener, *pki.DemoCA, error) {
 		return nil, nil, fmt.Errorf("demo CA: %w", err)
 	}
 	ca.SetBaseURL("http://" + ln.Addr().String())
+	// The demo's root joins the data directory's trust store, so that `vanthu verify`
+	// accepts the demo's documents; it is visibly named for what it is.
+	trustDir := filepath.Join(filepath.Dir(dir), "trust")
+	if err := os.MkdirAll(trustDir, 0o750); err != nil {
+		ln.Close()
+		return nil, nil, err
+	}
+	rootPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Root().Raw})
+	if err := os.WriteFile(filepath.Join(trustDir, "vanthu-demo-root-NOT-FOR-PRODUCTION.pem"), rootPEM, 0o644); err != nil {
+		ln.Close()
+		return nil, nil, err
+	}
 	srv := &http.Server{Handler: ca.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return ln, ca, nil
@@ -148,15 +181,16 @@ type staff struct {
 }
 
 type demoDay struct {
-	eng   *engine.Engine
-	store *sqlstore.Store
-	blobs blob.Store
-	ca    *pki.DemoCA
-	tsa   pades.Timestamper
-	keys  map[string]keys.Key
-	seal  []byte
-	clock time.Time
-	sum   demoSummary
+	eng        *engine.Engine
+	store      *sqlstore.Store
+	blobs      blob.Store
+	ca         *pki.DemoCA
+	tsa        pades.Timestamper
+	revocation pades.RevocationSource
+	keys       map[string]keys.Key
+	seal       []byte
+	clock      time.Time
+	sum        demoSummary
 	// what the demo issued, for the summary
 	directiveID string
 	agencies    []engine.Agency
@@ -454,7 +488,8 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if err != nil {
 		return doc, err
 	}
-	leaderSigned, err := signer.Sign(ctx, draft, signer.Request{Key: leaderKey, Level: pades.LevelBT, Timestamper: d.tsa,
+	leaderSigned, err := signer.Sign(ctx, draft, signer.Request{Key: leaderKey, Level: pades.LevelBLT, Timestamper: d.tsa,
+		Revocation: d.revocation, ExtraCertificates: []*x509.Certificate{d.ca.TSACertificate()},
 		Appearance: look, Reason: "Ký ban hành", Location: "Hòa Bình"})
 	if err != nil {
 		return doc, fmt.Errorf("leader signature: %w", err)
@@ -484,7 +519,8 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if err != nil {
 		return doc, err
 	}
-	agencySigned, err := signer.Sign(ctx, leaderSigned, signer.Request{Key: agencyKey, Level: pades.LevelBT, Timestamper: d.tsa,
+	agencySigned, err := signer.Sign(ctx, leaderSigned, signer.Request{Key: agencyKey, Level: pades.LevelBLT, Timestamper: d.tsa,
+		Revocation: d.revocation, ExtraCertificates: []*x509.Certificate{d.ca.TSACertificate()},
 		Appearance: sealLook, Reason: "Số: " + doc.Notation + ", ngày " + d.clock.Format("02/01/2006"), Location: "Hòa Bình"})
 	if err != nil {
 		return doc, fmt.Errorf("agency signature: %w", err)

@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"audit":   {"verify the audit logs' hash chains (audit verify)", runAudit},
 	"sign":    {"sign a PDF (PAdES) with a PKCS#12 file or a PKCS#11 token", runSign},
 	"demo":    {"run a scripted working fortnight of the demo province", runDemo},
+	"verify":  {"validate the signatures of a PDF (PAdES), as EU DSS reports them", runVerify},
 }
 
 func main() {
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "vanthu %s: %s\n", args[0], oneLine(err.Error()))
 		return 2
+	case errors.As(err, new(silentFailure)):
+		return 1
 	default:
 		fmt.Fprintf(stderr, "vanthu %s: %s\n", args[0], oneLine(err.Error()))
 		return 1

@@ -407,7 +407,8 @@ func TestDemoDay(t *testing.T) {
 			return err
 		}
 		report, _ := exec.Command(pdfsig, "-nocert", path).CombinedOutput()
-		if strings.Count(string(report), "Signature is Valid") == 2 && strings.Contains(string(report), "Total document signed") {
+		// B-LT: the DSS comes after the agency's signature, so no signature covers the whole file.
+		if strings.Count(string(report), "Signature is Valid") == 2 {
 			twice++
 		}
 		return nil

@@ -254,6 +254,22 @@ func TestRenderRegisterSplitsARowTallerThanAPage(t *testing.T) {
 	}
 }
 
+func TestRenderRunsALongRecipientListOnToTheNextPage(t *testing.T) {
+	t.Parallel()
+	doc := officialLetter()
+	doc.Recipients = nil
+	for i := 1; i <= 80; i++ {
+		doc.Recipients = append(doc.Recipients, "Ủy ban nhân dân xã số "+itoa(i))
+	}
+	out, sig := mustRender(t, doc)
+	path := writePDF(t, out)
+	checkFile(t, path, 2, false)
+	if sig.Page != 0 {
+		t.Errorf("signature space on page %d, want 1 with the body", sig.Page+1)
+	}
+	wantText(t, extractText(t, path), "- Ủy ban nhân dân xã số 1;", "- Ủy ban nhân dân xã số 80.")
+}
+
 func TestLinesOfTheHeader(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {

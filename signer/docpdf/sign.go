@@ -28,7 +28,9 @@ func (l *layout) measureSignature(doc *Document) (*signatureBlock, error) {
 	if len(b.recipients) > 0 {
 		left += lineHeight(toHeadStyle)
 	}
-	b.height = paraSpacing + max(left, right)
+	// A long list runs on to the next page, as on paper: only half a page of it must fit
+	// beside the signature.
+	b.height = paraSpacing + max(min(left, (pageHeight-marginTop-marginBottom)/2), right)
 	return b, nil
 }
 
@@ -90,6 +92,10 @@ func (l *layout) drawRecipients(top float64, lines []line) error {
 	}
 	top -= lineHeight(toHeadStyle)
 	for _, ln := range lines {
+		if top-lineHeight(toStyle) < marginBottom {
+			l.nextPage()
+			top = l.cursor
+		}
 		x := marginLeft
 		if ln.words[0] != "-" {
 			x += mm(3)

@@ -3,6 +3,7 @@ package api
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
@@ -23,6 +25,10 @@ type Deps struct {
 	Blobs   blob.Store
 	Logger  *slog.Logger
 	Version string
+	// TrustRoots are the trust anchors for validating signatures; Revocation fetches
+	// revocation data the documents lack (nil: embedded data only).
+	TrustRoots *x509.CertPool
+	Revocation verify.RevocationSource
 }
 
 // Server routes requests.
@@ -39,6 +45,7 @@ func New(deps Deps) *Server {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("POST /api/v1/verify", s.verifyPDF)
 	return s
 }
 

@@ -14,6 +14,8 @@ import (
 
 	"github.com/vanthu/vanthu/api"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer"
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 func runServe(ctx context.Context, args []string, stdout io.Writer) error {
@@ -41,7 +43,13 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	handler := api.New(api.Deps{Engine: engine.New(store), Store: store, Blobs: blobs, Logger: logger, Version: versionString()})
+	roots, anchors, err := signer.LoadTrust(cfg.trustStore()...)
+	if err != nil {
+		return settingError{setting{"--data", "VANTHU_TRUST_DIR"}, err}
+	}
+	logger.Info("trust store", "anchors", len(anchors))
+	handler := api.New(api.Deps{Engine: engine.New(store), Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
+		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return settingError{setting{"--addr", "VANTHU_ADDR"}, err}

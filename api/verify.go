@@ -1,0 +1,78 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/vanthu/vanthu/signer/verify"
+)
+
+// maxVerifyUpload bounds what one verification request may send.
+const maxVerifyUpload = 100 << 20
+
+// verifyPDF is POST /api/v1/verify: the body is a PDF (application/pdf), or a multipart
+// form with the PDF in "file". The upload is spooled to a temporary file, never held in
+// memory whole, and validated against the server's trust store.
+func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
+	body := http.MaxBytesReader(w, r.Body, maxVerifyUpload)
+	src := io.Reader(body)
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mediaType {
+	case "application/pdf", "application/octet-stream", "":
+	case "multipart/form-data":
+		r.Body = body
+		file, _, err := r.FormFile("file")
+		if err != nil {
+			writeProblem(w, http.StatusBadRequest, "missing-file", "No PDF in the form", "send the PDF in the form field \"file\"")
+			return
+		}
+		defer file.Close()
+		src = file
+	default:
+		writeProblem(w, http.StatusUnsupportedMediaType, "unsupported-media-type", "Send a PDF",
+			"Content-Type must be application/pdf or multipart/form-data, not "+mediaType)
+		return
+	}
+	tmp, err := os.CreateTemp("", "vanthu-verify-*.pdf")
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	n, err := io.Copy(tmp, src)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeProblem(w, http.StatusRequestEntityTooLarge, "too-large", "The PDF is too large", "at most 100 MiB")
+		return
+	case err != nil:
+		writeProblem(w, http.StatusBadRequest, "upload-failed", "The upload did not arrive whole", err.Error())
+		return
+	}
+	head := make([]byte, 1024)
+	k, _ := tmp.ReadAt(head, 0)
+	if !bytes.Contains(head[:k], []byte("%PDF-")) {
+		writeProblem(w, http.StatusUnprocessableEntity, "not-a-pdf", "Not a PDF", "the file does not start with a PDF header")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.deps.TrustRoots, Revocation: s.deps.Revocation})
+	if err != nil {
+		writeProblem(w, http.StatusUnprocessableEntity, "malformed-pdf", "The PDF cannot be read", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, report)
+}
+
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	s.deps.Logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "error", err)
+	writeProblem(w, http.StatusInternalServerError, "internal", "Internal error", "")
+}

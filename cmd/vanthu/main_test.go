@@ -402,6 +402,7 @@ func TestDemoDay(t *testing.T) {
 
 	// Every issued document was signed by the leader and then by the agency.
 	twice := 0
+	var signedPDF string
 	err = filepath.WalkDir(filepath.Join(data, "blobs", "sha256"), func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -410,6 +411,7 @@ func TestDemoDay(t *testing.T) {
 		// B-LT: the DSS comes after the agency's signature, so no signature covers the whole file.
 		if strings.Count(string(report), "Signature is Valid") == 2 {
 			twice++
+			signedPDF = path
 		}
 		return nil
 	})
@@ -419,6 +421,38 @@ func TestDemoDay(t *testing.T) {
 	if twice != sum.DocumentsIssued {
 		t.Fatalf("%d PDFs carry two valid signatures, want one per issued document (%d)", twice, sum.DocumentsIssued)
 	}
+
+	t.Run("VanthuVerifyPassesEverySignature", func(t *testing.T) {
+		cmd := exec.Command(vanthuBinary(t), "verify", "--json", "--offline", "--data", data, signedPDF)
+		cmd.Env = cleanEnv()
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("vanthu verify: %v\n%s", err, out)
+		}
+		var rep struct {
+			Signatures []struct {
+				Indication string `json:"indication"`
+				Level      string `json:"level"`
+			} `json:"signatures"`
+		}
+		if err := json.Unmarshal(out, &rep); err != nil || len(rep.Signatures) != 2 {
+			t.Fatalf("report: %v\n%s", err, out)
+		}
+		for _, s := range rep.Signatures {
+			if s.Indication != "TOTAL_PASSED" || s.Level != "PAdES-BASELINE-LT" {
+				t.Fatalf("leader's and agency's signatures must pass at B-LT:\n%s", out)
+			}
+		}
+		// The same file with bytes appended after signing must not pass.
+		b, _ := os.ReadFile(signedPDF)
+		tampered := filepath.Join(t.TempDir(), "tampered.pdf")
+		os.WriteFile(tampered, append(b, []byte("\n% thêm sau khi ký\n")...), 0o600)
+		cmd = exec.Command(vanthuBinary(t), "verify", "--offline", "--data", data, tampered)
+		cmd.Env = cleanEnv()
+		if out, err := cmd.Output(); err == nil {
+			t.Fatalf("a tampered document verified:\n%s", out)
+		}
+	})
 
 	t.Run("AuditVerifyAgrees", func(t *testing.T) {
 		cmd := exec.Command(vanthuBinary(t), "audit", "verify", "--json", "--data", data)

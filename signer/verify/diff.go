@@ -22,6 +22,7 @@ const (
 	kindAnnotModified    = "annotation_modified"
 	kindAnnotRemoved     = "annotation_removed"
 	kindAnnotOverlap     = "annotation_overlap"
+	kindSealOverSig      = "signature_over_signature"
 	kindPageAdded        = "page_added"
 	kindPageRemoved      = "page_removed"
 	kindPagesReordered   = "pages_reordered"
@@ -48,7 +49,7 @@ func permitted(kind string, certP int) bool {
 	switch kind {
 	case kindDSS, kindDocTimestamp, kindMetadata, kindXrefRepaired, kindFieldsLocked:
 		return true
-	case kindSignature, kindFieldAdded, kindFormFill:
+	case kindSignature, kindFieldAdded, kindFormFill, kindSealOverSig:
 		return certP == 0 || certP >= 2
 	case kindAnnotAdded:
 		return certP == 0 || certP == 3
@@ -467,6 +468,11 @@ func isDocTimestamp(sd pdfDict) bool {
 }
 
 // fieldType returns the (inherited) /FT of a field or widget.
+func isSignatureWidget(v *view, a any) bool {
+	ad := v.dict(a)
+	return ad["Subtype"] == pdfName("Widget") && fieldType(v, ad) == "Sig"
+}
+
 func fieldType(v *view, d pdfDict) pdfName {
 	for i := 0; d != nil && i < 32; i++ {
 		if ft, ok := d["FT"].(pdfName); ok {
@@ -531,6 +537,13 @@ func (d *differ) overlaps(pageNo int, old pdfArray, added []any) {
 				continue
 			}
 			if math.Min(ra.x1, ro.x1) > math.Max(ra.x0, ro.x0) && math.Min(ra.y1, ro.y1) > math.Max(ra.y0, ro.y0) {
+				// Decree 30 (PL I, II.8.a) puts the agency's seal over the left third of the
+				// leader's signature: a signature drawn over an earlier signature is the
+				// law's own layout, not an attempt to hide what the signer saw.
+				if isSignatureWidget(d.new, a) && isSignatureWidget(d.old, o) {
+					d.add(kindSealOverSig, a, "signature on page %d drawn over an earlier signature (Decree 30 seal)", pageNo)
+					continue
+				}
 				d.add(kindAnnotOverlap, a, "added annotation on page %d overlaps an existing annotation", pageNo)
 				break
 			}

@@ -80,7 +80,7 @@ func BenchmarkSignAndVerify(b *testing.B) {
 	}
 }
 
-func pagesPDF(b *testing.B, pages int) []byte {
+func pagesPDF(b testing.TB, pages int) []byte {
 	para := strings.Repeat("Thực hiện Chỉ thị của Ủy ban nhân dân tỉnh về đẩy mạnh chuyển đổi số, các cơ quan, đơn vị rà soát, cập nhật dữ liệu và báo cáo đúng hạn. ", 4)
 	var body []string
 	for len(body) < pages*4 {

@@ -30,7 +30,9 @@ type Request struct {
 	Reason     string
 	Location   string
 	// Compat writes adbe.pkcs7.detached for receivers that cannot read PAdES.
-	Compat      bool
+	Compat bool
+	// DocMDP certifies the document (1, 2 or 3); only on its first signature.
+	DocMDP      int
 	SigningTime time.Time
 	// Extra certificates that help build chains for the DSS (a TSA's issuer).
 	ExtraCertificates []*x509.Certificate
@@ -54,6 +56,7 @@ func Sign(ctx context.Context, pdfBytes []byte, req Request) ([]byte, error) {
 		Reason:            req.Reason,
 		Location:          req.Location,
 		LegacyPKCS7:       req.Compat,
+		DocMDP:            req.DocMDP,
 	}
 	if req.Appearance != nil {
 		opts.Appearance = visible{req.Appearance}

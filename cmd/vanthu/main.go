@@ -27,6 +27,7 @@ var commands = map[string]command{
 	"version": {"print the version", runVersion},
 	"audit":   {"verify the audit logs' hash chains (audit verify)", runAudit},
 	"sign":    {"sign a PDF (PAdES) with a PKCS#12 file or a PKCS#11 token", runSign},
+	"extend":  {"raise a signed PDF to PAdES B-LT or B-LTA", runExtend},
 	"demo":    {"run a scripted working fortnight of the demo province", runDemo},
 	"verify":  {"validate the signatures of a PDF (PAdES), as EU DSS reports them", runVerify},
 }

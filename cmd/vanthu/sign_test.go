@@ -141,6 +141,23 @@ func TestSignCommand(t *testing.T) {
 		t.Fatalf("not PAdES:\n%s", report)
 	}
 
+	t.Run("ExtendRaisesABTSignatureToBLTA", func(t *testing.T) {
+		var out, errOut bytes.Buffer
+		lta := filepath.Join(dir, "leader-lta.pdf")
+		code := run(context.Background(), []string{"extend", "--in", filepath.Join(dir, "leader.pdf"), "--out", lta,
+			"--level", "B-LTA", "--tsa", srv.URL + "/tsa"}, &out, &errOut)
+		if code != 0 {
+			t.Fatalf("extend: exit %d: %s", code, errOut.String())
+		}
+		b, _ := os.ReadFile(lta)
+		if !bytes.Contains(b, []byte("/DocTimeStamp")) || !bytes.Contains(b, []byte("/DSS")) {
+			t.Fatal("B-LTA needs a DSS and a document timestamp")
+		}
+		if report, _ := exec.Command(pdfsig, "-nocert", lta).CombinedOutput(); !strings.Contains(string(report), "Signature is Valid") {
+			t.Fatalf("the leader's signature broke:\n%s", report)
+		}
+	})
+
 	t.Run("WrongPasswordFailsWithoutLeakingIt", func(t *testing.T) {
 		t.Setenv("VANTHU_KEY_PASSWORD", "sai-mật-khẩu")
 		var out, errOut bytes.Buffer

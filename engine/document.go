@@ -121,6 +121,12 @@ type Document struct {
 	Direction      string // the leader's direction (ý kiến chỉ đạo, bút phê)
 	Deadline       *time.Time
 
+	// ReplyToID links a reply to the incoming document it answers; ReplacesID an issued
+	// document to the one it corrects (đính chính) or replaces (thay thế).
+	ReplyToID   string
+	ReplacesID  string
+	ReplaceKind string // correct, replace
+
 	Note      string
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -15,6 +15,12 @@ type DraftInput struct {
 	Classification Classification
 	DraftingUnitID string
 	Note           string
+	// ReplyToID names the incoming document this one answers.
+	ReplyToID string
+	// ReplacesID names an issued document this one corrects ("correct", đính chính) or
+	// replaces ("replace", thay thế); it goes to the same recipients.
+	ReplacesID  string
+	ReplaceKind string
 }
 
 // CreateDraft starts an outgoing document (dự thảo) in the actor's agency.
@@ -23,7 +29,10 @@ func (e *Engine) CreateDraft(ctx context.Context, actor Actor, in DraftInput, re
 	d := Document{ID: NewID(), AgencyID: actor.AgencyID, Flow: Outgoing, State: StateDraft, Version: 1,
 		TypeCode: in.TypeCode, Subject: in.Subject, Urgency: in.Urgency, Classification: in.Classification,
 		DrafterID: actor.UserID, DraftingUnitID: in.DraftingUnitID, Note: in.Note, Year: now.Year(),
-		CreatedAt: now, UpdatedAt: now}
+		ReplyToID: in.ReplyToID, ReplacesID: in.ReplacesID, ReplaceKind: in.ReplaceKind, CreatedAt: now, UpdatedAt: now}
+	if (in.ReplacesID == "") != (in.ReplaceKind == "") || (in.ReplaceKind != "" && in.ReplaceKind != "correct" && in.ReplaceKind != "replace") {
+		return Document{}, invalid("replace_kind", "a correction or replacement names the document and is \"correct\" or \"replace\"")
+	}
 	if err := d.Validate(); err != nil {
 		return Document{}, err
 	}
@@ -44,6 +53,9 @@ func (e *Engine) CreateDraft(ctx context.Context, actor Actor, in DraftInput, re
 		if !slices.Contains(drafters, actor.Role) {
 			return refuse(ActionCreateDraft, ReasonWrongRole, "a %s does not draft documents", actor.Role)
 		}
+		if err := checkLinks(ctx, q, &d); err != nil {
+			return err
+		}
 		if d.DraftingUnitID != "" {
 			unit, err := q.UnitGetByID(ctx, d.DraftingUnitID)
 			if err != nil {
@@ -63,6 +75,24 @@ func (e *Engine) CreateDraft(ctx context.Context, actor Actor, in DraftInput, re
 		return Document{}, fmt.Errorf("create draft: %w", err)
 	}
 	return d, nil
+}
+
+// checkLinks makes sure a reply answers an incoming document of the same agency and a
+// correction names an issued document of the same agency.
+func checkLinks(ctx context.Context, q Queries, d *Document) error {
+	if d.ReplyToID != "" {
+		in, err := q.DocumentGetByID(ctx, d.ReplyToID)
+		if err != nil || in.AgencyID != d.AgencyID || in.Flow != Incoming {
+			return invalid("reply_to_id", "a reply answers an incoming document of the same agency")
+		}
+	}
+	if d.ReplacesID != "" {
+		old, err := q.DocumentGetByID(ctx, d.ReplacesID)
+		if err != nil || old.AgencyID != d.AgencyID || old.Flow != Outgoing || old.Number == 0 {
+			return invalid("replaces_id", "only an issued document of the same agency is corrected or replaced")
+		}
+	}
+	return nil
 }
 
 // Reviewer is one check of a draft. Reviewers with the same Order check in parallel;
@@ -353,12 +383,27 @@ func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in File
 // delivery per recipient.
 func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipientIDs []string, requestID string) (Document, error) {
 	recipients := slices.Clone(recipientIDs)
+	if len(recipients) == 0 {
+		// A correction or replacement goes to whoever received the original.
+		if d, err := e.store.DocumentGetByID(ctx, docID); err == nil && d.ReplacesID != "" {
+			old, err := e.store.DeliveryListByOutgoing(ctx, d.ReplacesID)
+			if err != nil {
+				return Document{}, err
+			}
+			for _, del := range old {
+				recipients = append(recipients, del.RecipientAgencyID)
+			}
+		}
+	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
 	if len(recipients) == 0 {
 		return Document{}, invalid("recipients", "a document needs at least one recipient")
 	}
 	return e.transition(ctx, actor, docID, ActionDispatch, requestID, func(c *change, d *Document) error {
+		if err := c.noteReplacement(ctx, d); err != nil {
+			return err
+		}
 		sender, err := c.q.AgencyGetByID(ctx, d.AgencyID)
 		if err != nil {
 			return err
@@ -400,6 +445,40 @@ func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipi
 		}
 		return nil
 	})
+}
+
+// noteReplacement tells the recipients of the original, on their copies, that it was
+// corrected or replaced and by which document.
+func (c *change) noteReplacement(ctx context.Context, d *Document) error {
+	if d.ReplacesID == "" {
+		return nil
+	}
+	word := "Đính chính bởi văn bản số "
+	if d.ReplaceKind == "replace" {
+		word = "Thay thế bởi văn bản số "
+	}
+	old, err := c.q.DeliveryListByOutgoing(ctx, d.ReplacesID)
+	if err != nil {
+		return err
+	}
+	for _, del := range old {
+		del.Reason, del.UpdatedAt = word+d.Notation, c.now
+		if err := c.q.DeliveryUpdate(ctx, &del); err != nil {
+			return err
+		}
+		in, err := c.q.DocumentGetByID(ctx, del.IncomingID)
+		if err != nil {
+			return err
+		}
+		prev := in.Version
+		in.Note, in.Version, in.UpdatedAt = word+d.Notation, in.Version+1, c.now
+		if err := c.q.DocumentUpdate(ctx, &in, prev); err != nil {
+			return err
+		}
+		c.events = append(c.events, Event{AgencyID: in.AgencyID, At: c.now, ActorID: c.actor.UserID, Role: c.actor.Role,
+			Action: d.ReplaceKind, ObjectType: "document", ObjectID: in.ID, After: snapshot(map[string]any{"note": in.Note})})
+	}
+	return nil
 }
 
 // FileOutgoing closes an outgoing document's handling (lưu văn bản đi).

@@ -13,6 +13,7 @@ import (
 type Recipients struct {
 	AgencyIDs []string
 	Groups    []RecipientGroup
+	ListIDs   []string // saved distribution lists of the sender
 }
 
 // RecipientGroup is every agency of a tier under an agency.
@@ -41,6 +42,16 @@ func (e *Engine) ResolveRecipients(ctx context.Context, senderID string, r Recip
 				ids = append(ids, a.ID)
 			}
 		}
+	}
+	for _, id := range r.ListIDs {
+		l, err := e.store.DistributionListGet(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("recipients: list %s: %w", id, err)
+		}
+		if l.AgencyID != senderID {
+			return nil, fmt.Errorf("recipients: list %s: %w", id, ErrNotFound)
+		}
+		ids = append(ids, l.Members...)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)

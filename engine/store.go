@@ -70,6 +70,23 @@ type Queries interface {
 	AssignmentInsert(ctx context.Context, a *Assignment) error
 	AssignmentUpdate(ctx context.Context, a *Assignment) error
 	AssignmentListByDocument(ctx context.Context, documentID string) ([]Assignment, error)
+	AssignmentGetByID(ctx context.Context, id string) (Assignment, error)
+	// AssignmentListOpenWithDeadline lists open assignments with a deadline on documents
+	// still being handled, earliest deadline first.
+	AssignmentListOpenWithDeadline(ctx context.Context, limit int) ([]Assignment, error)
+	AssignmentNoteInsert(ctx context.Context, n *AssignmentNote) error
+	AssignmentNoteGetByID(ctx context.Context, id string) (AssignmentNote, error)
+	AssignmentNoteListByAssignment(ctx context.Context, assignmentID string) ([]AssignmentNote, error)
+
+	DistributionListInsert(ctx context.Context, l *DistributionList) error
+	DistributionListGet(ctx context.Context, id string) (DistributionList, error)
+
+	// NotificationInsert stores a notification unless the same person already has one of
+	// that kind for that assignment; it reports whether it stored one.
+	NotificationInsert(ctx context.Context, n *Notification) (bool, error)
+	NotificationListByUser(ctx context.Context, userID string, limit int) ([]Notification, error)
+
+	CopyInsert(ctx context.Context, c *Copy) error
 
 	DelegationInsert(ctx context.Context, d *Delegation) error
 	DelegationListTo(ctx context.Context, toUser, agencyID string) ([]Delegation, error)

@@ -51,7 +51,8 @@ func (q queries) DocumentInsert(ctx context.Context, d *engine.Document) error {
 		d.TypeCode, d.Subject, string(d.Urgency), string(d.Classification), nullable(d.DrafterID), nullable(d.DraftingUnitID),
 		nullable(d.SignerID), string(d.SigningForm), d.SignerTitle, d.Year, d.Series, nullInt(d.Number), d.Notation,
 		utcPtr(d.IssuedAt), nullInt(d.IncomingNumber), utcPtr(d.ReceivedAt), nullable(d.SourceID), d.SenderName,
-		d.SenderNotation, d.Direction, utcPtr(d.Deadline), d.Note, d.CreatedAt.UTC(), d.UpdatedAt.UTC())
+		d.SenderNotation, d.Direction, utcPtr(d.Deadline), d.Note, d.CreatedAt.UTC(), d.UpdatedAt.UTC(),
+		nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind)
 	return err
 }
 
@@ -60,7 +61,7 @@ func (q queries) DocumentUpdate(ctx context.Context, d *engine.Document, prevVer
 		string(d.Urgency), string(d.Classification), nullable(d.DrafterID), nullable(d.DraftingUnitID), nullable(d.SignerID),
 		string(d.SigningForm), d.SignerTitle, d.Year, d.Series, nullInt(d.Number), d.Notation, utcPtr(d.IssuedAt),
 		nullInt(d.IncomingNumber), utcPtr(d.ReceivedAt), d.SenderName, d.SenderNotation, d.Direction, utcPtr(d.Deadline),
-		d.Note, d.UpdatedAt.UTC(), prevVersion)
+		d.Note, d.UpdatedAt.UTC(), prevVersion, nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind)
 	if err != nil {
 		return err
 	}
@@ -91,12 +92,13 @@ func (q queries) DocumentList(ctx context.Context, f engine.DocumentFilter) ([]e
 func scanDocument(r Row) (engine.Document, error) {
 	var d engine.Document
 	var flow, state, urgency, class, form string
-	var drafter, unit, signer, source *string
+	var drafter, unit, signer, source, replyTo, replaces *string
 	var number, incoming *int
 	err := r.Scan(&d.ID, &d.AgencyID, &flow, &state, &d.Version, &d.TypeCode, &d.Subject, &urgency, &class,
 		&drafter, &unit, &signer, &form, &d.SignerTitle, &d.Year, &d.Series, &number, &d.Notation, &d.IssuedAt,
 		&incoming, &d.ReceivedAt, &source, &d.SenderName, &d.SenderNotation, &d.Direction, &d.Deadline, &d.Note,
-		&d.CreatedAt, &d.UpdatedAt)
+		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind)
+	d.ReplyToID, d.ReplacesID = deref(replyTo), deref(replaces)
 	d.Flow, d.State, d.Urgency, d.Classification, d.SigningForm = engine.Flow(flow), engine.State(state),
 		engine.Urgency(urgency), engine.Classification(class), engine.SigningForm(form)
 	d.DrafterID, d.DraftingUnitID, d.SignerID, d.SourceID = deref(drafter), deref(unit), deref(signer), deref(source)
@@ -181,16 +183,18 @@ func (q queries) AssignmentUpdate(ctx context.Context, a *engine.Assignment) err
 }
 
 func (q queries) AssignmentListByDocument(ctx context.Context, documentID string) ([]engine.Assignment, error) {
-	return list(ctx, q, "assignment list", qAssignmentListByDocument, func(r Row) (engine.Assignment, error) {
-		var a engine.Assignment
-		var parent, unit, user *string
-		var role string
-		err := r.Scan(&a.ID, &a.DocumentID, &parent, &unit, &user, &role, &a.Deadline, &a.Status, &a.Note, &a.CreatedBy,
-			&a.CreatedAt, &a.DoneAt)
-		a.ParentID, a.UnitID, a.UserID, a.Role = deref(parent), deref(unit), deref(user), engine.AssignmentRole(role)
-		a.Deadline, a.DoneAt, a.CreatedAt = utcPtr(a.Deadline), utcPtr(a.DoneAt), utc(a.CreatedAt)
-		return a, err
-	}, documentID)
+	return list(ctx, q, "assignment list", qAssignmentListByDocument, scanAssignment, documentID)
+}
+
+func scanAssignment(r Row) (engine.Assignment, error) {
+	var a engine.Assignment
+	var parent, unit, user *string
+	var role string
+	err := r.Scan(&a.ID, &a.DocumentID, &parent, &unit, &user, &role, &a.Deadline, &a.Status, &a.Note, &a.CreatedBy,
+		&a.CreatedAt, &a.DoneAt)
+	a.ParentID, a.UnitID, a.UserID, a.Role = deref(parent), deref(unit), deref(user), engine.AssignmentRole(role)
+	a.Deadline, a.DoneAt, a.CreatedAt = utcPtr(a.Deadline), utcPtr(a.DoneAt), utc(a.CreatedAt)
+	return a, err
 }
 
 func (q queries) DelegationInsert(ctx context.Context, d *engine.Delegation) error {

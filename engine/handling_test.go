@@ -1,0 +1,211 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+// directedIncoming sends a province directive to the first district and takes it to the
+// district leader's direction, with the culture unit leading.
+func directedIncoming(t *testing.T, b *bundle, classification engine.Classification) (engine.Document, engine.Document) {
+	t.Helper()
+	ctx := context.Background()
+	p, dist := b.province, b.districts[0]
+	d := b.signedDraft(t, "Kế hoạch tổ chức Ngày Chuyển đổi số")
+	out, err := b.eng.Issue(ctx, p.clerk, d.ID, "")
+	must(t, err)
+	_, err = b.eng.AgencySign(ctx, p.clerk, d.ID, signedPDF, "")
+	must(t, err)
+	_, err = b.eng.Dispatch(ctx, p.clerk, d.ID, []string{dist.agency.ID}, "")
+	must(t, err)
+	ds, _ := b.eng.Deliveries(ctx, p.clerk, d.ID)
+	in := ds[0].IncomingID
+	_, err = b.eng.Register(ctx, dist.clerk, in, "")
+	must(t, err)
+	_, err = b.eng.Present(ctx, dist.clerk, in, "")
+	must(t, err)
+	doc, err := b.eng.Direct(ctx, dist.leader, in, engine.DirectInput{Text: "Giao VX chủ trì",
+		Tasks: []engine.UnitTask{{UnitID: dist.culture.ID, Role: engine.Lead, WorkingDays: 5}}}, "")
+	must(t, err)
+	return out, doc
+}
+
+func TestAssignmentsProgressAndExtensions(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		dist := b.districts[0]
+		_, in := directedIncoming(t, b, "")
+		as, _ := b.store.AssignmentListByDocument(ctx, in.ID)
+		lead := as[0]
+
+		if _, err := b.eng.AssignWithin(ctx, dist.specialist, lead.ID, dist.specialist.UserID, nil, 2, ""); !errors.Is(err, engine.ErrForbidden) {
+			t.Fatalf("a specialist assigning: %v", err)
+		}
+		sub, err := b.eng.AssignWithin(ctx, dist.head, lead.ID, dist.specialist.UserID, nil, 3, "Dự thảo báo cáo")
+		must(t, err)
+		if sub.ParentID != lead.ID || sub.UserID != dist.specialist.UserID || sub.Deadline == nil {
+			t.Fatalf("sub-assignment: %+v", sub)
+		}
+		if _, err := b.eng.AssignWithin(ctx, dist.head, lead.ID, b.districts[1].specialist.UserID, nil, 3, ""); !errors.Is(err, engine.ErrInvalid) {
+			t.Fatalf("assigning someone of another agency: %v", err)
+		}
+		must(t, b.eng.ReportProgress(ctx, dist.specialist, sub.ID, "Đã tổng hợp số liệu 3/5 xã"))
+		if err := b.eng.ReportProgress(ctx, dist.archivist, sub.ID, "không phải việc của tôi"); err == nil {
+			t.Fatal("someone outside the unit reported progress")
+		}
+
+		later := lead.Deadline.Add(72 * time.Hour)
+		req, err := b.eng.RequestExtension(ctx, dist.head, lead.ID, later, "Chờ số liệu của các xã")
+		must(t, err)
+		if err := b.eng.DecideExtension(ctx, dist.specialist, req.ID, true, ""); !errors.Is(err, engine.ErrForbidden) {
+			t.Fatalf("a specialist granting an extension: %v", err)
+		}
+		must(t, b.eng.DecideExtension(ctx, dist.leader, req.ID, true, "Đồng ý gia hạn"))
+		if err := b.eng.DecideExtension(ctx, dist.leader, req.ID, false, ""); !errors.Is(err, engine.ErrConflict) {
+			t.Fatalf("answering twice: %v", err)
+		}
+		got, _ := b.store.AssignmentGetByID(ctx, lead.ID)
+		doc, _ := b.store.DocumentGetByID(ctx, in.ID)
+		if !got.Deadline.Equal(later.Truncate(time.Microsecond)) || !doc.Deadline.Equal(*got.Deadline) {
+			t.Fatalf("deadline after extension: assignment %v, document %v, want %v", got.Deadline, doc.Deadline, later)
+		}
+		notes, _ := b.store.AssignmentNoteListByAssignment(ctx, lead.ID)
+		if len(notes) != 2 || notes[1].Kind != engine.NoteExtensionGranted {
+			t.Fatalf("notes: %+v", notes)
+		}
+	})
+}
+
+func TestRemindersWarnThenEscalateOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	dist := b.districts[0]
+	start := time.Now()
+	clock := start
+	b.eng.SetClock(func() time.Time { return clock })
+	_, in := directedIncoming(t, b, "")
+	as, _ := b.store.AssignmentListByDocument(ctx, in.ID)
+	r := &engine.Reminders{Engine: b.eng}
+
+	clock = as[0].Deadline.Add(-24 * time.Hour) // the day before the deadline
+	n, err := r.RunOnce(ctx)
+	must(t, err)
+	if n == 0 {
+		t.Fatal("no due-soon reminder the day before the deadline")
+	}
+	notes, _ := b.store.NotificationListByUser(ctx, dist.specialist.UserID, 10)
+	if len(notes) != 1 || notes[0].Kind != engine.NoticeDueSoon || !strings.Contains(notes[0].Body, "Ngày Chuyển đổi số") {
+		t.Fatalf("specialist's notifications: %+v", notes)
+	}
+
+	clock = as[0].Deadline.Add(48 * time.Hour)
+	_, err = r.RunOnce(ctx)
+	must(t, err)
+	again, err := r.RunOnce(ctx)
+	must(t, err)
+	if again != 0 {
+		t.Fatalf("a second run sent %d more notifications", again)
+	}
+	heads, _ := b.store.NotificationListByUser(ctx, dist.head.UserID, 10)
+	kinds := map[string]bool{}
+	for _, h := range heads {
+		kinds[h.Kind] = true
+	}
+	if !kinds[engine.NoticeOverdue] || !kinds[engine.NoticeEscalated] {
+		t.Fatalf("unit head's notifications: %+v", heads)
+	}
+	leader, _ := b.store.NotificationListByUser(ctx, dist.leader.UserID, 10)
+	if len(leader) != 1 || leader[0].Kind != engine.NoticeEscalated {
+		t.Fatalf("the leader who directed it should hear it is overdue: %+v", leader)
+	}
+}
+
+func TestCorrectionReachesTheOriginalRecipients(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	p := b.province
+	orig, _ := directedIncoming(t, b, "")
+
+	d, err := b.eng.CreateDraft(ctx, p.specialist, engine.DraftInput{TypeCode: "", Subject: "V/v đính chính Kế hoạch",
+		DraftingUnitID: p.culture.ID, ReplacesID: orig.ID, ReplaceKind: "correct"}, "")
+	must(t, err)
+	_, err = b.eng.Submit(ctx, p.specialist, d.ID, nil, "")
+	must(t, err)
+	_, err = b.eng.Approve(ctx, p.leader, d.ID, "")
+	must(t, err)
+	_, err = b.eng.Sign(ctx, p.leader, d.ID, engine.SignInput{Signed: signedPDF}, "")
+	must(t, err)
+	fix, err := b.eng.Issue(ctx, p.clerk, d.ID, "")
+	must(t, err)
+	if fix.Notation != "02/UBND-VX" {
+		t.Fatalf("a công văn of the culture unit is numbered %q", fix.Notation)
+	}
+	_, err = b.eng.AgencySign(ctx, p.clerk, d.ID, signedPDF, "")
+	must(t, err)
+	_, err = b.eng.Dispatch(ctx, p.clerk, d.ID, nil, "") // no recipients named: the original's
+	must(t, err)
+	ds, _ := b.eng.Deliveries(ctx, p.clerk, d.ID)
+	if len(ds) != 1 || ds[0].RecipientAgencyID != b.districts[0].agency.ID {
+		t.Fatalf("correction went to %+v", ds)
+	}
+	old, _ := b.eng.Deliveries(ctx, p.clerk, orig.ID)
+	copyOfOriginal, _ := b.store.DocumentGetByID(ctx, old[0].IncomingID)
+	if copyOfOriginal.Note != "Đính chính bởi văn bản số 02/UBND-VX" {
+		t.Fatalf("the recipient's copy of the original says %q", copyOfOriginal.Note)
+	}
+
+	if _, err := b.eng.CreateDraft(ctx, p.specialist, engine.DraftInput{Subject: "Trả lời", ReplyToID: orig.ID}, ""); !errors.Is(err, engine.ErrInvalid) {
+		t.Fatalf("a reply to an outgoing document: %v", err)
+	}
+}
+
+func TestListsCopiesAndClassifiedReads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	p := b.province
+
+	l, err := b.eng.SaveDistributionList(ctx, p.clerk, "Các huyện miền núi", []string{b.districts[0].agency.ID, b.districts[1].agency.ID})
+	must(t, err)
+	ids, err := b.eng.ResolveRecipients(ctx, p.agency.ID, engine.Recipients{ListIDs: []string{l.ID}})
+	must(t, err)
+	if len(ids) != 2 {
+		t.Fatalf("list resolved to %v", ids)
+	}
+	if _, err := b.eng.ResolveRecipients(ctx, b.districts[0].agency.ID, engine.Recipients{ListIDs: []string{l.ID}}); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("another agency using the province's list: %v", err)
+	}
+
+	d := b.signedDraft(t, "Quyết định phê duyệt")
+	c1, err := b.eng.IssueCopy(ctx, p.clerk, d.ID, "SY")
+	must(t, err)
+	c2, err := b.eng.IssueCopy(ctx, p.archivist, d.ID, "TrS")
+	must(t, err)
+	if c1.Notation != "01/SY-UBND" || c2.Notation != "02/TrS-UBND" {
+		t.Fatalf("copies numbered %q and %q, want one shared series", c1.Notation, c2.Notation)
+	}
+
+	secret, err := b.eng.CreateDraft(ctx, p.specialist, engine.DraftInput{TypeCode: "BC", Subject: "Báo cáo mật",
+		Classification: engine.Confidential, DraftingUnitID: p.culture.ID}, "")
+	must(t, err)
+	_, before, _ := b.eng.VerifyAudit(ctx, p.agency.ID)
+	if _, err := b.eng.Document(ctx, p.leader, secret.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := b.eng.VerifyAudit(ctx, p.agency.ID)
+	if after != before+1 {
+		t.Fatalf("reading a classified document left %d audit events, want 1", after-before)
+	}
+	if _, err := b.eng.Document(ctx, b.districts[0].leader, secret.ID); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("another agency reading: %v", err)
+	}
+}

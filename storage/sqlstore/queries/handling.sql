@@ -1,0 +1,49 @@
+-- Handling details: notes on assignments, distribution lists, notifications, copies.
+
+-- name: AssignmentGetByID
+SELECT id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at
+FROM assignment WHERE id = $1;
+
+-- name: AssignmentListOpenWithDeadline
+SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadline, a.status, a.note, a.created_by,
+    a.created_at, a.done_at
+FROM assignment a JOIN document d ON d.id = a.document_id
+WHERE a.status = 'open' AND a.deadline IS NOT NULL AND a.role <> 'info' AND d.state IN ('directed', 'in_progress')
+ORDER BY a.deadline, a.id
+LIMIT $1;
+
+-- name: AssignmentNoteInsert
+INSERT INTO assignment_note (id, assignment_id, author_id, kind, body, new_deadline, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: AssignmentNoteGetByID
+SELECT id, assignment_id, author_id, kind, body, new_deadline, created_at FROM assignment_note WHERE id = $1;
+
+-- name: AssignmentNoteListByAssignment
+SELECT id, assignment_id, author_id, kind, body, new_deadline, created_at
+FROM assignment_note WHERE assignment_id = $1 ORDER BY created_at, id;
+
+-- name: DistributionListInsert
+INSERT INTO distribution_list (id, agency_id, name, created_at) VALUES ($1, $2, $3, $4);
+
+-- name: DistributionMemberInsert
+INSERT INTO distribution_member (list_id, agency_id) VALUES ($1, $2);
+
+-- name: DistributionListGet
+SELECT id, agency_id, name, created_at FROM distribution_list WHERE id = $1;
+
+-- name: DistributionMemberList
+SELECT agency_id FROM distribution_member WHERE list_id = $1 ORDER BY agency_id;
+
+-- name: NotificationInsert
+INSERT INTO notification (id, user_id, kind, document_id, assignment_id, body, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (user_id, kind, assignment_id) DO NOTHING;
+
+-- name: NotificationListByUser
+SELECT id, user_id, kind, document_id, assignment_id, body, created_at, read_at
+FROM notification WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2;
+
+-- name: CopyInsert
+INSERT INTO document_copy (id, agency_id, source_id, form, year, number, notation, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);

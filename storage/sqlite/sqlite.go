@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -50,7 +51,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	d := &driver{write: write, read: read}
+	d := &driver{write: write, read: read, writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -59,11 +60,14 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 }
 
 type driver struct {
-	write, read *sql.DB
+	write, read           *sql.DB
+	writeStmts, readStmts *stmtCache
 }
 
-func (d *driver) Dialect() string     { return "sqlite" }
-func (d *driver) Conn() sqlstore.Conn { return readWrite{read: conn{d.read}, write: conn{d.write}} }
+func (d *driver) Dialect() string { return "sqlite" }
+func (d *driver) Conn() sqlstore.Conn {
+	return readWrite{read: conn{db: d.read, stmts: d.readStmts, lazy: true}, write: conn{db: d.write}}
+}
 
 // Ping writes nothing but makes both pools open the file, so a path that cannot hold a
 // database fails here rather than on the first request.
@@ -75,14 +79,20 @@ func (d *driver) Ping(ctx context.Context) error {
 	return d.read.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&v)
 }
 
-func (d *driver) Close() error { return errors.Join(d.read.Close(), d.write.Close()) }
+func (d *driver) Close() error {
+	return errors.Join(d.readStmts.close(), d.writeStmts.close(), d.read.Close(), d.write.Close())
+}
 
+// Begin starts a write transaction. Before the first ones it prepares every query on the
+// write connection, outside any transaction: preparing inside one would wait for the
+// pool's only connection, which the transaction holds.
 func (d *driver) Begin(ctx context.Context) (sqlstore.Tx, error) {
+	d.writeStmts.warm(ctx, sqlstore.ParameterizedQueries())
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	return txConn{conn{tx}, tx}, nil
+	return txConn{conn{db: tx, stmts: d.writeStmts, tx: tx}, tx}, nil
 }
 
 // Exclusive needs no extra lock: every write transaction already begins IMMEDIATE, which
@@ -117,10 +127,38 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-type conn struct{ db execer }
+// conn runs statements on a pool or a transaction, through prepared statements where it
+// has them: parsing SQL is most of SQLite's cost for small statements. Statements without
+// arguments (migrations, which may hold several) always run as they are.
+type conn struct {
+	db    execer
+	stmts *stmtCache
+	tx    *sql.Tx // set inside a transaction
+	lazy  bool    // may prepare on first use (the read pool, never inside a transaction)
+}
+
+func (c conn) stmt(ctx context.Context, query string, args []any) *sql.Stmt {
+	if len(args) == 0 || c.stmts == nil {
+		return nil
+	}
+	st := c.stmts.lookup(query)
+	if st == nil && c.lazy {
+		st = c.stmts.prepare(ctx, query)
+	}
+	if st == nil || c.tx == nil {
+		return st
+	}
+	return c.tx.StmtContext(ctx, st)
+}
 
 func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := c.db.ExecContext(ctx, query, args...)
+	var res sql.Result
+	var err error
+	if st := c.stmt(ctx, query, args); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = c.db.ExecContext(ctx, query, args...)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -128,7 +166,13 @@ func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error
 }
 
 func (c conn) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	rows, err := c.db.QueryContext(ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if st := c.stmt(ctx, query, args); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.db.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +180,72 @@ func (c conn) Query(ctx context.Context, query string, args ...any) (sqlstore.Ro
 }
 
 func (c conn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	if st := c.stmt(ctx, query, args); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return c.db.QueryRowContext(ctx, query, args...)
+}
+
+// stmtCache keeps one prepared statement per query text for a pool.
+type stmtCache struct {
+	db *sql.DB
+
+	mu     sync.RWMutex
+	m      map[string]*sql.Stmt
+	warmMu sync.Mutex
+	warmed bool
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[query]
+}
+
+// prepare prepares query on the pool; a statement that does not prepare (a table not
+// migrated yet) simply runs unprepared.
+func (c *stmtCache) prepare(ctx context.Context, query string) *sql.Stmt {
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[query]; ok {
+		st.Close()
+		return old
+	}
+	c.m[query] = st
+	return st
+}
+
+// warm prepares every query until all of them prepare (the schema is migrated).
+func (c *stmtCache) warm(ctx context.Context, queries []string) {
+	c.warmMu.Lock()
+	defer c.warmMu.Unlock()
+	if c.warmed {
+		return
+	}
+	all := true
+	for _, q := range queries {
+		if c.lookup(q) == nil && c.prepare(ctx, q) == nil {
+			all = false
+		}
+	}
+	c.warmed = all
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, st := range c.m {
+		errs = append(errs, st.Close())
+	}
+	c.m = map[string]*sql.Stmt{}
+	return errors.Join(errs...)
 }
 
 // readWrite sends statements outside a transaction to the pool that can run them.

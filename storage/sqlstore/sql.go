@@ -70,3 +70,15 @@ func parseQueries(text string, into map[string]string) error {
 	}
 	return flush()
 }
+
+// ParameterizedQueries lists the text of every named query that takes arguments, for
+// drivers that prepare statements ahead of use.
+func ParameterizedQueries() []string {
+	var out []string
+	for _, q := range namedQueries {
+		if strings.Contains(q, "$1") {
+			out = append(out, q)
+		}
+	}
+	return out
+}

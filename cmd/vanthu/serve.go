@@ -48,7 +48,12 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return settingError{setting{"--data", "VANTHU_TRUST_DIR"}, err}
 	}
 	logger.Info("trust store", "anchors", len(anchors))
-	handler := api.New(api.Deps{Engine: engine.New(store), Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
+	eng := engine.New(store)
+	// Reminders and escalation run on every node; each notice is stored once.
+	reminders := &engine.Reminders{Engine: eng, Logger: logger}
+	reminders.Start(ctx)
+	defer reminders.Stop()
+	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
 		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -209,3 +209,45 @@ func TestListsCopiesAndClassifiedReads(t *testing.T) {
 		t.Fatalf("another agency reading: %v", err)
 	}
 }
+
+func TestOrganisationChangesNeedAnAdminAndAreAudited(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	dist := b.districts[0]
+	admin := func(s staff) engine.Actor {
+		u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "quantri." + strings.ToLower(s.agency.Code), FullName: "Quản trị"}, "x")
+		must(t, err)
+		must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: s.agency.ID, Role: engine.RoleAdmin}))
+		return engine.Actor{UserID: u.ID, AgencyID: s.agency.ID, Role: engine.RoleAdmin}
+	}
+	distAdmin, otherAdmin, provinceAdmin := admin(dist), admin(b.districts[1]), admin(b.province)
+	commune := engine.Agency{Code: "H23.11.05", Name: "Ủy ban nhân dân xã Tòng Đậu", ShortName: "UBND", Tier: engine.TierCommune, ParentID: dist.agency.ID}
+
+	if _, err := b.eng.CreateAgency(ctx, dist.specialist, commune); !errors.Is(err, engine.ErrForbidden) {
+		t.Fatalf("a specialist created an agency: %v", err)
+	}
+	if _, err := b.eng.CreateAgency(ctx, otherAdmin, commune); !errors.Is(err, engine.ErrForbidden) {
+		t.Fatalf("another district's admin created an agency here: %v", err)
+	}
+	_, before, _ := b.eng.VerifyAudit(ctx, dist.agency.ID)
+	c, err := b.eng.CreateAgency(ctx, distAdmin, commune)
+	must(t, err)
+	_, after, _ := b.eng.VerifyAudit(ctx, dist.agency.ID)
+	if after != before+1 {
+		t.Fatalf("creating a commune left %d events in the district's chain, want 1", after-before)
+	}
+	// The province's admin manages everything below the province.
+	unit, err := b.eng.CreateUnit(ctx, provinceAdmin, engine.Unit{AgencyID: c.ID, Name: "Văn phòng – Thống kê", ShortName: "VP"})
+	must(t, err)
+	u, err := b.eng.CreateUser(ctx, provinceAdmin, engine.User{Username: "vanthu.tongdau", FullName: "Lò Thị Hoa"}, "mật khẩu dài")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, distAdmin, engine.Membership{UserID: u.ID, AgencyID: c.ID, UnitID: unit.ID, Role: engine.RoleClerk}))
+	if err := b.eng.Grant(ctx, otherAdmin, engine.Membership{UserID: u.ID, AgencyID: c.ID, Role: engine.RoleLeader}); !errors.Is(err, engine.ErrForbidden) {
+		t.Fatalf("another district's admin granted a role here: %v", err)
+	}
+	problems, n, _ := b.eng.VerifyAudit(ctx, c.ID)
+	if len(problems) > 0 || n != 2 { // its unit and the grant; its creation is in the district's chain
+		t.Fatalf("the commune's chain: %d events, %v", n, problems)
+	}
+}

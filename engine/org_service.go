@@ -40,20 +40,74 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 // timestamp is now, at the precision both databases keep.
 func (e *Engine) timestamp() time.Time { return e.now().UTC().Truncate(time.Microsecond) }
 
+// System is the actor of changes no person makes: bootstrapping, the demo seed, a
+// recipient's copy cancelled by the sender's recall.
+var System = Actor{UserID: "system", Role: "system"}
+
+// orgChange runs an organisation change in a transaction: the actor must be System or
+// an admin of the agency concerned or of one above it; the change is audited in that
+// agency's chain.
+func (e *Engine) orgChange(ctx context.Context, actor Actor, agencyID string, action Action, objectType, objectID string,
+	after any, fn func(q Queries) error) error {
+	return e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: action, now: e.timestamp()}
+		if actor != System {
+			if err := c.adminOf(ctx, agencyID); err != nil {
+				return err
+			}
+		}
+		if err := fn(q); err != nil {
+			return err
+		}
+		if agencyID != "" {
+			c.audit(agencyID, objectType, objectID, nil, after)
+		}
+		return c.finish(ctx, "", objectID)
+	})
+}
+
+// adminOf checks that the actor is an admin of agencyID or of an agency above it.
+func (c *change) adminOf(ctx context.Context, agencyID string) error {
+	ms, err := c.q.MembershipListByUser(ctx, c.actor.UserID)
+	if err != nil {
+		return err
+	}
+	for id, depth := agencyID, 0; id != "" && depth < 32; depth++ {
+		for _, m := range ms {
+			if m.AgencyID == id && m.Role == RoleAdmin && c.actor.Role == RoleAdmin && c.actor.AgencyID == id {
+				return nil
+			}
+		}
+		a, err := c.q.AgencyGetByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		id = a.ParentID
+	}
+	return refuse(c.action, ReasonWrongRole, "only an admin of this agency or one above it may do this")
+}
+
 // CreateAgency adds an agency to the tree under its parent.
-func (e *Engine) CreateAgency(ctx context.Context, a Agency) (Agency, error) {
+func (e *Engine) CreateAgency(ctx context.Context, actor Actor, a Agency) (Agency, error) {
 	a.ID, a.CreatedAt = NewID(), e.timestamp()
 	if err := a.Validate(); err != nil {
 		return Agency{}, err
 	}
-	err := e.store.InTx(ctx, func(q Queries) error {
-		if a.ParentID != "" {
-			if _, err := q.AgencyGetByID(ctx, a.ParentID); err != nil {
-				return fmt.Errorf("parent agency: %w", err)
+	scope := a.ParentID
+	if scope == "" {
+		scope = a.ID // a new root: only System creates one
+	}
+	err := e.orgChange(ctx, actor, scope, "create_agency", "agency", a.ID, map[string]any{"code": a.Code, "name": a.Name},
+		func(q Queries) error {
+			if a.ParentID != "" {
+				if _, err := q.AgencyGetByID(ctx, a.ParentID); err != nil {
+					return fmt.Errorf("parent agency: %w", err)
+				}
+			} else if actor != System {
+				return refuse("create_agency", ReasonWrongRole, "only the system creates a root agency")
 			}
-		}
-		return q.AgencyInsert(ctx, &a)
-	})
+			return q.AgencyInsert(ctx, &a)
+		})
 	if err != nil {
 		return Agency{}, fmt.Errorf("create agency %s: %w", a.Code, err)
 	}
@@ -61,56 +115,62 @@ func (e *Engine) CreateAgency(ctx context.Context, a Agency) (Agency, error) {
 }
 
 // CreateUnit adds a unit (phòng ban) to an agency.
-func (e *Engine) CreateUnit(ctx context.Context, u Unit) (Unit, error) {
+func (e *Engine) CreateUnit(ctx context.Context, actor Actor, u Unit) (Unit, error) {
 	u.ID, u.CreatedAt = NewID(), e.timestamp()
 	if err := u.Validate(); err != nil {
 		return Unit{}, err
 	}
-	if err := e.store.UnitInsert(ctx, &u); err != nil {
+	err := e.orgChange(ctx, actor, u.AgencyID, "create_unit", "unit", u.ID, map[string]any{"name": u.Name, "short": u.ShortName},
+		func(q Queries) error { return q.UnitInsert(ctx, &u) })
+	if err != nil {
 		return Unit{}, fmt.Errorf("create unit %s: %w", u.ShortName, err)
 	}
 	return u, nil
 }
 
 // CreateUser adds a user with a password (argon2id-hashed; the plain text is not kept).
-func (e *Engine) CreateUser(ctx context.Context, u User, plainPassword string) (User, error) {
+// The user acts nowhere until granted a role; the actor's agency records the creation.
+func (e *Engine) CreateUser(ctx context.Context, actor Actor, u User, plainPassword string) (User, error) {
 	hash, err := password.Hash(plainPassword, e.PasswordParams)
 	if err != nil {
 		return User{}, err
 	}
-	return e.CreateUserWithHash(ctx, u, hash)
+	return e.CreateUserWithHash(ctx, actor, u, hash)
 }
 
 // CreateUserWithHash adds a user whose password hash is already computed (bulk imports,
 // the demo seed where every user shares one password).
-func (e *Engine) CreateUserWithHash(ctx context.Context, u User, hash string) (User, error) {
+func (e *Engine) CreateUserWithHash(ctx context.Context, actor Actor, u User, hash string) (User, error) {
 	u.ID, u.CreatedAt, u.PasswordHash = NewID(), e.timestamp(), hash
 	if err := u.Validate(); err != nil {
 		return User{}, err
 	}
-	if err := e.store.UserInsert(ctx, &u); err != nil {
+	err := e.orgChange(ctx, actor, actor.AgencyID, "create_user", "user", u.ID, map[string]any{"username": u.Username},
+		func(q Queries) error { return q.UserInsert(ctx, &u) })
+	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", u.Username, err)
 	}
 	return u, nil
 }
 
 // Grant gives a user a role in an agency (and unit).
-func (e *Engine) Grant(ctx context.Context, m Membership) error {
+func (e *Engine) Grant(ctx context.Context, actor Actor, m Membership) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	err := e.store.InTx(ctx, func(q Queries) error {
-		if m.UnitID != "" {
-			unit, err := q.UnitGetByID(ctx, m.UnitID)
-			if err != nil {
-				return fmt.Errorf("unit: %w", err)
+	err := e.orgChange(ctx, actor, m.AgencyID, "grant", "membership", m.UserID,
+		map[string]any{"user": m.UserID, "role": m.Role, "unit": m.UnitID, "title": m.Title}, func(q Queries) error {
+			if m.UnitID != "" {
+				unit, err := q.UnitGetByID(ctx, m.UnitID)
+				if err != nil {
+					return fmt.Errorf("unit: %w", err)
+				}
+				if unit.AgencyID != m.AgencyID {
+					return invalid("unit_id", "unit %s does not belong to this agency", unit.ShortName)
+				}
 			}
-			if unit.AgencyID != m.AgencyID {
-				return invalid("unit_id", "unit %s does not belong to this agency", unit.ShortName)
-			}
-		}
-		return q.MembershipInsert(ctx, &m)
-	})
+			return q.MembershipInsert(ctx, &m)
+		})
 	if err != nil {
 		return fmt.Errorf("grant %s: %w", m.Role, err)
 	}

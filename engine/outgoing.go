@@ -341,7 +341,7 @@ func (c *change) addFile(ctx context.Context, docID string, in FileInput, defaul
 	}
 	f := File{DocumentID: docID, Kind: kind, Name: in.Name, BlobKey: in.BlobKey, SHA256: in.SHA256, Size: in.Size,
 		CreatedBy: c.actor.UserID, CreatedAt: c.now}
-	if c.actor == system {
+	if c.actor == System {
 		f.CreatedBy = ""
 	}
 	if err := c.q.FileInsert(ctx, &f); err != nil {
@@ -431,7 +431,7 @@ func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipi
 					continue // drafts stay with the sender
 				}
 				copyIn := FileInput{Kind: f.Kind, Name: f.Name, BlobKey: f.BlobKey, SHA256: f.SHA256, Size: f.Size}
-				if err := (&change{q: c.q, actor: system, now: c.now}).addFile(ctx, in.ID, copyIn, f.Kind); err != nil {
+				if err := (&change{q: c.q, actor: System, now: c.now}).addFile(ctx, in.ID, copyIn, f.Kind); err != nil {
 					return err
 				}
 			}

@@ -17,9 +17,6 @@ type Actor struct {
 	Role     Role
 }
 
-// system is the actor of changes no person makes (a recipient's copy cancelled by recall).
-var system = Actor{UserID: "system", Role: "system"}
-
 // Reason says why a transition was refused.
 type Reason string
 
@@ -139,7 +136,7 @@ func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, 
 // authorize checks that the actor holds their role in their agency and that the object
 // belongs to that agency.
 func (c *change) authorize(ctx context.Context, agencyID string) error {
-	if c.actor == system {
+	if c.actor == System {
 		return nil
 	}
 	if c.actor.AgencyID != agencyID {

@@ -76,7 +76,7 @@ func setup(t testing.TB, open opener) *bundle {
 func newStaff(t testing.TB, e *engine.Engine, code, name string, tier engine.Tier, parent, slug string) staff {
 	t.Helper()
 	ctx := context.Background()
-	a, err := e.CreateAgency(ctx, engine.Agency{Code: code, Name: name, ShortName: "UBND", Tier: tier, ParentID: parent})
+	a, err := e.CreateAgency(ctx, engine.System, engine.Agency{Code: code, Name: name, ShortName: "UBND", Tier: tier, ParentID: parent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +84,11 @@ func newStaff(t testing.TB, e *engine.Engine, code, name string, tier engine.Tie
 	st.office = mustUnit(t, e, a.ID, "Văn phòng", "VP")
 	st.culture = mustUnit(t, e, a.ID, "Khối Văn hóa – Xã hội", "VX")
 	person := func(role engine.Role, unit string) engine.Actor {
-		u, err := e.CreateUserWithHash(ctx, engine.User{Username: string(role) + "." + slug, FullName: "Người " + string(role)}, "x")
+		u, err := e.CreateUserWithHash(ctx, engine.System, engine.User{Username: string(role) + "." + slug, FullName: "Người " + string(role)}, "x")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Grant(ctx, engine.Membership{UserID: u.ID, AgencyID: a.ID, UnitID: unit, Role: role}); err != nil {
+		if err := e.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: a.ID, UnitID: unit, Role: role}); err != nil {
 			t.Fatal(err)
 		}
 		return engine.Actor{UserID: u.ID, AgencyID: a.ID, Role: role}
@@ -103,7 +103,7 @@ func newStaff(t testing.TB, e *engine.Engine, code, name string, tier engine.Tie
 }
 
 func mustUnit(t testing.TB, e *engine.Engine, agencyID, name, short string) engine.Unit {
-	u, err := e.CreateUnit(context.Background(), engine.Unit{AgencyID: agencyID, Name: name, ShortName: short})
+	u, err := e.CreateUnit(context.Background(), engine.System, engine.Unit{AgencyID: agencyID, Name: name, ShortName: short})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,9 +317,9 @@ func TestIssueIsIdempotentAndRacesHaveOneWinner(t *testing.T) {
 
 func extraClerk(t *testing.T, b *bundle, p staff) engine.Actor {
 	ctx := context.Background()
-	u, err := b.eng.CreateUserWithHash(ctx, engine.User{Username: "vanthu2.tinh", FullName: "Văn thư hai"}, "x")
+	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "vanthu2.tinh", FullName: "Văn thư hai"}, "x")
 	must(t, err)
-	must(t, b.eng.Grant(ctx, engine.Membership{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleClerk}))
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleClerk}))
 	return engine.Actor{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleClerk}
 }
 
@@ -511,7 +511,7 @@ func TestGroupsAndUrgentFirstInbox(t *testing.T) {
 	ctx := context.Background()
 	b := setup(t, openSQLite)
 	p := b.province
-	commune, err := b.eng.CreateAgency(ctx, engine.Agency{Code: "H23.11.01", Name: "Ủy ban nhân dân xã Đồng Bảng",
+	commune, err := b.eng.CreateAgency(ctx, engine.System, engine.Agency{Code: "H23.11.01", Name: "Ủy ban nhân dân xã Đồng Bảng",
 		ShortName: "UBND", Tier: engine.TierCommune, ParentID: b.districts[0].agency.ID})
 	must(t, err)
 	allDistricts, err := b.eng.ResolveRecipients(ctx, p.agency.ID, engine.Recipients{

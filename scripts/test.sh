@@ -28,6 +28,11 @@ command -v pdfsig >/dev/null && command -v pdftoppm >/dev/null || need_pkgs+=(po
 command -v softhsm2-util >/dev/null || need_pkgs+=(softhsm2)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v python3 >/dev/null || need_pkgs+=(python3)
+# bagit.py, an independent BagIt validator: packaged from Debian 13 on; its absence only
+# skips the cross-check, so a failed install is not fatal.
+if ! command -v bagit.py >/dev/null && [ "$(id -u)" = 0 ]; then
+	apt-get install -y -qq python3-bagit >/dev/null 2>&1 || true
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	say "installing ${need_pkgs[*]}"
 	[ "$(id -u)" = 0 ] || die "missing ${need_pkgs[*]} and not root: install them with apt-get"

@@ -12,15 +12,15 @@ import (
 const DueSoonWithin = 2
 
 // AssignmentStatus tells whether an assignment is on track, due soon, overdue, or done
-// (on time or late), on the engine's working-day calendar.
-func (e *Engine) AssignmentStatus(a Assignment, now time.Time) calendar.Status {
+// (on time or late), on a working-day calendar.
+func AssignmentStatus(cal *calendar.Calendar, a Assignment, now time.Time) calendar.Status {
 	if a.Deadline == nil {
 		return calendar.NoDeadline
 	}
 	if a.DoneAt != nil {
-		return e.Calendar.CompletedStatus(*a.DoneAt, *a.Deadline)
+		return cal.CompletedStatus(*a.DoneAt, *a.Deadline)
 	}
-	return e.Calendar.Status(now, *a.Deadline, DueSoonWithin)
+	return cal.Status(now, *a.Deadline, DueSoonWithin)
 }
 
 // OnTime counts an agency's assignments with a deadline by their status.
@@ -43,6 +43,10 @@ func (e *Engine) Deadlines(ctx context.Context, agencyID string) (OnTime, map[st
 	if err != nil {
 		return OnTime{}, nil, nil, err
 	}
+	cal, err := e.CalendarFor(ctx, agencyID)
+	if err != nil {
+		return OnTime{}, nil, nil, err
+	}
 	now := e.now()
 	var total OnTime
 	perUnit := map[string]OnTime{}
@@ -60,7 +64,7 @@ func (e *Engine) Deadlines(ctx context.Context, agencyID string) (OnTime, map[st
 				continue
 			}
 			u := perUnit[a.UnitID]
-			switch e.AssignmentStatus(a, now) {
+			switch AssignmentStatus(cal, a, now) {
 			case calendar.Done:
 				total.Done++
 				u.Done++

@@ -101,7 +101,11 @@ func (e *Engine) AssignWithin(ctx context.Context, actor Actor, assignmentID, us
 			return nil, invalid("user_id", "the person does not work in this unit")
 		}
 		if deadline == nil && workingDays > 0 {
-			due := e.Calendar.AddWorkingDays(c.now, workingDays)
+			cal, err := e.CalendarFor(ctx, d.AgencyID)
+			if err != nil {
+				return nil, err
+			}
+			due := cal.AddWorkingDays(c.now, workingDays)
 			deadline = &due
 		}
 		if deadline == nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/engine/calendar"
 )
 
 // directedIncoming sends a province directive to the first district and takes it to the
@@ -249,5 +250,42 @@ func TestOrganisationChangesNeedAnAdminAndAreAudited(t *testing.T) {
 	problems, n, _ := b.eng.VerifyAudit(ctx, c.ID)
 	if len(problems) > 0 || n != 2 { // its unit and the grant; its creation is in the district's chain
 		t.Fatalf("the commune's chain: %d events, %v", n, problems)
+	}
+}
+
+func TestProvinceCalendarEditedByItsAdmin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "quantri.tinh", FullName: "Quản trị tỉnh"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: b.province.agency.ID, Role: engine.RoleAdmin}))
+	admin := engine.Actor{UserID: u.ID, AgencyID: b.province.agency.ID, Role: engine.RoleAdmin}
+	monday := calendar.NewDate(2027, time.March, 1)
+
+	before, err := b.eng.CalendarFor(ctx, b.districts[0].agency.ID)
+	must(t, err)
+	if !before.IsWorkingDay(monday) {
+		t.Fatal("1 March 2027 should be a working day by default")
+	}
+	year := engine.CalendarYear{Holidays: before.Config().Holidays[:0]}
+	for _, h := range before.Config().Holidays {
+		if h.Date.Year == 2027 {
+			year.Holidays = append(year.Holidays, h)
+		}
+	}
+	year.ProvinceDaysOff = []calendar.Holiday{{Date: monday, Name: "Ngày hội văn hóa dân tộc Mường"}}
+	if err := b.eng.SetCalendarYear(ctx, b.districts[0].clerk, 2027, year); err == nil {
+		t.Fatal("a district clerk edited the province's calendar")
+	}
+	must(t, b.eng.SetCalendarYear(ctx, admin, 2027, year))
+	after, err := b.eng.CalendarFor(ctx, b.districts[0].agency.ID) // a district follows its province
+	must(t, err)
+	if after.IsWorkingDay(monday) {
+		t.Fatal("the province's extra day off is ignored")
+	}
+	bad := engine.CalendarYear{ProvinceDaysOff: []calendar.Holiday{{Date: calendar.NewDate(2026, 1, 5), Name: "sai năm"}}}
+	if err := b.eng.SetCalendarYear(ctx, admin, 2027, bad); !errors.Is(err, engine.ErrInvalid) {
+		t.Fatalf("a day of another year: %v", err)
 	}
 }

@@ -133,6 +133,10 @@ func (e *Engine) Direct(ctx context.Context, actor Actor, docID string, in Direc
 	if leads != 1 {
 		return Document{}, invalid("tasks", "a direction names exactly one lead unit (chủ trì), not %d", leads)
 	}
+	cal, err := e.CalendarFor(ctx, actor.AgencyID)
+	if err != nil {
+		return Document{}, fmt.Errorf("direct: %w", err)
+	}
 	return e.transition(ctx, actor, docID, ActionDirect, requestID, func(c *change, d *Document) error {
 		d.Direction = in.Text
 		for _, t := range in.Tasks {
@@ -147,7 +151,7 @@ func (e *Engine) Direct(ctx context.Context, actor Actor, docID string, in Direc
 			}
 			deadline := t.Deadline
 			if deadline == nil && t.WorkingDays > 0 {
-				due := e.Calendar.AddWorkingDays(c.now, t.WorkingDays)
+				due := cal.AddWorkingDays(c.now, t.WorkingDays)
 				deadline = &due
 			}
 			a := Assignment{ID: NewID(), DocumentID: d.ID, UnitID: t.UnitID, UserID: t.UserID, Role: t.Role,

@@ -16,9 +16,10 @@ import (
 type Engine struct {
 	store Store
 	now   func() time.Time
-	// Calendar counts working days for deadlines; the national default until an admin
-	// loads the province's own.
+	// Calendar holds the national defaults; CalendarFor gives a province's own, with the
+	// years its admin edited.
 	Calendar *calendar.Calendar
+	cals     calendars
 	// PasswordParams are the argon2id costs for new password hashes.
 	PasswordParams password.Params
 }

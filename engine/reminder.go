@@ -97,13 +97,17 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	now := e.now()
 	sent := 0
 	for _, a := range open {
-		status := e.AssignmentStatus(a, now)
-		if status != calendar.DueSoon && status != calendar.Overdue {
-			continue
-		}
 		d, err := e.store.DocumentGetByID(ctx, a.DocumentID)
 		if err != nil {
 			return sent, err
+		}
+		cal, err := e.CalendarFor(ctx, d.AgencyID)
+		if err != nil {
+			return sent, err
+		}
+		status := AssignmentStatus(cal, a, now)
+		if status != calendar.DueSoon && status != calendar.Overdue {
+			continue
 		}
 		assignees, err := r.assignees(ctx, d.AgencyID, a)
 		if err != nil {

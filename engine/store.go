@@ -88,6 +88,11 @@ type Queries interface {
 
 	CopyInsert(ctx context.Context, c *Copy) error
 
+	// CalendarYearUpsert stores a province's calendar data for one year (JSON);
+	// CalendarYearList returns every stored year of a province.
+	CalendarYearUpsert(ctx context.Context, agencyID string, year int, data []byte, by string, at time.Time) error
+	CalendarYearList(ctx context.Context, agencyID string) (map[int][]byte, error)
+
 	DelegationInsert(ctx context.Context, d *Delegation) error
 	DelegationListTo(ctx context.Context, toUser, agencyID string) ([]Delegation, error)
 

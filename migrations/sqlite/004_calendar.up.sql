@@ -1,0 +1,10 @@
+-- A province's working-day calendar, year by year, as the admin edits it: the holidays,
+-- compensation days, extra province days off and swapped working days of that year.
+CREATE TABLE calendar_year (
+    agency_id  TEXT    NOT NULL REFERENCES agency (id),
+    year       INTEGER NOT NULL,
+    data       TEXT    NOT NULL, -- JSON: holidays, province_days_off, swaps
+    updated_by TEXT    NOT NULL REFERENCES app_user (id),
+    updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (agency_id, year)
+);

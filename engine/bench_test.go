@@ -12,8 +12,8 @@ import (
 // BenchmarkTransition measures the engine's dearest common step (the clerk's issue: a
 // number from the register, the document update and an audit event, all in one
 // transaction) against the floor of any transition on the same database in the same run:
-// one transaction with one insert and one update. It reports both and their ratio
-// (target: within 3×).
+// one transaction with one insert and one update of a document row, the least a recorded
+// change of a document costs. It reports both and their ratio (target: within 3×).
 func BenchmarkTransition(b *testing.B) {
 	for _, tc := range []struct {
 		name string
@@ -24,7 +24,15 @@ func BenchmarkTransition(b *testing.B) {
 			ctx := context.Background()
 			p := bb.province
 			ids := make([]string, b.N)
+			floorDocs := make([]engine.Document, b.N)
 			now := time.Now().UTC().Truncate(time.Microsecond)
+			for i := range floorDocs {
+				floorDocs[i] = engine.Document{ID: engine.NewID(), AgencyID: p.agency.ID, Flow: engine.Outgoing, State: engine.StateSigned,
+					Version: 1, TypeCode: "QĐ", Subject: "Quyết định", CreatedAt: now, UpdatedAt: now}
+				if err := bb.store.DocumentInsert(ctx, &floorDocs[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
 			for i := range ids {
 				d := engine.Document{ID: engine.NewID(), AgencyID: p.agency.ID, Flow: engine.Outgoing, State: engine.StateSigned,
 					Version: 1, TypeCode: "QĐ", Subject: "Quyết định", CreatedAt: now, UpdatedAt: now}
@@ -41,7 +49,9 @@ func BenchmarkTransition(b *testing.B) {
 						Action: "floor", ObjectID: ids[i], CreatedAt: now}); err != nil {
 						return err
 					}
-					return q.AgencySetNumberingPerType(ctx, p.agency.ID, false)
+					d := &floorDocs[i]
+					d.Version, d.Note, d.UpdatedAt = 2, "floor", now
+					return q.DocumentUpdate(ctx, d, 1)
 				})
 				if err != nil {
 					b.Fatal(err)

@@ -53,6 +53,9 @@ type Queries interface {
 	// DocumentUpdate writes d if the stored version is still prevVersion; ErrConflict otherwise.
 	DocumentUpdate(ctx context.Context, d *Document, prevVersion int) error
 	DocumentGetByID(ctx context.Context, id string) (Document, error)
+	// DocumentGetForActor reads a document and whether userID holds role in its agency,
+	// in one round trip: the first step of every transition.
+	DocumentGetForActor(ctx context.Context, id, userID string, role Role) (Document, bool, error)
 	DocumentList(ctx context.Context, f DocumentFilter) ([]Document, error)
 
 	FileInsert(ctx context.Context, f *File) error
@@ -103,7 +106,6 @@ type Queries interface {
 	// AuditHeadAdvance reserves the next sequence number of an agency's chain and returns
 	// it with the hash of the event before it; it holds the chain until commit.
 	AuditHeadAdvance(ctx context.Context, agencyID string) (seq int64, prevHash string, err error)
-	AuditHeadSet(ctx context.Context, agencyID string, hash string) error
 	AuditHeadGet(ctx context.Context, agencyID string) (ChainHead, error)
 	AuditInsert(ctx context.Context, e *Event) error
 	AuditListByAgency(ctx context.Context, agencyID string, afterSeq int64, limit int) ([]Event, error)

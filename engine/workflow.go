@@ -93,11 +93,8 @@ func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, 
 			}
 			return err
 		}
-		d, err := q.DocumentGetByID(ctx, docID)
+		d, err := c.documentForActor(ctx, docID)
 		if err != nil {
-			return err
-		}
-		if err := c.authorize(ctx, d.AgencyID); err != nil {
 			return err
 		}
 		t, ok := lifecycleOf(d.Flow)[action]
@@ -154,6 +151,24 @@ func (c *change) authorize(ctx context.Context, agencyID string) error {
 	return refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role)
 }
 
+// documentForActor reads a document and checks, in the same round trip, that the actor
+// holds their role in the document's agency.
+func (c *change) documentForActor(ctx context.Context, docID string) (Document, error) {
+	if c.actor == System {
+		return c.q.DocumentGetByID(ctx, docID)
+	}
+	d, held, err := c.q.DocumentGetForActor(ctx, docID, c.actor.UserID, c.actor.Role)
+	switch {
+	case err != nil:
+		return Document{}, err
+	case c.actor.AgencyID != d.AgencyID:
+		return Document{}, refuse(c.action, ReasonNotYourAgency, "the document belongs to another agency")
+	case !held:
+		return Document{}, refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role)
+	}
+	return d, nil
+}
+
 // replayed reports whether requestID was already done for the same actor, action and
 // object; a request id reused for something else is a conflict.
 func (c *change) replayed(ctx context.Context, requestID, objectID string) (bool, error) {
@@ -205,10 +220,11 @@ func appendEvent(ctx context.Context, q Queries, e *Event) error {
 	}
 	e.Seq, e.PrevHash = seq, prev
 	e.Hash = e.computeHash()
+	// The database moves the chain head to this event's hash (a trigger on insert).
 	if err := q.AuditInsert(ctx, e); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	return q.AuditHeadSet(ctx, e.AgencyID, e.Hash)
+	return nil
 }
 
 // VerifyAudit checks an agency's whole audit chain.

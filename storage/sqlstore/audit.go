@@ -8,7 +8,6 @@ import (
 
 var (
 	qAuditHeadAdvance  = sqlFor("AuditHeadAdvance")
-	qAuditHeadSet      = sqlFor("AuditHeadSet")
 	qAuditHeadGet      = sqlFor("AuditHeadGet")
 	qAuditInsert       = sqlFor("AuditInsert")
 	qAuditListByAgency = sqlFor("AuditListByAgency")
@@ -20,10 +19,6 @@ func (q queries) AuditHeadAdvance(ctx context.Context, agencyID string) (int64, 
 	var hash string
 	err := q.get(ctx, "audit head advance", qAuditHeadAdvance, func(r Row) error { return r.Scan(&seq, &hash) }, agencyID)
 	return seq, hash, err
-}
-
-func (q queries) AuditHeadSet(ctx context.Context, agencyID, hash string) error {
-	return q.execOne(ctx, "audit head set", qAuditHeadSet, agencyID, hash)
 }
 
 func (q queries) AuditHeadGet(ctx context.Context, agencyID string) (engine.ChainHead, error) {

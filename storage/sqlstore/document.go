@@ -17,6 +17,7 @@ var (
 	qDocumentUpdate            = sqlFor("DocumentUpdate")
 	qDocumentGetByID           = sqlFor("DocumentGetByID")
 	qDocumentList              = sqlFor("DocumentList")
+	qDocumentGetForActor       = sqlFor("DocumentGetForActor")
 	qFileInsert                = sqlFor("FileInsert")
 	qFileListByDocument        = sqlFor("FileListByDocument")
 	qReviewStepInsert          = sqlFor("ReviewStepInsert")
@@ -77,6 +78,16 @@ func (q queries) DocumentGetByID(ctx context.Context, id string) (engine.Documen
 	return d, err
 }
 
+func (q queries) DocumentGetForActor(ctx context.Context, id, userID string, role engine.Role) (engine.Document, bool, error) {
+	var d engine.Document
+	var held bool
+	err := q.get(ctx, "document get for actor", qDocumentGetForActor, func(r Row) (err error) {
+		d, err = scanDocumentWith(r, &held)
+		return err
+	}, id, userID, string(role))
+	return d, held, err
+}
+
 func (q queries) DocumentList(ctx context.Context, f engine.DocumentFilter) ([]engine.Document, error) {
 	limit := f.Limit
 	if limit <= 0 {
@@ -89,15 +100,19 @@ func (q queries) DocumentList(ctx context.Context, f engine.DocumentFilter) ([]e
 	return slices.DeleteFunc(docs, func(d engine.Document) bool { return !slices.Contains(f.States, d.State) }), nil
 }
 
-func scanDocument(r Row) (engine.Document, error) {
+func scanDocument(r Row) (engine.Document, error) { return scanDocumentWith(r) }
+
+// scanDocumentWith scans a document row followed by extra columns.
+func scanDocumentWith(r Row, extra ...any) (engine.Document, error) {
 	var d engine.Document
 	var flow, state, urgency, class, form string
 	var drafter, unit, signer, source, replyTo, replaces *string
 	var number, incoming *int
-	err := r.Scan(&d.ID, &d.AgencyID, &flow, &state, &d.Version, &d.TypeCode, &d.Subject, &urgency, &class,
+	dest := []any{&d.ID, &d.AgencyID, &flow, &state, &d.Version, &d.TypeCode, &d.Subject, &urgency, &class,
 		&drafter, &unit, &signer, &form, &d.SignerTitle, &d.Year, &d.Series, &number, &d.Notation, &d.IssuedAt,
 		&incoming, &d.ReceivedAt, &source, &d.SenderName, &d.SenderNotation, &d.Direction, &d.Deadline, &d.Note,
-		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind)
+		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind}
+	err := r.Scan(append(dest, extra...)...)
 	d.ReplyToID, d.ReplacesID = deref(replyTo), deref(replaces)
 	d.Flow, d.State, d.Urgency, d.Classification, d.SigningForm = engine.Flow(flow), engine.State(state),
 		engine.Urgency(urgency), engine.Classification(class), engine.SigningForm(form)

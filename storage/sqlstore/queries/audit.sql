@@ -8,9 +8,6 @@ VALUES ($1, 1, '0000000000000000000000000000000000000000000000000000000000000000
 ON CONFLICT (agency_id) DO UPDATE SET seq = audit_head.seq + 1
 RETURNING seq, hash;
 
--- name: AuditHeadSet
-UPDATE audit_head SET hash = $2 WHERE agency_id = $1;
-
 -- name: AuditHeadGet
 SELECT agency_id, seq, hash FROM audit_head WHERE agency_id = $1;
 

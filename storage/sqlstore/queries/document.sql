@@ -23,6 +23,14 @@ SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classif
     reply_to_id, replaces_id, replace_kind
 FROM document WHERE id = $1;
 
+-- name: DocumentGetForActor
+SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
+    drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
+    incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
+    reply_to_id, replaces_id, replace_kind,
+    EXISTS (SELECT 1 FROM membership m WHERE m.user_id = $2 AND m.agency_id = document.agency_id AND m.role = $3)
+FROM document WHERE id = $1;
+
 -- name: DocumentList
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,

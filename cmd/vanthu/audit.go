@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -25,17 +24,11 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if _, err := cfg.logger(os.Stderr); err != nil {
-		return err
-	}
-	store, err := cfg.openDatabase(ctx)
+	store, err := cfg.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := cfg.migrate(ctx, store); err != nil {
-		return err
-	}
 	var agencies []engine.Agency
 	if *code != "" {
 		a, err := store.AgencyGetByCode(ctx, *code)

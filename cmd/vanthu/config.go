@@ -163,6 +163,23 @@ func (c *config) openStores(ctx context.Context) (*sqlstore.Store, blob.Store, e
 	return store, blobs, nil
 }
 
+// openMigrated is what the operator's commands start with: logs on stderr, the database
+// opened and migrated.
+func (c *config) openMigrated(ctx context.Context) (*sqlstore.Store, error) {
+	if _, err := c.logger(os.Stderr); err != nil {
+		return nil, err
+	}
+	store, err := c.openDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.migrate(ctx, store); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
 func (c *config) migrate(ctx context.Context, store *sqlstore.Store) error {
 	if _, err := store.Migrate(ctx); err != nil {
 		return settingError{settingDatabase, fmt.Errorf("migrate: %w", err)}

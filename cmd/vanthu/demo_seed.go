@@ -96,17 +96,11 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := cfg.logger(os.Stderr); err != nil {
-		return err
-	}
-	store, err := cfg.openDatabase(ctx)
+	store, err := cfg.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := cfg.migrate(ctx, store); err != nil {
-		return err
-	}
 	password, err := demoPassword(cfg.Data)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 )
 
 func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
@@ -14,17 +13,11 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := cfg.logger(os.Stderr); err != nil {
-		return err
-	}
-	store, err := cfg.openDatabase(ctx)
+	store, err := cfg.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := cfg.migrate(ctx, store); err != nil {
-		return err
-	}
 	v, err := store.SchemaVersion(ctx)
 	if err != nil {
 		return err

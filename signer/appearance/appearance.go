@@ -12,8 +12,6 @@
 package appearance
 
 import (
-	"bytes"
-	"compress/zlib"
 	"fmt"
 	"math"
 	"strconv"
@@ -108,14 +106,14 @@ func (a *Appearance) writeForm(w ObjectWriter, content []byte, xobjects, fonts s
 	if fonts != "" {
 		resources += " /Font <<" + fonts + " >>"
 	}
-	compressed, err := deflate(content)
+	compressed, err := font.Deflate(content)
 	if err != nil {
 		return 0, fmt.Errorf("appearance: compress form content: %w", err)
 	}
 	width, height := a.rect[2]-a.rect[0], a.rect[3]-a.rect[1]
 	dict := fmt.Sprintf("/Type /XObject /Subtype /Form /FormType 1 /BBox [0 0 %s %s] /Matrix [1 0 0 1 0 0] "+
 		"/Resources << %s >> /Filter /FlateDecode", num(width), num(height), resources)
-	return w.AddObject(streamObject(dict, compressed)), nil
+	return w.AddObject(font.StreamObject(dict, compressed)), nil
 }
 
 // vietnam is Indochina Time as a fixed zone: Vietnam has no daylight saving, and a fixed zone
@@ -126,28 +124,6 @@ var vietnam = time.FixedZone("ICT", 7*60*60)
 // the signing-time form Decree 30 asks for.
 func ISOTime(t time.Time) string {
 	return t.In(vietnam).Format("2006-01-02T15:04:05-07:00")
-}
-
-// streamObject renders a stream object body; dict holds the entries other than /Length.
-func streamObject(dict string, data []byte) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "<< %s /Length %d >>\nstream\n", strings.TrimSpace(dict), len(data))
-	b.Write(data)
-	b.WriteString("\nendstream")
-	return b.Bytes()
-}
-
-// deflate compresses data for /FlateDecode (zlib framing, as PDF expects).
-func deflate(data []byte) ([]byte, error) {
-	var b bytes.Buffer
-	zw := zlib.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // num formats a PDF real with at most three decimals, never in exponent form.

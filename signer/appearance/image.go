@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
+
+	"github.com/vanthu/vanthu/signer/font"
 )
 
 // maxImagePixels bounds decoding so a hostile or careless upload (a 20000×20000 scan of a seal)
@@ -46,11 +48,11 @@ func decodePNG(data []byte) (*pdfImage, error) {
 		}
 	}
 	out := &pdfImage{width: b.Dx(), height: b.Dy()}
-	if out.rgb, err = deflate(rgb); err != nil {
+	if out.rgb, err = font.Deflate(rgb); err != nil {
 		return nil, fmt.Errorf("appearance: compress image: %w", err)
 	}
 	if !opaque {
-		if out.alpha, err = deflate(alpha); err != nil {
+		if out.alpha, err = font.Deflate(alpha); err != nil {
 			return nil, fmt.Errorf("appearance: compress image alpha: %w", err)
 		}
 	}
@@ -63,8 +65,8 @@ func (im *pdfImage) write(w ObjectWriter) int {
 		im.width, im.height)
 	smask := ""
 	if im.alpha != nil {
-		ref := w.AddObject(streamObject(common+" /ColorSpace /DeviceGray", im.alpha))
+		ref := w.AddObject(font.StreamObject(common+" /ColorSpace /DeviceGray", im.alpha))
 		smask = fmt.Sprintf(" /SMask %d 0 R", ref)
 	}
-	return w.AddObject(streamObject(common+" /ColorSpace /DeviceRGB"+smask, im.rgb))
+	return w.AddObject(font.StreamObject(common+" /ColorSpace /DeviceRGB"+smask, im.rgb))
 }

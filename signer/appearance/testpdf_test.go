@@ -9,6 +9,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/vanthu/vanthu/signer/font"
 )
 
 // onePagePDF is the smallest PDF writer that can show appearances: it implements ObjectWriter
@@ -35,7 +37,7 @@ func (p *onePagePDF) finish(t *testing.T, pageBox [4]float64, apps ...*Appearanc
 		fmt.Fprintf(&xobjects, " /Fm%d %d 0 R", i, ref)
 		fmt.Fprintf(&content, "q 1 0 0 1 %s %s cm /Fm%d Do Q\n", num(r[0]), num(r[1]), i)
 	}
-	contents := p.AddObject(streamObject("", []byte(content.String())))
+	contents := p.AddObject(font.StreamObject("", []byte(content.String())))
 	page := len(p.objects) + 1
 	pages, catalog := page+1, page+2
 	p.AddObject(fmt.Appendf(nil, "<< /Type /Page /Parent %d 0 R /MediaBox [%s %s %s %s] /Resources << /XObject <<%s >> >> /Contents %d 0 R >>",

@@ -2,7 +2,6 @@ package docpdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"fmt"
 	"math"
 	"strconv"
@@ -190,11 +189,11 @@ func (c *canvas) pdf(title string) ([]byte, error) {
 	tree := o.reserve()
 	contents := make([]int, len(c.pages))
 	for i, p := range c.pages {
-		compressed, err := deflate(p.Bytes())
+		compressed, err := font.Deflate(p.Bytes())
 		if err != nil {
 			return nil, fmt.Errorf("docpdf: compress page %d: %w", i+1, err)
 		}
-		contents[i] = o.AddObject(streamObject("/Filter /FlateDecode", compressed))
+		contents[i] = o.AddObject(font.StreamObject("/Filter /FlateDecode", compressed))
 	}
 	var fonts strings.Builder
 	for i, u := range c.uses {
@@ -226,19 +225,6 @@ func textString(s string) string {
 	}
 	b.WriteByte('>')
 	return b.String()
-}
-
-// deflate compresses data for /FlateDecode (zlib framing, as PDF expects).
-func deflate(data []byte) ([]byte, error) {
-	var b bytes.Buffer
-	zw := zlib.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // clean collapses whitespace and composes to NFC, so text typed with combining marks

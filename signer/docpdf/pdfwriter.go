@@ -48,12 +48,3 @@ func (o *objects) bytes(root, info int) []byte {
 		len(o.bodies)+1, root, info, id[:16], id[:16], xref)
 	return b.Bytes()
 }
-
-// streamObject renders a stream object body; dict holds the entries other than /Length.
-func streamObject(dict string, data []byte) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "<< %s /Length %d >>\nstream\n", dict, len(data))
-	b.Write(data)
-	b.WriteString("\nendstream")
-	return b.Bytes()
-}

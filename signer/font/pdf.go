@@ -63,20 +63,20 @@ func (u *Use) Write(w ObjectWriter) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("font: subset %s: %w", u.face.name, err)
 	}
-	compressed, err := deflate(subset)
+	compressed, err := Deflate(subset)
 	if err != nil {
 		return 0, fmt.Errorf("font: compress %s: %w", u.face.name, err)
 	}
 	baseFont := subsetTag(u.face.name, gids) + "+" + u.face.name
 
-	file := w.AddObject(streamObject(fmt.Sprintf("/Length1 %d /Filter /FlateDecode", len(subset)), compressed))
+	file := w.AddObject(StreamObject(fmt.Sprintf("/Length1 %d /Filter /FlateDecode", len(subset)), compressed))
 	descriptor := w.AddObject([]byte(u.descriptor(baseFont, file)))
 	cid := w.AddObject([]byte(fmt.Sprintf(
 		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s "+
 			"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "+
 			"/FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap /Identity >>",
 		baseFont, descriptor, u.widths(gids))))
-	cmap := w.AddObject(streamObject("", []byte(u.toUnicode(gids))))
+	cmap := w.AddObject(StreamObject("", []byte(u.toUnicode(gids))))
 	return w.AddObject([]byte(fmt.Sprintf(
 		"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
 		baseFont, cid, cmap))), nil
@@ -165,8 +165,8 @@ func sign(v float64) float64 {
 	return 1
 }
 
-// streamObject renders a stream object body; dict holds the entries other than /Length.
-func streamObject(dict string, data []byte) []byte {
+// StreamObject renders a stream object body; dict holds the entries other than /Length.
+func StreamObject(dict string, data []byte) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "<< %s /Length %d >>\nstream\n", strings.TrimSpace(dict), len(data))
 	b.Write(data)
@@ -174,8 +174,8 @@ func streamObject(dict string, data []byte) []byte {
 	return b.Bytes()
 }
 
-// deflate compresses data for /FlateDecode (zlib framing, as PDF expects).
-func deflate(data []byte) ([]byte, error) {
+// Deflate compresses data for /FlateDecode (zlib framing, as PDF expects).
+func Deflate(data []byte) ([]byte, error) {
 	var b bytes.Buffer
 	zw := zlib.NewWriter(&b)
 	if _, err := zw.Write(data); err != nil {

@@ -289,3 +289,30 @@ func TestProvinceCalendarEditedByItsAdmin(t *testing.T) {
 		t.Fatalf("a day of another year: %v", err)
 	}
 }
+
+func TestCreatingRequestsAreIdempotent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	p := b.province
+	in := engine.DraftInput{TypeCode: "TB", Subject: "Thông báo lịch họp", DraftingUnitID: p.culture.ID}
+	first, err := b.eng.CreateDraft(ctx, p.specialist, in, "tao-du-thao-1")
+	must(t, err)
+	again, err := b.eng.CreateDraft(ctx, p.specialist, in, "tao-du-thao-1")
+	must(t, err)
+	if again.ID != first.ID {
+		t.Fatalf("a retried request created a second draft: %s and %s", first.ID, again.ID)
+	}
+	if _, err := b.eng.CreateDraft(ctx, p.head, in, "tao-du-thao-1"); !errors.Is(err, engine.ErrConflict) {
+		t.Fatalf("another user reusing the request id: %v", err)
+	}
+	ext := engine.ExternalInput{Subject: "Công văn của Bộ", SenderName: "Bộ Nội vụ", AgencyID: p.agency.ID,
+		Files: []engine.FileInput{signedPDF}, Integrity: "2 chữ ký số hợp lệ"}
+	d, err := b.eng.ReceiveExternal(ctx, engine.System, ext, "edxml-123")
+	must(t, err)
+	d2, err := b.eng.ReceiveExternal(ctx, engine.System, ext, "edxml-123")
+	must(t, err)
+	if d2.ID != d.ID || d.AgencyID != p.agency.ID || d.Note != "2 chữ ký số hợp lệ" {
+		t.Fatalf("received twice: %+v / %+v", d, d2)
+	}
+}

@@ -15,44 +15,55 @@ type ExternalInput struct {
 	Classification Classification
 	SenderName     string
 	SenderNotation string
-	File           FileInput
+	Files          []FileInput
+	// Integrity is the result of checking the files' digital signatures on receipt
+	// (Decree 30 Art. 21: xác thực, toàn vẹn); the clerk sees it on the document.
+	Integrity string
+	// AgencyID is the receiving agency when the system receives for it (a message from
+	// the national exchange); a clerk receives for their own agency.
+	AgencyID string
 }
 
-// ReceiveExternal is the clerk's tiếp nhận of a document from outside.
+// ReceiveExternal is the tiếp nhận of a document from outside: by the clerk, or by the
+// system for the agency a national-exchange message is addressed to.
 func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalInput, requestID string) (Document, error) {
 	now := e.timestamp()
-	d := Document{ID: NewID(), AgencyID: actor.AgencyID, Flow: Incoming, State: StateReceived, Version: 1,
+	agencyID := actor.AgencyID
+	if actor == System {
+		agencyID = in.AgencyID
+	}
+	d := Document{ID: NewID(), AgencyID: agencyID, Flow: Incoming, State: StateReceived, Version: 1,
 		TypeCode: in.TypeCode, Subject: in.Subject, Urgency: in.Urgency, Classification: in.Classification,
 		SenderName: in.SenderName, SenderNotation: in.SenderNotation, ReceivedAt: &now, Year: now.In(vietnam).Year(),
-		CreatedAt: now, UpdatedAt: now}
+		Note: in.Integrity, CreatedAt: now, UpdatedAt: now}
 	if err := d.Validate(); err != nil {
 		return Document{}, err
 	}
 	if d.SenderName == "" {
 		return Document{}, invalid("sender_name", "the sending agency is required")
 	}
+	if len(in.Files) == 0 {
+		return Document{}, invalid("files", "a received document has at least one file")
+	}
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: "receive", now: now}
-		if done, err := c.replayed(ctx, requestID, ""); err != nil || done {
-			if err == nil {
-				var rec RequestRecord
-				if rec, err = q.RequestLogGet(ctx, requestID); err == nil {
-					d, err = q.DocumentGetByID(ctx, rec.ObjectID)
-				}
-			}
+		if replay, done, err := c.replayedCreation(ctx, requestID); err != nil || done {
+			d = replay
 			return err
 		}
-		if err := c.authorize(ctx, actor.AgencyID); err != nil {
+		if err := c.authorize(ctx, agencyID); err != nil {
 			return err
 		}
-		if actor.Role != RoleClerk {
+		if actor.Role != RoleClerk && actor != System {
 			return refuse("receive", ReasonWrongRole, "only the clerk receives documents")
 		}
 		if err := q.DocumentInsert(ctx, &d); err != nil {
 			return err
 		}
-		if err := c.addFile(ctx, d.ID, in.File, "scan"); err != nil {
-			return err
+		for _, f := range in.Files {
+			if err := c.addFile(ctx, d.ID, f, "scan"); err != nil {
+				return err
+			}
 		}
 		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
 		return c.finish(ctx, requestID, d.ID)

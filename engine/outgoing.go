@@ -38,13 +38,8 @@ func (e *Engine) CreateDraft(ctx context.Context, actor Actor, in DraftInput, re
 	}
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: ActionCreateDraft, now: now}
-		if done, err := c.replayed(ctx, requestID, ""); err != nil || done {
-			if err == nil {
-				var rec RequestRecord
-				if rec, err = q.RequestLogGet(ctx, requestID); err == nil {
-					d, err = q.DocumentGetByID(ctx, rec.ObjectID)
-				}
-			}
+		if replay, done, err := c.replayedCreation(ctx, requestID); err != nil || done {
+			d = replay
 			return err
 		}
 		if err := c.authorize(ctx, actor.AgencyID); err != nil {

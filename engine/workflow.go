@@ -151,6 +151,21 @@ func (c *change) authorize(ctx context.Context, agencyID string) error {
 	return refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role)
 }
 
+// replayedCreation is replayed for requests that create a document: a retry returns
+// the document the first attempt created.
+func (c *change) replayedCreation(ctx context.Context, requestID string) (Document, bool, error) {
+	done, err := c.replayed(ctx, requestID, "")
+	if err != nil || !done {
+		return Document{}, false, err
+	}
+	rec, err := c.q.RequestLogGet(ctx, requestID)
+	if err != nil {
+		return Document{}, true, err
+	}
+	d, err := c.q.DocumentGetByID(ctx, rec.ObjectID)
+	return d, true, err
+}
+
 // documentForActor reads a document and checks, in the same round trip, that the actor
 // holds their role in the document's agency.
 func (c *change) documentForActor(ctx context.Context, docID string) (Document, error) {

@@ -529,7 +529,7 @@ func TestGroupsAndUrgentFirstInbox(t *testing.T) {
 
 	for _, u := range []engine.Urgency{engine.UrgencyNormal, engine.UrgencyFlash, engine.UrgencyUrgent} {
 		_, err := b.eng.ReceiveExternal(ctx, p.clerk, engine.ExternalInput{Subject: "Văn bản " + string(u), Urgency: u,
-			SenderName: "Bộ Nội vụ", SenderNotation: "12/BNV-VP", File: signedPDF}, "")
+			SenderName: "Bộ Nội vụ", SenderNotation: "12/BNV-VP", Files: []engine.FileInput{signedPDF}}, "")
 		must(t, err)
 	}
 	inbox, err := b.eng.Inbox(ctx, p.clerk)

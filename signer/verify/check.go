@@ -233,14 +233,17 @@ func (a *analysis) checkCMS(s *Signature, sf sigField, sd *signedData, data [][]
 		vd.indet("NO_SIGNING_CERTIFICATE_FOUND", "CMS carries no certificate to verify the signature with")
 	case !res.signatureOK:
 		vd.fail("SIG_CRYPTO_FAILURE", "signature value does not verify: %v", res.err)
+	case res.nonDER:
+		// RFC 5652 §5.4 signs the DER encoding of the signed attributes. Stored out of DER
+		// order, they are not what a conforming signer signed: EU DSS reports such
+		// signatures as not intact, and so do we, even when the value checks over the
+		// stored bytes.
+		vd.fail("SIG_CRYPTO_FAILURE", "signed attributes are not DER-encoded (RFC 5652 §5.4)")
 	default:
 		s.Intact = vd.failed == ""
 	}
 	if res.signatureOK && !res.signerFound {
 		vd.indet("NO_SIGNING_CERTIFICATE_FOUND", "signing certificate is not the one named by the SignerIdentifier / signing-certificate attribute")
-	}
-	if res.nonDER {
-		vd.errs = append(vd.errs, "signed attributes are not in DER order; the signature was verified over the bytes as stored")
 	}
 	if sd.signerCount != 1 {
 		vd.errs = append(vd.errs, fmt.Sprintf("CMS has %d SignerInfos; only the first is validated", sd.signerCount))

@@ -216,7 +216,9 @@ func (a *analysis) checkCMS(s *Signature, sf sigField, sd *signedData, data [][]
 			}
 		}
 		content = [][]byte{sd.eContent}
-	case len(sd.eContent) > 0:
+	case sd.hasEContent:
+		// A PDF signature's CMS is detached; content carried inside it, even empty, is
+		// not the document that was shown to the signer.
 		vd.fail("FORMAT_FAILURE", "CMS encapsulates content instead of signing the document bytes")
 	}
 	res := sd.verifyContent(content, known)

@@ -56,8 +56,6 @@ func loadManifest(t testing.TB, dir string) []manifestEntry {
 // corpusExceptions are files where this validator deliberately disagrees
 // with DSS; each reason cites the manifest caveat that explains it.
 var corpusExceptions = map[string]string{
-	"pades-enveloping-empty-bytes-cms.pdf": "caveat: the ByteRange digest matches message-digest; DSS fails it only because the CMS " +
-		"carries an empty encapsulated content, which we treat as detached",
 	"AD-RB.pdf": "caveat: only the first signature's B-level validity is asserted; the second signature's signed attributes " +
 		"are stored out of DER order, which we report as not intact (RFC 5652 §5.4), as DSS does for the DSS818 plugtest files",
 	"pades-multiple-pages-annots-overlap.pdf": "README: overlap detection is DSS-specific and rendering-based; the later revisions " +

@@ -450,7 +450,7 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if s.parent != nil {
 		layout.ParentAgency = strings.Replace(s.parent.Name, "Ủy ban nhân dân", "UBND", 1)
 	}
-	draft, place, err := docpdf.Render(layout)
+	draft, place, blanks, err := docpdf.RenderDraft(layout)
 	if err != nil {
 		return doc, fmt.Errorf("render: %w", err)
 	}
@@ -515,7 +515,8 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if err != nil {
 		return doc, err
 	}
-	sealLook, err := appearance.Agency(appearance.AgencyOptions{Page: place.Page, Seal: d.seal, SignatureRect: look.ImageRect()})
+	sealLook, err := appearance.Agency(appearance.AgencyOptions{Page: place.Page, Seal: d.seal, SignatureRect: look.ImageRect(),
+		Stamps: issueStamps(place.Page, blanks, doc.Number, *doc.IssuedAt)})
 	if err != nil {
 		return doc, err
 	}
@@ -539,6 +540,28 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	}
 	d.sum.Deliveries += len(spec.recipients)
 	return doc, nil
+}
+
+// issueStamps writes the number and date the clerk gave into the draft's blanks, as part
+// of the agency's signature: the leader signed before there was a number (Decree 30,
+// Art. 15), and the agency's signature certifies it.
+//
+// An appearance lives on one page: when the signature is not on the first page, where the
+// blanks are, the number stays in the signature's reason only.
+func issueStamps(sigPage int, b docpdf.IssueBlanks, number int, issued time.Time) []appearance.Stamp {
+	if sigPage != 0 {
+		return nil
+	}
+	t := issued.In(vietnamTime)
+	month := fmt.Sprint(int(t.Month()))
+	if t.Month() <= time.February {
+		month = fmt.Sprintf("%02d", int(t.Month()))
+	}
+	stamp := func(bl docpdf.Blank, text string) appearance.Stamp {
+		return appearance.Stamp{X: bl.X + 2, Y: bl.Y, Size: bl.Size, Text: text}
+	}
+	return []appearance.Stamp{stamp(b.Number, fmt.Sprintf("%02d", number)), stamp(b.Day, fmt.Sprintf("%02d", t.Day())),
+		stamp(b.Month, month), stamp(b.Year, fmt.Sprint(t.Year()))}
 }
 
 func roleOf(s staff, userID string) engine.Role {

@@ -20,6 +20,17 @@ type AgencyOptions struct {
 	// appearance's ImageRect); the seal covers its left third. When the leader signed with
 	// another tool and only the widget's /Rect is known, pass that.
 	SignatureRect [4]float64
+	// Stamps are texts the agency's signature writes on the page: the number and date the
+	// clerk gives at issue, in the blanks the draft left for them. The appearance then
+	// spans from the seal to the stamps, transparent between them.
+	Stamps []Stamp
+}
+
+// Stamp is one line of text at a baseline position of the page (default user space).
+type Stamp struct {
+	X, Y float64
+	Text string
+	Size float64 // default 13
 }
 
 // Agency lays out the seal at its real size over the left third of the leader's signature.
@@ -46,12 +57,51 @@ func Agency(opts AgencyOptions) (*Appearance, error) {
 	h := w * float64(seal.height) / float64(seal.width)
 	mid := (rect[1] + rect[3]) / 2
 	rect[1], rect[3] = mid-h/2, mid+h/2
-	return &Appearance{
+	a := &Appearance{
 		page:      opts.Page,
 		rect:      rect,
 		imageRect: rect,
 		images:    []placedImage{{img: seal, w: w, h: h}},
-	}, nil
+	}
+	return a, a.addStamps(opts.Stamps)
+}
+
+// addStamps grows the appearance to take in the stamps and draws them, keeping the seal
+// where it was on the page.
+func (a *Appearance) addStamps(stamps []Stamp) error {
+	if len(stamps) == 0 {
+		return nil
+	}
+	regular, err := regularFace()
+	if err != nil {
+		return err
+	}
+	type placed struct {
+		x, y, size float64
+		text       string
+	}
+	var lines []placed
+	union := a.rect
+	for _, st := range stamps {
+		size := orDefault(st.Size, 13)
+		text := cleanText(st.Text)
+		w, err := regular.width(text, size)
+		if err != nil {
+			return fmt.Errorf("appearance: stamp %q: %w", st.Text, err)
+		}
+		union[0], union[1] = min(union[0], st.X), min(union[1], st.Y-regular.Descent(size))
+		union[2], union[3] = max(union[2], st.X+w), max(union[3], st.Y+regular.ascent(size))
+		lines = append(lines, placed{st.X, st.Y, size, text})
+	}
+	for i := range a.images {
+		a.images[i].x += a.rect[0] - union[0]
+		a.images[i].y += a.rect[1] - union[1]
+	}
+	for _, l := range lines {
+		a.texts = append(a.texts, textLine{face: regular, size: l.size, x: l.x - union[0], y: l.y - union[1], text: l.text})
+	}
+	a.rect = union
+	return nil
 }
 
 // SealRect is where a round seal of diameterMM goes for a leader's signature image at signature

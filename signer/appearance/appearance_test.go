@@ -267,3 +267,31 @@ func BenchmarkLeaderWriteXObject(b *testing.B) {
 		}
 	}
 }
+
+func TestAgencyWritesTheIssueStampsKeepingTheSealInPlace(t *testing.T) {
+	t.Parallel()
+	sig := [4]float64{340, 150, 480, 210}
+	plain, err := Agency(AgencyOptions{Seal: sealPNG(t, 200), SignatureRect: sig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamped, err := Agency(AgencyOptions{Seal: sealPNG(t, 200), SignatureRect: sig,
+		Stamps: []Stamp{{X: 120, Y: 700, Text: "15"}, {X: 420, Y: 700, Text: "năm 2026", Size: 14}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stamped.ImageRect() != plain.ImageRect() {
+		t.Fatalf("the seal moved: %v vs %v", stamped.ImageRect(), plain.ImageRect())
+	}
+	r := stamped.Rect()
+	if r[0] > 120 || r[3] < 700 || r[1] > plain.Rect()[1] || r[2] < 420 {
+		t.Fatalf("rect %v does not take in the stamps and the seal", r)
+	}
+	img := stamped.images[0]
+	if got := r[0] + img.x; got != plain.Rect()[0] {
+		t.Fatalf("seal drawn at x=%v on the page, want %v", got, plain.Rect()[0])
+	}
+	if _, err := Agency(AgencyOptions{Seal: sealPNG(t, 200), SignatureRect: sig, Stamps: []Stamp{{X: 1, Y: 1, Text: "中"}}}); err == nil {
+		t.Fatal("a stamp the font cannot draw was accepted")
+	}
+}

@@ -103,35 +103,65 @@ var ErrInvalid = errors.New("invalid document")
 // the empty space between the authority lines and the name, for the signer to draw the
 // handwritten signature in and the agency seal over its left third.
 func Render(doc Document) ([]byte, Placement, error) {
+	out, sig, _, err := RenderDraft(doc)
+	return out, sig, err
+}
+
+// Blank is where a draft leaves room for what the clerk writes at issue: the start of the
+// baseline on the first page (default user space) and the type size to write it in.
+type Blank struct {
+	X, Y, Size float64
+}
+
+// IssueBlanks are the blanks of a draft's number (ô 3) and date (ô 4). The electronic
+// number and date are given by the system after the leader has signed (Decree 30,
+// Art. 15), so they are written into these blanks by the agency's signature.
+type IssueBlanks struct {
+	Number, Day, Month, Year Blank
+}
+
+// RenderDraft is Render for a draft (Number 0 and a zero Date): it also returns where the
+// number and date blanks are.
+func RenderDraft(doc Document) ([]byte, Placement, IssueBlanks, error) {
+	out, sig, err := render(doc)
+	return out.pdf, sig, out.blanks, err
+}
+
+type rendered struct {
+	pdf    []byte
+	blanks IssueBlanks
+}
+
+func render(doc Document) (rendered, Placement, error) {
 	if err := doc.validate(); err != nil {
-		return nil, Placement{}, err
+		return rendered{}, Placement{}, err
 	}
 	l, err := newLayout()
 	if err != nil {
-		return nil, Placement{}, err
+		return rendered{}, Placement{}, err
 	}
 	block, err := l.measureSignature(&doc)
 	if err != nil {
-		return nil, Placement{}, err
+		return rendered{}, Placement{}, err
 	}
 	// The last lines of the body carry the signature block with them to a new page, so the
 	// signature never stands alone on a page.
 	l.tail = block.height
 	for _, step := range []func(*Document) error{l.header, l.title, l.addressees, l.body} {
 		if err := step(&doc); err != nil {
-			return nil, Placement{}, err
+			return rendered{}, Placement{}, err
 		}
 	}
 	sig, err := l.signature(&doc, block)
 	if err != nil {
-		return nil, Placement{}, err
+		return rendered{}, Placement{}, err
 	}
 	title := clean(doc.Type + " " + doc.Summary)
 	out, err := l.c.pdf(title)
 	if err != nil {
-		return nil, Placement{}, err
+		return rendered{}, Placement{}, err
 	}
-	return out, sig, nil
+	return rendered{pdf: out, blanks: l.blanks}, sig, nil
 }
 
 // validate rejects what would make a wrong document rather than a layout problem.

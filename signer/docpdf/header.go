@@ -24,11 +24,17 @@ func (l *layout) header(doc *Document) error {
 		return where("national title (ô 1)", err)
 	}
 	row := min(leftBottom, rightBottom) - 6
-	if _, err := l.c.centred(numberStyle, leftX, l.baseline(dateStyle, row), NumberLine(doc.Number, doc.Notation)); err != nil {
+	baseline := l.baseline(dateStyle, row)
+	number := NumberLine(doc.Number, doc.Notation)
+	if _, err := l.c.centred(numberStyle, leftX, baseline, number); err != nil {
 		return where("number (ô 3)", err)
 	}
-	if _, err := l.c.centred(dateStyle, rightX, l.baseline(dateStyle, row), DateLine(doc.Place, doc.Date)); err != nil {
+	date := DateLine(doc.Place, doc.Date)
+	if _, err := l.c.centred(dateStyle, rightX, baseline, date); err != nil {
 		return where("place and date (ô 4)", err)
+	}
+	if err := l.findBlanks(leftX, rightX, baseline, number, date, doc.Place); err != nil {
+		return where("number and date", err)
 	}
 	l.cursor = row - lineHeight(dateStyle)
 	if doc.Type == "" && clean(doc.Summary) != "" {
@@ -169,4 +175,34 @@ func (l *layout) addressees(doc *Document) error {
 	}
 	l.cursor -= paraSpacing
 	return nil
+}
+
+// findBlanks records where the blanks of a draft's number and date are: after "Số: ", and
+// after "ngày ", "tháng " and "năm " of the date line.
+func (l *layout) findBlanks(leftX, rightX, baseline float64, number, date, place string) error {
+	at := func(st style, cx float64, line, before string) (Blank, error) {
+		full, err := l.c.measure(st, line)
+		if err != nil {
+			return Blank{}, err
+		}
+		prefix, err := l.c.measure(st, before)
+		if err != nil {
+			return Blank{}, err
+		}
+		return Blank{X: cx - full/2 + prefix, Y: baseline, Size: st.size}, nil
+	}
+	var err error
+	b := &l.blanks
+	if b.Number, err = at(numberStyle, leftX, number, "Số: "); err != nil {
+		return err
+	}
+	head := clean(place) + ", ngày "
+	if b.Day, err = at(dateStyle, rightX, date, head); err != nil {
+		return err
+	}
+	if b.Month, err = at(dateStyle, rightX, date, head+"     tháng "); err != nil {
+		return err
+	}
+	b.Year, err = at(dateStyle, rightX, date, head+"     tháng      năm ")
+	return err
 }

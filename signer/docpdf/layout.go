@@ -41,6 +41,7 @@ type layout struct {
 	cursor float64
 	top    float64 // where content starts on the current page
 	tail   float64 // height that must follow the last two lines of the body on their page
+	blanks IssueBlanks
 }
 
 func newLayout() (*layout, error) {

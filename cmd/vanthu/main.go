@@ -29,6 +29,7 @@ var commands = map[string]command{
 	"sign":    {"sign a PDF (PAdES) with a PKCS#12 file or a PKCS#11 token", runSign},
 	"extend":  {"raise a signed PDF to PAdES B-LT or B-LTA", runExtend},
 	"demo":    {"run a scripted working fortnight of the demo province", runDemo},
+	"receive": {"receive an edXML message of the national document exchange", runReceive},
 	"verify":  {"validate the signatures of a PDF (PAdES), as EU DSS reports them", runVerify},
 }
 

@@ -77,11 +77,11 @@ func (l Limits) withDefaults() Limits {
 // are exactly the base64 text, and contentReader can take them without the
 // decoder ever buffering them.
 type source struct {
-	br        *bufio.Reader
-	total     int64 // every byte consumed
-	markup    int64 // bytes consumed through ReadByte, i.e. by the decoder
-	lim       Limits
-	err       error // sticky limit error, reported in preference to the decoder's
+	br     *bufio.Reader
+	total  int64 // every byte consumed
+	markup int64 // bytes consumed through ReadByte, i.e. by the decoder
+	lim    Limits
+	err    error // sticky limit error, reported in preference to the decoder's
 }
 
 func newSource(r io.Reader, lim Limits) *source {

@@ -225,7 +225,7 @@ func formatTimestamp(t time.Time) string { return t.In(vnZone).Format(timestampL
 // dd/MM/yyyy, which some senders write.
 func parseDate(s string) (time.Time, error) {
 	for _, layout := range []string{dateLayout, "2006-01-02", "02/01/2006"} {
-		if t, err := time.ParseInLocation(layout, s, vnZone); err == nil {
+		if t, err := time.ParseInLocation(layout, s, vnZone); err == nil && writable(t) {
 			return t, nil
 		}
 	}
@@ -235,13 +235,20 @@ func parseDate(s string) (time.Time, error) {
 // parseTimestamp accepts yyyy/MM/dd HH:mm:ss (builders), dd/MM/yyyy
 // HH:mm:ss (some receivers) and RFC 3339; local forms are Vietnam time.
 func parseTimestamp(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	if t, err := time.Parse(time.RFC3339, s); err == nil && writable(t) {
 		return t, nil
 	}
 	for _, layout := range []string{timestampLayout, "02/01/2006 15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, vnZone); err == nil {
+		if t, err := time.ParseInLocation(layout, s, vnZone); err == nil && writable(t) {
 			return t, nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("timestamp %q: want yyyy/MM/dd HH:mm:ss: %w", s, ErrMalformed)
+}
+
+// writable refuses years that the four-digit layouts cannot write back
+// (a far time-zone offset can push 9999-12-31 into year 10000).
+func writable(t time.Time) bool {
+	y := t.In(vnZone).Year()
+	return y >= 1 && y <= 9999
 }

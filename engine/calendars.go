@@ -128,3 +128,28 @@ func (e *Engine) SetCalendarYear(ctx context.Context, actor Actor, year int, y C
 	e.cals.mu.Unlock()
 	return nil
 }
+
+// SetNumberingPerType chooses how the agency numbers administrative documents: one series
+// for all (false) or one per document type (true). Decree 30 leaves it to the head of the
+// agency; an admin records the choice. A number and notation are unique within a year, so
+// the choice can only change before the year's first outgoing number.
+func (e *Engine) SetNumberingPerType(ctx context.Context, actor Actor, perType bool) error {
+	err := e.orgChange(ctx, actor, actor.AgencyID, "set_numbering", "agency", actor.AgencyID,
+		map[string]any{"numbering_per_type": perType}, func(q Queries) error {
+			year := e.now().In(vietnam).Year()
+			docs, err := q.DocumentList(ctx, DocumentFilter{AgencyID: actor.AgencyID, Flow: Outgoing, Year: year, Limit: 1 << 30})
+			if err != nil {
+				return err
+			}
+			for _, d := range docs {
+				if d.Number > 0 && d.Series != SeriesSecret {
+					return invalid("numbering_per_type", "documents of %d are already numbered; the series change from 1 January", year)
+				}
+			}
+			return q.AgencySetNumberingPerType(ctx, actor.AgencyID, perType)
+		})
+	if err != nil {
+		return fmt.Errorf("set numbering: %w", err)
+	}
+	return nil
+}

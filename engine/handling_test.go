@@ -316,3 +316,52 @@ func TestCreatingRequestsAreIdempotent(t *testing.T) {
 		t.Fatalf("received twice: %+v / %+v", d, d2)
 	}
 }
+
+func TestNumberingPerTypeAndSecretSeries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, openSQLite)
+	p := b.province
+	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "quantri.tinh", FullName: "Quản trị"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleAdmin}))
+	admin := engine.Actor{UserID: u.ID, AgencyID: p.agency.ID, Role: engine.RoleAdmin}
+	issue := func(typeCode string, class engine.Classification) string {
+		d, err := b.eng.CreateDraft(ctx, p.specialist, engine.DraftInput{TypeCode: typeCode, Subject: "Văn bản",
+			Classification: class, DraftingUnitID: p.culture.ID}, "")
+		must(t, err)
+		_, err = b.eng.Submit(ctx, p.specialist, d.ID, nil, "")
+		must(t, err)
+		_, err = b.eng.Approve(ctx, p.leader, d.ID, "")
+		must(t, err)
+		_, err = b.eng.Sign(ctx, p.leader, d.ID, engine.SignInput{Signed: signedPDF}, "")
+		must(t, err)
+		d, err = b.eng.Issue(ctx, p.clerk, d.ID, "")
+		must(t, err)
+		return d.Notation
+	}
+	// One series for every administrative document, a separate one for secret documents.
+	got := []string{issue("QĐ", ""), issue("TB", ""), issue("QĐ", engine.Confidential), issue("", "")}
+	want := []string{"01/QĐ-UBND", "02/TB-UBND", "01/QĐ-UBND", "03/UBND-VX"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("single series: %v, want %v", got, want)
+	}
+	if err := b.eng.SetNumberingPerType(ctx, p.clerk, true); !errors.Is(err, engine.ErrForbidden) {
+		t.Fatalf("a clerk changed the numbering: %v", err)
+	}
+	if err := b.eng.SetNumberingPerType(ctx, admin, true); !errors.Is(err, engine.ErrInvalid) {
+		t.Fatalf("changing the series after this year's first number: %v", err)
+	}
+	// Another agency chooses a series per type before its first number.
+	d := b.districts[0]
+	du, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "quantri.huyen", FullName: "Quản trị"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: du.ID, AgencyID: d.agency.ID, Role: engine.RoleAdmin}))
+	must(t, b.eng.SetNumberingPerType(ctx, engine.Actor{UserID: du.ID, AgencyID: d.agency.ID, Role: engine.RoleAdmin}, true))
+	p = d
+	got = []string{issue("QĐ", ""), issue("QĐ", ""), issue("TB", "")}
+	want = []string{"01/QĐ-UBND", "02/QĐ-UBND", "01/TB-UBND"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("a series per type: %v, want %v", got, want)
+	}
+}

@@ -11,7 +11,9 @@ import (
 
 // TestLargeAttachmentStreams sends 50 MB through BuildMessage and
 // ParseMessageStream over a pipe and checks that the process allocated far
-// less than the attachment: neither side ever holds it whole.
+// less than the attachment: neither side ever holds it whole. Not parallel:
+// the memory statistics are process-wide, and top-level parallel tests only
+// start once the sequential ones are done.
 func TestLargeAttachmentStreams(t *testing.T) {
 	const size = 50 << 20
 	const budget = 8 << 20 // buffers and the header; holding the attachment would take ≥ 50 MB

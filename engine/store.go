@@ -96,6 +96,16 @@ type Queries interface {
 	CalendarYearUpsert(ctx context.Context, agencyID string, year int, data []byte, by string, at time.Time) error
 	CalendarYearList(ctx context.Context, agencyID string) (map[int][]byte, error)
 
+	RecordInsert(ctx context.Context, r *Record) error
+	// RecordUpdate writes r if the stored version is still prevVersion; ErrConflict otherwise.
+	RecordUpdate(ctx context.Context, r *Record, prevVersion int) error
+	RecordGetByID(ctx context.Context, id string) (Record, error)
+	// RecordListByAgency lists an agency's records of a year (0: every year).
+	RecordListByAgency(ctx context.Context, agencyID string, year int) ([]Record, error)
+	RecordDocumentInsert(ctx context.Context, recordID, documentID, by string, at time.Time) error
+	RecordDocumentDelete(ctx context.Context, recordID, documentID string) error
+	RecordDocumentList(ctx context.Context, recordID string) ([]string, error)
+
 	DelegationInsert(ctx context.Context, d *Delegation) error
 	DelegationListTo(ctx context.Context, toUser, agencyID string) ([]Delegation, error)
 

@@ -1,0 +1,297 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Retention is how long a record is kept (thời hạn bảo quản, TT 10/2022): permanently, or
+// a number of years counted from 1 January after the year its work ended.
+type Retention struct {
+	Permanent bool
+	Years     int
+}
+
+// Retentions are the periods of TT 10/2022's table, in years.
+var Retentions = []int{70, 50, 30, 20, 10, 5}
+
+func (r Retention) valid() bool {
+	return (r.Permanent && r.Years == 0) || (!r.Permanent && r.Years > 0 && r.Years <= 100)
+}
+
+// String is the period as the register prints it.
+func (r Retention) String() string {
+	if r.Permanent {
+		return "Vĩnh viễn"
+	}
+	return fmt.Sprintf("%d năm", r.Years)
+}
+
+// RecordState is where a record stands.
+type RecordState string
+
+const (
+	RecordPlanned    RecordState = "planned"     // in the year's list, not opened yet
+	RecordOpen       RecordState = "open"        // documents are being filed
+	RecordClosed     RecordState = "closed"      // the work ended; waiting for hand-over
+	RecordHandedOver RecordState = "handed_over" // in the agency archive (Lưu trữ cơ quan)
+)
+
+// Record is a hồ sơ: the documents about one matter, with its code in the agency's yearly
+// list (danh mục hồ sơ), its retention and its owner.
+type Record struct {
+	ID           string
+	AgencyID     string
+	Code         string // số và ký hiệu hồ sơ, e.g. "01.TCCB"
+	Title        string
+	Year         int
+	Retention    Retention
+	OwnerID      string // người lập hồ sơ
+	InPlan       bool   // opened from the year's list rather than outside it
+	State        RecordState
+	LegalHold    bool
+	OpenedAt     *time.Time
+	WorkEndedAt  *time.Time
+	ClosedAt     *time.Time
+	HandOverDue  *time.Time // a year after the work ended (Decree 30 Art. 31)
+	HandedOverAt *time.Time
+	Version      int
+	CreatedAt    time.Time
+}
+
+// DisposalDue is when a fixed-term record's retention ends, nil for a permanent one or
+// one whose work has not ended.
+func (r *Record) DisposalDue() *time.Time {
+	if r.Retention.Permanent || r.WorkEndedAt == nil {
+		return nil
+	}
+	end := r.WorkEndedAt.In(vietnam)
+	due := time.Date(end.Year()+1+r.Retention.Years, time.January, 1, 0, 0, 0, 0, vietnam)
+	return &due
+}
+
+var recordCode = regexp.MustCompile(`^[0-9]{1,4}\.[\p{L}0-9.-]{1,20}$`)
+
+func (r *Record) validate() error {
+	switch {
+	case !recordCode.MatchString(r.Code):
+		return invalid("code", "số và ký hiệu hồ sơ %q must be a number, a dot and the heading's abbreviation, e.g. 01.TCCB", r.Code)
+	case strings.TrimSpace(r.Title) == "":
+		return invalid("title", "tiêu đề hồ sơ is required")
+	case !r.Retention.valid():
+		return invalid("retention", "retention is permanent or 1 to 100 years")
+	case r.Year < 1945 || r.Year > 9999:
+		return invalid("year", "year %d is out of range", r.Year)
+	}
+	return nil
+}
+
+// RecordSpec is one record of the yearly list or opened outside it.
+type RecordSpec struct {
+	Code      string
+	Title     string
+	Retention Retention
+	OwnerID   string
+}
+
+var recordKeepers = []Role{RoleClerk, RoleArchivist, RoleLeader, RoleDeputyLeader}
+
+// recordChange runs fn on a record in a transaction after checking that the actor works
+// in its agency, then writes it with the version check and audits it.
+func (e *Engine) recordChange(ctx context.Context, actor Actor, recordID string, action Action, fn func(c *change, r *Record) error) (Record, error) {
+	var out Record
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: action, now: e.timestamp()}
+		r, err := q.RecordGetByID(ctx, recordID)
+		if err != nil {
+			return err
+		}
+		if err := c.authorize(ctx, r.AgencyID); err != nil {
+			return err
+		}
+		before, prev := r, r.Version
+		if err := fn(c, &r); err != nil {
+			return err
+		}
+		r.Version++
+		if err := q.RecordUpdate(ctx, &r, prev); err != nil {
+			return err
+		}
+		c.audit(r.AgencyID, "record", r.ID, recordSummary(before), recordSummary(r))
+		out = r
+		return c.finish(ctx, "", r.ID)
+	})
+	if err != nil {
+		return Record{}, fmt.Errorf("%s record: %w", action, err)
+	}
+	return out, nil
+}
+
+func recordSummary(r Record) map[string]any {
+	return map[string]any{"code": r.Code, "state": r.State, "retention": r.Retention.String(), "legal_hold": r.LegalHold}
+}
+
+// PlanRecords sets up the agency's list of records for a year (danh mục hồ sơ), issued
+// at the start of the year.
+func (e *Engine) PlanRecords(ctx context.Context, actor Actor, year int, specs []RecordSpec) ([]Record, error) {
+	return e.createRecords(ctx, actor, year, specs, true)
+}
+
+// OpenRecord opens a record outside the year's list, or opens a planned one (when a
+// record of that code is planned, it is opened instead of created).
+func (e *Engine) OpenRecord(ctx context.Context, actor Actor, year int, spec RecordSpec) (Record, error) {
+	existing, err := e.store.RecordListByAgency(ctx, actor.AgencyID, year)
+	if err != nil {
+		return Record{}, err
+	}
+	for _, r := range existing {
+		if r.Code == spec.Code && r.State == RecordPlanned {
+			return e.recordChange(ctx, actor, r.ID, "open_record", func(c *change, r *Record) error {
+				r.State, r.OpenedAt = RecordOpen, &c.now
+				if spec.OwnerID != "" {
+					r.OwnerID = spec.OwnerID
+				}
+				if r.OwnerID == "" {
+					r.OwnerID = actor.UserID
+				}
+				return nil
+			})
+		}
+	}
+	if spec.OwnerID == "" {
+		spec.OwnerID = actor.UserID
+	}
+	rs, err := e.createRecords(ctx, actor, year, []RecordSpec{spec}, false)
+	if err != nil {
+		return Record{}, err
+	}
+	return rs[0], nil
+}
+
+func (e *Engine) createRecords(ctx context.Context, actor Actor, year int, specs []RecordSpec, plan bool) ([]Record, error) {
+	now := e.timestamp()
+	out := make([]Record, len(specs))
+	for i, s := range specs {
+		out[i] = Record{ID: NewID(), AgencyID: actor.AgencyID, Code: s.Code, Title: s.Title, Year: year, Retention: s.Retention,
+			OwnerID: s.OwnerID, InPlan: plan, State: RecordPlanned, Version: 1, CreatedAt: now}
+		if !plan {
+			out[i].State, out[i].OpenedAt = RecordOpen, &now
+		}
+		if err := out[i].validate(); err != nil {
+			return nil, err
+		}
+	}
+	err := e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: "plan_records", now: now}
+		if err := c.authorize(ctx, actor.AgencyID); err != nil {
+			return err
+		}
+		if plan && !slices.Contains(recordKeepers, actor.Role) {
+			return refuse("plan_records", ReasonWrongRole, "the list of records is kept by the clerk's office and the archivist")
+		}
+		for i := range out {
+			if err := q.RecordInsert(ctx, &out[i]); err != nil {
+				return fmt.Errorf("record %s: %w", out[i].Code, err)
+			}
+			c.audit(actor.AgencyID, "record", out[i].ID, nil, recordSummary(out[i]))
+		}
+		return c.finish(ctx, "", actor.AgencyID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+	return out, nil
+}
+
+// FileDocument puts a document of the agency into an open record (lập hồ sơ).
+func (e *Engine) FileDocument(ctx context.Context, actor Actor, recordID, docID string) error {
+	_, err := e.recordChange(ctx, actor, recordID, "file_document", func(c *change, r *Record) error {
+		if r.State != RecordOpen {
+			return refuse("file_document", ReasonWrongState, "record is %s", r.State)
+		}
+		d, err := c.q.DocumentGetByID(ctx, docID)
+		if err != nil {
+			return err
+		}
+		if d.AgencyID != r.AgencyID {
+			return invalid("document_id", "the document belongs to another agency")
+		}
+		return c.q.RecordDocumentInsert(ctx, r.ID, d.ID, c.actor.UserID, c.now)
+	})
+	return err
+}
+
+// CloseRecord closes a record when its work has ended: it must hold documents and no
+// drafts, and its hand-over to the agency archive falls due a year later.
+func (e *Engine) CloseRecord(ctx context.Context, actor Actor, recordID string, workEnded time.Time) (Record, error) {
+	return e.recordChange(ctx, actor, recordID, "close_record", func(c *change, r *Record) error {
+		if r.State != RecordOpen {
+			return refuse("close_record", ReasonWrongState, "record is %s", r.State)
+		}
+		if actor.UserID != r.OwnerID && !slices.Contains(recordKeepers, actor.Role) {
+			return refuse("close_record", ReasonWrongRole, "the record's owner or the archivist closes it")
+		}
+		docs, err := c.q.RecordDocumentList(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if len(docs) == 0 {
+			return invalid("documents", "an empty record cannot be closed")
+		}
+		for _, id := range docs {
+			d, err := c.q.DocumentGetByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if d.Flow == Outgoing && d.Number == 0 {
+				return invalid("documents", "remove the draft %q before closing (Decree 30 Art. 30)", d.Subject)
+			}
+		}
+		ended := workEnded.UTC().Truncate(time.Microsecond)
+		due := ended.AddDate(1, 0, 0)
+		r.State, r.WorkEndedAt, r.ClosedAt, r.HandOverDue = RecordClosed, &ended, &c.now, &due
+		return nil
+	})
+}
+
+// HandOver records that the agency archive took the closed record in (nộp lưu).
+func (e *Engine) HandOver(ctx context.Context, actor Actor, recordID string) (Record, error) {
+	return e.recordChange(ctx, actor, recordID, "hand_over", func(c *change, r *Record) error {
+		if r.State != RecordClosed {
+			return refuse("hand_over", ReasonWrongState, "record is %s", r.State)
+		}
+		if actor.Role != RoleArchivist {
+			return refuse("hand_over", ReasonWrongRole, "the archivist takes records into the agency archive")
+		}
+		r.State, r.HandedOverAt = RecordHandedOver, &c.now
+		return nil
+	})
+}
+
+// SetLegalHold puts a record on hold (nothing may dispose of it) or releases it.
+func (e *Engine) SetLegalHold(ctx context.Context, actor Actor, recordID string, hold bool) (Record, error) {
+	return e.recordChange(ctx, actor, recordID, "legal_hold", func(c *change, r *Record) error {
+		if actor.Role != RoleArchivist && actor.Role != RoleLeader {
+			return refuse("legal_hold", ReasonWrongRole, "the archivist or the head of the agency sets a hold")
+		}
+		r.LegalHold = hold
+		return nil
+	})
+}
+
+// HandOverNotices lists the closed records of an agency whose hand-over falls due within
+// the next 30 days or is overdue (PL VI III.5.b asks for the notice 30 days ahead).
+func (e *Engine) HandOverNotices(ctx context.Context, agencyID string) ([]Record, error) {
+	all, err := e.store.RecordListByAgency(ctx, agencyID, 0)
+	if err != nil {
+		return nil, err
+	}
+	horizon := e.now().AddDate(0, 0, 30)
+	return slices.DeleteFunc(all, func(r Record) bool {
+		return r.State != RecordClosed || r.HandOverDue == nil || r.HandOverDue.After(horizon)
+	}), nil
+}

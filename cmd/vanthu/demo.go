@@ -37,6 +37,8 @@ type demoSummary struct {
 	Registered      int  `json:"registered"`
 	Completed       int  `json:"completed"`
 	Overdue         int  `json:"overdue"`
+	RecordsClosed   int  `json:"records_closed"`
+	RecordsArchived int  `json:"records_handed_over"`
 	AuditEvents     int  `json:"audit_events"`
 	AuditChainOK    bool `json:"audit_chain_ok"`
 	Directive       struct {
@@ -115,6 +117,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "  văn bản phát hành: %d, chữ ký số: %d, lượt gửi: %d, vào sổ đến: %d, hoàn thành: %d, quá hạn: %d\n",
 		s.DocumentsIssued, s.Signatures, s.Deliveries, s.Registered, s.Completed, s.Overdue)
+	fmt.Fprintf(stdout, "  hồ sơ đã đóng: %d, đã nộp lưu: %d\n", s.RecordsClosed, s.RecordsArchived)
 	fmt.Fprintf(stdout, "  nhật ký: %d sự kiện, chuỗi băm toàn vẹn: %v\n", s.AuditEvents, s.AuditChainOK)
 	if !s.AuditChainOK {
 		return errors.New("an audit chain is broken")
@@ -267,6 +270,21 @@ func (d *demoDay) run(ctx context.Context, province engine.Agency) error {
 	}
 	d.directiveID = directive.ID
 	d.sum.Directive.Notation = directive.Notation
+	// The directive goes into the record the province's list planned for it.
+	year := d.clock.In(vietnamTime).Year()
+	plan, err := d.eng.PlanRecords(ctx, p.actors[engine.RoleClerk], year, []engine.RecordSpec{
+		{Code: fmt.Sprintf("%02d.VX", 1+d.runOrdinal(ctx, province.ID, year)), Title: "Hồ sơ chỉ đạo chuyển đổi số và triển khai Đề án 06",
+			Retention: engine.Retention{Permanent: true}, OwnerID: p.actors[engine.RoleSpecialist].UserID}})
+	if err != nil {
+		return fmt.Errorf("records: %w", err)
+	}
+	record, err := d.eng.OpenRecord(ctx, p.actors[engine.RoleSpecialist], year, engine.RecordSpec{Code: plan[0].Code})
+	if err != nil {
+		return err
+	}
+	if err := d.eng.FileDocument(ctx, p.actors[engine.RoleSpecialist], record.ID, directive.ID); err != nil {
+		return err
+	}
 
 	deliveries, err := d.store.DeliveryListByOutgoing(ctx, directive.ID)
 	if err != nil {
@@ -282,7 +300,28 @@ func (d *demoDay) run(ctx context.Context, province engine.Agency) error {
 			return fmt.Errorf("%s: %w", district.Name, err)
 		}
 	}
+	// The province's work on the directive ends: the record is closed and the archivist
+	// takes it into the agency archive.
+	d.at(5, 16)
+	if _, err := d.eng.CloseRecord(ctx, p.actors[engine.RoleSpecialist], record.ID, d.clock); err != nil {
+		return err
+	}
+	d.sum.RecordsClosed++
+	if _, err := d.eng.HandOver(ctx, p.actors[engine.RoleArchivist], record.ID); err != nil {
+		return err
+	}
+	d.sum.RecordsArchived++
 	return nil
+}
+
+// runOrdinal counts the records the province already has for the year, so that every
+// run of the demo opens a record of its own.
+func (d *demoDay) runOrdinal(ctx context.Context, agencyID string, year int) int {
+	rs, err := d.store.RecordListByAgency(ctx, agencyID, year)
+	if err != nil {
+		return 0
+	}
+	return len(rs)
 }
 
 // districtDay: register and direct the province's directive, forward it to the communes,

@@ -377,6 +377,8 @@ func TestDemoDay(t *testing.T) {
 		Overdue         int  `json:"overdue"`
 		AuditEvents     int  `json:"audit_events"`
 		AuditChainOK    bool `json:"audit_chain_ok"`
+		RecordsClosed   int  `json:"records_closed"`
+		RecordsArchived int  `json:"records_handed_over"`
 		Directive       struct {
 			Notation   string            `json:"notation"`
 			Recipients map[string]string `json:"recipients"`
@@ -386,7 +388,7 @@ func TestDemoDay(t *testing.T) {
 		t.Fatalf("demo --json is not JSON: %v\n%s", err, out)
 	}
 	if sum.DocumentsIssued == 0 || sum.Deliveries < sum.DocumentsIssued || sum.Registered == 0 || sum.Completed == 0 ||
-		sum.Overdue == 0 || sum.AuditEvents == 0 || !sum.AuditChainOK {
+		sum.Overdue == 0 || sum.AuditEvents == 0 || !sum.AuditChainOK || sum.RecordsClosed == 0 || sum.RecordsArchived == 0 {
 		t.Fatalf("summary: %s", out)
 	}
 	if sum.Directive.Notation != "01/CT-UBND" || len(sum.Directive.Recipients) < 3 {

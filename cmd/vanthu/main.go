@@ -25,6 +25,7 @@ var commands = map[string]command{
 	"migrate": {"apply database migrations and exit", runMigrate},
 	"seed":    {"seed the demo province into an empty database", runSeed},
 	"version": {"print the version", runVersion},
+	"archive": {"export a record (hồ sơ) as a BagIt bag (archive export)", runArchive},
 	"audit":   {"verify the audit logs' hash chains (audit verify)", runAudit},
 	"sign":    {"sign a PDF (PAdES) with a PKCS#12 file or a PKCS#11 token", runSign},
 	"extend":  {"raise a signed PDF to PAdES B-LT or B-LTA", runExtend},

@@ -456,6 +456,30 @@ func TestDemoDay(t *testing.T) {
 		}
 	})
 
+	t.Run("ArchiveExportWritesAValidBag", func(t *testing.T) {
+		out := t.TempDir()
+		year := time.Now().AddDate(0, 0, -14).Year()
+		cmd := exec.Command(vanthuBinary(t), "archive", "export", "--data", data, "--out", out, "--agency", "H23",
+			"--record", "01.VX", "--year", fmt.Sprint(year))
+		cmd.Env = cleanEnv()
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("archive export: %v\n%s", err, b)
+		}
+		bagDir := filepath.Join(out, fmt.Sprintf("H23.%d.01.VX", year))
+		meta, err := os.ReadFile(filepath.Join(bagDir, "metadata", "record.json"))
+		if err != nil || !strings.Contains(string(meta), "Đề án 06") {
+			t.Fatalf("metadata: %v\n%s", err, meta)
+		}
+		pdfs, _ := filepath.Glob(filepath.Join(bagDir, "data", "documents", "*", "*.pdf"))
+		if len(pdfs) != 1 {
+			t.Fatalf("%d signed originals in the bag, want the directive's", len(pdfs))
+		}
+		report, _ := exec.Command(pdfsig, "-nocert", pdfs[0]).CombinedOutput()
+		if strings.Count(string(report), "Signature is Valid") != 2 {
+			t.Fatalf("the archived original lost its signatures:\n%s", report)
+		}
+	})
+
 	t.Run("AuditVerifyAgrees", func(t *testing.T) {
 		cmd := exec.Command(vanthuBinary(t), "audit", "verify", "--json", "--data", data)
 		cmd.Env = cleanEnv()

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/storage/bagit"
+)
+
+// runArchive is `vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY]`:
+// the record becomes a BagIt bag (signed originals, metadata as JSON and XML, audit
+// trail), validated after writing.
+func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "export" {
+		return usageError{errors.New("usage: vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY]")}
+	}
+	fs := flag.NewFlagSet("archive export", flag.ContinueOnError)
+	cfg := bindConfig(fs)
+	out := fs.String("out", "", "directory for the bag (required)")
+	agencyCode := fs.String("agency", "", "the fonds: the agency's code (mã định danh)")
+	recordCode := fs.String("record", "", "the record's code, e.g. 01.VX")
+	year := fs.Int("year", time.Now().Year(), "the record's year")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *out == "" || *agencyCode == "" || *recordCode == "" {
+		return usageError{errors.New("--out, --agency and --record are required")}
+	}
+	store, err := cfg.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	blobs, err := cfg.openBlobs(ctx)
+	if err != nil {
+		return err
+	}
+	agency, err := store.AgencyGetByCode(ctx, *agencyCode)
+	if err != nil {
+		return fmt.Errorf("agency %s: %w", *agencyCode, err)
+	}
+	records, err := store.RecordListByAgency(ctx, agency.ID, *year)
+	if err != nil {
+		return err
+	}
+	for _, rec := range records {
+		if rec.Code != *recordCode {
+			continue
+		}
+		if err := os.MkdirAll(*out, 0o750); err != nil {
+			return err
+		}
+		dir := filepath.Join(*out, fmt.Sprintf("%s.%d.%s", agency.Code, rec.Year, rec.Code))
+		meta, err := archive.Export(ctx, store, blobs, rec.ID, dir, progressBar("Xuất hồ sơ "+rec.Code))
+		if err != nil {
+			return err
+		}
+		bag, err := bagit.Open(dir)
+		if err != nil {
+			return err
+		}
+		report, err := bag.Validate(ctx, bagit.ValidateOptions{})
+		if err != nil {
+			return err
+		}
+		if !report.Valid() {
+			return fmt.Errorf("the bag written is not valid: %s", report)
+		}
+		fmt.Fprintf(stdout, "exported %s (%d documents, %d files, %d bytes) → %s\n", meta.Identifier, meta.DocTotal,
+			report.PayloadFiles, report.PayloadOctets, dir)
+		return nil
+	}
+	return fmt.Errorf("no record %s of %d in %s", *recordCode, *year, agency.Name)
+}
+
+// progressBar draws progress on a terminal's stderr, and nothing when stderr is a file.
+func progressBar(label string) func(done, total int64) {
+	if !term.IsTerminal(int(os.Stderr.Fd())) {
+		return nil
+	}
+	return func(done, total int64) {
+		if total <= 0 {
+			return
+		}
+		const width = 30
+		n := int(done * width / total)
+		fmt.Fprintf(os.Stderr, "\r%s [%s%s] %3d%%", label, repeat('#', n), repeat('.', width-n), done*100/total)
+		if done >= total {
+			fmt.Fprintln(os.Stderr)
+		}
+	}
+}
+
+func repeat(c byte, n int) string {
+	if n < 0 {
+		n = 0
+	}
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = c
+	}
+	return string(b)
+}

@@ -1,0 +1,141 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/blob"
+)
+
+// PermanentLock is how far ahead a permanent record's objects are locked; a job extends
+// the lock before it runs out (S3 object lock has no "forever").
+const PermanentLock = 30 * 365 * 24 * time.Hour
+
+// PackageObject is one locked object of an archival package.
+type PackageObject struct {
+	Key      string `json:"key"`
+	SHA256   string `json:"sha256"`
+	Size     int64  `json:"size"`
+	Document string `json:"document,omitempty"`
+	Role     string `json:"role"` // original, metadata, audit
+}
+
+// Package is the manifest of a record's archival package in the blob store.
+type Package struct {
+	Record      string          `json:"record"`
+	Prefix      string          `json:"prefix"`
+	RetainUntil time.Time       `json:"retain_until"`
+	CreatedAt   time.Time       `json:"created_at"`
+	Objects     []PackageObject `json:"objects"`
+	Manifest    string          `json:"-"` // the manifest's own key
+}
+
+// Store writes a record's archival package into the blob store under
+// archive/<fonds>/<year>/<record>/, every object locked (COMPLIANCE on S3) until the
+// record's retention ends: the signed originals byte for byte, the metadata and the audit
+// trail, then a manifest naming each object with its SHA-256. The fixity job re-reads the
+// objects against the manifest.
+func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID string) (*Package, error) {
+	rec, err := store.RecordGetByID(ctx, recordID)
+	if err != nil {
+		return nil, fmt.Errorf("archive: record: %w", err)
+	}
+	if rec.State != engine.RecordClosed && rec.State != engine.RecordHandedOver {
+		return nil, fmt.Errorf("archive: record %s is %s: %w", rec.Code, rec.State, engine.ErrConflict)
+	}
+	agency, err := store.AgencyGetByID(ctx, rec.AgencyID)
+	if err != nil {
+		return nil, fmt.Errorf("archive: agency: %w", err)
+	}
+	now := time.Now().UTC()
+	until := now.Add(PermanentLock)
+	if due := rec.DisposalDue(); due != nil {
+		until = due.UTC()
+	}
+	pkg := &Package{Record: agency.Code + "." + fmt.Sprint(rec.Year) + "." + rec.Code,
+		Prefix: fmt.Sprintf("archive/%s/%d/%s", agency.Code, rec.Year, rec.Code), RetainUntil: until, CreatedAt: now}
+	put := func(data []byte, role, doc string, contentType string) error {
+		obj, err := blobs.Put(ctx, bytes.NewReader(data), blob.PutOptions{Prefix: pkg.Prefix, RetainUntil: until, ContentType: contentType})
+		if err != nil {
+			return err
+		}
+		pkg.Objects = append(pkg.Objects, PackageObject{Key: obj.Key, SHA256: obj.SHA256, Size: obj.Size, Document: doc, Role: role})
+		return nil
+	}
+	docIDs, err := store.RecordDocumentList(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	objects := map[string]bool{rec.ID: true}
+	var docs []DocumentMeta
+	for _, id := range docIDs {
+		d, err := store.DocumentGetByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		objects[d.ID] = true
+		docs = append(docs, documentMeta(d, agency))
+		files, err := store.FileListByDocument(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range originals(files) {
+			data, err := readBlob(ctx, blobs, f.BlobKey)
+			if err != nil {
+				return nil, fmt.Errorf("archive: %s: %w", f.Name, err)
+			}
+			if err := put(data, "original", d.ID, "application/pdf"); err != nil {
+				return nil, fmt.Errorf("archive: %w", err)
+			}
+		}
+	}
+	meta, _ := json.MarshalIndent(map[string]any{"record": pkg.Record, "title": rec.Title, "retention": rec.Retention.String(),
+		"documents": docs}, "", "  ")
+	audit, err := auditTrail(ctx, store, rec.AgencyID, objects)
+	if err != nil {
+		return nil, err
+	}
+	if err := put(meta, "metadata", "", "application/json"); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if err := put(audit, "audit", "", "application/json"); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	manifest, _ := json.MarshalIndent(pkg, "", "  ")
+	obj, err := blobs.Put(ctx, bytes.NewReader(manifest), blob.PutOptions{Prefix: pkg.Prefix + "/manifest", RetainUntil: until,
+		ContentType: "application/json"})
+	if err != nil {
+		return nil, fmt.Errorf("archive: manifest: %w", err)
+	}
+	pkg.Manifest = obj.Key
+	return pkg, nil
+}
+
+// Check re-reads every object of a package and returns the keys whose bytes no longer
+// match the manifest (missing objects included).
+func Check(ctx context.Context, blobs blob.Store, pkg *Package) []string {
+	var damaged []string
+	for _, o := range pkg.Objects {
+		if err := blob.Verify(ctx, blobs, o.Key); err != nil {
+			damaged = append(damaged, o.Key)
+		}
+	}
+	return damaged
+}
+
+func readBlob(ctx context.Context, blobs blob.Store, key string) ([]byte, error) {
+	r, err := blobs.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

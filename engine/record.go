@@ -59,6 +59,7 @@ type Record struct {
 	ClosedAt     *time.Time
 	HandOverDue  *time.Time // a year after the work ended (Decree 30 Art. 31)
 	HandedOverAt *time.Time
+	PackageKey   string // the manifest of its archival package in the blob store
 	Version      int
 	CreatedAt    time.Time
 }
@@ -268,6 +269,20 @@ func (e *Engine) HandOver(ctx context.Context, actor Actor, recordID string) (Re
 			return refuse("hand_over", ReasonWrongRole, "the archivist takes records into the agency archive")
 		}
 		r.State, r.HandedOverAt = RecordHandedOver, &c.now
+		return nil
+	})
+}
+
+// RecordArchived notes where the archivist stored the record's archival package.
+func (e *Engine) RecordArchived(ctx context.Context, actor Actor, recordID, packageKey string) (Record, error) {
+	return e.recordChange(ctx, actor, recordID, "archive_record", func(c *change, r *Record) error {
+		if actor.Role != RoleArchivist {
+			return refuse("archive_record", ReasonWrongRole, "the archivist stores archival packages")
+		}
+		if r.State != RecordClosed && r.State != RecordHandedOver {
+			return refuse("archive_record", ReasonWrongState, "record is %s", r.State)
+		}
+		r.PackageKey = packageKey
 		return nil
 	})
 }

@@ -20,8 +20,11 @@ import (
 // the record becomes a BagIt bag (signed originals, metadata as JSON and XML, audit
 // trail), validated after writing.
 func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "fixity" {
+		return runFixity(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "export" {
-		return usageError{errors.New("usage: vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY]")}
+		return usageError{errors.New("usage: vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY] | vanthu archive fixity")}
 	}
 	fs := flag.NewFlagSet("archive export", flag.ContinueOnError)
 	cfg := bindConfig(fs)
@@ -109,4 +112,55 @@ func repeat(c byte, n int) string {
 		b[i] = c
 	}
 	return string(b)
+}
+
+// runFixity is `vanthu archive fixity`: every archived object is read again and checked
+// against its package's manifest; any damage is listed and the exit code is non-zero.
+func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("archive fixity", flag.ContinueOnError)
+	cfg := bindConfig(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	store, err := cfg.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	blobs, err := cfg.openBlobs(ctx)
+	if err != nil {
+		return err
+	}
+	agencies, err := store.AgencyList(ctx)
+	if err != nil {
+		return err
+	}
+	checked, damaged := 0, 0
+	for _, a := range agencies {
+		records, err := store.RecordListByAgency(ctx, a.ID, 0)
+		if err != nil {
+			return err
+		}
+		for _, r := range records {
+			if r.PackageKey == "" {
+				continue
+			}
+			pkg, err := archive.Load(ctx, blobs, r.PackageKey)
+			if err != nil {
+				fmt.Fprintf(stdout, "DAMAGED %s.%d.%s: manifest: %v\n", a.Code, r.Year, r.Code, err)
+				damaged++
+				continue
+			}
+			checked += len(pkg.Objects)
+			for _, key := range archive.Check(ctx, blobs, pkg) {
+				fmt.Fprintf(stdout, "DAMAGED %s: %s\n", pkg.Record, key)
+				damaged++
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "fixity: %d archived objects checked, %d damaged\n", checked, damaged)
+	if damaged > 0 {
+		return silentFailure{}
+	}
+	return nil
 }

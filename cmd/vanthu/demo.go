@@ -25,6 +25,7 @@ import (
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
@@ -117,7 +118,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "  văn bản phát hành: %d, chữ ký số: %d, lượt gửi: %d, vào sổ đến: %d, hoàn thành: %d, quá hạn: %d\n",
 		s.DocumentsIssued, s.Signatures, s.Deliveries, s.Registered, s.Completed, s.Overdue)
-	fmt.Fprintf(stdout, "  hồ sơ đã đóng: %d, đã nộp lưu: %d\n", s.RecordsClosed, s.RecordsArchived)
+	fmt.Fprintf(stdout, "  hồ sơ đã đóng: %d, đã nộp lưu và đóng gói lưu trữ: %d\n", s.RecordsClosed, s.RecordsArchived)
 	fmt.Fprintf(stdout, "  nhật ký: %d sự kiện, chuỗi băm toàn vẹn: %v\n", s.AuditEvents, s.AuditChainOK)
 	if !s.AuditChainOK {
 		return errors.New("an audit chain is broken")
@@ -308,6 +309,14 @@ func (d *demoDay) run(ctx context.Context, province engine.Agency) error {
 	}
 	d.sum.RecordsClosed++
 	if _, err := d.eng.HandOver(ctx, p.actors[engine.RoleArchivist], record.ID); err != nil {
+		return err
+	}
+	// The archivist stores it as a locked archival package.
+	pkg, err := archive.Store(ctx, d.store, d.blobs, record.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := d.eng.RecordArchived(ctx, p.actors[engine.RoleArchivist], record.ID, pkg.Manifest); err != nil {
 		return err
 	}
 	d.sum.RecordsArchived++

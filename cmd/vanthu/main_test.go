@@ -480,6 +480,37 @@ func TestDemoDay(t *testing.T) {
 		}
 	})
 
+	t.Run("FixityFindsADamagedArchivedObject", func(t *testing.T) {
+		fixity := func() (string, error) {
+			cmd := exec.Command(vanthuBinary(t), "archive", "fixity", "--data", data)
+			cmd.Env = cleanEnv()
+			out, err := cmd.Output()
+			return string(out), err
+		}
+		out, err := fixity()
+		if err != nil || !strings.Contains(out, "0 damaged") || strings.Contains(out, " 0 archived objects") {
+			t.Fatalf("fixity on an intact archive: %v\n%s", err, out)
+		}
+		originals, _ := filepath.Glob(filepath.Join(data, "blobs", "archive", "H23", "*", "01.VX", "*", "*"))
+		var victim string
+		for _, p := range originals {
+			if !strings.HasSuffix(p, ".retain") {
+				victim = p
+				break
+			}
+		}
+		if victim == "" {
+			t.Fatal("no archived object on disk")
+		}
+		b, _ := os.ReadFile(victim)
+		b[len(b)/2] ^= 1
+		os.Chmod(victim, 0o600)
+		os.WriteFile(victim, b, 0o600)
+		if out, err := fixity(); err == nil || !strings.Contains(out, "DAMAGED") {
+			t.Fatalf("fixity missed a flipped byte: %v\n%s", err, out)
+		}
+	})
+
 	t.Run("AuditVerifyAgrees", func(t *testing.T) {
 		cmd := exec.Command(vanthuBinary(t), "audit", "verify", "--json", "--data", data)
 		cmd.Env = cleanEnv()

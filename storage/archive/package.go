@@ -139,3 +139,17 @@ func readBlob(ctx context.Context, blobs blob.Store, key string) ([]byte, error)
 	}
 	return buf.Bytes(), nil
 }
+
+// Load reads a package's manifest back from the blob store (verified like every read).
+func Load(ctx context.Context, blobs blob.Store, manifestKey string) (*Package, error) {
+	data, err := readBlob(ctx, blobs, manifestKey)
+	if err != nil {
+		return nil, fmt.Errorf("archive: manifest %s: %w", manifestKey, err)
+	}
+	var pkg Package
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		return nil, fmt.Errorf("archive: manifest %s: %w", manifestKey, err)
+	}
+	pkg.Manifest = manifestKey
+	return &pkg, nil
+}

@@ -21,14 +21,14 @@ var (
 func (q queries) RecordInsert(ctx context.Context, r *engine.Record) error {
 	_, err := q.exec(ctx, "record insert", qRecordInsert, r.ID, r.AgencyID, r.Code, r.Title, r.Year, r.Retention.Permanent,
 		r.Retention.Years, nullable(r.OwnerID), r.InPlan, string(r.State), r.LegalHold, utcPtr(r.OpenedAt), utcPtr(r.WorkEndedAt),
-		utcPtr(r.ClosedAt), utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, r.CreatedAt.UTC())
+		utcPtr(r.ClosedAt), utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, r.CreatedAt.UTC(), r.PackageKey)
 	return err
 }
 
 func (q queries) RecordUpdate(ctx context.Context, r *engine.Record, prevVersion int) error {
 	n, err := q.exec(ctx, "record update", qRecordUpdate, r.ID, r.Title, r.Retention.Permanent, r.Retention.Years,
 		nullable(r.OwnerID), string(r.State), r.LegalHold, utcPtr(r.OpenedAt), utcPtr(r.WorkEndedAt), utcPtr(r.ClosedAt),
-		utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, prevVersion)
+		utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, prevVersion, r.PackageKey)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func scanRecord(row Row) (engine.Record, error) {
 	var state string
 	err := row.Scan(&r.ID, &r.AgencyID, &r.Code, &r.Title, &r.Year, &r.Retention.Permanent, &r.Retention.Years, &owner,
 		&r.InPlan, &state, &r.LegalHold, &r.OpenedAt, &r.WorkEndedAt, &r.ClosedAt, &r.HandOverDue, &r.HandedOverAt,
-		&r.Version, &r.CreatedAt)
+		&r.Version, &r.CreatedAt, &r.PackageKey)
 	r.OwnerID, r.State, r.CreatedAt = deref(owner), engine.RecordState(state), utc(r.CreatedAt)
 	r.OpenedAt, r.WorkEndedAt, r.ClosedAt = utcPtr(r.OpenedAt), utcPtr(r.WorkEndedAt), utcPtr(r.ClosedAt)
 	r.HandOverDue, r.HandedOverAt = utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt)

@@ -95,8 +95,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		tsa:        &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
 		revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()),
 		keys:       map[string]keys.Key{}, seal: demoSealPNG()}
-	// The fortnight starts two weeks ago, so that today some deadlines have passed.
-	d.clock = time.Now().In(vietnamTime).AddDate(0, 0, -14).Truncate(24 * time.Hour).Add(8 * time.Hour)
+	d.clock = time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays).Truncate(24 * time.Hour).Add(8 * time.Hour)
 	d.eng.SetClock(func() time.Time { return d.clock })
 	if err := d.run(ctx, province); err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -127,6 +126,10 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 var vietnamTime = time.FixedZone("ICT", 7*3600)
+
+// demoLookbackDays is how long ago the demo's fortnight starts: long enough that, even
+// across the Tết holidays, the late district's deadlines have passed today.
+const demoLookbackDays = 21
 
 // startDemoPKI runs the demo CA's OCSP, CRL and TSA on a loopback port for the demo. The
 // CA's own certificates name the address they were made with, so later runs listen on the
@@ -229,7 +232,7 @@ func (d *demoDay) staffOf(ctx context.Context, a engine.Agency) (staff, error) {
 
 // at moves the demo's clock to a working hour of day n of the fortnight.
 func (d *demoDay) at(day int, hour int) {
-	start := time.Now().In(vietnamTime).AddDate(0, 0, -14)
+	start := time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays)
 	base := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, vietnamTime)
 	d.clock = d.eng.Calendar.AddWorkingDays(base, day).Truncate(24 * time.Hour).Add(time.Duration(hour) * time.Hour)
 	if d.clock.Before(base) {

@@ -458,7 +458,7 @@ func TestDemoDay(t *testing.T) {
 
 	t.Run("ArchiveExportWritesAValidBag", func(t *testing.T) {
 		out := t.TempDir()
-		year := time.Now().AddDate(0, 0, -14).Year()
+		year := time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays).Year()
 		cmd := exec.Command(vanthuBinary(t), "archive", "export", "--data", data, "--out", out, "--agency", "H23",
 			"--record", "01.VX", "--year", fmt.Sprint(year))
 		cmd.Env = cleanEnv()

@@ -119,8 +119,16 @@ func repeat(c byte, n int) string {
 func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("archive fixity", flag.ContinueOnError)
 	cfg := bindConfig(fs)
+	repair := fs.Bool("repair", false, "restore damaged objects from the replica (--replica-blob-url)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	replicas, err := cfg.openReplicas(ctx)
+	if err != nil {
+		return err
+	}
+	if *repair && len(replicas) == 0 {
+		return usageError{errors.New("--repair needs a replica: --replica-blob-url or VANTHU_REPLICA_BLOB_URL")}
 	}
 	store, err := cfg.openMigrated(ctx)
 	if err != nil {
@@ -135,7 +143,7 @@ func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	checked, damaged := 0, 0
+	checked, damaged, repaired := 0, 0, 0
 	for _, a := range agencies {
 		records, err := store.RecordListByAgency(ctx, a.ID, 0)
 		if err != nil {
@@ -152,14 +160,25 @@ func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
 				continue
 			}
 			checked += len(pkg.Objects)
-			for _, key := range archive.Check(ctx, blobs, pkg) {
+			bad := archive.Check(ctx, blobs, pkg)
+			for _, key := range bad {
 				fmt.Fprintf(stdout, "DAMAGED %s: %s\n", pkg.Record, key)
-				damaged++
 			}
+			if *repair && len(bad) > 0 {
+				fixed, err := archive.Repair(ctx, blobs, replicas[0], pkg)
+				for _, key := range fixed {
+					fmt.Fprintf(stdout, "REPAIRED %s: %s from the replica\n", pkg.Record, key)
+				}
+				repaired += len(fixed)
+				if err != nil {
+					fmt.Fprintf(stdout, "NOT REPAIRED %s: %v\n", pkg.Record, err)
+				}
+			}
+			damaged += len(bad)
 		}
 	}
-	fmt.Fprintf(stdout, "fixity: %d archived objects checked, %d damaged\n", checked, damaged)
-	if damaged > 0 {
+	fmt.Fprintf(stdout, "fixity: %d archived objects checked, %d damaged, %d repaired\n", checked, damaged, repaired)
+	if damaged > repaired {
 		return silentFailure{}
 	}
 	return nil

@@ -22,6 +22,7 @@ type config struct {
 	Data        string
 	DatabaseURL string
 	BlobURL     string
+	ReplicaURL  string
 	LogFormat   string
 	LogLevel    string
 	S3          blob.Credentials
@@ -62,6 +63,7 @@ func bindConfig(fs *flag.FlagSet) *config {
 	fs.StringVar(&c.Data, "data", envOr(settingData.env, "vanthu-data"), "directory for the embedded database and files")
 	fs.StringVar(&c.DatabaseURL, "database-url", envOr(settingDatabase.env, ""), "postgres://… or sqlite:///path (default: SQLite under --data)")
 	fs.StringVar(&c.BlobURL, "blob-url", envOr(settingBlob.env, ""), "s3://bucket?endpoint=host:port or file:///path (default: files under --data)")
+	fs.StringVar(&c.ReplicaURL, "replica-blob-url", envOr("VANTHU_REPLICA_BLOB_URL", ""), "second blob store holding a replica of archived objects (optional)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(settingLogFormat.env, "json"), "json or text")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(settingLogLevel.env, "info"), "debug, info, warn or error")
 	c.S3 = blob.Credentials{
@@ -185,6 +187,18 @@ func (c *config) migrate(ctx context.Context, store *sqlstore.Store) error {
 		return settingError{settingDatabase, fmt.Errorf("migrate: %w", err)}
 	}
 	return nil
+}
+
+// openReplicas opens the replica blob store of archived objects, when one is configured.
+func (c *config) openReplicas(ctx context.Context) ([]blob.Store, error) {
+	if c.ReplicaURL == "" {
+		return nil, nil
+	}
+	s, err := blob.Open(ctx, c.ReplicaURL, c.S3)
+	if err != nil {
+		return nil, settingError{setting{"--replica-blob-url", "VANTHU_REPLICA_BLOB_URL"}, err}
+	}
+	return []blob.Store{s}, nil
 }
 
 func (c *config) openBlobs(ctx context.Context) (blob.Store, error) {

@@ -85,13 +85,17 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("the demo province is not in this database: %w", err)
 	}
 
+	replicas, err := cfg.openReplicas(ctx)
+	if err != nil {
+		return err
+	}
 	pkiServer, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
 	if err != nil {
 		return err
 	}
 	defer pkiServer.Close()
 
-	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, ca: ca,
+	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, replicas: replicas, ca: ca,
 		tsa:        &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
 		revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()),
 		keys:       map[string]keys.Key{}, seal: demoSealPNG()}
@@ -191,6 +195,7 @@ type demoDay struct {
 	eng        *engine.Engine
 	store      *sqlstore.Store
 	blobs      blob.Store
+	replicas   []blob.Store
 	ca         *pki.DemoCA
 	tsa        pades.Timestamper
 	revocation pades.RevocationSource
@@ -315,7 +320,7 @@ func (d *demoDay) run(ctx context.Context, province engine.Agency) error {
 		return err
 	}
 	// The archivist stores it as a locked archival package.
-	pkg, err := archive.Store(ctx, d.store, d.blobs, record.ID)
+	pkg, err := archive.Store(ctx, d.store, d.blobs, record.ID, d.replicas...)
 	if err != nil {
 		return err
 	}

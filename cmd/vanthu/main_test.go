@@ -361,8 +361,9 @@ func TestDemoDay(t *testing.T) {
 	t.Parallel()
 	pdfsig := tool(t, "pdfsig")
 	data := t.TempDir()
+	replica := "VANTHU_REPLICA_BLOB_URL=file://" + t.TempDir() // a second store for archived objects
 	cmd := exec.Command(vanthuBinary(t), "demo", "--json", "--data", data)
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), replica)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -481,9 +482,9 @@ func TestDemoDay(t *testing.T) {
 	})
 
 	t.Run("FixityFindsADamagedArchivedObject", func(t *testing.T) {
-		fixity := func() (string, error) {
-			cmd := exec.Command(vanthuBinary(t), "archive", "fixity", "--data", data)
-			cmd.Env = cleanEnv()
+		fixity := func(args ...string) (string, error) {
+			cmd := exec.Command(vanthuBinary(t), append([]string{"archive", "fixity", "--data", data}, args...)...)
+			cmd.Env = append(cleanEnv(), replica)
 			out, err := cmd.Output()
 			return string(out), err
 		}
@@ -508,6 +509,12 @@ func TestDemoDay(t *testing.T) {
 		os.WriteFile(victim, b, 0o600)
 		if out, err := fixity(); err == nil || !strings.Contains(out, "DAMAGED") {
 			t.Fatalf("fixity missed a flipped byte: %v\n%s", err, out)
+		}
+		if out, err := fixity("--repair"); err != nil || !strings.Contains(out, "REPAIRED") {
+			t.Fatalf("repair from the replica: %v\n%s", err, out)
+		}
+		if out, err := fixity(); err != nil || !strings.Contains(out, "0 damaged") {
+			t.Fatalf("after repair: %v\n%s", err, out)
 		}
 	})
 

@@ -106,6 +106,35 @@ func TestPackageIsLockedAndChecked(t *testing.T) {
 	}
 }
 
+func TestFixityRepairsFromTheReplica(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	primary, _ := blob.NewFS(dir)
+	replica, _ := blob.NewFS(t.TempDir())
+	store, recordID := closedRecord(t, primary)
+	pkg, err := archive.Store(ctx, store, primary, recordID, replica)
+	if err != nil {
+		t.Fatal(err)
+	}
+	original := pkg.Objects[0]
+	p := filepath.Join(dir, original.Key)
+	b, _ := os.ReadFile(p)
+	b[0] ^= 0x20
+	os.Chmod(p, 0o600)
+	os.WriteFile(p, b, 0o600)
+	repaired, err := archive.Repair(ctx, primary, replica, pkg)
+	if err != nil || len(repaired) != 1 || repaired[0] != original.Key {
+		t.Fatalf("repaired %v, %v", repaired, err)
+	}
+	if damaged := archive.Check(ctx, primary, pkg); len(damaged) != 0 {
+		t.Fatalf("still damaged after repair: %v", damaged)
+	}
+	if err := primary.Delete(ctx, original.Key); !errors.Is(err, blob.ErrLocked) {
+		t.Fatalf("the repaired object is not locked any more: %v", err)
+	}
+}
+
 func TestPackageOnS3WithObjectLock(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

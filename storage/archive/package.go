@@ -39,7 +39,10 @@ type Package struct {
 // record's retention ends: the signed originals byte for byte, the metadata and the audit
 // trail, then a manifest naming each object with its SHA-256. The fixity job re-reads the
 // objects against the manifest.
-func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID string) (*Package, error) {
+//
+// Every object also goes to each replica (a second bucket), from which Repair restores a
+// damaged one.
+func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID string, replicas ...blob.Store) (*Package, error) {
 	rec, err := store.RecordGetByID(ctx, recordID)
 	if err != nil {
 		return nil, fmt.Errorf("archive: record: %w", err)
@@ -59,9 +62,15 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 	pkg := &Package{Record: agency.Code + "." + fmt.Sprint(rec.Year) + "." + rec.Code,
 		Prefix: fmt.Sprintf("archive/%s/%d/%s", agency.Code, rec.Year, rec.Code), RetainUntil: until, CreatedAt: now}
 	put := func(data []byte, role, doc string, contentType string) error {
-		obj, err := blobs.Put(ctx, bytes.NewReader(data), blob.PutOptions{Prefix: pkg.Prefix, RetainUntil: until, ContentType: contentType})
+		opts := blob.PutOptions{Prefix: pkg.Prefix, RetainUntil: until, ContentType: contentType}
+		obj, err := blobs.Put(ctx, bytes.NewReader(data), opts)
 		if err != nil {
 			return err
+		}
+		for _, r := range replicas {
+			if _, err := r.Put(ctx, bytes.NewReader(data), opts); err != nil {
+				return fmt.Errorf("replica: %w", err)
+			}
 		}
 		pkg.Objects = append(pkg.Objects, PackageObject{Key: obj.Key, SHA256: obj.SHA256, Size: obj.Size, Document: doc, Role: role})
 		return nil
@@ -106,10 +115,15 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	manifest, _ := json.MarshalIndent(pkg, "", "  ")
-	obj, err := blobs.Put(ctx, bytes.NewReader(manifest), blob.PutOptions{Prefix: pkg.Prefix + "/manifest", RetainUntil: until,
-		ContentType: "application/json"})
+	manifestOpts := blob.PutOptions{Prefix: pkg.Prefix + "/manifest", RetainUntil: until, ContentType: "application/json"}
+	obj, err := blobs.Put(ctx, bytes.NewReader(manifest), manifestOpts)
 	if err != nil {
 		return nil, fmt.Errorf("archive: manifest: %w", err)
+	}
+	for _, r := range replicas {
+		if _, err := r.Put(ctx, bytes.NewReader(manifest), manifestOpts); err != nil {
+			return nil, fmt.Errorf("archive: replica manifest: %w", err)
+		}
 	}
 	pkg.Manifest = obj.Key
 	return pkg, nil
@@ -125,6 +139,26 @@ func Check(ctx context.Context, blobs blob.Store, pkg *Package) []string {
 		}
 	}
 	return damaged
+}
+
+// Repair restores each damaged object of a package from the replica, whose copy is
+// verified on the way; it returns the keys repaired and the error of the first it could
+// not repair.
+func Repair(ctx context.Context, primary, replica blob.Store, pkg *Package) ([]string, error) {
+	var repaired []string
+	for _, key := range Check(ctx, primary, pkg) {
+		r, err := replica.Open(ctx, key)
+		if err != nil {
+			return repaired, fmt.Errorf("archive: repair %s: replica: %w", key, err)
+		}
+		err = primary.Repair(ctx, key, r)
+		r.Close()
+		if err != nil {
+			return repaired, fmt.Errorf("archive: repair %s: %w", key, err)
+		}
+		repaired = append(repaired, key)
+	}
+	return repaired, nil
 }
 
 func readBlob(ctx context.Context, blobs blob.Store, key string) ([]byte, error) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"path"
 	"regexp"
 	"strings"
@@ -33,6 +34,10 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 	// ExtendRetention moves an object's retain-until date later (never earlier).
 	ExtendRetention(ctx context.Context, key string, until time.Time) error
+	// Repair puts good bytes back under a key whose stored bytes are damaged, keeping
+	// its retention. The bytes must hash to the key's digest, so a repair can only ever
+	// restore the original, never replace it.
+	Repair(ctx context.Context, key string, r io.Reader) error
 	// Ping checks that the store is reachable and usable.
 	Ping(ctx context.Context) error
 }
@@ -135,4 +140,28 @@ func Verify(ctx context.Context, s Store, key string) error {
 	defer r.Close()
 	_, err = io.Copy(io.Discard, r)
 	return err
+}
+
+// spoolVerified copies r to a temporary file in dir and checks that it hashes to want.
+func spoolVerified(ctx context.Context, dir, key, want string, r io.Reader) (*os.File, int64, error) {
+	tmp, err := os.CreateTemp(dir, "repair-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("blob: repair: %w", err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), readerWithContext(ctx, r))
+	if err == nil {
+		if got := hex.EncodeToString(h.Sum(nil)); got != want {
+			err = fmt.Errorf("%w: %s: the repair bytes hash to %s", ErrIntegrity, key, got)
+		}
+	}
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, 0, err
+	}
+	return tmp, n, nil
 }

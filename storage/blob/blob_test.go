@@ -225,6 +225,11 @@ func runSuite(t *testing.T, newBundle func(t *testing.T) bundle) {
 		}
 	})
 
+	t.Run("DamagedObjectsAreRepairedOnlyWithTheirOwnBytes", func(t *testing.T) {
+		t.Parallel()
+		testRepair(t, newBundle)
+	})
+
 	t.Run("ChangedBytesAreRefusedOnRead", func(t *testing.T) {
 		t.Parallel()
 		b := newBundle(t)
@@ -248,6 +253,35 @@ func runSuite(t *testing.T, newBundle func(t *testing.T) bundle) {
 			t.Fatalf("Verify: %v, want ErrIntegrity", err)
 		}
 	})
+}
+
+func testRepair(t *testing.T, newBundle func(t *testing.T) bundle) {
+	ctx := context.Background()
+	b := newBundle(t)
+	if b.corrupt == nil {
+		t.Skip("the stored bytes of this store are not reachable from the test")
+	}
+	good := "Quyết định lưu trữ vĩnh viễn — bản gốc"
+	obj, err := b.store.Put(ctx, strings.NewReader(good), blob.PutOptions{Prefix: "archive/H23/2026/01.VX", RetainUntil: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.corrupt(t, obj.Key)
+	if err := blob.Verify(ctx, b.store, obj.Key); !errors.Is(err, blob.ErrIntegrity) {
+		t.Fatalf("damage not seen: %v", err)
+	}
+	if err := b.store.Repair(ctx, obj.Key, strings.NewReader("other bytes")); !errors.Is(err, blob.ErrIntegrity) {
+		t.Fatalf("repairing with other bytes: %v, want ErrIntegrity", err)
+	}
+	if err := b.store.Repair(ctx, obj.Key, strings.NewReader(good)); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, b.store, obj.Key); string(got) != good {
+		t.Fatalf("after repair: %q", got)
+	}
+	if err := b.store.Delete(ctx, obj.Key); !errors.Is(err, blob.ErrLocked) {
+		t.Fatalf("the repaired object lost its lock: %v", err)
+	}
 }
 
 func readAll(t *testing.T, s blob.Store, key string) []byte {

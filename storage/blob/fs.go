@@ -158,6 +158,38 @@ func (s *FS) ExtendRetention(ctx context.Context, key string, until time.Time) e
 	return os.Chmod(s.path(key), 0o440)
 }
 
+// Repair writes the verified bytes over a damaged file, keeping its retention.
+func (s *FS) Repair(ctx context.Context, key string, r io.Reader) error {
+	digest, err := digestOf(key)
+	if err != nil {
+		return err
+	}
+	tmp, _, err := spoolVerified(ctx, filepath.Join(s.root, ".tmp"), key, digest, r)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("blob: repair: %w", err)
+	}
+	final := s.path(key)
+	mode := os.FileMode(0o640)
+	if until, _ := readRetention(final); !until.IsZero() {
+		mode = 0o440
+	}
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
+		return fmt.Errorf("blob: repair: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return fmt.Errorf("blob: repair: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return fmt.Errorf("blob: repair: %w", err)
+	}
+	return syncDir(filepath.Dir(final))
+}
+
 // Ping checks that the root exists and takes writes.
 func (s *FS) Ping(ctx context.Context) error {
 	f, err := os.CreateTemp(filepath.Join(s.root, ".tmp"), "ping-*")

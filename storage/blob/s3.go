@@ -214,6 +214,32 @@ func (s *S3) ExtendRetention(ctx context.Context, key string, until time.Time) e
 	return nil
 }
 
+// Repair stores the verified bytes as the object's newest version with the same
+// retention; a damaged locked version stays (the lock forbids removing it) but is no
+// longer what a read returns.
+func (s *S3) Repair(ctx context.Context, key string, r io.Reader) error {
+	digest, err := digestOf(key)
+	if err != nil {
+		return err
+	}
+	tmp, size, err := spoolVerified(ctx, "", key, digest, r)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	put := minio.PutObjectOptions{PartSize: s.cfg.PartSize, SendContentMd5: true, UserMetadata: map[string]string{"sha256": digest}}
+	if info, err := s.client.StatObject(ctx, s.cfg.Bucket, key, minio.StatObjectOptions{}); err == nil {
+		if until := retainUntil(info); !until.IsZero() {
+			put.Mode, put.RetainUntilDate = minio.Compliance, until
+		}
+	}
+	if _, err := s.client.PutObject(ctx, s.cfg.Bucket, key, tmp, size, put); err != nil {
+		return fmt.Errorf("blob: s3 repair %s: %w", key, err)
+	}
+	return nil
+}
+
 // Ping checks that the server answers and accepts the credentials. A bucket that does
 // not exist yet is fine: it is created on first write.
 func (s *S3) Ping(ctx context.Context) error {

@@ -116,6 +116,7 @@ func repeat(c byte, n int) string {
 
 // runFixity is `vanthu archive fixity`: every archived object is read again and checked
 // against its package's manifest; any damage is listed and the exit code is non-zero.
+// It also keeps permanent records' locks ahead (S3 object lock has no "forever").
 func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("archive fixity", flag.ContinueOnError)
 	cfg := bindConfig(fs)
@@ -160,6 +161,12 @@ func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
 				continue
 			}
 			checked += len(pkg.Objects)
+			// Permanent records stay locked: locks ending within five years move ahead.
+			if n, err := archive.ExtendLocks(ctx, blobs, pkg, 5*365*24*time.Hour); err != nil {
+				fmt.Fprintf(stdout, "LOCK NOT EXTENDED %s: %v\n", pkg.Record, err)
+			} else if n > 0 {
+				fmt.Fprintf(stdout, "lock extended %s: %d objects\n", pkg.Record, n)
+			}
 			bad := archive.Check(ctx, blobs, pkg)
 			for _, key := range bad {
 				fmt.Fprintf(stdout, "DAMAGED %s: %s\n", pkg.Record, key)

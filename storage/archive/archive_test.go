@@ -188,3 +188,30 @@ func TestExportIsAValidBag(t *testing.T) {
 		t.Fatalf("XML metadata:\n%s", xml)
 	}
 }
+
+func TestPermanentLocksAreExtended(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	blobs, _ := blob.NewFS(t.TempDir())
+	store, recordID := closedRecord(t, blobs)
+	pkg, err := archive.Store(ctx, store, blobs, recordID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := archive.ExtendLocks(ctx, blobs, pkg, 100*365*24*time.Hour); err != nil || n != 0 {
+		t.Fatalf("a fixed-term package was extended: %d, %v", n, err)
+	}
+	pkg.Permanent = true // as if the record were kept permanently
+	before, _ := blobs.Stat(ctx, pkg.Objects[0].Key)
+	n, err := archive.ExtendLocks(ctx, blobs, pkg, 100*365*24*time.Hour) // every lock ends within the horizon
+	if err != nil || n != len(pkg.Objects)+1 {
+		t.Fatalf("extended %d, %v; want every object and the manifest", n, err)
+	}
+	after, _ := blobs.Stat(ctx, pkg.Objects[0].Key)
+	if !after.RetainUntil.After(before.RetainUntil) {
+		t.Fatalf("lock not moved: %v → %v", before.RetainUntil, after.RetainUntil)
+	}
+	if n, _ := archive.ExtendLocks(ctx, blobs, pkg, time.Hour); n != 0 {
+		t.Fatalf("locks far ahead were extended again: %d", n)
+	}
+}

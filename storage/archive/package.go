@@ -29,6 +29,7 @@ type Package struct {
 	Record      string          `json:"record"`
 	Prefix      string          `json:"prefix"`
 	RetainUntil time.Time       `json:"retain_until"`
+	Permanent   bool            `json:"permanent"`
 	CreatedAt   time.Time       `json:"created_at"`
 	Objects     []PackageObject `json:"objects"`
 	Manifest    string          `json:"-"` // the manifest's own key
@@ -60,7 +61,8 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 		until = due.UTC()
 	}
 	pkg := &Package{Record: agency.Code + "." + fmt.Sprint(rec.Year) + "." + rec.Code,
-		Prefix: fmt.Sprintf("archive/%s/%d/%s", agency.Code, rec.Year, rec.Code), RetainUntil: until, CreatedAt: now}
+		Prefix: fmt.Sprintf("archive/%s/%d/%s", agency.Code, rec.Year, rec.Code), RetainUntil: until, CreatedAt: now,
+		Permanent: rec.Retention.Permanent}
 	put := func(data []byte, role, doc string, contentType string) error {
 		opts := blob.PutOptions{Prefix: pkg.Prefix, RetainUntil: until, ContentType: contentType}
 		obj, err := blobs.Put(ctx, bytes.NewReader(data), opts)
@@ -139,6 +141,39 @@ func Check(ctx context.Context, blobs blob.Store, pkg *Package) []string {
 		}
 	}
 	return damaged
+}
+
+// ExtendLocks keeps a permanent record's objects locked: when a lock would end within
+// horizon, it is moved PermanentLock ahead of now. It returns how many objects it extended.
+// Fixed-term packages keep the lock their retention gave them.
+func ExtendLocks(ctx context.Context, blobs blob.Store, pkg *Package, horizon time.Duration) (int, error) {
+	if !pkg.Permanent {
+		return 0, nil
+	}
+	now := time.Now()
+	n := 0
+	for _, key := range append(objectKeys(pkg), pkg.Manifest) {
+		st, err := blobs.Stat(ctx, key)
+		if err != nil {
+			return n, fmt.Errorf("archive: extend %s: %w", key, err)
+		}
+		if st.RetainUntil.After(now.Add(horizon)) {
+			continue
+		}
+		if err := blobs.ExtendRetention(ctx, key, now.Add(PermanentLock)); err != nil {
+			return n, fmt.Errorf("archive: extend %s: %w", key, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func objectKeys(pkg *Package) []string {
+	keys := make([]string, len(pkg.Objects))
+	for i, o := range pkg.Objects {
+		keys[i] = o.Key
+	}
+	return keys
 }
 
 // Repair restores each damaged object of a package from the replica, whose copy is

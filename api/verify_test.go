@@ -8,23 +8,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func corpusFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "pades-dss", name))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the shared corpus is required in CI: %v", err)
-		}
-		t.Skipf("shared corpus not found: %v", err)
-	}
-	return b
-}
+	"github.com/vanthu/vanthu/signer/signertest"
+)
 
 func TestVerifyEndpoint(t *testing.T) {
 	t.Parallel()
@@ -43,7 +31,7 @@ func TestVerifyEndpoint(t *testing.T) {
 	}
 
 	t.Run("ReportsEverySignatureOfARealPDF", func(t *testing.T) {
-		code, _, out := post(t, "application/pdf", corpusFile(t, "pades-bes.pdf"))
+		code, _, out := post(t, "application/pdf", signertest.CorpusFile(t, "pades-bes.pdf"))
 		sigs, _ := out["signatures"].([]any)
 		if code != http.StatusOK || len(sigs) == 0 {
 			t.Fatalf("%d %v", code, out)
@@ -58,7 +46,7 @@ func TestVerifyEndpoint(t *testing.T) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		fw, _ := mw.CreateFormFile("file", "van-ban.pdf")
-		fw.Write(corpusFile(t, "pades-bes.pdf"))
+		fw.Write(signertest.CorpusFile(t, "pades-bes.pdf"))
 		mw.Close()
 		code, _, out := post(t, mw.FormDataContentType(), buf.Bytes())
 		if code != http.StatusOK || out["signatures"] == nil {
@@ -67,7 +55,7 @@ func TestVerifyEndpoint(t *testing.T) {
 	})
 
 	t.Run("SeesBytesChangedAfterSigning", func(t *testing.T) {
-		pdf := corpusFile(t, "pades-bes.pdf")
+		pdf := signertest.CorpusFile(t, "pades-bes.pdf")
 		tampered := bytes.Replace(pdf, []byte("/Type /Page"), []byte("/Type /Pagf"), 1)
 		if bytes.Equal(tampered, pdf) {
 			tampered = append([]byte{}, pdf...)

@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,19 +20,8 @@ import (
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/signertest"
 )
-
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
 
 func softHSMModule() string {
 	for _, p := range []string{"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"} {
@@ -44,31 +32,10 @@ func softHSMModule() string {
 	return ""
 }
 
-// onePagePDF is a minimal valid PDF.
-func onePagePDF() []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.7\n")
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << >> >>")
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
-}
-
 // TestSignWithAKeyOnSoftHSM signs a PDF at B-LT with a key that never leaves a PKCS#11
 // token (SoftHSM2), the way a leader's USB token or the agency's HSM is used.
 func TestSignWithAKeyOnSoftHSM(t *testing.T) {
-	util, pdfsig := need(t, "softhsm2-util"), need(t, "pdfsig")
+	util, pdfsig := signertest.Tool(t, "softhsm2-util"), signertest.Tool(t, "pdfsig")
 	module := softHSMModule()
 	if module == "" {
 		if os.Getenv("CI") == "true" {
@@ -123,7 +90,7 @@ func TestSignWithAKeyOnSoftHSM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer session.Close()
-	signed, err := signer.Sign(ctx, onePagePDF(), signer.Request{Key: session.Key(), Level: pades.LevelBLT,
+	signed, err := signer.Sign(ctx, signertest.OnePagePDF(), signer.Request{Key: session.Key(), Level: pades.LevelBLT,
 		Timestamper: &pki.TSAClient{URL: srv.URL + "/tsa"}, Revocation: pki.NewRevocation(http.DefaultClient, issued.Chain),
 		ExtraCertificates: []*x509.Certificate{ca.TSACertificate()}})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vanthu/vanthu/signer/signertest"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
 
@@ -359,7 +360,7 @@ func contains(list []string, s string) bool {
 
 func TestDemoDay(t *testing.T) {
 	t.Parallel()
-	pdfsig := tool(t, "pdfsig")
+	pdfsig := signertest.Tool(t, "pdfsig")
 	data := t.TempDir()
 	replica := "VANTHU_REPLICA_BLOB_URL=file://" + t.TempDir() // a second store for archived objects
 	cmd := exec.Command(vanthuBinary(t), "demo", "--json", "--data", data)

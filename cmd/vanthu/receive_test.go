@@ -11,6 +11,7 @@ import (
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/edxml"
+	"github.com/vanthu/vanthu/signer/signertest"
 	"github.com/vanthu/vanthu/storage/sqlite"
 )
 
@@ -22,13 +23,7 @@ func TestReceiveAnEdXMLMessage(t *testing.T) {
 	if code := run(context.Background(), []string{"seed", "--data", data, "--log-format", "text"}, &out, &errOut); code != 0 {
 		t.Fatalf("seed: %s", errOut.String())
 	}
-	pdf, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", "pades-dss", "pades-bes.pdf"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	pdf := signertest.CorpusFile(t, "pades-bes.pdf")
 	msg := &edxml.Message{
 		From:         edxml.Organization{OrganID: "000.00.00.G09", OrganName: "Bộ Nội vụ"},
 		To:           []edxml.Organization{{OrganID: "000.00.00.H23", OrganName: "UBND tỉnh Hòa Bình"}},

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -17,43 +16,8 @@ import (
 	"testing"
 
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/signertest"
 )
-
-// tool finds an external checker; CI must have it.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
-// minimalPDF writes a one-page A4 PDF with a classic xref table.
-func minimalPDF() []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents 4 0 R /Resources << >> >>")
-	content := "0 0 1 rg 72 700 200 50 re f"
-	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
-}
 
 func pngOf(t *testing.T, c color.NRGBA, round bool) []byte {
 	img := image.NewNRGBA(image.Rect(0, 0, 120, 120))
@@ -77,7 +41,7 @@ func pngOf(t *testing.T, c color.NRGBA, round bool) []byte {
 // TestSignCommand signs as the leader (visible, B-T) and then as the agency (seal,
 // B-LTA) with PKCS#12 files from the demo CA, and checks the result with poppler and qpdf.
 func TestSignCommand(t *testing.T) {
-	pdfsig, qpdf := tool(t, "pdfsig"), tool(t, "qpdf")
+	pdfsig, qpdf := signertest.Tool(t, "pdfsig"), signertest.Tool(t, "qpdf")
 	dir := t.TempDir()
 	var handler http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
@@ -104,7 +68,7 @@ func TestSignCommand(t *testing.T) {
 	}
 	leaderP12, _ := leader.PKCS12("mật-khẩu")
 	agencyP12, _ := agency.PKCS12("mật-khẩu")
-	in := write("in.pdf", minimalPDF())
+	in := write("in.pdf", signertest.OnePagePDF())
 	write("leader.p12", leaderP12)
 	write("agency.p12", agencyP12)
 	write("sig.png", pngOf(t, color.NRGBA{0, 0, 200, 255}, false))

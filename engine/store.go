@@ -106,6 +106,12 @@ type Queries interface {
 	RecordDocumentDelete(ctx context.Context, recordID, documentID string) error
 	RecordDocumentList(ctx context.Context, recordID string) ([]string, error)
 
+	SearchEntryUpsert(ctx context.Context, e *SearchEntry) error
+	// SearchStale lists documents changed since they were indexed, oldest change first.
+	SearchStale(ctx context.Context, limit int) ([]string, error)
+	// SearchQuery returns the ids of the documents matching p, newest first.
+	SearchQuery(ctx context.Context, p SearchParams) ([]string, error)
+
 	DelegationInsert(ctx context.Context, d *Delegation) error
 	DelegationListTo(ctx context.Context, toUser, agencyID string) ([]Delegation, error)
 

@@ -23,6 +23,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":   {"run the HTTP server (API, web UI, health, metrics)", runServe},
 	"migrate": {"apply database migrations and exit", runMigrate},
+	"search":  {"search documents, insensitive to Vietnamese diacritics", runSearch},
 	"seed":    {"seed the demo province into an empty database", runSeed},
 	"version": {"print the version", runVersion},
 	"archive": {"export a record (hồ sơ) as a BagIt bag (archive export)", runArchive},

@@ -519,6 +519,22 @@ func TestDemoDay(t *testing.T) {
 		}
 	})
 
+	t.Run("SearchFindsTheDirectiveWithoutDiacritics", func(t *testing.T) {
+		// "dinh danh dien tu" is only in the PDF's body text, not in its subject.
+		cmd := exec.Command(vanthuBinary(t), "search", "--data", data, "--user", "vanthu.tinh", "--json", "dinh danh dien tu")
+		cmd.Env = cleanEnv()
+		out, err := cmd.Output()
+		if err != nil || !strings.Contains(string(out), "01/CT-UBND") {
+			t.Fatalf("search: %v\n%s", err, out)
+		}
+		cmd = exec.Command(vanthuBinary(t), "search", "--data", data, "--user", "vanthu.maichau", "--json", "so:01/CT-UBND")
+		cmd.Env = cleanEnv()
+		out, err = cmd.Output()
+		if err != nil || !strings.Contains(string(out), "01/CT-UBND") || !strings.Contains(string(out), `"incoming"`) {
+			t.Fatalf("the district finds its incoming copy: %v\n%s", err, out)
+		}
+	})
+
 	t.Run("AuditVerifyAgrees", func(t *testing.T) {
 		cmd := exec.Command(vanthuBinary(t), "audit", "verify", "--json", "--data", data)
 		cmd.Env = cleanEnv()

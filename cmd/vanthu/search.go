@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/pdftext"
+	"github.com/vanthu/vanthu/storage/blob"
+)
+
+// runSearch is `vanthu search --user NAME --role ROLE QUERY [--json]`: the documents the
+// user may see in their agency that match QUERY, insensitive to Vietnamese diacritics.
+// Documents changed since the last search are indexed first, with their PDFs' text.
+func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	cfg := bindConfig(fs)
+	username := fs.String("user", "", "search as this user (their agency and role decide what they may see)")
+	role := fs.String("role", "clerk", "the user's role to search in")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	limit := fs.Int("limit", 50, "at most this many results")
+	if len(args) == 0 {
+		return usageError{errors.New("usage: vanthu search --user NAME [--role ROLE] [--json] QUERY")}
+	}
+	query := args[len(args)-1]
+	if err := parseFlags(fs, args[:len(args)-1]); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usageError{errors.New("--user is required: results show only what that user may see")}
+	}
+	store, err := cfg.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	blobs, err := cfg.openBlobs(ctx)
+	if err != nil {
+		return err
+	}
+	user, err := store.UserGetByUsername(ctx, *username)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", *username, err)
+	}
+	ms, err := store.MembershipListByUser(ctx, user.ID)
+	if err != nil {
+		return err
+	}
+	actor := engine.Actor{UserID: user.ID, Role: engine.Role(*role)}
+	for _, m := range ms {
+		if m.Role == actor.Role {
+			actor.AgencyID = m.AgencyID
+			break
+		}
+	}
+	if actor.AgencyID == "" {
+		return fmt.Errorf("%s holds no %s role", *username, *role)
+	}
+	eng := engine.New(store)
+	for {
+		n, err := eng.IndexStale(ctx, 500, func(ctx context.Context, d engine.Document) string { return documentText(ctx, store, blobs, d) })
+		if err != nil {
+			return err
+		}
+		if n < 500 {
+			break
+		}
+	}
+	docs, err := eng.Search(ctx, actor, query, *limit)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		type hit struct {
+			ID       string     `json:"id"`
+			Flow     string     `json:"flow"`
+			Notation string     `json:"notation"`
+			Subject  string     `json:"subject"`
+			State    string     `json:"state"`
+			Date     *time.Time `json:"date,omitempty"`
+		}
+		hits := []hit{}
+		for _, d := range docs {
+			h := hit{ID: d.ID, Flow: string(d.Flow), Notation: d.Notation, Subject: d.Subject, State: string(d.State), Date: d.IssuedAt}
+			if d.Flow == engine.Incoming {
+				h.Notation, h.Date = d.SenderNotation, d.ReceivedAt
+			}
+			hits = append(hits, h)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"query": query, "results": hits})
+	}
+	for _, d := range docs {
+		notation := d.Notation
+		if d.Flow == engine.Incoming {
+			notation = d.SenderNotation
+		}
+		fmt.Fprintf(stdout, "%-16s %-9s %s\n", notation, d.State, d.Subject)
+	}
+	fmt.Fprintf(stdout, "%d kết quả\n", len(docs))
+	return nil
+}
+
+// documentText is the text layer of a document's newest PDF, for the index.
+func documentText(ctx context.Context, store engine.Store, blobs blob.Store, d engine.Document) string {
+	files, err := store.FileListByDocument(ctx, d.ID)
+	if err != nil || len(files) == 0 {
+		return ""
+	}
+	f := files[len(files)-1]
+	r, err := blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	tmp, err := os.CreateTemp("", "vanthu-index-*.pdf")
+	if err != nil {
+		return ""
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, r); err != nil {
+		return ""
+	}
+	text, _ := pdftext.Extract(ctx, tmp, f.Size, pdftext.Options{MaxPages: 200})
+	return strings.Join(text.Pages, " ")
+}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -131,5 +132,34 @@ func documentText(ctx context.Context, store engine.Store, blobs blob.Store, d e
 		return ""
 	}
 	text, _ := pdftext.Extract(ctx, tmp, f.Size, pdftext.Options{MaxPages: 200})
+	if text.NeedsOCR() {
+		// A scan: read it with Tesseract's Vietnamese model when the machine has it.
+		octx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		if ocr, err := pdftext.OCR(octx, tmp.Name(), "vie"); err == nil {
+			text = ocr
+		}
+	}
 	return strings.Join(text.Pages, " ")
+}
+
+// startIndexer keeps the search index up to date in the background: changed documents
+// are indexed with their PDFs' text, scans through OCR. It stops with ctx.
+func startIndexer(ctx context.Context, eng *engine.Engine, store engine.Store, blobs blob.Store, logger *slog.Logger, every time.Duration) {
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if _, err := eng.IndexStale(ctx, 200, func(ctx context.Context, d engine.Document) string {
+				return documentText(ctx, store, blobs, d)
+			}); err != nil && ctx.Err() == nil {
+				logger.Error("search index", "error", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 }

@@ -53,6 +53,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	reminders := &engine.Reminders{Engine: eng, Logger: logger}
 	reminders.Start(ctx)
 	defer reminders.Stop()
+	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
 		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)})
 	ln, err := net.Listen("tcp", *addr)

@@ -28,6 +28,7 @@ type calendars struct {
 
 type cachedCalendar struct {
 	cal    *calendar.Calendar
+	root   string // the province whose calendar it is
 	loaded time.Time
 }
 
@@ -51,16 +52,19 @@ func rootOf(ctx context.Context, q Queries, agencyID string) (string, error) {
 
 // CalendarFor returns the working-day calendar of the province an agency belongs to: the
 // national defaults with the years the province's admin edited replaced.
+//
+// It is cached per agency, so that deadlines, statistics and reminders do not walk the
+// agency tree for every assignment.
 func (e *Engine) CalendarFor(ctx context.Context, agencyID string) (*calendar.Calendar, error) {
-	root, err := rootOf(ctx, e.store, agencyID)
-	if err != nil {
-		return nil, err
-	}
 	e.cals.mu.Lock()
-	c, ok := e.cals.m[root]
+	c, ok := e.cals.m[agencyID]
 	e.cals.mu.Unlock()
 	if ok && time.Since(c.loaded) < calendarTTL {
 		return c.cal, nil
+	}
+	root, err := rootOf(ctx, e.store, agencyID)
+	if err != nil {
+		return nil, err
 	}
 	years, err := e.store.CalendarYearList(ctx, root)
 	if err != nil {
@@ -82,7 +86,7 @@ func (e *Engine) CalendarFor(ctx context.Context, agencyID string) (*calendar.Ca
 	if e.cals.m == nil {
 		e.cals.m = map[string]cachedCalendar{}
 	}
-	e.cals.m[root] = cachedCalendar{cal: cal, loaded: time.Now()}
+	e.cals.m[agencyID] = cachedCalendar{cal: cal, root: root, loaded: time.Now()}
 	e.cals.mu.Unlock()
 	return cal, nil
 }
@@ -124,7 +128,11 @@ func (e *Engine) SetCalendarYear(ctx context.Context, actor Actor, year int, y C
 		return fmt.Errorf("set calendar %d: %w", year, err)
 	}
 	e.cals.mu.Lock()
-	delete(e.cals.m, root)
+	for id, c := range e.cals.m {
+		if c.root == root {
+			delete(e.cals.m, id)
+		}
+	}
 	e.cals.mu.Unlock()
 	return nil
 }

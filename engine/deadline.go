@@ -39,7 +39,7 @@ func (o OnTime) Rate() float64 {
 // Deadlines returns the statistics of an agency's incoming work, overall and per unit,
 // with the overdue assignments themselves.
 func (e *Engine) Deadlines(ctx context.Context, agencyID string) (OnTime, map[string]OnTime, []Assignment, error) {
-	docs, err := e.store.DocumentList(ctx, DocumentFilter{AgencyID: agencyID, Flow: Incoming, Limit: 1 << 30})
+	as, err := e.store.AssignmentListByAgency(ctx, agencyID)
 	if err != nil {
 		return OnTime{}, nil, nil, err
 	}
@@ -51,39 +51,30 @@ func (e *Engine) Deadlines(ctx context.Context, agencyID string) (OnTime, map[st
 	var total OnTime
 	perUnit := map[string]OnTime{}
 	var overdue []Assignment
-	for _, d := range docs {
-		if d.State == StateCancelled || d.State == StateReturnedToSender {
+	for _, a := range as {
+		if a.Role == ForInformation {
 			continue
 		}
-		as, err := e.store.AssignmentListByDocument(ctx, d.ID)
-		if err != nil {
-			return OnTime{}, nil, nil, err
+		u := perUnit[a.UnitID]
+		switch AssignmentStatus(cal, a, now) {
+		case calendar.Done:
+			total.Done++
+			u.Done++
+		case calendar.DoneLate:
+			total.DoneLate++
+			u.DoneLate++
+		case calendar.OnTrack:
+			total.OnTrack++
+			u.OnTrack++
+		case calendar.DueSoon:
+			total.DueSoon++
+			u.DueSoon++
+		case calendar.Overdue:
+			total.Overdue++
+			u.Overdue++
+			overdue = append(overdue, a)
 		}
-		for _, a := range as {
-			if a.Role == ForInformation {
-				continue
-			}
-			u := perUnit[a.UnitID]
-			switch AssignmentStatus(cal, a, now) {
-			case calendar.Done:
-				total.Done++
-				u.Done++
-			case calendar.DoneLate:
-				total.DoneLate++
-				u.DoneLate++
-			case calendar.OnTrack:
-				total.OnTrack++
-				u.OnTrack++
-			case calendar.DueSoon:
-				total.DueSoon++
-				u.DueSoon++
-			case calendar.Overdue:
-				total.Overdue++
-				u.Overdue++
-				overdue = append(overdue, a)
-			}
-			perUnit[a.UnitID] = u
-		}
+		perUnit[a.UnitID] = u
 	}
 	return total, perUnit, overdue, nil
 }

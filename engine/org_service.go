@@ -32,9 +32,6 @@ func New(store Store) *Engine {
 // SetClock replaces the engine's clock (tests, the demo's scripted day).
 func (e *Engine) SetClock(now func() time.Time) { e.now = now }
 
-// Store gives read access for the layers above (queries that change nothing).
-func (e *Engine) Store() Store { return e.store }
-
 // NewID returns a time-ordered UUID (v7): indexes stay compact and IDs sort by creation.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 

@@ -77,6 +77,9 @@ type Queries interface {
 	// AssignmentListOpenWithDeadline lists open assignments with a deadline on documents
 	// still being handled, earliest deadline first.
 	AssignmentListOpenWithDeadline(ctx context.Context, limit int) ([]Assignment, error)
+	// AssignmentListByAgency lists the assignments of an agency's incoming documents,
+	// leaving out documents cancelled by recall or returned to their sender.
+	AssignmentListByAgency(ctx context.Context, agencyID string) ([]Assignment, error)
 	AssignmentNoteInsert(ctx context.Context, n *AssignmentNote) error
 	AssignmentNoteGetByID(ctx context.Context, id string) (AssignmentNote, error)
 	AssignmentNoteListByAssignment(ctx context.Context, assignmentID string) ([]AssignmentNote, error)
@@ -132,7 +135,6 @@ type Queries interface {
 type DocumentFilter struct {
 	AgencyID string
 	Flow     Flow
-	States   []State
 	SourceID string
 	Year     int
 	Limit    int

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -93,11 +92,7 @@ func (q queries) DocumentList(ctx context.Context, f engine.DocumentFilter) ([]e
 	if limit <= 0 {
 		limit = 1000
 	}
-	docs, err := list(ctx, q, "document list", qDocumentList, scanDocument, f.AgencyID, string(f.Flow), f.SourceID, f.Year, limit)
-	if err != nil || len(f.States) == 0 {
-		return docs, err
-	}
-	return slices.DeleteFunc(docs, func(d engine.Document) bool { return !slices.Contains(f.States, d.State) }), nil
+	return list(ctx, q, "document list", qDocumentList, scanDocument, f.AgencyID, string(f.Flow), f.SourceID, f.Year, limit)
 }
 
 func scanDocument(r Row) (engine.Document, error) { return scanDocumentWith(r) }

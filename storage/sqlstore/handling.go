@@ -9,6 +9,7 @@ import (
 var (
 	qAssignmentGetByID              = sqlFor("AssignmentGetByID")
 	qAssignmentListOpenWithDeadline = sqlFor("AssignmentListOpenWithDeadline")
+	qAssignmentListByAgency         = sqlFor("AssignmentListByAgency")
 	qAssignmentNoteInsert           = sqlFor("AssignmentNoteInsert")
 	qAssignmentNoteGetByID          = sqlFor("AssignmentNoteGetByID")
 	qAssignmentNoteListByAssignment = sqlFor("AssignmentNoteListByAssignment")
@@ -29,6 +30,10 @@ func (q queries) AssignmentGetByID(ctx context.Context, id string) (engine.Assig
 
 func (q queries) AssignmentListOpenWithDeadline(ctx context.Context, limit int) ([]engine.Assignment, error) {
 	return list(ctx, q, "assignment list open", qAssignmentListOpenWithDeadline, scanAssignment, limit)
+}
+
+func (q queries) AssignmentListByAgency(ctx context.Context, agencyID string) ([]engine.Assignment, error) {
+	return list(ctx, q, "assignment list by agency", qAssignmentListByAgency, scanAssignment, agencyID)
 }
 
 func (q queries) AssignmentNoteInsert(ctx context.Context, n *engine.AssignmentNote) error {

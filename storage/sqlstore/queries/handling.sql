@@ -47,3 +47,11 @@ FROM notification WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2;
 -- name: CopyInsert
 INSERT INTO document_copy (id, agency_id, source_id, form, year, number, notation, created_by, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: AssignmentListByAgency
+-- The assignments of an agency's incoming documents still counted in its statistics.
+SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadline, a.status, a.note, a.created_by,
+    a.created_at, a.done_at
+FROM assignment a JOIN document d ON d.id = a.document_id
+WHERE d.agency_id = $1 AND d.flow = 'incoming' AND d.state NOT IN ('cancelled', 'returned_to_sender')
+ORDER BY a.created_at, a.id;

@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/events"
+	"github.com/vanthu/vanthu/api/web"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
@@ -29,13 +32,18 @@ type Deps struct {
 	// revocation data the documents lack (nil: embedded data only).
 	TrustRoots *x509.CertPool
 	Revocation verify.RevocationSource
+	// SecureCookies marks session cookies Secure: set when served over TLS or behind a TLS proxy.
+	SecureCookies bool
 }
 
 // Server routes requests.
 type Server struct {
 	deps    Deps
 	mux     *http.ServeMux
+	handler http.Handler
 	metrics *metrics
+	auth    *auth.Service
+	events  *events.Service
 }
 
 // New builds the handler tree.
@@ -44,17 +52,27 @@ func New(deps Deps) *Server {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("POST /api/v1/verify", s.verifyPDF)
+
+	s.auth = auth.New(auth.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger, SecureCookies: deps.SecureCookies})
+	s.auth.Routes(s.mux)
+	s.events = events.New(events.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger})
+	s.events.Routes(s.mux)
+	web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
+		Logger: deps.Logger, Version: deps.Version}).Routes(s.mux)
+	s.handler = s.auth.Middleware(s.mux)
 	return s
 }
+
+// Events is the event service, for serve to start and stop its workers.
+func (s *Server) Events() *events.Service { return s.events }
 
 // ServeHTTP logs and measures every request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	_, pattern := s.mux.Handler(r)
-	s.mux.ServeHTTP(rec, r)
+	s.handler.ServeHTTP(rec, r)
 	elapsed := time.Since(start)
 	if pattern == "" {
 		pattern = "unmatched"

@@ -20,6 +20,12 @@ type Store interface {
 
 // Queries are the operations available both inside and outside a transaction.
 type Queries interface {
+	SearchQueries
+	ArchiveQueries
+	RetentionQueries
+	AuthQueries
+	EventQueries
+
 	AgencyInsert(ctx context.Context, a *Agency) error
 	AgencyUpdate(ctx context.Context, a *Agency) error
 	AgencyGetByID(ctx context.Context, id string) (Agency, error)
@@ -108,12 +114,6 @@ type Queries interface {
 	RecordDocumentInsert(ctx context.Context, recordID, documentID, by string, at time.Time) error
 	RecordDocumentDelete(ctx context.Context, recordID, documentID string) error
 	RecordDocumentList(ctx context.Context, recordID string) ([]string, error)
-
-	SearchEntryUpsert(ctx context.Context, e *SearchEntry) error
-	// SearchStale lists documents changed since they were indexed, oldest change first.
-	SearchStale(ctx context.Context, limit int) ([]string, error)
-	// SearchQuery returns the ids of the documents matching p, newest first.
-	SearchQuery(ctx context.Context, p SearchParams) ([]string, error)
 
 	DelegationInsert(ctx context.Context, d *Delegation) error
 	DelegationListTo(ctx context.Context, toUser, agencyID string) ([]Delegation, error)

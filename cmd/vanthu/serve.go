@@ -24,6 +24,8 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", envOr("VANTHU_ADDR", ":8080"), "listen address")
 	tlsCert := fs.String("tls-cert", envOr("VANTHU_TLS_CERT", ""), "TLS certificate (PEM); plain HTTP when empty")
 	tlsKey := fs.String("tls-key", envOr("VANTHU_TLS_KEY", ""), "TLS private key (PEM)")
+	behindTLSProxy := fs.Bool("behind-tls-proxy", envOr("VANTHU_BEHIND_TLS_PROXY", "") == "true",
+		"a reverse proxy terminates TLS: mark cookies Secure")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,7 +57,10 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	defer reminders.Stop()
 	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
-		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)})
+		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil),
+		SecureCookies: *tlsCert != "" || *behindTLSProxy})
+	handler.Events().Start(ctx)
+	defer handler.Events().Stop()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return settingError{setting{"--addr", "VANTHU_ADDR"}, err}

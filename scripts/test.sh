@@ -29,6 +29,7 @@ command -v softhsm2-util >/dev/null || need_pkgs+=(softhsm2)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v python3 >/dev/null || need_pkgs+=(python3)
 command -v tesseract >/dev/null || need_pkgs+=(tesseract-ocr)
+command -v chromium >/dev/null || need_pkgs+=(chromium)
 [ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || need_pkgs+=(tesseract-ocr-vie)
 # bagit.py, an independent BagIt validator: packaged from Debian 13 on; its absence only
 # skips the cross-check, so a failed install is not fatal.

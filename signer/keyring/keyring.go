@@ -1,0 +1,403 @@
+// Package keyring keeps the signing keys of people and agencies and signs documents with
+// them the way Decree 30 orders it: the leader signs the approved draft with a personal
+// key and a visible signature (ký số của người có thẩm quyền), then the clerk numbers the
+// document and applies the agency's key with the seal (ký số của cơ quan, tổ chức).
+//
+// A key is a PKCS#12 file kept in the blob store, encrypted under its PIN, or an object
+// on a PKCS#11 token; a table of the database says which. The PIN is asked for every
+// signature: it is never stored, and never logged.
+package keyring
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/digitorus/pdf"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer"
+	"github.com/vanthu/vanthu/signer/appearance"
+	"github.com/vanthu/vanthu/signer/docpdf"
+	"github.com/vanthu/vanthu/signer/keys"
+	"github.com/vanthu/vanthu/signer/pades"
+	"github.com/vanthu/vanthu/storage/blob"
+)
+
+// Errors of the keyring. ErrWrongPIN and ErrNoKey wrap engine kinds, so that the API maps
+// them to 422 and 404 without knowing this package.
+var (
+	ErrWrongPIN = fmt.Errorf("keyring: wrong PIN: %w", engine.ErrInvalid)
+	ErrNoKey    = fmt.Errorf("keyring: no signing key: %w", engine.ErrNotFound)
+	ErrNoDraft  = fmt.Errorf("keyring: the document has no draft PDF to sign: %w", engine.ErrInvalid)
+)
+
+// maxPDF bounds what is read from the blob store for signing.
+const maxPDF = 64 << 20
+
+// Config is what the keyring needs.
+type Config struct {
+	Engine *engine.Engine
+	Store  engine.Store
+	Blobs  blob.Store
+	// Timestamper and Revocation raise signatures to B-T and B-LT; without them they are B-B.
+	Timestamper       pades.Timestamper
+	Revocation        pades.RevocationSource
+	ExtraCertificates []*x509.Certificate
+	// Location is written into signatures, e.g. "Hòa Bình".
+	Location string
+	// Placer says where the leader's signature goes on a draft; DefaultPlacer when nil.
+	Placer Placer
+	Logger *slog.Logger
+}
+
+// Layout is where a draft's signatures and issue data go.
+type Layout struct {
+	// Signature is the space for the leader's handwritten signature; the seal covers its
+	// left third.
+	Signature docpdf.Placement
+	// Blanks are the number and date blanks of the first page, written by the agency's
+	// signature; nil when the draft has none (the number is then in the signature's reason).
+	Blanks *docpdf.IssueBlanks
+}
+
+// Placer finds the layout of a document's draft. It must give the same answer for the same
+// draft: the seal is placed from the leader's signature it computes again.
+type Placer func(ctx context.Context, doc engine.Document, draft []byte) (Layout, error)
+
+// Keyring signs with the keys of people and agencies.
+type Keyring struct {
+	cfg   Config
+	level pades.Level
+}
+
+// New returns a keyring.
+func New(cfg Config) *Keyring {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Placer == nil {
+		cfg.Placer = DefaultPlacer
+	}
+	k := &Keyring{cfg: cfg, level: pades.LevelBB}
+	switch {
+	case cfg.Timestamper != nil && cfg.Revocation != nil:
+		k.level = pades.LevelBLT
+	case cfg.Timestamper != nil:
+		k.level = pades.LevelBT
+	}
+	return k
+}
+
+// SignOptions refine a leader's signature.
+type SignOptions struct {
+	// Title is the authority and position as printed, e.g. "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH";
+	// the membership's title when empty.
+	Title string
+	Form  engine.SigningForm
+}
+
+// SignAsLeader signs the document's latest draft PDF with the actor's personal key and a
+// visible signature, then records the signature (Engine.Sign). A wrong PIN is ErrWrongPIN
+// and changes nothing.
+func (k *Keyring) SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error) {
+	return k.SignAsLeaderWith(ctx, actor, docID, pin, requestID, SignOptions{})
+}
+
+// SignAsLeaderWith is SignAsLeader with a title and signing form.
+func (k *Keyring) SignAsLeaderWith(ctx context.Context, actor engine.Actor, docID, pin, requestID string, opts SignOptions) (engine.Document, error) {
+	doc, err := k.document(ctx, actor, docID)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	if opts.Title == "" {
+		opts.Title = k.membershipTitle(ctx, actor)
+	}
+	draft, err := k.latestFile(ctx, docID, "draft")
+	if err != nil {
+		return engine.Document{}, err
+	}
+	key, ref, closeKey, err := k.open(ctx, engine.KeyOwnerUser, actor.UserID, pin)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	defer closeKey()
+	look, err := k.leaderLook(ctx, doc, draft, ref)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	signed, err := k.sign(ctx, draft, key, look, "Ký ban hành")
+	if err != nil {
+		return engine.Document{}, fmt.Errorf("leader signature: %w", err)
+	}
+	file, err := k.keep(ctx, signed, "ky-lanh-dao.pdf")
+	if err != nil {
+		return engine.Document{}, err
+	}
+	return k.cfg.Engine.Sign(ctx, actor, docID, engine.SignInput{Signed: file, Form: opts.Form, Title: opts.Title}, requestID)
+}
+
+// IssueAndSeal is the clerk's part: number the signed document (Engine.Issue), then sign it
+// with the agency's key and seal, writing the number and date into the draft's blanks
+// (Engine.AgencySign). The agency key is opened first, so a wrong PIN takes no number; a
+// document already numbered (an earlier attempt failed after numbering) is only sealed.
+func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error) {
+	doc, err := k.document(ctx, actor, docID)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	key, ref, closeKey, err := k.open(ctx, engine.KeyOwnerAgency, doc.AgencyID, pin)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	defer closeKey()
+	leaderSigned, err := k.latestFile(ctx, docID, "signed")
+	if err != nil {
+		return engine.Document{}, err
+	}
+	draft, err := k.latestFile(ctx, docID, "draft")
+	if err != nil {
+		return engine.Document{}, err
+	}
+	if doc.State != engine.StateNumbered {
+		issueID := ""
+		if requestID != "" {
+			issueID = requestID + ":issue"
+		}
+		if doc, err = k.cfg.Engine.Issue(ctx, actor, docID, issueID); err != nil {
+			return engine.Document{}, err
+		}
+	}
+	layout, leader, err := k.layout(ctx, doc, draft)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	seal, err := k.image(ctx, ref, DefaultSeal)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	issued := time.Now()
+	if doc.IssuedAt != nil {
+		issued = *doc.IssuedAt
+	}
+	var stamps []appearance.Stamp
+	if layout.Blanks != nil {
+		stamps = IssueStamps(layout.Signature.Page, *layout.Blanks, doc.Number, issued)
+	}
+	look, err := appearance.Agency(appearance.AgencyOptions{Page: layout.Signature.Page, Seal: seal,
+		SignatureRect: leader.ImageRect(), Stamps: stamps})
+	if err != nil {
+		return engine.Document{}, err
+	}
+	reason := "Số: " + doc.Notation + ", ngày " + issued.In(vietnam).Format("02/01/2006")
+	signed, err := k.sign(ctx, leaderSigned, key, look, reason)
+	if err != nil {
+		return engine.Document{}, fmt.Errorf("agency signature: %w", err)
+	}
+	file, err := k.keep(ctx, signed, strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
+	if err != nil {
+		return engine.Document{}, err
+	}
+	return k.cfg.Engine.AgencySign(ctx, actor, docID, file, requestID)
+}
+
+// Placement is where the leader's signature and the seal will go on a document's latest
+// draft, for a preview.
+func (k *Keyring) Placement(ctx context.Context, actor engine.Actor, docID string) (Layout, error) {
+	doc, err := k.document(ctx, actor, docID)
+	if err != nil {
+		return Layout{}, err
+	}
+	draft, err := k.latestFile(ctx, docID, "draft")
+	if err != nil {
+		return Layout{}, err
+	}
+	return k.cfg.Placer(ctx, doc, draft)
+}
+
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// IssueStamps writes the number and date the clerk gave into the draft's blanks, as part
+// of the agency's signature: the leader signed before there was a number (Decree 30,
+// Art. 15), and the agency's signature certifies it.
+//
+// An appearance lives on one page: when the signature is not on the first page, where the
+// blanks are, the number stays in the signature's reason only.
+func IssueStamps(sigPage int, b docpdf.IssueBlanks, number int, issued time.Time) []appearance.Stamp {
+	if sigPage != 0 {
+		return nil
+	}
+	t := issued.In(vietnam)
+	month := fmt.Sprint(int(t.Month()))
+	if t.Month() <= time.February {
+		month = fmt.Sprintf("%02d", int(t.Month()))
+	}
+	stamp := func(bl docpdf.Blank, text string) appearance.Stamp {
+		return appearance.Stamp{X: bl.X + 2, Y: bl.Y, Size: bl.Size, Text: text}
+	}
+	return []appearance.Stamp{stamp(b.Number, fmt.Sprintf("%02d", number)), stamp(b.Day, fmt.Sprintf("%02d", t.Day())),
+		stamp(b.Month, month), stamp(b.Year, fmt.Sprint(t.Year()))}
+}
+
+// DefaultPlacer puts the signature in the right column above the bottom margin of the last
+// page, where Decree 30's layouts keep the signature block, for drafts that carry no
+// layout of their own.
+func DefaultPlacer(_ context.Context, _ engine.Document, draft []byte) (Layout, error) {
+	last := pageCount(draft) - 1
+	box, err := signer.PageBox(draft, last)
+	if err != nil {
+		return Layout{}, fmt.Errorf("keyring: the draft has no readable page: %w: %w", engine.ErrInvalid, err)
+	}
+	const mm = 72 / 25.4
+	right, bottom := box[2]-20*mm, box[1]+30*mm
+	return Layout{Signature: docpdf.Placement{Page: last,
+		Rect: [4]float64{right - appearance.DefaultLeaderWidth, bottom, right, bottom + appearance.DefaultSignatureHeight}}}, nil
+}
+
+// document reads a document for an actor of its agency; another agency's is ErrNotFound,
+// as everywhere in the engine.
+func (k *Keyring) document(ctx context.Context, actor engine.Actor, docID string) (engine.Document, error) {
+	doc, err := k.cfg.Store.DocumentGetByID(ctx, docID)
+	if err != nil {
+		return engine.Document{}, fmt.Errorf("keyring: document: %w", err)
+	}
+	if doc.AgencyID != actor.AgencyID {
+		return engine.Document{}, fmt.Errorf("keyring: document: %w", engine.ErrNotFound)
+	}
+	return doc, nil
+}
+
+func (k *Keyring) membershipTitle(ctx context.Context, actor engine.Actor) string {
+	ms, err := k.cfg.Store.MembershipListByUser(ctx, actor.UserID)
+	if err != nil {
+		return ""
+	}
+	for _, m := range ms {
+		if m.AgencyID == actor.AgencyID && m.Role == actor.Role {
+			return m.Title
+		}
+	}
+	return ""
+}
+
+// latestFile reads the newest file of a kind of a document.
+func (k *Keyring) latestFile(ctx context.Context, docID, kind string) ([]byte, error) {
+	files, err := k.cfg.Store.FileListByDocument(ctx, docID)
+	if err != nil {
+		return nil, fmt.Errorf("keyring: files: %w", err)
+	}
+	var latest *engine.File
+	for i := range files {
+		if files[i].Kind == kind && (latest == nil || files[i].Seq > latest.Seq) {
+			latest = &files[i]
+		}
+	}
+	if latest == nil {
+		if kind == "draft" {
+			return nil, ErrNoDraft
+		}
+		return nil, fmt.Errorf("keyring: the document has no %s PDF: %w", kind, engine.ErrInvalid)
+	}
+	return k.readBlob(ctx, latest.BlobKey)
+}
+
+func (k *Keyring) readBlob(ctx context.Context, key string) ([]byte, error) {
+	rc, err := k.cfg.Blobs.Open(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("keyring: read %s: %w", key, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, maxPDF+1))
+	if err != nil {
+		return nil, fmt.Errorf("keyring: read %s: %w", key, err)
+	}
+	if len(b) > maxPDF {
+		return nil, fmt.Errorf("keyring: %s is larger than %d MiB: %w", key, maxPDF>>20, engine.ErrInvalid)
+	}
+	return b, nil
+}
+
+// layout is the draft's layout and the leader's appearance in it, computed again from the
+// signer's image so that the seal lands where the signature is.
+func (k *Keyring) layout(ctx context.Context, doc engine.Document, draft []byte) (Layout, *appearance.Appearance, error) {
+	ref, err := k.cfg.Store.SigningKeyGetActive(ctx, engine.KeyOwnerUser, doc.SignerID)
+	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+		return Layout{}, nil, fmt.Errorf("keyring: %w", err)
+	}
+	layout, err := k.cfg.Placer(ctx, doc, draft)
+	if err != nil {
+		return Layout{}, nil, err
+	}
+	img, err := k.image(ctx, ref, DefaultSignature)
+	if err != nil {
+		return Layout{}, nil, err
+	}
+	look, err := appearance.SignatureOnly(layout.Signature.Page, layout.Signature.Rect, img)
+	if err != nil {
+		return Layout{}, nil, err
+	}
+	return layout, look, nil
+}
+
+func (k *Keyring) leaderLook(ctx context.Context, doc engine.Document, draft []byte, ref engine.SigningKey) (*appearance.Appearance, error) {
+	layout, err := k.cfg.Placer(ctx, doc, draft)
+	if err != nil {
+		return nil, err
+	}
+	img, err := k.image(ctx, ref, DefaultSignature)
+	if err != nil {
+		return nil, err
+	}
+	return appearance.SignatureOnly(layout.Signature.Page, layout.Signature.Rect, img)
+}
+
+// image is the key's signature or seal image, or the generic one.
+func (k *Keyring) image(ctx context.Context, ref engine.SigningKey, fallback func() []byte) ([]byte, error) {
+	if ref.ImageKey == "" {
+		return fallback(), nil
+	}
+	return k.readBlob(ctx, ref.ImageKey)
+}
+
+func (k *Keyring) sign(ctx context.Context, pdf []byte, key keys.Key, look *appearance.Appearance, reason string) ([]byte, error) {
+	out, err := signer.Sign(ctx, pdf, signer.Request{Key: key, Level: k.level, Timestamper: k.cfg.Timestamper,
+		Revocation: k.cfg.Revocation, ExtraCertificates: k.cfg.ExtraCertificates, Appearance: look,
+		Reason: reason, Location: k.cfg.Location})
+	return out, pinError(err)
+}
+
+// keep stores a signed PDF and describes it for the engine.
+func (k *Keyring) keep(ctx context.Context, data []byte, name string) (engine.FileInput, error) {
+	obj, err := k.cfg.Blobs.Put(ctx, bytes.NewReader(data), blob.PutOptions{ContentType: "application/pdf"})
+	if err != nil {
+		return engine.FileInput{}, fmt.Errorf("keyring: store signed PDF: %w", err)
+	}
+	return engine.FileInput{Kind: "signed", Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, nil
+}
+
+func certSHA256(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// pageCount is the number of pages of a PDF, 0 when it cannot be read.
+func pageCount(b []byte) (n int) {
+	defer func() {
+		if recover() != nil { // the PDF reader panics on some malformed files
+			n = 0
+		}
+	}()
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return 0
+	}
+	return r.NumPage()
+}

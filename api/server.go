@@ -15,8 +15,10 @@ import (
 
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/events"
+	"github.com/vanthu/vanthu/api/openapi"
 	"github.com/vanthu/vanthu/api/web"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -34,6 +36,13 @@ type Deps struct {
 	Revocation verify.RevocationSource
 	// SecureCookies marks session cookies Secure: set when served over TLS or behind a TLS proxy.
 	SecureCookies bool
+	// Signer signs with personal keys and seals; nil: a signer/keyring over Engine, Store
+	// and Blobs (B-B signatures, no timestamps).
+	Signer Signer
+	// MaxUpload bounds one uploaded PDF; 0 means DefaultMaxUpload.
+	MaxUpload int64
+	// Collectors are background services' metrics (fixity, renewal), exposed on /metrics.
+	Collectors []prometheus.Collector
 }
 
 // Server routes requests.
@@ -44,23 +53,43 @@ type Server struct {
 	metrics *metrics
 	auth    *auth.Service
 	events  *events.Service
+	// apiDoc is the OpenAPI document, built once at start.
+	apiDoc []byte
+	// apiRoutes are the patterns of /api registered here, for the OpenAPI test.
+	apiRoutes []string
 }
 
 // New builds the handler tree.
 func New(deps Deps) *Server {
-	s := &Server{deps: deps, mux: http.NewServeMux(), metrics: newMetrics(deps.Version)}
+	if deps.Signer == nil && deps.Engine != nil {
+		deps.Signer = keyring.New(keyring.Config{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Logger: deps.Logger})
+	}
+	s := &Server{deps: deps, mux: http.NewServeMux(), metrics: newMetrics(deps.Version, deps.Collectors...)}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	s.mux.HandleFunc("POST /api/v1/verify", s.verifyPDF)
+	routes := s.routes()
+	for _, rt := range routes {
+		pattern := rt.Method + " " + rt.Path
+		s.mux.Handle(pattern, scoped(rt.Operation, rt.handler))
+		s.apiRoutes = append(s.apiRoutes, pattern)
+	}
+	s.mux.HandleFunc("/api/", s.unknownRoute)
+	doc, err := openapi.Build(operations(routes), auth.OpenAPI, events.OpenAPI)
+	if err != nil {
+		// The document is built from compiled-in parts; a failure is a programming error
+		// that every test of this package catches.
+		panic(err)
+	}
+	s.apiDoc = doc
 
 	s.auth = auth.New(auth.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger, SecureCookies: deps.SecureCookies})
 	s.auth.Routes(s.mux)
 	s.events = events.New(events.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger})
 	s.events.Routes(s.mux)
 	web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
-		Logger: deps.Logger, Version: deps.Version}).Routes(s.mux)
-	s.handler = s.auth.Middleware(s.mux)
+		Logger: deps.Logger, Version: deps.Version, Keyring: deps.Signer, MaxUpload: deps.MaxUpload}).Routes(s.mux)
+	s.handler = recoverPanics(deps.Logger, s.auth.Middleware(s.mux))
 	return s
 }
 
@@ -127,7 +156,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics(version string) *metrics {
+func newMetrics(version string, extra ...prometheus.Collector) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -144,6 +173,7 @@ func newMetrics(version string) *metrics {
 	build.Set(1)
 	m.registry.MustRegister(m.requests, m.duration, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(extra...)
 	return m
 }
 

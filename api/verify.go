@@ -50,7 +50,7 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeProblem(w, http.StatusRequestEntityTooLarge, "too-large", "The PDF is too large", "at most 100 MiB")
+		writeProblem(w, http.StatusRequestEntityTooLarge, kindTooLarge, "The PDF is too large", "at most 100 MiB")
 		return
 	case err != nil:
 		writeProblem(w, http.StatusBadRequest, "upload-failed", "The upload did not arrive whole", err.Error())
@@ -70,9 +70,4 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, report)
-}
-
-func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	s.deps.Logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "error", err)
-	writeProblem(w, http.StatusInternalServerError, "internal", "Internal error", "")
 }

@@ -2,8 +2,32 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 )
+
+// inboxBatch is how many documents the inbox reads per query.
+const inboxBatch = 500
+
+type flowState struct {
+	flow  Flow
+	state State
+}
+
+// inboxStates are the states in which a document can wait for someone in role: the
+// role's own steps, plus drafts (their drafter) and reviews (a named reviewer), which
+// any role can be asked for.
+func inboxStates(role Role) []flowState {
+	own := map[Role][]flowState{
+		RoleClerk: {{Incoming, StateReceived}, {Incoming, StateRegistered}, {Outgoing, StateSigned},
+			{Outgoing, StateNumbered}, {Outgoing, StateAgencySigned}},
+		RoleLeader:       {{Incoming, StatePresented}, {Outgoing, StateReviewed}, {Outgoing, StateApproved}},
+		RoleDeputyLeader: {{Incoming, StatePresented}, {Outgoing, StateReviewed}, {Outgoing, StateApproved}},
+		RoleUnitHead:     {{Incoming, StateDirected}, {Incoming, StateInProgress}},
+		RoleSpecialist:   {{Incoming, StateDirected}, {Incoming, StateInProgress}},
+	}[role]
+	return append(own, flowState{Outgoing, StateInReview}, flowState{Outgoing, StateDraft}, flowState{Outgoing, StateReturned})
+}
 
 // Inbox lists what waits for the actor in their role, most urgent first (Hỏa tốc, then
 // Thượng khẩn, then Khẩn), then oldest first:
@@ -12,9 +36,29 @@ import (
 //   - unit head, specialist: incoming documents their unit or they are assigned and not finished;
 //   - reviewers: drafts whose review step waits for them.
 func (e *Engine) Inbox(ctx context.Context, actor Actor) ([]Document, error) {
-	docs, err := e.store.DocumentList(ctx, DocumentFilter{AgencyID: actor.AgencyID, Limit: 1 << 30})
-	if err != nil {
-		return nil, err
+	// Only the states something can wait in for this role are read, one query per flow
+	// along the (agency, flow, state) index, never the agency's whole archive.
+	var docs []Document
+	byFlow := map[Flow][]State{}
+	for _, fs := range inboxStates(actor.Role) {
+		byFlow[fs.flow] = append(byFlow[fs.flow], fs.state)
+	}
+	for _, flow := range []Flow{Incoming, Outgoing} {
+		if len(byFlow[flow]) == 0 {
+			continue
+		}
+		for before := ""; ; {
+			page, err := e.store.DocumentPage(ctx, DocumentPageFilter{AgencyID: actor.AgencyID, Flow: flow, States: byFlow[flow],
+				Before: before, Limit: inboxBatch})
+			if err != nil {
+				return nil, fmt.Errorf("inbox: %w", err)
+			}
+			docs = append(docs, page...)
+			if len(page) < inboxBatch {
+				break
+			}
+			before = page[len(page)-1].ID
+		}
 	}
 	var myUnits []string
 	if actor.Role == RoleUnitHead || actor.Role == RoleSpecialist {

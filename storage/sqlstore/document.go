@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ var (
 	qDocumentUpdate            = sqlFor("DocumentUpdate")
 	qDocumentGetByID           = sqlFor("DocumentGetByID")
 	qDocumentList              = sqlFor("DocumentList")
+	qDocumentPage              = sqlFor("DocumentPage")
 	qDocumentGetForActor       = sqlFor("DocumentGetForActor")
 	qFileInsert                = sqlFor("FileInsert")
 	qFileListByDocument        = sqlFor("FileListByDocument")
@@ -263,3 +265,40 @@ func utcPtr(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+// maxUUID sorts after every id, so the first page needs no special query.
+const maxUUID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+
+func (q queries) DocumentPage(ctx context.Context, f engine.DocumentPageFilter) ([]engine.Document, error) {
+	if f.AgencyID == "" {
+		return nil, fmt.Errorf("document page: %w: agency is required", engine.ErrInvalid)
+	}
+	before := f.Before
+	if before == "" {
+		before = maxUUID
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	states := slices.Clone(f.States)
+	if f.State != "" {
+		states = append(states, f.State)
+	}
+	if len(states) > maxPageStates {
+		return nil, fmt.Errorf("document page: %w: at most %d states", engine.ErrInvalid, maxPageStates)
+	}
+	args := []any{f.AgencyID, string(f.Flow)}
+	for i := range maxPageStates {
+		st := ""
+		if i < len(states) {
+			st = string(states[i])
+		}
+		args = append(args, st)
+	}
+	args = append(args, f.Year, before, limit)
+	return list(ctx, q, "document page", qDocumentPage, scanDocument, args...)
+}
+
+// maxPageStates is how many states one DocumentPage query can select.
+const maxPageStates = 8

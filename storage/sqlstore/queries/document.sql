@@ -104,3 +104,20 @@ INSERT INTO request_log (request_id, actor_id, action, object_id, created_at) VA
 
 -- name: RequestLogGet
 SELECT request_id, actor_id, action, object_id, created_at FROM request_log WHERE request_id = $1;
+
+-- name: DocumentPage
+-- Keyset paging along document_agency_page_idx: ids are UUIDv7, so id order is creation
+-- order; the caller passes the largest UUID as $12 for the first page. $3..$10 are up to
+-- eight states, unused slots '' (no document has that state); $3 = '' means any state.
+SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
+    drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
+    incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
+    reply_to_id, replaces_id, replace_kind
+FROM document
+WHERE agency_id = $1
+  AND ($2 = '' OR flow = $2)
+  AND ($3 = '' OR state IN ($3, $4, $5, $6, $7, $8, $9, $10))
+  AND ($11 = 0 OR year = $11)
+  AND id < $12
+ORDER BY id DESC
+LIMIT $13;

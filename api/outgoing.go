@@ -1,0 +1,209 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+// Signer signs with personal keys and the agency's seal (signer/keyring). The PIN is
+// asked for each signature and passed straight through, never kept or logged.
+type Signer interface {
+	SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
+	IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
+}
+
+// draftInput is the metadata of a new outgoing document (dự thảo).
+type draftInput struct {
+	TypeCode       string `json:"type_code"`
+	Subject        string `json:"subject"`
+	Urgency        string `json:"urgency"`
+	Classification string `json:"classification"`
+	DraftingUnitID string `json:"drafting_unit_id"`
+	Note           string `json:"note"`
+	ReplyToID      string `json:"reply_to_id"`
+	ReplacesID     string `json:"replaces_id"`
+	ReplaceKind    string `json:"replace_kind"`
+}
+
+// draftedJSON is a document with the file just uploaded to it.
+type draftedJSON struct {
+	Document documentJSON `json:"document"`
+	File     uploadJSON   `json:"file"`
+}
+
+// createDraft is POST /api/v1/outgoing: a new draft with its first version as a PDF.
+// A retry with the same Idempotency-Key returns the draft made the first time.
+func (s *Server) createDraft(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.actor(w, r)
+	if !ok {
+		return
+	}
+	requestID, ok := requestIDFrom(w, r, a)
+	if !ok {
+		return
+	}
+	var in draftInput
+	up, ok := s.receiveUpload(w, r, "draft", &in)
+	if !ok {
+		return
+	}
+	replay := false
+	if requestID != "" {
+		_, err := s.deps.Store.RequestLogGet(r.Context(), requestID)
+		replay = err == nil
+	}
+	d, err := s.deps.Engine.CreateDraft(r.Context(), a, engine.DraftInput{TypeCode: in.TypeCode, Subject: in.Subject,
+		Urgency: engine.Urgency(in.Urgency), Classification: engine.Classification(in.Classification), DraftingUnitID: in.DraftingUnitID,
+		Note: joinNote(in.Note, up.note()), ReplyToID: in.ReplyToID, ReplacesID: in.ReplacesID, ReplaceKind: in.ReplaceKind}, requestID)
+	if err == nil && !replay {
+		up.File.Kind = "draft"
+		_, err = s.deps.Engine.AddFile(r.Context(), a, d.ID, up.File)
+	}
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(d.Version))
+	w.Header().Set("Location", "/api/v1/documents/"+d.ID)
+	writeJSON(w, http.StatusCreated, draftedJSON{Document: documentOut(d), File: up.out()})
+}
+
+func joinNote(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "\n" + b
+}
+
+// addVersion is POST /api/v1/documents/{id}/versions: a new draft version (a PDF).
+func (s *Server) addVersion(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.actor(w, r)
+	if !ok {
+		return
+	}
+	d, ok := s.precondition(w, r, a, r.PathValue("id"), "")
+	if !ok {
+		return
+	}
+	up, ok := s.receiveUpload(w, r, "draft", nil)
+	if !ok {
+		return
+	}
+	f, err := s.deps.Engine.AddFile(r.Context(), a, d.ID, up.File)
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	out := up.out()
+	out.Name = f.Name
+	writeJSON(w, http.StatusCreated, struct {
+		Seq int `json:"seq"`
+		uploadJSON
+	}{f.Seq, out})
+}
+
+type reviewerInput struct {
+	UserID string `json:"user_id"`
+	Kind   string `json:"kind"` // content, format
+	Order  int    `json:"order"`
+}
+
+type submitInput struct {
+	Reviewers []reviewerInput `json:"reviewers"`
+}
+
+type reviewInput struct {
+	Approve bool   `json:"approve"`
+	Comment string `json:"comment"`
+}
+
+// pinInput carries the PIN of a personal key or of the agency's seal; it is never logged.
+type pinInput struct {
+	PIN string `json:"pin"`
+}
+
+type dispatchInput struct {
+	AgencyIDs []string     `json:"agency_ids"`
+	Groups    []groupInput `json:"groups"`
+	ListIDs   []string     `json:"list_ids"`
+}
+
+type groupInput struct {
+	Below string `json:"below"` // agency id
+	Tier  string `json:"tier"`  // province, district, commune
+}
+
+func (s *Server) submit() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in submitInput, id string) (engine.Document, error) {
+		rs := mapSlice(in.Reviewers, func(x reviewerInput) engine.Reviewer {
+			return engine.Reviewer{UserID: x.UserID, Kind: x.Kind, Order: x.Order}
+		})
+		return s.deps.Engine.Submit(r.Context(), a, d.ID, rs, id)
+	})
+}
+
+func (s *Server) review() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reviewInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Review(r.Context(), a, d.ID, in.Approve, in.Comment, id)
+	})
+}
+
+func (s *Server) approve() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, _ noInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Approve(r.Context(), a, d.ID, id)
+	})
+}
+
+func (s *Server) sendBack() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reasonInput, id string) (engine.Document, error) {
+		return s.deps.Engine.SendBack(r.Context(), a, d.ID, in.Reason, id)
+	})
+}
+
+// sign is the leader's personal digital signature on the latest draft.
+func (s *Server) sign() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in pinInput, id string) (engine.Document, error) {
+		if s.deps.Signer == nil {
+			return engine.Document{}, errNoSigner
+		}
+		return s.deps.Signer.SignAsLeader(r.Context(), a, d.ID, in.PIN, id)
+	})
+}
+
+// issue is the clerk's numbering (cấp số) followed by the agency's signature and seal.
+func (s *Server) issue() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in pinInput, id string) (engine.Document, error) {
+		if s.deps.Signer == nil {
+			return engine.Document{}, errNoSigner
+		}
+		return s.deps.Signer.IssueAndSeal(r.Context(), a, d.ID, in.PIN, id)
+	})
+}
+
+func (s *Server) dispatch() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in dispatchInput, id string) (engine.Document, error) {
+		groups := mapSlice(in.Groups, func(g groupInput) engine.RecipientGroup {
+			return engine.RecipientGroup{Below: g.Below, Tier: engine.Tier(g.Tier)}
+		})
+		ids, err := s.deps.Engine.ResolveRecipients(r.Context(), a.AgencyID, engine.Recipients{AgencyIDs: in.AgencyIDs, Groups: groups, ListIDs: in.ListIDs})
+		if err != nil {
+			return engine.Document{}, err
+		}
+		return s.deps.Engine.Dispatch(r.Context(), a, d.ID, ids, id)
+	})
+}
+
+func (s *Server) recall() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reasonInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Recall(r.Context(), a, d.ID, in.Reason, id)
+	})
+}
+
+// errNoSigner: this server was started without a signer.
+var errNoSigner = errors.New("no signer configured")
+
+// isNoSigner lets the error mapping answer 503 rather than 500.
+func isNoSigner(err error) bool { return errors.Is(err, errNoSigner) }

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+// stepFunc does one step on a document the actor may see, with the request's body and
+// the engine request id made from its Idempotency-Key.
+type stepFunc[T any] func(r *http.Request, a engine.Actor, d engine.Document, in T, requestID string) (engine.Document, error)
+
+// documentStep is the recipe of every document transition: actor, body, the document
+// read for the actor (404 across agencies), its If-Match precondition, the engine call,
+// the new document with its ETag.
+func documentStep[T any](s *Server, do stepFunc[T]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.actor(w, r)
+		if !ok {
+			return
+		}
+		var in T
+		if !decode(w, r, &in) {
+			return
+		}
+		requestID, ok := requestIDFrom(w, r, a)
+		if !ok {
+			return
+		}
+		d, ok := s.precondition(w, r, a, r.PathValue("id"), requestID)
+		if !ok {
+			return
+		}
+		out, err := do(r, a, d, in, requestID)
+		if err != nil {
+			s.engineError(w, r, err)
+			return
+		}
+		writeDocument(w, http.StatusOK, out)
+	}
+}
+
+// precondition reads the document and checks If-Match against its version: missing →
+// 428, stale → 412. A retry of a request already done (same Idempotency-Key) skips the
+// check, so that it gets the first answer rather than a 412 for its own change. The
+// engine's version check still guards the write itself.
+func (s *Server) precondition(w http.ResponseWriter, r *http.Request, a engine.Actor, docID, requestID string) (engine.Document, bool) {
+	d, err := s.deps.Engine.Document(r.Context(), a, docID)
+	if err != nil {
+		s.engineError(w, r, err)
+		return d, false
+	}
+	if requestID != "" {
+		_, err := s.deps.Store.RequestLogGet(r.Context(), requestID)
+		switch {
+		case err == nil:
+			return d, true
+		case !errors.Is(err, engine.ErrNotFound):
+			s.internalError(w, r, err)
+			return d, false
+		}
+	}
+	match := r.Header.Get("If-Match")
+	switch {
+	case match == "":
+		writeProblem(w, http.StatusPreconditionRequired, kindPreconditionNeeded, "Cần If-Match / Precondition required",
+			"gửi If-Match với ETag của văn bản / send If-Match with the document's ETag, e.g. "+etag(d.Version))
+		return d, false
+	case match != "*" && !etagListHas(match, etag(d.Version)):
+		w.Header().Set("ETag", etag(d.Version))
+		writeProblem(w, http.StatusPreconditionFailed, kindPreconditionFailed, "Văn bản đã thay đổi / Precondition failed",
+			"văn bản đã được người khác thay đổi, hãy tải lại / the document changed since you read it; reload it")
+		return d, false
+	}
+	return d, true
+}
+
+func etagListHas(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		if t = strings.TrimSpace(t); t == tag || strings.TrimPrefix(t, "W/") == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// maxIdempotencyKey bounds a client's key.
+const maxIdempotencyKey = 128
+
+// requestIDFrom turns the Idempotency-Key header into the engine's request id, scoped to
+// the user so that two clients choosing the same key never meet.
+func requestIDFrom(w http.ResponseWriter, r *http.Request, a engine.Actor) (string, bool) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return "", true
+	}
+	if len(key) > maxIdempotencyKey || strings.IndexFunc(key, func(c rune) bool { return c > unicode.MaxASCII || !unicode.IsPrint(c) }) >= 0 {
+		badRequest(w, "Idempotency-Key", "at most 128 printable ASCII characters")
+		return "", false
+	}
+	return "api:" + a.UserID + ":" + key, true
+}

@@ -1,15 +1,34 @@
-// Package web is the server-rendered web UI, in Vietnamese by default.
+// Package web is the server-rendered web UI, in Vietnamese by default with an English
+// switch. Pages call the engine directly; the engine enforces who may do what, the pages
+// only decide what to offer.
 package web
 
 import (
+	"context"
+	"embed"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/blob"
 )
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Signer signs with the keys the server keeps (signer/keyring): the leader's personal key
+// and the agency's certificate and seal. The PIN is asked for every signature.
+type Signer interface {
+	SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
+	IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
+}
 
 // Deps are what the UI needs.
 type Deps struct {
@@ -19,40 +38,113 @@ type Deps struct {
 	Auth    *auth.Service
 	Logger  *slog.Logger
 	Version string
+	// Keyring signs; without it the signing forms say that signing is not set up.
+	Keyring Signer
+	// MaxUpload caps an uploaded PDF (bytes); 0 means 50 MiB.
+	MaxUpload int64
 }
 
 // UI serves the pages.
 type UI struct {
-	deps Deps
+	deps  Deps
+	pages map[string]*template.Template
+	// liveInbox is set when the events service streams inbox counts, so that pages only
+	// open the stream when it exists. The stream counts over all of a user's roles, so
+	// the badge follows it only for users with one membership.
+	liveInbox bool
 }
 
 // New returns the UI.
-func New(deps Deps) *UI { return &UI{deps: deps} }
+func New(deps Deps) *UI {
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.MaxUpload <= 0 {
+		deps.MaxUpload = 50 << 20
+	}
+	return &UI{deps: deps, pages: parsePages()}
+}
+
+// pageNames are the templates that are whole pages; each is parsed with the layout.
+var pageNames = []string{"login", "home", "error", "document", "incoming", "incoming_new", "outgoing", "outgoing_new",
+	"tasks", "records", "search", "admin", "dashboard"}
+
+func parsePages() map[string]*template.Template {
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+		"templates/layout.html", "templates/doclist.html", "templates/filters.html", "templates/docfields.html"))
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+		out[name] = t
+	}
+	return out
+}
 
 // Routes registers the pages.
 func (u *UI) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", u.home)
+	// The events service registers before the UI; ask the mux whether its stream is there.
+	probe, _ := http.NewRequest(http.MethodGet, "/api/v1/events/inbox", nil)
+	if _, pattern := mux.Handler(probe); pattern == "GET /api/v1/events/inbox" {
+		u.liveInbox = true
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("GET /login", u.loginPage)
+	mux.HandleFunc("POST /login", u.loginSubmit)
+	mux.HandleFunc("POST /logout", u.logout)
+	mux.HandleFunc("GET /lang/{lang}", u.setLang)
+	mux.HandleFunc("POST /acting-as", u.user(u.setActingAs))
+
+	mux.HandleFunc("GET /{$}", u.user(u.home))
+	mux.HandleFunc("GET /documents/{id}", u.user(u.document))
+	mux.HandleFunc("GET /documents/{id}/files/{seq}", u.user(u.documentFile))
+	mux.HandleFunc("POST /documents/{id}/{action}", u.user(u.documentAction))
+
+	mux.HandleFunc("GET /incoming", u.user(u.incomingRegister))
+	mux.HandleFunc("GET /incoming/new", u.user(u.incomingNew))
+	mux.HandleFunc("POST /incoming", u.user(u.incomingCreate))
+	mux.HandleFunc("GET /outgoing", u.user(u.outgoingRegister))
+	mux.HandleFunc("GET /outgoing/new", u.user(u.outgoingNew))
+	mux.HandleFunc("POST /outgoing", u.user(u.outgoingCreate))
+	mux.HandleFunc("GET /registers/{kind}", u.user(u.registerPDF))
+
+	mux.HandleFunc("GET /tasks", u.user(u.tasks))
+	mux.HandleFunc("GET /records", u.user(u.records))
+	mux.HandleFunc("POST /records/{id}/{action}", u.user(u.recordAction))
+	mux.HandleFunc("GET /search", u.user(u.search))
+	mux.HandleFunc("GET /admin", u.user(u.admin))
+	mux.HandleFunc("POST /admin/calendar", u.user(u.adminCalendar))
+	mux.HandleFunc("POST /admin/delegations", u.user(u.adminDelegate))
+	mux.HandleFunc("GET /dashboard", u.user(u.dashboard))
+	// Anything else is a page that does not exist: say so in the user's language.
+	mux.HandleFunc("/", u.notFound)
 }
 
-var homePage = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="vi">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vanthu — Hệ thống quản lý văn bản và điều hành</title></head>
-<body>
-<h1>vanthu</h1>
-<p>Hệ thống quản lý văn bản và điều hành — phiên bản {{.Version}}.</p>
-<p>Có {{.Agencies}} cơ quan, tổ chức trên hệ thống.</p>
-</body>
-</html>
-`))
-
-func (u *UI) home(w http.ResponseWriter, r *http.Request) {
-	n, err := u.deps.Store.AgencyCount(r.Context())
-	if err != nil {
-		u.deps.Logger.ErrorContext(r.Context(), "home: count agencies", "error", err)
-		http.Error(w, "Hệ thống tạm thời không truy cập được cơ sở dữ liệu.", http.StatusServiceUnavailable)
-		return
+func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
+	lang := language(w, r)
+	s := &session{ui: u, ctx: r.Context(), Lang: lang, path: r.URL.Path}
+	if p, ok := auth.FromContext(r.Context()); ok {
+		if full, err := u.newSession(r, p, lang); err == nil {
+			s = full
+		}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = homePage.Execute(w, map[string]any{"Version": u.deps.Version, "Agencies": n})
+	u.fail(w, r, s, engine.ErrNotFound)
+}
+
+// staticHandler serves the embedded assets with the types browsers insist on for modules.
+func staticHandler(root fs.FS) http.Handler {
+	files := http.FileServerFS(root)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, ".mjs"), strings.HasSuffix(r.URL.Path, ".js"):
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		case strings.HasSuffix(r.URL.Path, ".svg"):
+			w.Header().Set("Content-Type", "image/svg+xml")
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
 }

@@ -1,0 +1,457 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/vanthu/vanthu/api"
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/signer/docpdf"
+	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/storage"
+	"github.com/vanthu/vanthu/storage/blob"
+)
+
+const demoPassword = "mat-khau-demo-2026"
+
+// chromium finds the browser; under CI its absence fails the test instead of skipping it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is required in CI (apt-get install chromium)")
+	}
+	t.Skip("chromium not installed (apt-get install chromium)")
+	return ""
+}
+
+// demoServer serves the real HTTP stack (api.New: sessions, CSRF, live counts, the pages) over a
+// freshly seeded demo province, with demo keys for the people and agencies of the walk.
+func demoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	store, err := storage.OpenDatabase(ctx, "sqlite://"+filepath.Join(t.TempDir(), "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng := engine.New(store)
+	kr := keyring.New(keyring.Config{Engine: eng, Store: store, Blobs: blobs, Location: "Hòa Bình", Logger: logger})
+	ca, err := pki.NewDemoCA(filepath.Join(t.TempDir(), "ca"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"lanhdao.tinh"} {
+		u, err := store.UserGetByUsername(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kr.IssueDemoPerson(ctx, ca, u, demoPassword, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	province, err := store.AgencyGetByCode(ctx, seed.ProvinceCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kr.IssueDemoAgency(ctx, ca, province, demoPassword, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	server := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: "test", Signer: kr})
+	evCtx, stop := context.WithCancel(ctx)
+	server.Events().Start(evCtx)
+	srv := httptest.NewServer(server)
+	t.Cleanup(func() {
+		srv.Close()
+		stop()
+		server.Events().Stop()
+	})
+	return srv
+}
+
+// browser is one headless chromium tab that records every console error and uncaught
+// exception, and saves screenshots.
+type browser struct {
+	t        *testing.T
+	ctx      context.Context
+	base     string
+	shots    string
+	mu       sync.Mutex
+	problems []string
+	n        int
+}
+
+// step is one browser action that returns nothing.
+type step = chromedp.Action[chromedp.Void]
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.WindowSize(1366, 768),
+		chromedp.NoSandbox, chromedp.Flag("lang", "vi-VN"))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	shots := os.Getenv("VANTHU_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, ctx: ctx, base: base, shots: shots}
+	// The first run starts the browser; the console is read from then on.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.mu.Lock()
+				b.problems = append(b.problems, fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line))
+				b.mu.Unlock()
+			}
+		}
+	}()
+	t.Logf("screenshots in %s", shots)
+	return b
+}
+
+// run performs the steps and fails the test on an error or on anything the console reported.
+func (b *browser) run(name string, steps ...step) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.screenshot("failed-" + name)
+		b.t.Fatalf("%s: %v", name, err)
+	}
+	b.checkConsole(name)
+}
+
+func (b *browser) checkConsole(name string) {
+	b.t.Helper()
+	time.Sleep(50 * time.Millisecond) // let the console events of the last step arrive
+	b.mu.Lock()
+	problems := b.problems
+	b.problems = nil
+	b.mu.Unlock()
+	if len(problems) > 0 {
+		b.screenshot("console-" + name)
+		b.t.Fatalf("%s: the browser reported errors:\n%s", name, strings.Join(problems, "\n"))
+	}
+}
+
+// screenshot saves the visible 1366×768 viewport as a numbered PNG.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	b.n++
+	path := filepath.Join(b.shots, fmt.Sprintf("%02d-%s.png", b.n, name))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// open goes to a page and waits until it is loaded.
+func (b *browser) open(path string) step {
+	return chromedp.Steps(chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// evaluate runs JavaScript whose value does not matter.
+func evaluate(expr string) step {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[any](expr)(ctx, t)
+		return err
+	})
+}
+
+// poll waits until the expression is true.
+func poll(expr string) step {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))(ctx, t)
+		return err
+	})
+}
+
+// submit clicks a button that posts a form, waits for the next page to load and fails
+// unless it loaded without an error status.
+func (b *browser) submit(sel string) step {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+		if err != nil {
+			return err
+		}
+		if resp.Status >= 400 {
+			return fmt.Errorf("%s answered %d %s", resp.URL, resp.Status, resp.StatusText)
+		}
+		return nil
+	})
+}
+
+func (b *browser) login(user string) {
+	b.t.Helper()
+	b.run("login "+user,
+		b.open("/login"),
+		chromedp.SendKeys(chromedp.ID("username"), user),
+		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
+		b.submit(`button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("nav.menu")))
+}
+
+func (b *browser) logout() {
+	b.t.Helper()
+	b.run("logout", b.submit(`form[action="/logout"] button`), chromedp.WaitVisible(chromedp.ID("username")))
+}
+
+// location is the path of the current page, without its query.
+func (b *browser) location() string {
+	b.t.Helper()
+	u, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return strings.TrimPrefix(strings.Split(u, "?")[0], b.base)
+}
+
+// expectText fails unless the element's text contains want.
+func (b *browser) expectText(name, sel, want string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil || !strings.Contains(got, want) {
+		b.screenshot("unexpected-" + name)
+		b.t.Fatalf("%s: %s says %q (%v), want %q", name, sel, got, err, want)
+	}
+	b.checkConsole(name)
+}
+
+// waitPreview waits until pdf.js has drawn the document (or said it could not).
+func (b *browser) waitPreview(name string) {
+	b.t.Helper()
+	b.run(name, poll(`!!document.querySelector("#pdf-viewer") && !!document.querySelector("#pdf-viewer").dataset.rendered`))
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#pdf-viewer").dataset.rendered`))
+	if err != nil || got == "failed" {
+		b.screenshot("preview-" + name)
+		b.t.Fatalf("%s: the PDF preview did not render (%q, %v)", name, got, err)
+	}
+}
+
+func writePDF(t *testing.T, name string, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBrowserWalksAWorkingDay drives chromium through a day of the demo province: the
+// province's clerk receives a scanned letter and presents it, the chairman directs it to a
+// unit with a deadline, the specialist reports and completes it; a draft goes from the
+// specialist to the chairman, who approves and signs it with his PIN; the clerk numbers,
+// seals and dispatches it to Mai Châu district, whose clerk registers it; the province's
+// clerk sees that. It fails on any console error or uncaught exception.
+func TestBrowserWalksAWorkingDay(t *testing.T) {
+	t.Parallel()
+	chromium(t)
+	srv := demoServer(t)
+	b := newBrowser(t, srv.URL)
+
+	scan, _, err := docpdf.Render(docpdf.Document{Agency: "BỘ NỘI VỤ", Notation: "BNV-CCVC", Place: "Hà Nội",
+		Summary: "V/v báo cáo số lượng, chất lượng cán bộ, công chức năm 2026",
+		Body:    docpdf.Text("Bộ Nội vụ đề nghị Ủy ban nhân dân tỉnh Hòa Bình báo cáo số lượng, chất lượng cán bộ, công chức trước ngày 15."),
+		Signer:  docpdf.Signer{Authority: []string{"KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"}, Name: "Trần Văn Bình"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanPath := writePDF(t, "cong-van-bnv.pdf", scan)
+	const letter = "Về việc báo cáo số lượng, chất lượng cán bộ, công chức năm 2026"
+
+	// Morning: the province's clerk receives the scan, registers and presents it.
+	b.login("vanthu.tinh")
+	b.screenshot("clerk-inbox")
+	b.run("receive form", b.open("/incoming/new"),
+		chromedp.SendKeys(chromedp.ID("sender"), "Bộ Nội vụ"),
+		chromedp.SendKeys(chromedp.ID("sender_notation"), "1250/BNV-CCVC"),
+		chromedp.SendKeys(chromedp.ID("subject"), letter),
+		chromedp.SetValue(chromedp.ID("urgency"), "khan"),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{scanPath}))
+	b.screenshot("clerk-receive-form")
+	b.run("receive", b.submit("#do-receive"))
+	b.expectText("registered", "#incoming-number", "1")
+	b.waitPreview("scan preview")
+	b.screenshot("clerk-registered")
+	letterURL := b.location()
+	b.run("present", b.submit("#do-present"))
+	b.expectText("presented", "#doc-state", "Chờ chỉ đạo")
+	b.run("register", b.open("/incoming"))
+	b.expectText("register lists it", "table.list", letter)
+	b.screenshot("clerk-incoming-register")
+	b.logout()
+
+	// The chairman directs it to Khối Nội chính with Khối Văn hóa – Xã hội co-operating.
+	b.login("lanhdao.tinh")
+	b.expectText("leader inbox", "table.list", letter)
+	b.screenshot("leader-inbox")
+	b.run("open letter", b.open(letterURL))
+	b.waitPreview("leader preview")
+	b.run("direct form",
+		chromedp.Click(chromedp.CSS(`input[name=lead][data-short="NC"]`)),
+		chromedp.Click(chromedp.CSS(`input[name=cooperate][aria-label$="Khối Văn hóa – Xã hội"]`)),
+		chromedp.SetValue(chromedp.ID("direct-deadline"), time.Now().AddDate(0, 0, 14).Format("2006-01-02")))
+	b.screenshot("leader-direct")
+	b.run("direct", b.submit("#do-direct"))
+	b.expectText("directed", "#doc-state", "Đã chuyển xử lý")
+	b.logout()
+
+	// The specialist of Khối Nội chính sees the task with its deadline, reports, completes.
+	b.login("chuyenvien.tinh")
+	b.run("tasks", b.open("/tasks"))
+	b.expectText("task listed", "table.list", letter)
+	b.expectText("task on track", "table.list", "Trong hạn")
+	b.screenshot("specialist-tasks")
+	b.run("open task", b.open(letterURL), chromedp.SendKeys(chromedp.ID("progress-text"), "Đã tổng hợp số liệu của các sở."))
+	b.run("progress", b.submit("#do-progress"))
+	b.expectText("progress shown", "ul.notes", "Đã tổng hợp số liệu")
+	b.run("result", chromedp.SendKeys(chromedp.ID("result"), "Đã gửi báo cáo."), b.submit("#do-complete"))
+	b.expectText("completed", "#doc-state", "Hoàn thành")
+
+	// Afternoon: the specialist drafts the reply and submits it.
+	draft, _, _, err := docpdf.RenderDraft(docpdf.Document{Agency: "ỦY BAN NHÂN DÂN\nTỈNH HÒA BÌNH", Notation: "UBND-NC",
+		Place: "Hòa Bình", Summary: "V/v báo cáo số lượng, chất lượng cán bộ, công chức",
+		Body:   docpdf.Text("Thực hiện Công văn số 1250/BNV-CCVC của Bộ Nội vụ, Ủy ban nhân dân tỉnh báo cáo như sau."),
+		Signer: docpdf.Signer{Authority: []string{"CHỦ TỊCH"}, Name: "Nguyễn Văn Chiến"}, Recipients: []string{"Bộ Nội vụ;", "Lưu: VT, NC."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draftPath := writePDF(t, "du-thao.pdf", draft)
+	const reply = "Báo cáo số lượng, chất lượng cán bộ, công chức năm 2026"
+	b.run("draft form", b.open("/outgoing/new"),
+		chromedp.SetValue(chromedp.ID("type"), ""),
+		chromedp.SendKeys(chromedp.ID("subject"), reply),
+		evaluate(`(s => { s.value = [...s.options].find(o => o.textContent.includes("Nội chính")).value })(document.getElementById("unit"))`),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{draftPath}))
+	b.run("create draft", b.submit("#do-draft"))
+	b.expectText("draft", "#doc-state", "Dự thảo")
+	replyURL := b.location()
+	b.run("submit draft", b.submit("#do-submit"))
+	b.expectText("submitted", "#doc-state", "Chờ duyệt")
+	b.screenshot("specialist-draft-submitted")
+	b.logout()
+
+	// The chairman approves, sees where his signature and the seal will go, signs with his PIN.
+	b.login("lanhdao.tinh")
+	b.run("open draft", b.open(replyURL), b.submit("#do-approve"))
+	b.expectText("approved", "#doc-state", "Chờ ký")
+	b.waitPreview("signing preview")
+	b.run("overlays", chromedp.WaitVisible(chromedp.CSS(".overlay-signature")), chromedp.WaitVisible(chromedp.CSS(".overlay-seal")),
+		chromedp.ScrollIntoView(chromedp.CSS(".overlay-signature")))
+	b.screenshot("leader-signing-preview")
+	b.run("sign", chromedp.SendKeys(chromedp.ID("pin"), demoPassword), b.submit("#do-sign"))
+	b.expectText("signed", "#doc-state", "Đã ký")
+	b.run("dashboard", b.open("/dashboard"))
+	b.screenshot("leader-dashboard")
+	b.logout()
+
+	// The clerk numbers and seals it, and dispatches it to Mai Châu district.
+	b.login("vanthu.tinh")
+	b.expectText("clerk inbox", "table.list", reply)
+	b.run("open signed", b.open(replyURL))
+	b.waitPreview("seal preview")
+	b.run("issue", chromedp.SendKeys(chromedp.ID("pin"), demoPassword), b.submit("#do-sign"))
+	b.expectText("numbered", "#notation", "01/UBND-NC")
+	b.expectText("sealed", "#doc-state", "chờ phát hành")
+	b.run("dispatch", chromedp.Click(chromedp.CSS(`input[name=to][data-code="H23.11"]`)), b.submit("#do-dispatch"))
+	b.expectText("dispatched", "#doc-state", "Đã phát hành")
+	b.expectText("delivered", "#deliveries", "Đã đến")
+	b.screenshot("clerk-dispatched")
+	b.logout()
+
+	// Mai Châu's clerk finds it among the incoming documents and registers it.
+	b.login("vanthu.maichau")
+	b.run("district register", b.open("/incoming"))
+	b.expectText("district sees it", "table.list", reply)
+	b.screenshot("district-incoming")
+	b.run("open received", chromedp.Click(chromedp.Search(`//table[contains(@class,"list")]//a[contains(., "`+reply+`")]`)),
+		chromedp.WaitVisible(chromedp.ID("do-register")))
+	b.waitPreview("district preview")
+	b.run("district registers", b.submit("#do-register"))
+	b.expectText("district number", "#incoming-number", "1")
+	b.screenshot("district-registered")
+	b.logout()
+
+	// Back at the province, the clerk sees that the district registered it — in English too.
+	b.login("vanthu.tinh")
+	b.run("deliveries", b.open(replyURL))
+	b.expectText("registered by district", "#deliveries", "Đã vào sổ")
+	b.run("english", b.open(replyURL+"?lang=en"))
+	b.expectText("english", "#deliveries", "Registered")
+	b.screenshot("clerk-deliveries-english")
+	b.run("back to vietnamese", b.open("/lang/vi?next=/incoming"))
+	b.noSideScroll("register at 1366")
+
+	// On a tablet held upright the same pages fit the screen without sideways scrolling.
+	b.run("tablet", chromedp.EmulateViewport(820, 1180, chromedp.EmulateTouch), b.open(replyURL))
+	b.waitPreview("tablet preview")
+	b.noSideScroll("document on a tablet")
+	b.screenshot("tablet-document")
+	b.run("tablet register", b.open("/incoming"))
+	b.noSideScroll("register on a tablet")
+	b.screenshot("tablet-register")
+	b.run("desktop again", chromedp.EmulateViewport(1366, 768))
+	b.logout()
+
+	// The province's administrator sees the agency tree, the people and the agency's key.
+	b.login("quantri.tinh")
+	b.run("admin", b.open("/admin"))
+	b.expectText("agency key listed", "#keys", "Ủy ban nhân dân tỉnh Hòa Bình")
+	b.screenshot("admin")
+}
+
+// noSideScroll fails when the page is wider than the window.
+func (b *browser) noSideScroll(name string) {
+	b.t.Helper()
+	fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !fits {
+		b.screenshot("too-wide-" + name)
+		b.t.Fatalf("%s: the page scrolls sideways (%v)", name, err)
+	}
+}

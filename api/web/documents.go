@@ -1,0 +1,446 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer"
+	"github.com/vanthu/vanthu/signer/appearance"
+	"github.com/vanthu/vanthu/signer/keyring"
+)
+
+// home is the inbox: what waits for the actor in their role.
+func (u *UI) home(w http.ResponseWriter, r *http.Request, s *session) {
+	docs, err := u.deps.Engine.Inbox(r.Context(), s.Actor)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	u.render(w, r, s, "home", "inbox.title", map[string]any{"Docs": docs})
+}
+
+// docView is the document page's data.
+type docView struct {
+	Doc         engine.Document
+	Files       []engine.File
+	Preview     *engine.File
+	Overlays    []overlay
+	Assignments []engine.Assignment
+	Notes       map[string][]engine.AssignmentNote
+	Mine        []engine.Assignment // open assignments the actor may report on
+	Deliveries  []engine.Delivery
+	Units       []engine.Unit
+	Recipients  []engine.Agency
+	Groups      []recipientGroup
+	Can         map[string]bool
+	CanSign     bool
+	Signing     bool // the keyring is configured
+	RequestID   string
+	DefaultDays int
+}
+
+type recipientGroup struct {
+	Value, Label string
+}
+
+// overlay is where a signature or seal will go on the preview, in PDF points.
+type overlay struct {
+	Page  int // 1-based, as pdf.js counts
+	Rect  string
+	Label string
+	Kind  string
+}
+
+func (u *UI) document(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	d, err := u.deps.Engine.Document(ctx, s.Actor, r.PathValue("id"))
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	v := docView{Doc: d, Can: allowed(d, s.Actor.Role), Signing: u.deps.Keyring != nil, RequestID: engine.NewID(),
+		Notes: map[string][]engine.AssignmentNote{}, DefaultDays: 10}
+	if v.Files, err = u.deps.Store.FileListByDocument(ctx, d.ID); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	v.Preview = previewFile(v.Files)
+	if v.Assignments, err = u.deps.Store.AssignmentListByDocument(ctx, d.ID); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	myUnits := u.myUnits(ctx, s)
+	for _, a := range v.Assignments {
+		notes, err := u.deps.Store.AssignmentNoteListByAssignment(ctx, a.ID)
+		if err == nil {
+			v.Notes[a.ID] = notes
+		}
+		if a.Status == "open" && a.Role != engine.ForInformation && (a.UserID == s.Actor.UserID || slices.Contains(myUnits, a.UnitID)) {
+			v.Mine = append(v.Mine, a)
+		}
+	}
+	if d.Flow == engine.Outgoing && d.Number > 0 {
+		if v.Deliveries, err = u.deps.Engine.Deliveries(ctx, s.Actor, d.ID); err != nil {
+			u.fail(w, r, s, err)
+			return
+		}
+	}
+	if v.Can[string(engine.ActionDirect)] || v.Can[string(engine.ActionSubmit)] {
+		v.Units, _ = u.deps.Store.UnitListByAgency(ctx, d.AgencyID)
+	}
+	if v.Can[string(engine.ActionDispatch)] {
+		v.Recipients, v.Groups = u.recipientChoices(s)
+	}
+	v.CanSign = v.Can[string(engine.ActionSign)] || v.Can[string(engine.ActionIssue)]
+	if v.Preview != nil && v.CanSign {
+		v.Overlays = u.overlays(ctx, s, d, *v.Preview)
+	}
+	u.render(w, r, s, "document", "doc.title", v)
+}
+
+// allowed lists the actions the lifecycle table offers a role in the document's state;
+// the engine decides again when the action is taken.
+func allowed(d engine.Document, role engine.Role) map[string]bool {
+	table := engine.IncomingLifecycle
+	if d.Flow == engine.Outgoing {
+		table = engine.OutgoingLifecycle
+	}
+	can := map[string]bool{}
+	for action, t := range table {
+		if slices.Contains(t.From, d.State) && slices.Contains(t.Roles, role) {
+			can[string(action)] = true
+		}
+	}
+	return can
+}
+
+// previewFile is the file a reader wants to see: the latest signed PDF, else the latest
+// draft, else the scan.
+func previewFile(files []engine.File) *engine.File {
+	for _, kind := range []string{"signed", "draft", "scan", "attachment"} {
+		for i := len(files) - 1; i >= 0; i-- {
+			if files[i].Kind == kind {
+				return &files[i]
+			}
+		}
+	}
+	return nil
+}
+
+// placer is implemented by the keyring, which knows exactly where it will put signatures.
+type placer interface {
+	Placement(ctx context.Context, actor engine.Actor, docID string) (keyring.Layout, error)
+}
+
+// overlays are the boxes the preview draws where the leader's signature and the agency's
+// seal will go. Without the keyring's own placement they sit where Decree 30 puts them: the
+// signature block at the right under the text of the last page, the seal over its left third.
+func (u *UI) overlays(ctx context.Context, s *session, d engine.Document, f engine.File) []overlay {
+	var page int
+	var sig [4]float64
+	if p, ok := u.deps.Keyring.(placer); ok {
+		layout, err := p.Placement(ctx, s.Actor, d.ID)
+		if err != nil {
+			return nil
+		}
+		page, sig = layout.Signature.Page, layout.Signature.Rect
+	} else {
+		rc, err := u.deps.Blobs.Open(ctx, f.BlobKey)
+		if err != nil {
+			return nil
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, 20<<20))
+		rc.Close()
+		if err != nil {
+			return nil
+		}
+		pages := countPages(data)
+		page = max(pages-1, 0)
+		box, err := signer.PageBox(data, page)
+		if err != nil {
+			return nil
+		}
+		w, h := box[2]-box[0], box[3]-box[1]
+		sig = [4]float64{box[0] + w*0.55, box[1] + h*0.22, box[0] + w*0.9, box[1] + h*0.32}
+	}
+	out := []overlay{{Page: page + 1, Rect: rect(sig), Label: s.T("doc.overlay.signature"), Kind: "signature"}}
+	seal := appearance.SealRect(sig, appearance.DefaultSealDiameterMM)
+	out = append(out, overlay{Page: page + 1, Rect: rect(seal), Label: s.T("doc.overlay.seal"), Kind: "seal"})
+	return out
+}
+
+// countPages counts page objects; good enough to find the last page of our own PDFs and
+// of scans, and harmless when wrong (the box lands on another page).
+func countPages(data []byte) int {
+	n := strings.Count(string(data), "/Type /Page") + strings.Count(string(data), "/Type/Page")
+	n -= strings.Count(string(data), "/Type /Pages") + strings.Count(string(data), "/Type/Pages")
+	return max(n, 1)
+}
+
+func rect(r [4]float64) string {
+	return fmt.Sprintf("%.1f,%.1f,%.1f,%.1f", r[0], r[1], r[2], r[3])
+}
+
+// myUnits are the units the actor works in, in the acting agency and role.
+func (u *UI) myUnits(ctx context.Context, s *session) []string {
+	var out []string
+	for _, m := range s.Memberships {
+		if m.AgencyID == s.Actor.AgencyID && m.Role == s.Actor.Role && m.UnitID != "" {
+			out = append(out, m.UnitID)
+		}
+	}
+	return out
+}
+
+// recipientChoices are the agencies a document may go to and the groups under the sender.
+func (u *UI) recipientChoices(s *session) ([]engine.Agency, []recipientGroup) {
+	all, err := u.deps.Store.AgencyList(s.ctx)
+	if err != nil {
+		return nil, nil
+	}
+	var agencies []engine.Agency
+	tiers := map[engine.Tier]bool{}
+	for _, a := range all {
+		if a.ID == s.Actor.AgencyID || a.ValidTo != nil {
+			continue
+		}
+		agencies = append(agencies, a)
+		if a.ParentID == s.Actor.AgencyID {
+			tiers[a.Tier] = true
+		}
+	}
+	var groups []recipientGroup
+	for _, t := range []engine.Tier{engine.TierProvince, engine.TierDistrict, engine.TierCommune} {
+		if tiers[t] {
+			groups = append(groups, recipientGroup{Value: s.Actor.AgencyID + ":" + string(t), Label: s.T("dispatch.group." + string(t))})
+		}
+	}
+	return agencies, groups
+}
+
+// documentFile streams one of a document's files to a reader of the document.
+func (u *UI) documentFile(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	d, err := u.deps.Engine.Document(ctx, s.Actor, r.PathValue("id"))
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	seq, _ := strconv.Atoi(r.PathValue("seq"))
+	files, err := u.deps.Store.FileListByDocument(ctx, d.ID)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	i := slices.IndexFunc(files, func(f engine.File) bool { return f.Seq == seq })
+	if i < 0 {
+		u.fail(w, r, s, engine.ErrNotFound)
+		return
+	}
+	rc, err := u.deps.Blobs.Open(ctx, files[i].BlobKey)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Length", strconv.FormatInt(files[i].Size, 10))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", asciiName(files[i].Name)))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if _, err := io.Copy(w, rc); err != nil {
+		u.deps.Logger.WarnContext(ctx, "web: file download cut short", "document", d.ID, "error", err)
+	}
+}
+
+func asciiName(name string) string {
+	var b strings.Builder
+	for _, c := range name {
+		if c < 128 && c != '"' && c != '\\' && c >= ' ' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "van-ban.pdf"
+	}
+	return b.String()
+}
+
+// documentAction runs one action on a document and comes back to it.
+func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	id, action := r.PathValue("id"), r.PathValue("action")
+	var err error
+	var form map[string]string
+	if action == "version" {
+		var fi engine.FileInput
+		fi, form, err = u.storeUpload(w, r, "draft")
+		if err == nil {
+			_, err = u.deps.Engine.AddFile(ctx, s.Actor, id, fi)
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		err = r.ParseForm()
+		form = map[string]string{}
+		for k := range r.PostForm {
+			form[k] = r.PostFormValue(k)
+		}
+	}
+	if err == nil && action != "version" {
+		err = u.runAction(ctx, r, s, id, action, form)
+	}
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	http.Redirect(w, r, "/documents/"+id+"?done="+action, http.StatusSeeOther)
+}
+
+func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, action string, f map[string]string) error {
+	e, a, rid := u.deps.Engine, s.Actor, f["request_id"]
+	var err error
+	switch action {
+	case "register":
+		_, err = e.Register(ctx, a, id, rid)
+	case "present":
+		_, err = e.Present(ctx, a, id, rid)
+	case "reject":
+		_, err = e.Reject(ctx, a, id, f["reason"], rid)
+	case "direct":
+		var in engine.DirectInput
+		if in, err = directInput(r); err == nil {
+			_, err = e.Direct(ctx, a, id, in, rid)
+		}
+	case "start":
+		_, err = e.Start(ctx, a, id, rid)
+	case "progress":
+		err = e.ReportProgress(ctx, a, f["assignment"], strings.TrimSpace(f["text"]))
+	case "complete":
+		_, err = e.Complete(ctx, a, id, strings.TrimSpace(f["result"]), rid)
+	case "file":
+		var d engine.Document
+		if d, err = e.Document(ctx, a, id); err == nil {
+			if d.Flow == engine.Outgoing {
+				_, err = e.FileOutgoing(ctx, a, id, rid)
+			} else {
+				_, err = e.FileIncoming(ctx, a, id, rid)
+			}
+		}
+	case "submit":
+		var reviewers []engine.Reviewer
+		if f["reviewer"] != "" {
+			reviewers = []engine.Reviewer{{UserID: f["reviewer"], Kind: "content", Order: 1}}
+		}
+		_, err = e.Submit(ctx, a, id, reviewers, rid)
+	case "review":
+		_, err = e.Review(ctx, a, id, f["verdict"] == "approve", f["comment"], rid)
+	case "approve":
+		_, err = e.Approve(ctx, a, id, rid)
+	case "sendback":
+		_, err = e.SendBack(ctx, a, id, f["reason"], rid)
+	case "sign", "issue":
+		if u.deps.Keyring == nil {
+			return &userError{status: http.StatusServiceUnavailable, key: "err.nokeyring"}
+		}
+		if f["pin"] == "" {
+			return badInput("err.pin")
+		}
+		if action == "sign" {
+			_, err = u.deps.Keyring.SignAsLeader(ctx, a, id, f["pin"], rid)
+		} else {
+			_, err = u.deps.Keyring.IssueAndSeal(ctx, a, id, f["pin"], rid)
+		}
+		switch {
+		case errors.Is(err, keyring.ErrWrongPIN):
+			return &userError{status: http.StatusUnprocessableEntity, key: "err.wrongpin"}
+		case errors.Is(err, keyring.ErrNoKey):
+			return &userError{status: http.StatusUnprocessableEntity, key: "err.nokey"}
+		case errors.Is(err, keyring.ErrNoDraft):
+			return &userError{status: http.StatusUnprocessableEntity, key: "err.nodraft"}
+		case err != nil && !isEngineKind(err):
+			// Another key problem: the keyring's own error stays in the log.
+			u.deps.Logger.WarnContext(ctx, "web: signing failed", "document", id, "error", err)
+			return &userError{status: http.StatusUnprocessableEntity, key: "err.sign"}
+		}
+	case "dispatch":
+		var ids []string
+		if ids, err = u.recipients(ctx, s, r); err == nil {
+			_, err = e.Dispatch(ctx, a, id, ids, rid)
+		}
+	case "recall":
+		_, err = e.Recall(ctx, a, id, f["reason"], rid)
+	default:
+		return engine.ErrNotFound
+	}
+	return err
+}
+
+func isEngineKind(err error) bool {
+	for _, k := range []error{engine.ErrNotFound, engine.ErrForbidden, engine.ErrConflict, engine.ErrInvalid} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// directInput reads the direction form: one lead unit, any co-operating and informed
+// units, a deadline as a date or a number of working days.
+func directInput(r *http.Request) (engine.DirectInput, error) {
+	in := engine.DirectInput{Text: strings.TrimSpace(r.PostFormValue("text"))}
+	var deadline *time.Time
+	if v := r.PostFormValue("deadline"); v != "" {
+		t, err := time.ParseInLocation("2006-01-02", v, vietnam)
+		if err != nil {
+			return in, badInput("err.date")
+		}
+		t = t.Add(17 * time.Hour) // end of the working day
+		deadline = &t
+	}
+	days, _ := strconv.Atoi(r.PostFormValue("days"))
+	lead := r.PostFormValue("lead")
+	if lead == "" {
+		return in, badInput("err.lead")
+	}
+	in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: lead, Role: engine.Lead, Deadline: deadline, WorkingDays: days})
+	for _, id := range r.PostForm["cooperate"] {
+		if id != lead {
+			in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: id, Role: engine.Cooperate, Deadline: deadline, WorkingDays: days})
+		}
+	}
+	for _, id := range r.PostForm["info"] {
+		if id != lead && !slices.Contains(r.PostForm["cooperate"], id) {
+			in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: id, Role: engine.ForInformation})
+		}
+	}
+	return in, nil
+}
+
+// recipients reads the dispatch form: agencies ticked one by one and groups.
+func (u *UI) recipients(ctx context.Context, s *session, r *http.Request) ([]string, error) {
+	rs := engine.Recipients{AgencyIDs: r.PostForm["to"]}
+	for _, g := range r.PostForm["group"] {
+		below, tier, ok := strings.Cut(g, ":")
+		if !ok {
+			return nil, badInput("err.recipients")
+		}
+		rs.Groups = append(rs.Groups, engine.RecipientGroup{Below: below, Tier: engine.Tier(tier)})
+	}
+	ids, err := u.deps.Engine.ResolveRecipients(ctx, s.Actor.AgencyID, rs)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, badInput("err.recipients")
+	}
+	return ids, nil
+}

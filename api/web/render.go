@@ -1,0 +1,188 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+// page is what every template gets: the session (labels, names, the user) and the page's own data.
+type page struct {
+	*session
+	Title  string
+	Flash  string
+	Data   any
+	Nav    []navItem
+	Inbox  int
+	Live   bool
+	Status int
+}
+
+type navItem struct {
+	Href, Label string
+	Active      bool
+}
+
+var funcs = template.FuncMap{
+	"add":  func(a, b int) int { return a + b },
+	"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"join": strings.Join,
+	"list": func(v ...string) []string { return v },
+	// dict passes several values to a partial template: dict "S" . "Docs" .Data.Docs.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+}
+
+// contentSecurityPolicy lets pages run only the embedded scripts: no inline script, no
+// eval, nothing from elsewhere. pdf.js needs its worker and blob: URLs for fonts and images.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; font-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// render writes a page with the layout, navigation and inbox count.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, data any) {
+	p := &page{session: s, Title: s.T(titleKey), Data: data, Live: u.liveInbox, Status: http.StatusOK}
+	if done := r.URL.Query().Get("done"); done != "" {
+		if msg := translate(s.Lang, "done."+done); !strings.HasPrefix(msg, "done.") {
+			p.Flash = msg
+		}
+	}
+	p.Nav = u.nav(s)
+	if inbox, err := u.deps.Engine.Inbox(s.ctx, s.Actor); err == nil {
+		p.Inbox = len(inbox)
+	}
+	u.write(w, r, name, p)
+}
+
+func (u *UI) write(w http.ResponseWriter, r *http.Request, name string, p *page) {
+	var buf bytes.Buffer
+	if err := u.pages[name].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		u.deps.Logger.ErrorContext(r.Context(), "web: render", "page", name, "error", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintln(w, translate(p.Lang, "err.internal"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(p.Status)
+	_, _ = buf.WriteTo(w)
+}
+
+// nav is the menu of the actor's role.
+func (u *UI) nav(s *session) []navItem {
+	items := []navItem{{Href: "/", Label: s.T("nav.inbox")}}
+	add := func(href, key string) { items = append(items, navItem{Href: href, Label: s.T(key)}) }
+	switch s.Actor.Role {
+	case engine.RoleClerk:
+		add("/incoming", "nav.incoming")
+		add("/incoming/new", "nav.receive")
+		add("/outgoing", "nav.outgoing")
+		add("/records", "nav.records")
+	case engine.RoleLeader, engine.RoleDeputyLeader:
+		add("/incoming", "nav.incoming")
+		add("/outgoing", "nav.outgoing")
+		add("/dashboard", "nav.dashboard")
+	case engine.RoleUnitHead, engine.RoleSpecialist:
+		add("/tasks", "nav.tasks")
+		add("/outgoing", "nav.drafts")
+		add("/outgoing/new", "nav.newdraft")
+	case engine.RoleArchivist:
+		add("/records", "nav.records")
+	case engine.RoleAdmin:
+		add("/admin", "nav.admin")
+		add("/dashboard", "nav.dashboard")
+	}
+	add("/search", "nav.search")
+	for i := range items {
+		items[i].Active = items[i].Href == s.path
+	}
+	return items
+}
+
+// userError is an error whose message key the user may read.
+type userError struct {
+	status int
+	key    string
+	detail string
+}
+
+func (e *userError) Error() string { return e.key }
+
+func badInput(key string) error { return &userError{status: http.StatusUnprocessableEntity, key: key} }
+
+// fail shows an error page in the user's language; causes the user cannot act on are
+// logged, never shown.
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error) {
+	status, key, detail := http.StatusInternalServerError, "err.internal", ""
+	var ue *userError
+	var ve *engine.ValidationError
+	var te *engine.TransitionError
+	switch {
+	case errors.As(err, &ue):
+		status, key, detail = ue.status, ue.key, ue.detail
+	case errors.As(err, &ve):
+		status, key = http.StatusUnprocessableEntity, "err.invalid"
+		detail = s.T("field."+ve.Field) + ": " + ve.Message
+		if strings.HasPrefix(detail, "field.") {
+			detail = ve.Error()
+		}
+	case errors.As(err, &te) && te.Reason == engine.ReasonWrongState:
+		status, key = http.StatusConflict, "err.state"
+	case errors.As(err, &te) && te.Reason == engine.ReasonDelegationExpired:
+		status, key = http.StatusForbidden, "err.delegation"
+	case errors.As(err, &te) && te.Reason == engine.ReasonNotAssigned:
+		status, key = http.StatusForbidden, "err.notassigned"
+	case errors.Is(err, engine.ErrNotFound):
+		status, key = http.StatusNotFound, "err.notfound"
+	case errors.Is(err, engine.ErrForbidden):
+		status, key = http.StatusForbidden, "err.forbidden"
+	case errors.Is(err, engine.ErrConflict):
+		status, key = http.StatusConflict, "err.conflict"
+	case errors.Is(err, errNoMembership):
+		status, key = http.StatusForbidden, "err.nomembership"
+	case errors.Is(err, engine.ErrInvalid):
+		status, key = http.StatusUnprocessableEntity, "err.invalid"
+	}
+	if status >= 500 {
+		u.deps.Logger.ErrorContext(r.Context(), "web: request failed", "path", r.URL.Path, "error", err)
+	} else {
+		u.deps.Logger.InfoContext(r.Context(), "web: refused", "path", r.URL.Path, "status", status, "error", err)
+	}
+	p := &page{session: s, Title: s.T("err.title"), Status: status,
+		Data: map[string]any{"Message": s.T(key), "Detail": detail, "Back": backLink(r)}}
+	if s.User.ID != "" {
+		p.Nav = u.nav(s)
+	}
+	u.write(w, r, "error", p)
+}
+
+// backLink is where the error page's "back" goes: the page the form was on.
+func backLink(r *http.Request) string {
+	if r.Method == http.MethodPost {
+		if ref, err := http.NewRequest(http.MethodGet, r.Referer(), nil); err == nil && ref.URL.Host == r.Host {
+			return localPath(ref.URL.RequestURI())
+		}
+	}
+	return "/"
+}

@@ -63,6 +63,8 @@ type Queries interface {
 	// in one round trip: the first step of every transition.
 	DocumentGetForActor(ctx context.Context, id, userID string, role Role) (Document, bool, error)
 	DocumentList(ctx context.Context, f DocumentFilter) ([]Document, error)
+	// DocumentPage lists one page of an agency's documents along an index, newest first.
+	DocumentPage(ctx context.Context, f DocumentPageFilter) ([]Document, error)
 
 	FileInsert(ctx context.Context, f *File) error
 	FileListByDocument(ctx context.Context, documentID string) ([]File, error)
@@ -137,6 +139,18 @@ type DocumentFilter struct {
 	Flow     Flow
 	SourceID string
 	Year     int
+	Limit    int
+}
+
+// DocumentPageFilter selects one page of an agency's documents, newest first (ids are
+// time-ordered): those with an id below Before, which is empty for the first page.
+type DocumentPageFilter struct {
+	AgencyID string // required
+	Flow     Flow
+	State    State
+	States   []State // any of these (at most 8), besides State
+	Year     int
+	Before   string
 	Limit    int
 }
 

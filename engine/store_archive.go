@@ -1,4 +1,17 @@
 package engine
 
+import "context"
+
 // ArchiveQueries are the store operations of archival packages: import, renewal, fixity runs.
-type ArchiveQueries interface{}
+type ArchiveQueries interface {
+	ArchiveImportInsert(ctx context.Context, imp *ArchiveImport) error
+	// ArchiveImportGetByIdentifier finds the import of a bag's record into an agency.
+	ArchiveImportGetByIdentifier(ctx context.Context, agencyID, identifier string) (ArchiveImport, error)
+	// ArchiveImportGetByRecord finds the import a record came from; ErrNotFound for a
+	// record made here.
+	ArchiveImportGetByRecord(ctx context.Context, recordID string) (ArchiveImport, error)
+	// ArchiveImportEventInsert keeps one of the source's audit events, as it was.
+	ArchiveImportEventInsert(ctx context.Context, importID string, e *Event) error
+	// ArchiveImportEventList returns an import's source events in their sequence.
+	ArchiveImportEventList(ctx context.Context, importID string) ([]Event, error)
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"golang.org/x/term"
@@ -21,10 +22,19 @@ import (
 // trail), validated after writing.
 func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "fixity" {
+		if slices.Contains(args[1:], "--report") {
+			return runFixityReport(ctx, args[1:], stdout)
+		}
 		return runFixity(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "renew" {
+		return runArchiveRenew(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "import" {
+		return runArchiveImport(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "export" {
-		return usageError{errors.New("usage: vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY] | vanthu archive fixity")}
+		return usageError{errors.New("usage: vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY] | vanthu archive import --user NAME [--into CODE] DIR | vanthu archive fixity [--repair | --report] | vanthu archive renew [--dry-run] [--within 6m]")}
 	}
 	fs := flag.NewFlagSet("archive export", flag.ContinueOnError)
 	cfg := bindConfig(fs)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -32,12 +33,27 @@ type RecordMetadata struct {
 	EndDate     string         `json:"end_date,omitempty" xml:"ThoiGianKetThuc,omitempty"`
 	Language    string         `json:"language" xml:"NgonNgu"`
 	Access      string         `json:"access" xml:"CheDoSuDung"`
+	AccessMode  string         `json:"access_mode,omitempty" xml:"-"` // open, restricted
+	Keywords    []string       `json:"keywords,omitempty" xml:"TuKhoa,omitempty"`
+	Description string         `json:"description,omitempty" xml:"ChuGiai,omitempty"`
+	InfoSign    string         `json:"info_sign,omitempty" xml:"KyHieuThongTin,omitempty"`
+	PageTotal   int            `json:"page_total,omitempty" xml:"SoLuongTrang,omitempty"`
+	SheetTotal  int            `json:"sheet_total,omitempty" xml:"SoLuongTo,omitempty"`
 	DocTotal    int            `json:"document_total" xml:"TongSoVanBan"`
 	LegalHold   bool           `json:"legal_hold" xml:"PhongToa"`
 	Documents   []DocumentMeta `json:"documents" xml:"VanBan"`
 	ExportedAt  string         `json:"exported_at" xml:"ThoiGianXuat"`
 	ExportAgent string         `json:"export_agent" xml:"PhanMem"`
+	// FormatVersion says how this metadata is laid out, so an older vanthu refuses a bag
+	// it would misread; bags without it are version 1.
+	FormatVersion int `json:"format_version" xml:"-"`
+	// AuditChainHead is the hash at the head of the fonds' audit chain when the bag was
+	// made: the events in metadata/audit.json are part of that chain.
+	AuditChainHead string `json:"audit_chain_head,omitempty" xml:"-"`
 }
+
+// FormatVersion is the layout of the bags this vanthu writes and the newest it reads.
+const FormatVersion = 1
 
 // DocumentMeta describes one document of the record (TT 02/2019 document fields).
 type DocumentMeta struct {
@@ -46,8 +62,10 @@ type DocumentMeta struct {
 	Notation       string     `json:"notation,omitempty" xml:"SoKyHieu,omitempty"`
 	IncomingNumber int        `json:"incoming_number,omitempty" xml:"SoDen,omitempty"`
 	Type           string     `json:"type" xml:"TenLoaiVanBan"`
+	TypeCode       string     `json:"type_code" xml:"-"` // the official abbreviation, "" for công văn
 	Subject        string     `json:"subject" xml:"TrichYeu"`
 	IssuedDate     string     `json:"issued_date,omitempty" xml:"NgayVanBan,omitempty"`
+	ReceivedDate   string     `json:"received_date,omitempty" xml:"NgayDen,omitempty"`
 	Author         string     `json:"author" xml:"CoQuanBanHanh"`
 	Urgency        string     `json:"urgency,omitempty" xml:"DoKhan,omitempty"`
 	Classification string     `json:"classification,omitempty" xml:"DoMat,omitempty"`
@@ -79,8 +97,15 @@ func Export(ctx context.Context, store engine.Store, blobs blob.Store, recordID,
 	}
 	meta := &RecordMetadata{Identifier: agency.Code + "." + fmt.Sprint(rec.Year) + "." + rec.Code, FondsCode: agency.Code,
 		FondsName: agency.Name, Code: rec.Code, Title: rec.Title, Year: rec.Year, Retention: rec.Retention.String(),
-		Language: "vi", Access: "Hạn chế", LegalHold: rec.LegalHold, DocTotal: len(docIDs),
-		ExportedAt: time.Now().UTC().Format(time.RFC3339), ExportAgent: "vanthu"}
+		Language: rec.Language, Access: rec.AccessMode.Label(), AccessMode: string(rec.AccessMode), Keywords: rec.Keywords,
+		Description: rec.Description, InfoSign: rec.InfoSign, PageTotal: rec.PageTotal, SheetTotal: rec.SheetTotal,
+		LegalHold: rec.LegalHold, DocTotal: len(docIDs),
+		ExportedAt: time.Now().UTC().Format(time.RFC3339), ExportAgent: "vanthu", FormatVersion: FormatVersion}
+	if head, err := store.AuditHeadGet(ctx, agency.ID); err == nil {
+		meta.AuditChainHead = head.Hash
+	} else if !errors.Is(err, engine.ErrNotFound) {
+		return nil, fmt.Errorf("archive: audit head: %w", err)
+	}
 	if rec.OpenedAt != nil {
 		meta.StartDate = rec.OpenedAt.Format("2006-01-02")
 	}
@@ -188,15 +213,18 @@ func documentMeta(d engine.Document, agency engine.Agency) DocumentMeta {
 	if t, ok := engine.TypeByCode(d.TypeCode); ok {
 		typeName = t.Name
 	}
-	dm := DocumentMeta{Flow: string(d.Flow), Notation: d.Notation, IncomingNumber: d.IncomingNumber, Type: typeName,
+	dm := DocumentMeta{Flow: string(d.Flow), Notation: d.Notation, IncomingNumber: d.IncomingNumber, Type: typeName, TypeCode: d.TypeCode,
 		Subject: d.Subject, Urgency: string(d.Urgency), Classification: string(d.Classification), Author: agency.Name}
 	if d.Flow == engine.Incoming {
 		dm.Notation, dm.Author = d.SenderNotation, d.SenderName
 	}
+	if d.ReceivedAt != nil {
+		dm.ReceivedDate = d.ReceivedAt.In(vietnam).Format("2006-01-02")
+	}
 	if d.IssuedAt != nil {
-		dm.IssuedDate = d.IssuedAt.Format("2006-01-02")
+		dm.IssuedDate = d.IssuedAt.In(vietnam).Format("2006-01-02")
 		// Mã định danh văn bản: issuer code, year of issue, number and notation (§5.3).
-		dm.Identifier = agency.Code + "." + d.IssuedAt.Format("2006") + "." + d.Notation
+		dm.Identifier = agency.Code + "." + d.IssuedAt.In(vietnam).Format("2006") + "." + d.Notation
 	} else {
 		dm.Identifier = d.ID
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
@@ -95,13 +97,12 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 			return nil, err
 		}
 		for _, f := range originals(files) {
-			data, err := readBlob(ctx, blobs, f.BlobKey)
+			opts := blob.PutOptions{Prefix: pkg.Prefix, RetainUntil: until, ContentType: "application/pdf"}
+			obj, err := copyOriginal(ctx, blobs, replicas, f, opts)
 			if err != nil {
 				return nil, fmt.Errorf("archive: %s: %w", f.Name, err)
 			}
-			if err := put(data, "original", d.ID, "application/pdf"); err != nil {
-				return nil, fmt.Errorf("archive: %w", err)
-			}
+			pkg.Objects = append(pkg.Objects, PackageObject{Key: obj.Key, SHA256: obj.SHA256, Size: obj.Size, Document: d.ID, Role: "original"})
 		}
 	}
 	meta, _ := json.MarshalIndent(map[string]any{"record": pkg.Record, "title": rec.Title, "retention": rec.Retention.String(),
@@ -136,7 +137,7 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 func Check(ctx context.Context, blobs blob.Store, pkg *Package) []string {
 	var damaged []string
 	for _, o := range pkg.Objects {
-		if err := blob.Verify(ctx, blobs, o.Key); err != nil {
+		if err := verifyObject(ctx, blobs, o.Key); err != nil {
 			damaged = append(damaged, o.Key)
 		}
 	}
@@ -194,6 +195,69 @@ func Repair(ctx context.Context, primary, replica blob.Store, pkg *Package) ([]s
 		repaired = append(repaired, key)
 	}
 	return repaired, nil
+}
+
+// copyOriginal puts an original into its place in the package. Within one S3 bucket the
+// server copies it (see serverCopy); otherwise it streams from the store, whose reader
+// checks the bytes against their digest so damaged bytes stop the copy before anything is
+// written. Replicas get theirs from a temporary spool rather than a second read of the
+// store. (Reading the whole original into memory first made minio-go's reader hand over
+// small chunks and cost more than half the upload's time.)
+func copyOriginal(ctx context.Context, blobs blob.Store, replicas []blob.Store, f engine.File, opts blob.PutOptions) (blob.Object, error) {
+	if len(replicas) == 0 {
+		if obj, ok, err := serverCopy(ctx, blobs, f, opts); ok {
+			return obj, err
+		}
+	}
+	src, err := blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return blob.Object{}, err
+	}
+	defer src.Close()
+	var obj blob.Object
+	if len(replicas) == 0 {
+		obj, err = blobs.Put(ctx, src, opts)
+	} else {
+		obj, err = putSpooled(ctx, src, append([]blob.Store{blobs}, replicas...), opts)
+	}
+	if err != nil {
+		return blob.Object{}, err
+	}
+	if f.SHA256 != "" && obj.SHA256 != f.SHA256 {
+		return blob.Object{}, fmt.Errorf("%w: %s archived as %s, filed as %s", blob.ErrIntegrity, f.Name, obj.SHA256, f.SHA256)
+	}
+	return obj, nil
+}
+
+// putSpooled copies r to a temporary file once and puts it into each store, returning
+// the first store's object.
+func putSpooled(ctx context.Context, r io.Reader, stores []blob.Store, opts blob.PutOptions) (blob.Object, error) {
+	tmp, err := os.CreateTemp("", "vanthu-archive-*")
+	if err != nil {
+		return blob.Object{}, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, r); err != nil {
+		return blob.Object{}, err
+	}
+	var first blob.Object
+	for i, s := range stores {
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return blob.Object{}, err
+		}
+		obj, err := s.Put(ctx, tmp, opts)
+		if err != nil {
+			if i > 0 {
+				err = fmt.Errorf("replica: %w", err)
+			}
+			return blob.Object{}, err
+		}
+		if i == 0 {
+			first = obj
+		}
+	}
+	return first, nil
 }
 
 func readBlob(ctx context.Context, blobs blob.Store, key string) ([]byte, error) {

@@ -1,8 +1,104 @@
 package storetest
 
-import "testing"
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/vanthu/vanthu/engine"
+)
 
 func testArchive(t *testing.T, open Opener) {
 	t.Parallel()
-	_ = setup(t, open)
+	ctx := context.Background()
+	s := setup(t, open)
+	province := agency("H23", "Ủy ban nhân dân tỉnh Hòa Bình", "UBND", engine.TierProvince, "")
+	if err := s.AgencyInsert(ctx, province); err != nil {
+		t.Fatal(err)
+	}
+	archivist := &engine.User{ID: uuid.NewString(), Username: "luutru.tinh", FullName: "Hà Thị Lan", CreatedAt: now()}
+	if err := s.UserInsert(ctx, archivist); err != nil {
+		t.Fatal(err)
+	}
+	rec := &engine.Record{ID: uuid.NewString(), AgencyID: province.ID, FondsCode: "H23.10", Code: "01.VX", Title: "Hồ sơ 01.VX",
+		Year: 2024, Retention: engine.Retention{Years: 10}, State: engine.RecordHandedOver, Version: 1, CreatedAt: now()}
+	if err := s.RecordInsert(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	imp := &engine.ArchiveImport{ID: uuid.NewString(), AgencyID: province.ID, RecordID: rec.ID, Identifier: "H23.10.2024.01.VX",
+		PayloadDigest: strings.Repeat("ab", 32), BagName: "H23.10.2024.01.VX", FormatVersion: 1, SourceFondsCode: "H23.10",
+		SourceFondsName: "Ủy ban nhân dân huyện Mai Châu", SourceRecordCode: "01.VX", SourceHeadHash: strings.Repeat("cd", 32),
+		Metadata: `{"identifier":"H23.10.2024.01.VX"}`, ImportedBy: archivist.ID, ImportedAt: now()}
+	at := time.Date(2024, 3, 1, 2, 3, 4, 567000, time.UTC)
+	events := []engine.Event{
+		{AgencyID: uuid.NewString(), Seq: 7, At: at, ActorID: uuid.NewString(), Role: engine.RoleClerk, Action: "receive",
+			ObjectType: "document", ObjectID: uuid.NewString(), After: `{"state":"received"}`, PrevHash: strings.Repeat("0", 64),
+			Hash: strings.Repeat("1", 64)},
+		{AgencyID: uuid.NewString(), Seq: 3, At: at.Add(-time.Hour), ActorID: "system", Role: "system", Action: "plan_records",
+			ObjectType: "record", ObjectID: uuid.NewString(), Before: "", After: `{"code":"01.VX"}`, PrevHash: strings.Repeat("2", 64),
+			Hash: strings.Repeat("3", 64)},
+	}
+	err := s.InTx(ctx, func(q engine.Queries) error {
+		if err := q.ArchiveImportInsert(ctx, imp); err != nil {
+			return err
+		}
+		for i := range events {
+			if err := q.ArchiveImportEventInsert(ctx, imp.ID, &events[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("insert import: %v", err)
+	}
+
+	t.Run("ReadsBackAnImportByIdentifierAndRecord", func(t *testing.T) {
+		got, err := s.ArchiveImportGetByIdentifier(ctx, province.ID, "H23.10.2024.01.VX")
+		if err != nil || got != *imp {
+			t.Fatalf("by identifier = %+v, %v; want %+v", got, err, *imp)
+		}
+		got, err = s.ArchiveImportGetByRecord(ctx, rec.ID)
+		if err != nil || got != *imp {
+			t.Fatalf("by record = %+v, %v; want %+v", got, err, *imp)
+		}
+	})
+
+	t.Run("UnknownIdentifierIsNotFound", func(t *testing.T) {
+		if _, err := s.ArchiveImportGetByIdentifier(ctx, province.ID, "H23.10.2024.02.VX"); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("err = %v, want ErrNotFound", err)
+		}
+		if _, err := s.ArchiveImportGetByRecord(ctx, uuid.NewString()); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("err = %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("SameBagTwiceIntoOneAgencyIsAConflict", func(t *testing.T) {
+		dup := *imp
+		dup.ID = uuid.NewString()
+		if err := s.ArchiveImportInsert(ctx, &dup); !errors.Is(err, engine.ErrConflict) {
+			t.Fatalf("err = %v, want ErrConflict", err)
+		}
+	})
+
+	t.Run("SourceEventsComeBackAsTheyWereInSequence", func(t *testing.T) {
+		got, err := s.ArchiveImportEventList(ctx, imp.ID)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("events = %+v, %v", got, err)
+		}
+		if got[0] != events[1] || got[1] != events[0] {
+			t.Fatalf("events = %+v\nwant %+v then %+v", got, events[1], events[0])
+		}
+	})
+
+	t.Run("SourceEventsAreKeptOnce", func(t *testing.T) {
+		again := events[0]
+		if err := s.ArchiveImportEventInsert(ctx, imp.ID, &again); !errors.Is(err, engine.ErrConflict) {
+			t.Fatalf("err = %v, want ErrConflict", err)
+		}
+	})
 }

@@ -390,6 +390,11 @@ func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipi
 			}
 		}
 	}
+	// A document addressed to a dissolved agency goes to its successor.
+	recipients, err := e.currentAgencies(ctx, recipients)
+	if err != nil {
+		return Document{}, err
+	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
 	if len(recipients) == 0 {

@@ -25,7 +25,11 @@ type RecipientGroup struct {
 // ResolveRecipients expands groups into agency ids, sorted and without duplicates; the
 // sender itself and agencies that have ended are left out.
 func (e *Engine) ResolveRecipients(ctx context.Context, senderID string, r Recipients) ([]string, error) {
-	ids := slices.Clone(r.AgencyIDs)
+	// A dissolved agency's mail goes to its successor (groups list only agencies in force).
+	ids, err := e.currentAgencies(ctx, r.AgencyIDs)
+	if err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
 	for _, g := range r.Groups {
 		if !g.Tier.valid() {
 			return nil, invalid("groups", "unknown tier %q", g.Tier)
@@ -51,7 +55,11 @@ func (e *Engine) ResolveRecipients(ctx context.Context, senderID string, r Recip
 		if l.AgencyID != senderID {
 			return nil, fmt.Errorf("recipients: list %s: %w", id, ErrNotFound)
 		}
-		ids = append(ids, l.Members...)
+		members, err := e.currentAgencies(ctx, l.Members)
+		if err != nil {
+			return nil, fmt.Errorf("recipients: list %s: %w", id, err)
+		}
+		ids = append(ids, members...)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)

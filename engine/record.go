@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -39,17 +39,26 @@ const (
 	RecordOpen       RecordState = "open"        // documents are being filed
 	RecordClosed     RecordState = "closed"      // the work ended; waiting for hand-over
 	RecordHandedOver RecordState = "handed_over" // in the agency archive (Lưu trữ cơ quan)
+	RecordDisposing  RecordState = "disposing"   // its destruction under an approved decision has begun
+	RecordDestroyed  RecordState = "destroyed"   // tiêu hủy: bytes gone, metadata and audit trail kept
 )
 
 // Record is a hồ sơ: the documents about one matter, with its code in the agency's yearly
 // list (danh mục hồ sơ), its retention and its owner.
 type Record struct {
-	ID           string
-	AgencyID     string
-	Code         string // số và ký hiệu hồ sơ, e.g. "01.TCCB"
-	Title        string
-	Year         int
-	Retention    Retention
+	ID       string
+	AgencyID string // the agency that formed it
+	// FondsCode is the fonds (mã phông) it belongs to: its agency's code when formed, kept
+	// when a successor takes custody after a merger or split.
+	FondsCode string
+	// CustodianID is the agency holding it now: AgencyID until a succession.
+	CustodianID string
+	Code        string // số và ký hiệu hồ sơ, e.g. "01.TCCB"
+	Title       string
+	Year        int
+	Category    string // its line in the retention schedule, e.g. "nhan-su"
+	Retention   Retention
+	RecordMetadata
 	OwnerID      string // người lập hồ sơ
 	InPlan       bool   // opened from the year's list rather than outside it
 	State        RecordState
@@ -59,6 +68,7 @@ type Record struct {
 	ClosedAt     *time.Time
 	HandOverDue  *time.Time // a year after the work ended (Decree 30 Art. 31)
 	HandedOverAt *time.Time
+	DestroyedAt  *time.Time
 	PackageKey   string // the manifest of its archival package in the blob store
 	Version      int
 	CreatedAt    time.Time
@@ -77,26 +87,24 @@ func (r *Record) DisposalDue() *time.Time {
 
 var recordCode = regexp.MustCompile(`^[0-9]{1,4}\.[\p{L}0-9.-]{1,20}$`)
 
-func (r *Record) validate() error {
-	switch {
-	case !recordCode.MatchString(r.Code):
-		return invalid("code", "số và ký hiệu hồ sơ %q must be a number, a dot and the heading's abbreviation, e.g. 01.TCCB", r.Code)
-	case strings.TrimSpace(r.Title) == "":
-		return invalid("title", "tiêu đề hồ sơ is required")
-	case !r.Retention.valid():
-		return invalid("retention", "retention is permanent or 1 to 100 years")
-	case r.Year < 1945 || r.Year > 9999:
-		return invalid("year", "year %d is out of range", r.Year)
+// Custodian is the agency holding the record now.
+func (r *Record) Custodian() string {
+	if r.CustodianID == "" {
+		return r.AgencyID
 	}
-	return nil
+	return r.CustodianID
 }
 
 // RecordSpec is one record of the yearly list or opened outside it.
 type RecordSpec struct {
-	Code      string
-	Title     string
+	Code  string
+	Title string
+	// Category picks the retention from the agency's schedule; Retention, when set, may
+	// only keep the record longer than its category says.
+	Category  string
 	Retention Retention
 	OwnerID   string
+	Metadata  RecordMetadata
 }
 
 var recordKeepers = []Role{RoleClerk, RoleArchivist, RoleLeader, RoleDeputyLeader}
@@ -111,8 +119,11 @@ func (e *Engine) recordChange(ctx context.Context, actor Actor, recordID string,
 		if err != nil {
 			return err
 		}
-		if err := c.authorize(ctx, r.AgencyID); err != nil {
+		if err := c.authorize(ctx, r.Custodian()); err != nil {
 			return err
+		}
+		if r.State == RecordDestroyed {
+			return refuse(action, ReasonWrongState, "record %s was destroyed", r.Code)
 		}
 		before, prev := r, r.Version
 		if err := fn(c, &r); err != nil {
@@ -122,7 +133,7 @@ func (e *Engine) recordChange(ctx context.Context, actor Actor, recordID string,
 		if err := q.RecordUpdate(ctx, &r, prev); err != nil {
 			return err
 		}
-		c.audit(r.AgencyID, "record", r.ID, recordSummary(before), recordSummary(r))
+		c.audit(r.Custodian(), "record", r.ID, recordSummary(before), recordSummary(r))
 		out = r
 		return c.finish(ctx, "", r.ID)
 	})
@@ -133,7 +144,8 @@ func (e *Engine) recordChange(ctx context.Context, actor Actor, recordID string,
 }
 
 func recordSummary(r Record) map[string]any {
-	return map[string]any{"code": r.Code, "state": r.State, "retention": r.Retention.String(), "legal_hold": r.LegalHold}
+	return map[string]any{"file_code": r.FileCode(), "state": r.State, "retention": r.Retention.String(),
+		"legal_hold": r.LegalHold, "custodian": r.Custodian()}
 }
 
 // PlanRecords sets up the agency's list of records for a year (danh mục hồ sơ), issued
@@ -176,16 +188,6 @@ func (e *Engine) OpenRecord(ctx context.Context, actor Actor, year int, spec Rec
 func (e *Engine) createRecords(ctx context.Context, actor Actor, year int, specs []RecordSpec, plan bool) ([]Record, error) {
 	now := e.timestamp()
 	out := make([]Record, len(specs))
-	for i, s := range specs {
-		out[i] = Record{ID: NewID(), AgencyID: actor.AgencyID, Code: s.Code, Title: s.Title, Year: year, Retention: s.Retention,
-			OwnerID: s.OwnerID, InPlan: plan, State: RecordPlanned, Version: 1, CreatedAt: now}
-		if !plan {
-			out[i].State, out[i].OpenedAt = RecordOpen, &now
-		}
-		if err := out[i].validate(); err != nil {
-			return nil, err
-		}
-	}
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: "plan_records", now: now}
 		if err := c.authorize(ctx, actor.AgencyID); err != nil {
@@ -193,6 +195,31 @@ func (e *Engine) createRecords(ctx context.Context, actor Actor, year int, specs
 		}
 		if plan && !slices.Contains(recordKeepers, actor.Role) {
 			return refuse("plan_records", ReasonWrongRole, "the list of records is kept by the clerk's office and the archivist")
+		}
+		agency, err := q.AgencyGetByID(ctx, actor.AgencyID)
+		if err != nil {
+			return err
+		}
+		if agency.ValidTo != nil && !now.Before(*agency.ValidTo) {
+			return refuse("plan_records", ReasonWrongState, "%s ended on %s; its successor opens new records", agency.Name,
+				agency.ValidTo.Format(time.DateOnly))
+		}
+		schedule, err := e.schedule(ctx, q, actor.AgencyID)
+		if err != nil {
+			return err
+		}
+		var bad ValidationErrors
+		for i, s := range specs {
+			out[i] = Record{ID: NewID(), AgencyID: actor.AgencyID, FondsCode: agency.Code, CustodianID: actor.AgencyID, Code: s.Code,
+				Title: s.Title, Year: year, Category: s.Category, Retention: s.Retention, RecordMetadata: s.Metadata.withDefaults(),
+				OwnerID: s.OwnerID, InPlan: plan, State: RecordPlanned, Version: 1, CreatedAt: now}
+			if !plan {
+				out[i].State, out[i].OpenedAt = RecordOpen, &now
+			}
+			bad = append(bad, prefixed(fmt.Sprintf("records[%d].", i), len(specs) > 1, recordEntryErrors(&out[i], schedule))...)
+		}
+		if len(bad) > 0 {
+			return bad
 		}
 		for i := range out {
 			if err := q.RecordInsert(ctx, &out[i]); err != nil {
@@ -208,6 +235,54 @@ func (e *Engine) createRecords(ctx context.Context, actor Actor, year int, specs
 	return out, nil
 }
 
+// recordEntryErrors applies the schedule to a new record and checks every field.
+func recordEntryErrors(r *Record, schedule map[string]RetentionRule) ValidationErrors {
+	var c fieldCheck
+	if r.Category != "" {
+		rule, ok := schedule[r.Category]
+		switch {
+		case !ok:
+			c.fail("category", "nhóm hồ sơ %q is not in the agency's retention schedule", r.Category)
+		case r.Retention == (Retention{}):
+			r.Retention = rule.Retention
+		case r.Retention.shorterThan(rule.Retention):
+			c.fail("retention", "%s is shorter than the schedule's %s for %s", r.Retention, rule.Retention, rule.Name)
+		}
+	}
+	var bad ValidationErrors
+	if errors.As(r.Validate(), &bad) {
+		c.errs = append(c.errs, bad...)
+	}
+	return c.errs
+}
+
+// prefixed names fields of one entry among several ("records[1].title").
+func prefixed(prefix string, on bool, errs ValidationErrors) ValidationErrors {
+	if !on {
+		return errs
+	}
+	out := make(ValidationErrors, len(errs))
+	for i, e := range errs {
+		out[i] = &ValidationError{Field: prefix + e.Field, Message: e.Message}
+	}
+	return out
+}
+
+// SetRecordMetadata completes or corrects a record's metadata (title and the national
+// field list), as closing asks (Decree 30 Art. 30).
+func (e *Engine) SetRecordMetadata(ctx context.Context, actor Actor, recordID, title string, m RecordMetadata) (Record, error) {
+	return e.recordChange(ctx, actor, recordID, "record_metadata", func(c *change, r *Record) error {
+		if actor.UserID != r.OwnerID && !slices.Contains(recordKeepers, actor.Role) {
+			return refuse("record_metadata", ReasonWrongRole, "the record's owner or the archivist describes it")
+		}
+		if title != "" {
+			r.Title = title
+		}
+		r.RecordMetadata = m.withDefaults()
+		return r.Validate()
+	})
+}
+
 // FileDocument puts a document of the agency into an open record (lập hồ sơ).
 func (e *Engine) FileDocument(ctx context.Context, actor Actor, recordID, docID string) error {
 	_, err := e.recordChange(ctx, actor, recordID, "file_document", func(c *change, r *Record) error {
@@ -218,8 +293,18 @@ func (e *Engine) FileDocument(ctx context.Context, actor Actor, recordID, docID 
 		if err != nil {
 			return err
 		}
-		if d.AgencyID != r.AgencyID {
+		if d.AgencyID != r.Custodian() {
 			return invalid("document_id", "the document belongs to another agency")
+		}
+		issuer, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+		if err != nil {
+			return err
+		}
+		// What cannot change after filing is checked now; numbers and dates at closing.
+		var fc fieldCheck
+		DocumentMetadataOf(r, 1, &d, issuer.Name).check(&fc, "", "")
+		if err := fc.err(); err != nil {
+			return err
 		}
 		return c.q.RecordDocumentInsert(ctx, r.ID, d.ID, c.actor.UserID, c.now)
 	})
@@ -252,7 +337,13 @@ func (e *Engine) CloseRecord(ctx context.Context, actor Actor, recordID string, 
 				return invalid("documents", "remove the draft %q before closing (Decree 30 Art. 30)", d.Subject)
 			}
 		}
+		if err := c.documentsMetadata(ctx, r, docs); err != nil {
+			return err
+		}
 		ended := workEnded.UTC().Truncate(time.Microsecond)
+		if ended.After(c.now) {
+			return invalid("end_date", "thời gian kết thúc %s is in the future", ended.Format(time.DateOnly))
+		}
 		due := ended.AddDate(1, 0, 0)
 		r.State, r.WorkEndedAt, r.ClosedAt, r.HandOverDue = RecordClosed, &ended, &c.now, &due
 		return nil
@@ -293,6 +384,9 @@ func (e *Engine) SetLegalHold(ctx context.Context, actor Actor, recordID string,
 		if actor.Role != RoleArchivist && actor.Role != RoleLeader {
 			return refuse("legal_hold", ReasonWrongRole, "the archivist or the head of the agency sets a hold")
 		}
+		if r.State == RecordDisposing {
+			return refuse("legal_hold", ReasonWrongState, "record %s is being destroyed under an approved decision", r.Code)
+		}
 		r.LegalHold = hold
 		return nil
 	})
@@ -301,7 +395,7 @@ func (e *Engine) SetLegalHold(ctx context.Context, actor Actor, recordID string,
 // HandOverNotices lists the closed records of an agency whose hand-over falls due within
 // the next 30 days or is overdue (PL VI III.5.b asks for the notice 30 days ahead).
 func (e *Engine) HandOverNotices(ctx context.Context, agencyID string) ([]Record, error) {
-	all, err := e.store.RecordListByAgency(ctx, agencyID, 0)
+	all, err := e.store.RecordListByCustodian(ctx, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -309,4 +403,33 @@ func (e *Engine) HandOverNotices(ctx context.Context, agencyID string) ([]Record
 	return slices.DeleteFunc(all, func(r Record) bool {
 		return r.State != RecordClosed || r.HandOverDue == nil || r.HandOverDue.After(horizon)
 	}), nil
+}
+
+// documentsMetadata checks the field-list entry of every document filed in r and reports
+// all that are incomplete, each named by its place in the record.
+func (c *change) documentsMetadata(ctx context.Context, r *Record, docIDs []string) error {
+	var fc fieldCheck
+	for i, id := range docIDs {
+		d, err := c.q.DocumentGetByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		issuer, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+		if err != nil {
+			return err
+		}
+		DocumentMetadataOf(r, i+1, &d, issuer.Name).check(&fc, fmt.Sprintf("documents[%d].", i+1), d.Flow)
+	}
+	return fc.err()
+}
+
+// shorterThan reports whether r keeps a record for less time than o.
+func (r Retention) shorterThan(o Retention) bool {
+	switch {
+	case r.Permanent:
+		return false
+	case o.Permanent:
+		return true
+	}
+	return r.Years < o.Years
 }

@@ -21,14 +21,18 @@ var (
 func (q queries) RecordInsert(ctx context.Context, r *engine.Record) error {
 	_, err := q.exec(ctx, "record insert", qRecordInsert, r.ID, r.AgencyID, r.Code, r.Title, r.Year, r.Retention.Permanent,
 		r.Retention.Years, nullable(r.OwnerID), r.InPlan, string(r.State), r.LegalHold, utcPtr(r.OpenedAt), utcPtr(r.WorkEndedAt),
-		utcPtr(r.ClosedAt), utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, r.CreatedAt.UTC(), r.PackageKey)
+		utcPtr(r.ClosedAt), utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, r.CreatedAt.UTC(), r.PackageKey,
+		r.FondsCode, nullable(r.Custodian()), r.Category, string(r.AccessMode), r.Language, engine.JoinKeywords(r.Keywords),
+		r.Description, r.InfoSign, r.PageTotal, r.SheetTotal, utcPtr(r.DisposalDue()), utcPtr(r.DestroyedAt))
 	return err
 }
 
 func (q queries) RecordUpdate(ctx context.Context, r *engine.Record, prevVersion int) error {
 	n, err := q.exec(ctx, "record update", qRecordUpdate, r.ID, r.Title, r.Retention.Permanent, r.Retention.Years,
 		nullable(r.OwnerID), string(r.State), r.LegalHold, utcPtr(r.OpenedAt), utcPtr(r.WorkEndedAt), utcPtr(r.ClosedAt),
-		utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, prevVersion, r.PackageKey)
+		utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt), r.Version, prevVersion, r.PackageKey, nullable(r.Custodian()), r.Category,
+		string(r.AccessMode), r.Language, engine.JoinKeywords(r.Keywords), r.Description, r.InfoSign, r.PageTotal, r.SheetTotal,
+		utcPtr(r.DisposalDue()), utcPtr(r.DestroyedAt))
 	if err != nil {
 		return err
 	}
@@ -50,12 +54,16 @@ func (q queries) RecordListByAgency(ctx context.Context, agencyID string, year i
 
 func scanRecord(row Row) (engine.Record, error) {
 	var r engine.Record
-	var owner *string
-	var state string
+	var owner, custodian *string
+	var state, mode, keywords string
+	var disposalDue *time.Time // derived from retention and work end; kept for queries
 	err := row.Scan(&r.ID, &r.AgencyID, &r.Code, &r.Title, &r.Year, &r.Retention.Permanent, &r.Retention.Years, &owner,
 		&r.InPlan, &state, &r.LegalHold, &r.OpenedAt, &r.WorkEndedAt, &r.ClosedAt, &r.HandOverDue, &r.HandedOverAt,
-		&r.Version, &r.CreatedAt, &r.PackageKey)
+		&r.Version, &r.CreatedAt, &r.PackageKey, &r.FondsCode, &custodian, &r.Category, &mode, &r.Language, &keywords,
+		&r.Description, &r.InfoSign, &r.PageTotal, &r.SheetTotal, &disposalDue, &r.DestroyedAt)
 	r.OwnerID, r.State, r.CreatedAt = deref(owner), engine.RecordState(state), utc(r.CreatedAt)
+	r.CustodianID, r.AccessMode, r.Keywords = deref(custodian), engine.AccessMode(mode), engine.SplitKeywords(keywords)
+	r.DestroyedAt = utcPtr(r.DestroyedAt)
 	r.OpenedAt, r.WorkEndedAt, r.ClosedAt = utcPtr(r.OpenedAt), utcPtr(r.WorkEndedAt), utcPtr(r.ClosedAt)
 	r.HandOverDue, r.HandedOverAt = utcPtr(r.HandOverDue), utcPtr(r.HandedOverAt)
 	return r, err

@@ -1,0 +1,71 @@
+-- Retention: schedules, appraisal and destruction of records, agency succession.
+-- Tables in migrations/*/011_retention.up.sql.
+
+-- name: RetentionRuleUpsert
+INSERT INTO retention_rule (agency_id, category, name, permanent, retention_years, updated_by, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (agency_id, category) DO UPDATE SET name = excluded.name, permanent = excluded.permanent,
+    retention_years = excluded.retention_years, updated_by = excluded.updated_by, updated_at = excluded.updated_at;
+
+-- name: RetentionRuleList
+SELECT agency_id, category, name, permanent, retention_years, updated_by, updated_at
+FROM retention_rule WHERE agency_id = $1 ORDER BY category;
+
+-- name: RecordListByCustodian
+SELECT id, agency_id, code, title, year, permanent, retention_years, owner_id, in_plan, state, legal_hold,
+    opened_at, work_ended_at, closed_at, hand_over_due, handed_over_at, version, created_at, package_key,
+    fonds_code, custodian_id, category, access_mode, language, keywords, description, info_sign, page_total, sheet_total,
+    disposal_due, destroyed_at
+FROM record WHERE custodian_id = $1 ORDER BY fonds_code, year, code;
+
+-- name: RecordListDisposalDue
+-- Fixed-term records in the agency archive without a hold, earliest end of retention
+-- first; the caller cuts the list at the time it asks about.
+SELECT id, agency_id, code, title, year, permanent, retention_years, owner_id, in_plan, state, legal_hold,
+    opened_at, work_ended_at, closed_at, hand_over_due, handed_over_at, version, created_at, package_key,
+    fonds_code, custodian_id, category, access_mode, language, keywords, description, info_sign, page_total, sheet_total,
+    disposal_due, destroyed_at
+FROM record
+WHERE custodian_id = $1 AND state = 'handed_over' AND permanent = false AND legal_hold = false
+  AND disposal_due IS NOT NULL
+ORDER BY disposal_due, id;
+
+-- name: RecordIDsByDocument
+SELECT record_id FROM record_document WHERE document_id = $1 ORDER BY record_id;
+
+-- name: FileListByBlobKey
+SELECT document_id, seq, kind, name, blob_key, sha256, size, created_by, created_at
+FROM document_file WHERE blob_key = $1 ORDER BY document_id, seq;
+
+-- name: AppraisalInsert
+INSERT INTO appraisal (id, agency_id, title, state, proposed_by, proposed_at, decided_by, decided_at, decision_notation,
+    reason, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: AppraisalRecordInsert
+INSERT INTO appraisal_record (appraisal_id, record_id) VALUES ($1, $2);
+
+-- name: AppraisalUpdate
+UPDATE appraisal SET state = $2, decided_by = $3, decided_at = $4, decision_notation = $5, reason = $6, version = $7
+WHERE id = $1 AND version = $8;
+
+-- name: AppraisalGetByID
+SELECT id, agency_id, title, state, proposed_by, proposed_at, decided_by, decided_at, decision_notation, reason, version
+FROM appraisal WHERE id = $1;
+
+-- name: AppraisalRecordList
+SELECT record_id FROM appraisal_record WHERE appraisal_id = $1 ORDER BY record_id;
+
+-- name: DestructionInsert
+INSERT INTO destruction (id, appraisal_id, agency_id, executed_by, executed_at, report) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: DestructionListByAppraisal
+SELECT id, appraisal_id, agency_id, executed_by, executed_at, report
+FROM destruction WHERE appraisal_id = $1 ORDER BY executed_at, id;
+
+-- name: DocumentMoveAgency
+UPDATE document SET agency_id = $2, drafter_id = $3, drafting_unit_id = $4, signer_id = $5, version = $6, updated_at = $7
+WHERE id = $1 AND version = $8;
+
+-- name: AssignmentReassign
+UPDATE assignment SET unit_id = $2, user_id = $3 WHERE id = $1;

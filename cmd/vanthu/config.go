@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/storage"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlstore"
@@ -207,4 +210,56 @@ func (c *config) openBlobs(ctx context.Context) (blob.Store, error) {
 		return nil, settingError{settingBlob, err}
 	}
 	return s, nil
+}
+
+// eventFlags are serve's settings for e-mail notifications and webhooks.
+type eventFlags struct {
+	smtpURL, smtpFrom, webhookTimeout string
+	maxAttempts                       int
+}
+
+func bindEventSettings(fs *flag.FlagSet) *eventFlags {
+	e := &eventFlags{}
+	fs.StringVar(&e.smtpURL, "smtp-url", envOr("VANTHU_SMTP_URL", ""), "smtp://user:password@host:port for e-mail notifications (none: no e-mail)")
+	fs.StringVar(&e.smtpFrom, "smtp-from", envOr("VANTHU_SMTP_FROM", ""), `sender of e-mail notifications, e.g. "Văn thư <vanthu@example.gov.vn>"`)
+	fs.StringVar(&e.webhookTimeout, "webhook-timeout", envOr("VANTHU_WEBHOOK_TIMEOUT", "10s"), "time a webhook receiver has to answer")
+	attempts, err := strconv.Atoi(envOr("VANTHU_DELIVERY_MAX_ATTEMPTS", "8"))
+	if err != nil {
+		attempts = -1 // reported by settings(), naming the variable
+	}
+	fs.IntVar(&e.maxAttempts, "delivery-max-attempts", attempts, "tries of a webhook or e-mail before it is marked failed")
+	return e
+}
+
+// settings checks the values and turns them into the event service's settings.
+func (e *eventFlags) settings() (events.Settings, error) {
+	var st events.Settings
+	if e.maxAttempts < 1 || e.maxAttempts > 100 {
+		return st, settingError{setting{"--delivery-max-attempts", "VANTHU_DELIVERY_MAX_ATTEMPTS"}, errors.New("must be a whole number from 1 to 100")}
+	}
+	st.MaxAttempts = e.maxAttempts
+	d, err := time.ParseDuration(e.webhookTimeout)
+	if err != nil || d < time.Second || d > 5*time.Minute {
+		return st, settingError{setting{"--webhook-timeout", "VANTHU_WEBHOOK_TIMEOUT"}, fmt.Errorf("%q must be a duration from 1s to 5m", e.webhookTimeout)}
+	}
+	st.WebhookTimeout = d
+	smtpSetting := setting{"--smtp-url", "VANTHU_SMTP_URL"}
+	fromSetting := setting{"--smtp-from", "VANTHU_SMTP_FROM"}
+	switch {
+	case e.smtpURL == "" && e.smtpFrom != "":
+		return st, settingError{smtpSetting, errors.New("required when VANTHU_SMTP_FROM is set")}
+	case e.smtpURL == "":
+		return st, nil
+	}
+	st.Mail, err = events.ParseSMTP(e.smtpURL)
+	if err != nil {
+		return st, settingError{smtpSetting, err}
+	}
+	if e.smtpFrom == "" {
+		return st, settingError{fromSetting, errors.New("required with VANTHU_SMTP_URL")}
+	}
+	if st.Mail.From, err = events.ParseFrom(e.smtpFrom); err != nil {
+		return st, settingError{fromSetting, err}
+	}
+	return st, nil
 }

@@ -19,11 +19,8 @@ import (
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
-	"github.com/vanthu/vanthu/signer"
-	"github.com/vanthu/vanthu/signer/appearance"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keys"
-	"github.com/vanthu/vanthu/signer/pades"
+	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
@@ -69,51 +66,31 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	password, err := demoPassword(cfg.Data)
+	if err != nil {
+		return err
+	}
 	if n, err := store.AgencyCount(ctx); err != nil {
 		return err
 	} else if n == 0 {
-		password, err := demoPassword(cfg.Data)
-		if err != nil {
-			return err
-		}
 		if _, err := seed.Demo(ctx, store, password); err != nil {
 			return err
 		}
 	}
-	province, err := store.AgencyGetByCode(ctx, seed.ProvinceCode)
-	if err != nil {
-		return fmt.Errorf("the demo province is not in this database: %w", err)
-	}
-
 	replicas, err := cfg.openReplicas(ctx)
 	if err != nil {
 		return err
 	}
-	pkiServer, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
+	sum, err := playDemo(ctx, cfg, store, blobs, replicas, password, false)
 	if err != nil {
-		return err
-	}
-	defer pkiServer.Close()
-
-	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, replicas: replicas, ca: ca,
-		tsa:        &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
-		revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()),
-		keys:       map[string]keys.Key{}, seal: demoSealPNG()}
-	d.clock = time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays).Truncate(24 * time.Hour).Add(8 * time.Hour)
-	d.eng.SetClock(func() time.Time { return d.clock })
-	if err := d.run(ctx, province); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	d.eng.SetClock(time.Now)
-	if err := d.finish(ctx); err != nil {
 		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(d.sum)
+		return enc.Encode(sum)
 	}
-	s := d.sum
+	s := sum
 	fmt.Fprintf(stdout, "Ngày làm việc mẫu của tỉnh Hòa Bình\n")
 	fmt.Fprintf(stdout, "  Chỉ thị %s gửi %d huyện, thành phố\n", s.Directive.Notation, len(s.Directive.Recipients))
 	for agency, status := range s.Directive.Recipients {
@@ -127,6 +104,51 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("an audit chain is broken")
 	}
 	return nil
+}
+
+// playDemo runs the demo fortnight on a seeded demo province; with leaveWork it also
+// leaves today's work waiting for every role of the province and the districts' clerks, so
+// that a first look at the web UI shows each user something to do.
+func playDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs blob.Store, replicas []blob.Store,
+	password string, leaveWork bool) (demoSummary, error) {
+	province, err := store.AgencyGetByCode(ctx, seed.ProvinceCode)
+	if err != nil {
+		return demoSummary{}, fmt.Errorf("the demo province is not in this database: %w", err)
+	}
+
+	pkiServer, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
+	if err != nil {
+		return demoSummary{}, err
+	}
+	defer pkiServer.Close()
+
+	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, replicas: replicas, ca: ca,
+		pin: password, layouts: map[string]keyring.Layout{}}
+	d.kr = keyring.New(keyring.Config{Engine: d.eng, Store: store, Blobs: blobs, Location: "Hòa Bình",
+		Timestamper:       &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
+		Revocation:        pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()),
+		ExtraCertificates: []*x509.Certificate{ca.TSACertificate()},
+		Placer: func(ctx context.Context, doc engine.Document, draft []byte) (keyring.Layout, error) {
+			if l, ok := d.layouts[doc.ID]; ok {
+				return l, nil
+			}
+			return keyring.DefaultPlacer(ctx, doc, draft)
+		}})
+	d.clock = time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays).Truncate(24 * time.Hour).Add(8 * time.Hour)
+	d.eng.SetClock(func() time.Time { return d.clock })
+	if err := d.run(ctx, province); err != nil {
+		return demoSummary{}, fmt.Errorf("demo: %w", err)
+	}
+	d.eng.SetClock(time.Now)
+	if leaveWork {
+		if err := d.leaveWork(ctx, province); err != nil {
+			return demoSummary{}, fmt.Errorf("demo: work left for today: %w", err)
+		}
+	}
+	if err := d.finish(ctx); err != nil {
+		return demoSummary{}, err
+	}
+	return d.sum, nil
 }
 
 var vietnamTime = time.FixedZone("ICT", 7*3600)
@@ -192,17 +214,16 @@ type staff struct {
 }
 
 type demoDay struct {
-	eng        *engine.Engine
-	store      *sqlstore.Store
-	blobs      blob.Store
-	replicas   []blob.Store
-	ca         *pki.DemoCA
-	tsa        pades.Timestamper
-	revocation pades.RevocationSource
-	keys       map[string]keys.Key
-	seal       []byte
-	clock      time.Time
-	sum        demoSummary
+	eng      *engine.Engine
+	store    *sqlstore.Store
+	blobs    blob.Store
+	replicas []blob.Store
+	ca       *pki.DemoCA
+	kr       *keyring.Keyring
+	pin      string                    // the demo password: every demo key's PIN
+	layouts  map[string]keyring.Layout // where each draft's signatures go, by document
+	clock    time.Time
+	sum      demoSummary
 	// what the demo issued, for the summary
 	directiveID string
 	agencies    []engine.Agency
@@ -477,6 +498,9 @@ type outgoingSpec struct {
 	reviewers          bool
 	recipients         []string
 	nơiNhận            []string
+	// stopAt leaves the document waiting at a step: "submitted" (for its reviewers),
+	// "approved" (for the signer), "signed" (for the clerk); empty goes to dispatch.
+	stopAt string
 }
 
 // outgoing takes one document from draft to dispatch: the specialist drafts it as a PDF,
@@ -522,7 +546,7 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 		reviewers = []engine.Reviewer{{UserID: s.actors[engine.RoleUnitHead].UserID, Kind: "content", Order: 1},
 			{UserID: clerk.UserID, Kind: "format", Order: 2}}
 	}
-	if _, err := d.eng.Submit(ctx, specialist, doc.ID, reviewers, ""); err != nil {
+	if doc, err = d.eng.Submit(ctx, specialist, doc.ID, reviewers, ""); err != nil || spec.stopAt == "submitted" {
 		return doc, err
 	}
 	for _, r := range reviewers {
@@ -530,94 +554,36 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 			return doc, err
 		}
 	}
-	if _, err := d.eng.Approve(ctx, signerActor, doc.ID, ""); err != nil {
+	if doc, err = d.eng.Approve(ctx, signerActor, doc.ID, ""); err != nil {
 		return doc, err
 	}
 
-	leaderKey, err := d.key("person:"+signerActor.UserID, func() (*pki.Issued, error) {
-		return d.ca.IssuePerson(s.names[spec.signer], "")
-	})
-	if err != nil {
+	// The leader signs with their personal key and the clerk numbers the document and
+	// seals it with the agency's key, through the keyring as the API does; the layout the
+	// draft was rendered with says where the signature, the seal and the number go.
+	d.layouts[doc.ID] = keyring.Layout{Signature: place, Blanks: &blanks}
+	if err := d.ensureKeys(ctx, s, signerActor.UserID); err != nil || spec.stopAt == "approved" {
 		return doc, err
 	}
-	look, err := appearance.SignatureOnly(place.Page, place.Rect, demoSignaturePNG(len(s.names[spec.signer])))
-	if err != nil {
+	if doc, err = d.kr.SignAsLeaderWith(ctx, signerActor, doc.ID, d.pin, "",
+		keyring.SignOptions{Title: strings.Join(spec.authority, " / ")}); err != nil {
 		return doc, err
-	}
-	leaderSigned, err := signer.Sign(ctx, draft, signer.Request{Key: leaderKey, Level: pades.LevelBLT, Timestamper: d.tsa,
-		Revocation: d.revocation, ExtraCertificates: []*x509.Certificate{d.ca.TSACertificate()},
-		Appearance: look, Reason: "Ký ban hành", Location: "Hòa Bình"})
-	if err != nil {
-		return doc, fmt.Errorf("leader signature: %w", err)
 	}
 	d.sum.Signatures++
-	leaderFile, err := d.keep(ctx, leaderSigned, "signed", "ky-lanh-dao.pdf")
-	if err != nil {
-		return doc, err
+	if spec.stopAt == "signed" {
+		return doc, nil
 	}
-	if _, err := d.eng.Sign(ctx, signerActor, doc.ID, engine.SignInput{Signed: leaderFile,
-		Title: strings.Join(spec.authority, " / ")}, ""); err != nil {
-		return doc, err
-	}
-	doc, err = d.eng.Issue(ctx, clerk, doc.ID, "")
-	if err != nil {
+	if doc, err = d.kr.IssueAndSeal(ctx, clerk, doc.ID, d.pin, ""); err != nil {
 		return doc, err
 	}
 	d.sum.DocumentsIssued++
-
-	agencyKey, err := d.key("agency:"+s.agency.ID, func() (*pki.Issued, error) {
-		return d.ca.IssueAgency(s.agency.Name, s.agency.Code)
-	})
-	if err != nil {
-		return doc, err
-	}
-	sealLook, err := appearance.Agency(appearance.AgencyOptions{Page: place.Page, Seal: d.seal, SignatureRect: look.ImageRect(),
-		Stamps: issueStamps(place.Page, blanks, doc.Number, *doc.IssuedAt)})
-	if err != nil {
-		return doc, err
-	}
-	agencySigned, err := signer.Sign(ctx, leaderSigned, signer.Request{Key: agencyKey, Level: pades.LevelBLT, Timestamper: d.tsa,
-		Revocation: d.revocation, ExtraCertificates: []*x509.Certificate{d.ca.TSACertificate()},
-		Appearance: sealLook, Reason: "Số: " + doc.Notation + ", ngày " + d.clock.Format("02/01/2006"), Location: "Hòa Bình"})
-	if err != nil {
-		return doc, fmt.Errorf("agency signature: %w", err)
-	}
 	d.sum.Signatures++
-	agencyFile, err := d.keep(ctx, agencySigned, "signed", strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
-	if err != nil {
-		return doc, err
-	}
-	if _, err := d.eng.AgencySign(ctx, clerk, doc.ID, agencyFile, ""); err != nil {
-		return doc, err
-	}
 	doc, err = d.eng.Dispatch(ctx, clerk, doc.ID, spec.recipients, "")
 	if err != nil {
 		return doc, err
 	}
 	d.sum.Deliveries += len(spec.recipients)
 	return doc, nil
-}
-
-// issueStamps writes the number and date the clerk gave into the draft's blanks, as part
-// of the agency's signature: the leader signed before there was a number (Decree 30,
-// Art. 15), and the agency's signature certifies it.
-//
-// An appearance lives on one page: when the signature is not on the first page, where the
-// blanks are, the number stays in the signature's reason only.
-func issueStamps(sigPage int, b docpdf.IssueBlanks, number int, issued time.Time) []appearance.Stamp {
-	if sigPage != 0 {
-		return nil
-	}
-	t := issued.In(vietnamTime)
-	month := fmt.Sprint(int(t.Month()))
-	if t.Month() <= time.February {
-		month = fmt.Sprintf("%02d", int(t.Month()))
-	}
-	stamp := func(bl docpdf.Blank, text string) appearance.Stamp {
-		return appearance.Stamp{X: bl.X + 2, Y: bl.Y, Size: bl.Size, Text: text}
-	}
-	return []appearance.Stamp{stamp(b.Number, fmt.Sprintf("%02d", number)), stamp(b.Day, fmt.Sprintf("%02d", t.Day())),
-		stamp(b.Month, month), stamp(b.Year, fmt.Sprint(t.Year()))}
 }
 
 func roleOf(s staff, userID string) engine.Role {
@@ -629,26 +595,25 @@ func roleOf(s staff, userID string) engine.Role {
 	return ""
 }
 
-// key issues (once per run) a demo certificate and key.
-func (d *demoDay) key(id string, issue func() (*pki.Issued, error)) (keys.Key, error) {
-	if k, ok := d.keys[id]; ok {
-		return k, nil
+// ensureKeys gives the signer and the agency demo keys from the demo CA, under the demo
+// password, unless they have keys already (from serve's seed or an earlier run).
+func (d *demoDay) ensureKeys(ctx context.Context, s staff, signerID string) error {
+	if ok, err := d.kr.HasKey(ctx, keyring.User(signerID)); err != nil {
+		return err
+	} else if !ok {
+		u, err := d.store.UserGetByID(ctx, signerID)
+		if err != nil {
+			return err
+		}
+		if _, err := d.kr.IssueDemoPerson(ctx, d.ca, u, d.pin, demoSignaturePNG(len(u.FullName))); err != nil {
+			return err
+		}
 	}
-	issued, err := issue()
-	if err != nil {
-		return nil, fmt.Errorf("demo certificate: %w", err)
+	if ok, err := d.kr.HasKey(ctx, keyring.Agency(s.agency.ID)); err != nil || ok {
+		return err
 	}
-	// Through PKCS#12 and back, as a real key file would come.
-	p12, err := issued.PKCS12("demo")
-	if err != nil {
-		return nil, err
-	}
-	k, err := keys.LoadPKCS12(p12, "demo")
-	if err != nil {
-		return nil, err
-	}
-	d.keys[id] = k
-	return k, nil
+	_, err := d.kr.IssueDemoAgency(ctx, d.ca, s.agency, d.pin, demoSealPNG())
+	return err
 }
 
 func (d *demoDay) finish(ctx context.Context) error {

@@ -11,17 +11,23 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/storage"
+	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
 // ensureDemo seeds the demo province on the first start of the embedded default, and
 // prints the demo logins on every start while they exist. A database the operator named
 // is never seeded behind their back: that is 'vanthu seed'.
-func ensureDemo(ctx context.Context, cfg *config, store engine.Store, stdout io.Writer) error {
+func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs blob.Store, stdout io.Writer) error {
 	if !cfg.embedded() {
 		return nil
 	}
@@ -33,7 +39,8 @@ func ensureDemo(ctx context.Context, cfg *config, store engine.Store, stdout io.
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	seeded := n == 0
+	if seeded {
 		res, err := seed.Demo(ctx, store, password)
 		if err != nil {
 			return err
@@ -43,8 +50,104 @@ func ensureDemo(ctx context.Context, cfg *config, store engine.Store, stdout io.
 	if _, err := store.UserGetByUsername(ctx, "vanthu.tinh"); err != nil {
 		return nil // not the demo database
 	}
+	n, err = issueDemoKeys(ctx, cfg, store, password)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(stdout, "Issued %d demo signing keys (leaders and agencies) from the demo CA.\n", n)
+	}
+	if seeded {
+		// A first look should show work: the demo fortnight runs once, and today's work
+		// is left waiting for the province's people and a district's clerk.
+		sum, err := playDemo(ctx, cfg, store, blobs, nil, password, true)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Played the demo fortnight: %d documents issued, %d overdue; today's work is waiting.\n",
+			sum.DocumentsIssued, sum.Overdue)
+	}
 	printLogins(stdout, password)
 	return nil
+}
+
+// issueDemoKeys gives every demo leader and deputy a personal key and every demo agency
+// its key and seal, from the demo CA, with the demo password as PIN; those that already
+// have a key keep it. It returns how many keys it issued.
+func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, pin string) (int, error) {
+	blobs, err := cfg.openBlobs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	kr := keyring.New(keyring.Config{Engine: engine.New(store), Store: store, Blobs: blobs})
+	missing := func(o keyring.Owner) (bool, error) {
+		ok, err := kr.HasKey(ctx, o)
+		return !ok, err
+	}
+	// What is missing is found first: most starts issue nothing and need no CA.
+	var people []string
+	var agencies []engine.Agency
+	all, err := store.AgencyList(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("demo keys: %w", err)
+	}
+	for _, a := range all {
+		ms, err := store.MembershipListByAgency(ctx, a.ID)
+		if err != nil {
+			return 0, fmt.Errorf("demo keys: %w", err)
+		}
+		for _, m := range ms {
+			if m.Role != engine.RoleLeader && m.Role != engine.RoleDeputyLeader {
+				continue
+			}
+			if need, err := missing(keyring.User(m.UserID)); err != nil {
+				return 0, err
+			} else if need && !slices.Contains(people, m.UserID) {
+				people = append(people, m.UserID)
+			}
+		}
+		if need, err := missing(keyring.Agency(a.ID)); err != nil {
+			return 0, err
+		} else if need {
+			agencies = append(agencies, a)
+		}
+	}
+	if len(people)+len(agencies) == 0 {
+		return 0, nil
+	}
+	ln, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
+	if err != nil {
+		return 0, err
+	}
+	ln.Close() // only the CA's keys are needed here, not its OCSP and TSA
+	// Issuing waits mostly on the disk: a few at a time keep a first start short.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	seal := demoSealPNG()
+	for _, id := range people {
+		g.Go(func() error {
+			u, err := store.UserGetByID(gctx, id)
+			if err != nil {
+				return err
+			}
+			if _, err := kr.IssueDemoPerson(gctx, ca, u, pin, demoSignaturePNG(len(u.FullName))); err != nil {
+				return fmt.Errorf("demo key of %s: %w", u.Username, err)
+			}
+			return nil
+		})
+	}
+	for _, a := range agencies {
+		g.Go(func() error {
+			if _, err := kr.IssueDemoAgency(gctx, ca, a, pin, seal); err != nil {
+				return fmt.Errorf("demo key of %s: %w", a.Code, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	return len(people) + len(agencies), nil
 }
 
 // demoPassword is VANTHU_DEMO_PASSWORD, else a random one kept in the data directory so
@@ -86,6 +189,7 @@ Logins are <role>.<agency>, for example:
 Agencies: tinh (UBND tỉnh); snv, stc, skhdt, stttt (sở); tphoabinh, maichau, luongson, caophong
 (huyện); phuonglam, thinhlang, tanthinh, ttmaichau, dongbang, tongdau, ttluongson, hoason,
 nhuantrach, ttcaophong, thuphong (xã) — e.g. vanthu.maichau, chuyenvien.dongbang.
+Leaders and agencies sign with demo keys (demo CA, not for production): the PIN is the same password.
 
 `, password)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,7 +83,8 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 	}
 	go func() { s.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	deadline := time.Now().Add(30 * time.Second)
+	// The first start of the embedded default seeds and plays the demo before it listens.
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-s.done:
@@ -95,7 +97,7 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("serve did not answer within 30s\nstderr: %s", stderr.String())
+	t.Fatalf("serve did not answer within 90s\nstderr: %s", stderr.String())
 	return nil
 }
 
@@ -113,6 +115,33 @@ func (s *server) stop(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop within 30s of SIGTERM")
 	}
+}
+
+// getAs logs in as a user through the API, as a browser's login form does, and reads a
+// page with the session.
+func (s *server) getAs(t *testing.T, username, password, path string) (int, string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar}
+	body, _ := json.Marshal(map[string]string{"username": username, "password": password})
+	resp, err := client.Post(s.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login as %s: %d", username, resp.StatusCode)
+	}
+	resp, err = client.Get(s.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(page)
 }
 
 func (s *server) get(t *testing.T, path string) (int, string) {
@@ -150,27 +179,42 @@ func TestServeEmbeddedDefault(t *testing.T) {
 			t.Fatalf("GET %s = %d %s", path, code, body)
 		}
 	}
-	_, home := first.get(t, "/")
-	if !strings.Contains(home, "Có 20 cơ quan") {
-		t.Fatalf("home page does not show the seeded province: %s", home)
+	if _, login := first.get(t, "/"); !strings.Contains(login, "Đăng nhập") {
+		t.Fatalf("the home page does not ask a visitor to log in, in Vietnamese: %s", login)
+	}
+	m := passwordLine.FindStringSubmatch(first.stdout.String())
+	if m == nil {
+		t.Fatalf("first start did not print the demo logins:\n%s", first.stdout.String())
+	}
+	// Every demo user finds today's work waiting, in Vietnamese.
+	for user, work := range map[string]string{
+		"vanthu.tinh":      "hướng dẫn chỉ tiêu chuyển đổi số năm 2026",   // a scan to register
+		"lanhdao.tinh":     "rà soát công tác văn thư, lưu trữ năm 2026",  // to direct
+		"chuyenvien.tinh":  "đẩy mạnh xử lý văn bản trên môi trường mạng", // a task
+		"truongphong.tinh": "báo cáo kết quả rà soát dữ liệu dân cư",      // a draft to review
+		"vanthu.maichau":   "chuẩn bị hội nghị sơ kết Đề án 06",           // to register
+	} {
+		code, page := first.getAs(t, user, m[1], "/")
+		if code != http.StatusOK || !strings.Contains(page, work) || !strings.Contains(page, "Đăng xuất") {
+			t.Errorf("%s's home page (%d) does not show %q", user, code, work)
+		}
 	}
 	first.stop(t)
 	out := first.stdout.String()
-	m := passwordLine.FindStringSubmatch(out)
-	if !strings.Contains(out, "Seeded the demo province") || m == nil {
-		t.Fatalf("first start did not seed and print logins:\n%s", out)
+	if !strings.Contains(out, "Seeded the demo province") || !strings.Contains(out, "Played the demo fortnight") {
+		t.Fatalf("first start did not seed and play the demo:\n%s", out)
 	}
 
 	t.Run("RestartKeepsTheData", func(t *testing.T) {
 		second := startServer(t, nil, "--data", data)
-		_, home := second.get(t, "/")
+		_, home := second.getAs(t, "lanhdao.tinh", m[1], "/")
 		second.stop(t)
 		out := second.stdout.String()
-		if strings.Contains(out, "Seeded") {
+		if strings.Contains(out, "Seeded") || strings.Contains(out, "Played") {
 			t.Fatalf("restart seeded again:\n%s", out)
 		}
-		if !strings.Contains(home, "Có 20 cơ quan") {
-			t.Fatalf("after restart: %s", home)
+		if !strings.Contains(home, "rà soát công tác văn thư, lưu trữ năm 2026") {
+			t.Fatalf("after restart the leader's work is gone: %s", home)
 		}
 		if m2 := passwordLine.FindStringSubmatch(out); m2 == nil || m2[1] != m[1] {
 			t.Fatalf("restart printed another demo password:\n%s", out)
@@ -207,7 +251,8 @@ func TestServeOnEveryStoreCombination(t *testing.T) {
 		for blobName, blobEnv := range blobStores {
 			t.Run(dbName+"With"+blobName, func(t *testing.T) {
 				t.Parallel()
-				env := append(blobEnv(t), "VANTHU_DATABASE_URL="+dbURL(t), "VANTHU_DATA="+t.TempDir())
+				env := append(blobEnv(t), "VANTHU_DATABASE_URL="+dbURL(t), "VANTHU_DATA="+t.TempDir(),
+					"VANTHU_DEMO_PASSWORD=Hoa-Binh-2024")
 				seed := exec.Command(vanthuBinary(t), "seed")
 				seed.Env = append(cleanEnv(), env...)
 				if out, err := seed.CombinedOutput(); err != nil {
@@ -215,13 +260,13 @@ func TestServeOnEveryStoreCombination(t *testing.T) {
 				}
 				s := startServer(t, env)
 				code, body := s.get(t, "/readyz")
-				_, home := s.get(t, "/")
+				_, agencies := s.getAs(t, "quantri.tinh", "Hoa-Binh-2024", "/api/v1/agencies")
 				s.stop(t)
 				if code != http.StatusOK || !strings.Contains(body, `"database":"ok"`) || !strings.Contains(body, `"blobs":"ok"`) {
 					t.Fatalf("readyz = %d %s", code, body)
 				}
-				if !strings.Contains(home, "Có 20 cơ quan") {
-					t.Fatalf("home: %s", home)
+				if !strings.Contains(agencies, "Ủy ban nhân dân huyện Mai Châu") {
+					t.Fatalf("the seeded agencies through the API: %s", agencies)
 				}
 			})
 		}

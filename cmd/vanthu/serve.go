@@ -26,7 +26,12 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	tlsKey := fs.String("tls-key", envOr("VANTHU_TLS_KEY", ""), "TLS private key (PEM)")
 	behindTLSProxy := fs.Bool("behind-tls-proxy", envOr("VANTHU_BEHIND_TLS_PROXY", "") == "true",
 		"a reverse proxy terminates TLS: mark cookies Secure")
+	evs := bindEventSettings(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	eventSettings, err := evs.settings()
+	if err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
@@ -41,7 +46,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	if err := ensureDemo(ctx, cfg, store, stdout); err != nil {
+	if err := ensureDemo(ctx, cfg, store, blobs, stdout); err != nil {
 		return err
 	}
 
@@ -55,10 +60,17 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	reminders := &engine.Reminders{Engine: eng, Logger: logger}
 	reminders.Start(ctx)
 	defer reminders.Stop()
+	// Fixity (and B-LTA renewal with VANTHU_TSA_URL) run on one node at a time (a lease).
+	stopArchive, archiveMetrics, err := startArchiveServices(ctx, cfg, eng, store, blobs, logger)
+	if err != nil {
+		return err
+	}
+	defer stopArchive()
 	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
 		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil),
-		SecureCookies: *tlsCert != "" || *behindTLSProxy})
+		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics})
+	handler.Events().Configure(eventSettings)
 	handler.Events().Start(ctx)
 	defer handler.Events().Stop()
 	ln, err := net.Listen("tcp", *addr)

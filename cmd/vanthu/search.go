@@ -9,17 +9,20 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/engine/search"
 	"github.com/vanthu/vanthu/signer/pdftext"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
-// runSearch is `vanthu search --user NAME --role ROLE QUERY [--json]`: the documents the
-// user may see in their agency that match QUERY, insensitive to Vietnamese diacritics.
-// Documents changed since the last search are indexed first, with their PDFs' text.
+// runSearch is `vanthu search --user NAME [--role ROLE] [filters] [--json] QUERY`: the
+// documents the user may see in their agency that match QUERY and the filters, insensitive to
+// Vietnamese diacritics. Documents changed since the last search are indexed first, with
+// their PDFs' text.
 func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	cfg := bindConfig(fs)
@@ -27,12 +30,25 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	role := fs.String("role", "clerk", "the user's role to search in")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	limit := fs.Int("limit", 50, "at most this many results")
-	if len(args) == 0 {
-		return usageError{errors.New("usage: vanthu search --user NAME [--role ROLE] [--json] QUERY")}
-	}
-	query := args[len(args)-1]
-	if err := parseFlags(fs, args[:len(args)-1]); err != nil {
+	var f searchFilters
+	fs.StringVar(&f.Type, "type", "", "document type (loại văn bản), e.g. QĐ")
+	fs.StringVar(&f.Number, "number", "", "number and notation (số, ký hiệu), e.g. 15/QĐ-UBND")
+	fs.StringVar(&f.From, "from", "", "dated on or after: YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY")
+	fs.StringVar(&f.To, "to", "", "dated on or before: YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY")
+	fs.StringVar(&f.Agency, "agency", "", "issuing agency (cơ quan ban hành): its code, with its subordinates, or part of its name")
+	fs.StringVar(&f.Signer, "signer", "", "part of the signer's name")
+	fs.StringVar(&f.Record, "record", "", "filed in the record (hồ sơ) of this code")
+	words, err := parseSearchArgs(fs, args)
+	if err != nil {
 		return err
+	}
+	query, err := f.query(words)
+	if err != nil {
+		return usageError{err}
+	}
+	if query == "" {
+		return usageError{errors.New("usage: vanthu search --user NAME [--role ROLE] [--type T] [--number N] [--from D] [--to D] " +
+			"[--agency A] [--signer S] [--record R] [--json] QUERY")}
 	}
 	if *username == "" {
 		return usageError{errors.New("--user is required: results show only what that user may see")}
@@ -108,6 +124,47 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d kết quả\n", len(docs))
 	return nil
+}
+
+// parseSearchArgs reads flags placed before, between or after the words of the query.
+func parseSearchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		fs.SetOutput(io.Discard)
+		if err := fs.Parse(args); err != nil {
+			return nil, parseFlags(fs, args) // reports the error, or prints the help, as every command does
+		}
+		if fs.NArg() == 0 {
+			return words, nil
+		}
+		words, args = append(words, fs.Arg(0)), fs.Args()[1:]
+	}
+}
+
+// searchFilters are the flags that stand for the query language's filters.
+type searchFilters struct {
+	Type, Number, From, To, Agency, Signer, Record string
+}
+
+// query joins the words and the filters into one search box; a filter given as a flag
+// comes last, so it wins over the same filter typed in the words.
+func (f searchFilters) query(words []string) (string, error) {
+	parts := slices.Clone(words)
+	for _, fl := range []struct{ name, field, value string }{
+		{"type", "type", f.Type}, {"number", "so", f.Number}, {"from", "from", f.From}, {"to", "to", f.To},
+		{"agency", "agency", f.Agency}, {"signer", "signer", f.Signer}, {"record", "record", f.Record},
+	} {
+		v := strings.TrimSpace(strings.NewReplacer(`"`, "", "“", "", "”", "").Replace(fl.value))
+		if v == "" {
+			continue
+		}
+		term := fl.field + `:"` + v + `"`
+		if q := search.ParseQuery(term); (fl.field == "from" && q.From.IsZero()) || (fl.field == "to" && q.To.IsZero()) {
+			return "", fmt.Errorf("--%s %q: want a day, a month or a year (2025-03-15, 15/03/2025, 2025-03, 2025)", fl.name, fl.value)
+		}
+		parts = append(parts, term)
+	}
+	return strings.TrimSpace(strings.Join(parts, " ")), nil
 }
 
 // documentText is the text layer of a document's newest PDF, for the index.

@@ -24,7 +24,8 @@ type Query struct {
 	// From and To bound the document date, both days inclusive, at midnight UTC. A month
 	// (2025-03) or a year (2025) stands for its first day in from: and its last day in to:.
 	From, To time.Time
-	// Agency is a prefix of the agency's code (agency:H23.10), folded by FoldCode: "h23.10".
+	// Agency is the issuing agency (agency:H23.10 or agency:"Sở Tài chính"), folded by
+	// FoldCode: "h23.10", "so tai chinh". A code stands for the agency and those under it.
 	Agency string
 	// Signer is the signer's name (signer:"Nguyễn Văn A"), folded: "nguyen van a".
 	Signer string

@@ -23,6 +23,12 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse postgres url: %w", err)
 	}
+	// A generic plan of a prepared search scans an agency's whole index: searches with
+	// selective words must be planned for their values (1M-document benchmark: p95 1.3 s
+	// generic, 40 ms custom). Simple lookups plan in microseconds. The URL may override it.
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/vanthu/vanthu/api"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/signer"
+	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
 )
 
@@ -67,8 +68,15 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer stopArchive()
 	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
+	revocation := pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)
+	// Signatures made in the UI and API are B-B; with a timestamp authority they carry a
+	// timestamp and the revocation data (B-LT), as Decree 30 documents should.
+	kr := keyring.Config{Engine: eng, Store: store, Blobs: blobs, Logger: logger}
+	if tsa := os.Getenv(settingTSA.env); tsa != "" {
+		kr.Timestamper, kr.Revocation = &pki.TSAClient{URL: tsa}, revocation
+	}
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
-		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil),
+		TrustRoots: roots, Revocation: revocation, Signer: keyring.New(kr),
 		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics})
 	handler.Events().Configure(eventSettings)
 	handler.Events().Start(ctx)

@@ -4,17 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/storage/postgres"
-	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
-	"github.com/vanthu/vanthu/storage/testenv"
 )
 
 // people of one agency in the test province.
@@ -31,31 +28,12 @@ type bundle struct {
 	districts []staff
 }
 
-type opener func(t testing.TB) *sqlstore.Store
+type opener = dbtest.Opener
 
-func openSQLite(t testing.TB) *sqlstore.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func openPostgres(t testing.TB) *sqlstore.Store {
-	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+var openSQLite, openPostgres = dbtest.SQLite, dbtest.Postgres
 
 // forEachStore runs a test on SQLite and on PostgreSQL.
-func forEachStore(t *testing.T, test func(t *testing.T, open opener)) {
-	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, openSQLite) })
-	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, openPostgres) })
-}
+var forEachStore = dbtest.ForEach
 
 func setup(t testing.TB, open opener) *bundle {
 	t.Helper()

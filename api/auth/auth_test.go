@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,10 +17,8 @@ import (
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/password"
-	"github.com/vanthu/vanthu/storage/postgres"
-	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
-	"github.com/vanthu/vanthu/storage/testenv"
 )
 
 const testPassword = "mật-khẩu-đúng-1"
@@ -49,25 +46,9 @@ type bundle struct {
 	clerk  engine.User
 }
 
-type opener func(t testing.TB) *sqlstore.Store
+type opener = dbtest.Opener
 
-func openSQLite(t testing.TB) *sqlstore.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func openPostgres(t testing.TB) *sqlstore.Store {
-	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+var openSQLite, openPostgres = dbtest.SQLite, dbtest.Postgres
 
 // forEachStore runs a test on SQLite and on PostgreSQL.
 func forEachStore(t *testing.T, test func(t *testing.T, b *bundle)) {

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,36 +18,16 @@ import (
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/storage/postgres"
-	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
-	"github.com/vanthu/vanthu/storage/testenv"
 )
 
-type opener func(t testing.TB) *sqlstore.Store
+type opener = dbtest.Opener
 
-func openSQLite(t testing.TB) *sqlstore.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+var openSQLite = dbtest.SQLite
 
-func openPostgres(t testing.TB) *sqlstore.Store {
-	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func forEachStore(t *testing.T, test func(t *testing.T, open opener)) {
-	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, openSQLite) })
-	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, openPostgres) })
-}
+// forEachStore runs a test on SQLite and on PostgreSQL.
+var forEachStore = dbtest.ForEach
 
 // bundle is one agency with its people, the event service and an HTTP server in front.
 type bundle struct {

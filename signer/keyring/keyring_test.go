@@ -18,10 +18,8 @@ import (
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/postgres"
-	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
-	"github.com/vanthu/vanthu/storage/testenv"
 )
 
 const pin = "mã-PIN-123"
@@ -39,23 +37,7 @@ type bundle struct {
 	caURL                     string
 }
 
-func openSQLite(t testing.TB) *sqlstore.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func openPostgres(t testing.TB) *sqlstore.Store {
-	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+var openSQLite, openPostgres = dbtest.SQLite, dbtest.Postgres
 
 func forEachStore(t *testing.T, test func(t *testing.T, b *bundle)) {
 	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, setup(t, openSQLite(t))) })

@@ -1,0 +1,45 @@
+// Package dbtest opens the real databases tests run against: a SQLite file of the test's
+// own, or a PostgreSQL schema of its own (storage/testenv); the caller migrates them.
+package dbtest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/vanthu/vanthu/storage/postgres"
+	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/sqlstore"
+	"github.com/vanthu/vanthu/storage/testenv"
+)
+
+// Opener opens a fresh, empty database for one test.
+type Opener func(t testing.TB) *sqlstore.Store
+
+// SQLite opens a database in a file under the test's temporary directory.
+func SQLite(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Postgres opens a schema of the test's own on the test PostgreSQL.
+func Postgres(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// ForEach runs a test on SQLite and on PostgreSQL, in parallel.
+func ForEach(t *testing.T, test func(t *testing.T, open Opener)) {
+	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, SQLite) })
+	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, Postgres) })
+}

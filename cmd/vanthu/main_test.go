@@ -55,8 +55,26 @@ func vanthuBinary(t *testing.T) string {
 type server struct {
 	cmd    *exec.Cmd
 	base   string
-	stdout *bytes.Buffer
+	stdout *syncBuffer
 	done   chan error
+}
+
+// syncBuffer is the server's standard output, read by the test while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -74,7 +92,7 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 	addr := freeAddr(t)
 	cmd := exec.Command(vanthuBinary(t), append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Env = append(cleanEnv(), env...)
-	s := &server{cmd: cmd, base: "http://" + addr, stdout: &bytes.Buffer{}, done: make(chan error, 1)}
+	s := &server{cmd: cmd, base: "http://" + addr, stdout: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout = s.stdout
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

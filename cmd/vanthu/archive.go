@@ -17,9 +17,9 @@ import (
 	"github.com/vanthu/vanthu/storage/bagit"
 )
 
-// runArchive is `vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY]`:
-// the record becomes a BagIt bag (signed originals, metadata as JSON and XML, audit
-// trail), validated after writing.
+// runArchive is `vanthu archive export --out DIR --fonds CODE [--record CODE] [--year YYYY]`:
+// the record — or, without --record, every record of the fonds and year — becomes a BagIt
+// bag (signed originals, metadata as JSON and XML, audit trail), validated after writing.
 func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "fixity" {
 		if slices.Contains(args[1:], "--report") {
@@ -34,19 +34,20 @@ func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 		return runArchiveImport(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "export" {
-		return usageError{errors.New("usage: vanthu archive export --out DIR --agency CODE --record CODE [--year YYYY] | vanthu archive import --user NAME [--into CODE] DIR | vanthu archive fixity [--repair | --report] | vanthu archive renew [--dry-run] [--within 6m]")}
+		return usageError{errors.New("usage: vanthu archive export --out DIR --fonds CODE [--record CODE] [--year YYYY] | vanthu archive import --user NAME [--into CODE] DIR | vanthu archive fixity [--repair | --report] | vanthu archive renew [--dry-run] [--within 6m]")}
 	}
 	fs := flag.NewFlagSet("archive export", flag.ContinueOnError)
 	cfg := bindConfig(fs)
 	out := fs.String("out", "", "directory for the bag (required)")
-	agencyCode := fs.String("agency", "", "the fonds: the agency's code (mã định danh)")
-	recordCode := fs.String("record", "", "the record's code, e.g. 01.VX")
-	year := fs.Int("year", time.Now().Year(), "the record's year")
+	agencyCode := fs.String("fonds", "", "the fonds (phông): the agency's code (mã định danh)")
+	fs.StringVar(agencyCode, "agency", "", "the same as --fonds")
+	recordCode := fs.String("record", "", "the record's code, e.g. 01.VX; every record of the year when empty")
+	year := fs.Int("year", time.Now().Year(), "the records' year")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if *out == "" || *agencyCode == "" || *recordCode == "" {
-		return usageError{errors.New("--out, --agency and --record are required")}
+	if *out == "" || *agencyCode == "" {
+		return usageError{errors.New("--out and --fonds are required")}
 	}
 	store, err := cfg.openMigrated(ctx)
 	if err != nil {
@@ -65,8 +66,9 @@ func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	exported := 0
 	for _, rec := range records {
-		if rec.Code != *recordCode {
+		if *recordCode != "" && rec.Code != *recordCode {
 			continue
 		}
 		if err := os.MkdirAll(*out, 0o750); err != nil {
@@ -90,9 +92,15 @@ func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "exported %s (%d documents, %d files, %d bytes) → %s\n", meta.Identifier, meta.DocTotal,
 			report.PayloadFiles, report.PayloadOctets, dir)
-		return nil
+		exported++
 	}
-	return fmt.Errorf("no record %s of %d in %s", *recordCode, *year, agency.Name)
+	if exported == 0 && *recordCode != "" {
+		return fmt.Errorf("no record %s of %d in %s", *recordCode, *year, agency.Name)
+	}
+	if exported == 0 {
+		return fmt.Errorf("no records of %d in %s", *year, agency.Name)
+	}
+	return nil
 }
 
 // progressBar draws progress on a terminal's stderr, and nothing when stderr is a file.

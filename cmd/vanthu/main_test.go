@@ -545,6 +545,25 @@ func TestDemoDay(t *testing.T) {
 		}
 	})
 
+	t.Run("ArchiveExportOfAFondsYearWritesABagPerRecord", func(t *testing.T) {
+		out := t.TempDir()
+		year := time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays).Year()
+		cmd := exec.Command(vanthuBinary(t), "archive", "export", "--data", data, "--out", out, "--fonds", "H23",
+			"--year", fmt.Sprint(year))
+		cmd.Env = cleanEnv()
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("archive export: %v\n%s", err, b)
+		}
+		bags, _ := filepath.Glob(filepath.Join(out, fmt.Sprintf("H23.%d.*", year), "bagit.txt"))
+		if len(bags) == 0 || len(bags) != strings.Count(string(b), "exported ") {
+			t.Fatalf("%d bags written for the fonds and year:\n%s", len(bags), b)
+		}
+		if _, err := os.Stat(filepath.Join(out, fmt.Sprintf("H23.%d.01.VX", year), "bagit.txt")); err != nil {
+			t.Fatalf("the archived record is not among them: %v", err)
+		}
+	})
+
 	t.Run("FixityFindsADamagedArchivedObject", func(t *testing.T) {
 		fixity := func(args ...string) (string, error) {
 			cmd := exec.Command(vanthuBinary(t), append([]string{"archive", "fixity", "--data", data}, args...)...)

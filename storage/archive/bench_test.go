@@ -19,9 +19,13 @@ import (
 var packageSizes = []int{3 << 20, 2 << 20, 1 << 20, 512 << 10}
 
 // BenchmarkArchiveThroughput stores records' archival packages through archive.Store to
-// the S3 server (object lock COMPLIANCE, no replica) and, in the same run and interleaved,
-// puts the same number of bytes straight with minio-go PutObject under the same lock. It
-// reports both in MB/s and the archive's share of the raw rate (target ≥ 70%).
+// the S3 server (object lock COMPLIANCE, no replica) both ways the archive can take: the
+// same-bucket path (the server copies the originals) and the general path (the originals
+// are read back through the verifying reader and uploaded through blob.Store.Put). In the
+// same run and interleaved, it puts the same number of bytes straight with minio-go
+// PutObject under the same lock, and reports each path's MB/s and share of the raw rate
+// (target ≥ 70%). The machine is shared: run it long enough to settle, e.g.
+// -benchtime 40x.
 func BenchmarkArchiveThroughput(b *testing.B) {
 	ctx := context.Background()
 	s3 := s3Blobs(b)
@@ -71,15 +75,16 @@ func BenchmarkArchiveThroughput(b *testing.B) {
 		}
 		rawTime += time.Since(start)
 	}
-	archiveRate := float64(archived) / 1e6 / archiveTime.Seconds()
+	copyRate := float64(archived) / 1e6 / archiveTime.Seconds()
 	uploadRate := float64(uploaded) / 1e6 / uploadTime.Seconds()
 	rawRate := float64(raw) / 1e6 / rawTime.Seconds()
-	b.ReportMetric(archiveRate, "archive-MB/s")
-	b.ReportMetric(uploadRate, "archive-upload-MB/s")
+	b.ReportMetric(copyRate, "copy-MB/s")
+	b.ReportMetric(100*copyRate/rawRate, "copy-%-of-raw")
+	b.ReportMetric(uploadRate, "upload-MB/s")
+	b.ReportMetric(100*uploadRate/rawRate, "upload-%-of-raw")
 	b.ReportMetric(rawRate, "raw-put-MB/s")
-	b.ReportMetric(100*archiveRate/rawRate, "%-of-raw")
-	b.Logf("%d packages of %.1f MB: archive %.1f MB/s (%.0f%% of raw; %.1f MB/s, %.0f%%, uploading instead of copying in the server), raw PutObject %.1f MB/s; target ≥ 70%%",
-		b.N, float64(archived)/float64(b.N)/1e6, archiveRate, 100*archiveRate/rawRate, uploadRate, 100*uploadRate/rawRate, rawRate)
+	b.Logf("%d×2 packages of %.1f MB; raw PutObject %.1f MB/s; same-bucket copy %.1f MB/s (%.0f%% of raw); general path, re-uploading %.1f MB/s (%.0f%% of raw); target ≥ 70%%",
+		b.N, float64(archived)/float64(b.N)/1e6, rawRate, copyRate, 100*copyRate/rawRate, uploadRate, 100*uploadRate/rawRate)
 }
 
 // uploadOnly hides the S3 store's type, so archive.Store takes its generic path.

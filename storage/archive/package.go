@@ -214,6 +214,9 @@ func copyOriginal(ctx context.Context, blobs blob.Store, replicas []blob.Store, 
 		return blob.Object{}, err
 	}
 	defer src.Close()
+	// The filed digest and size go along: the store's key for them is known before the
+	// bytes arrive, and bytes that differ are refused rather than stored.
+	opts.SHA256, opts.Size = f.SHA256, f.Size
 	var obj blob.Object
 	if len(replicas) == 0 {
 		obj, err = blobs.Put(ctx, src, opts)

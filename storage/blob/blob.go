@@ -57,6 +57,13 @@ type PutOptions struct {
 	// RetainUntil locks the object (S3 object lock in COMPLIANCE mode) until then.
 	RetainUntil time.Time
 	ContentType string
+	// SHA256 (lower-case hex) and Size, when set, are what the caller already knows of the
+	// bytes, e.g. because it read them through a store's verifying reader. Put still
+	// hashes the bytes and refuses them with ErrIntegrity, storing nothing, when they
+	// differ; knowing the key early lets the S3 store look for an existing object while
+	// the bytes arrive. Size 0 means unknown.
+	SHA256 string
+	Size   int64
 }
 
 var (

@@ -225,6 +225,11 @@ func runSuite(t *testing.T, newBundle func(t *testing.T) bundle) {
 		}
 	})
 
+	t.Run("KnownDigest", func(t *testing.T) {
+		t.Parallel()
+		testKnownDigest(t, newBundle)
+	})
+
 	t.Run("DamagedObjectsAreRepairedOnlyWithTheirOwnBytes", func(t *testing.T) {
 		t.Parallel()
 		testRepair(t, newBundle)

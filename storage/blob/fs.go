@@ -36,6 +36,9 @@ func (s *FS) path(key string) string { return filepath.Join(s.root, filepath.Fro
 // Put writes atomically: a temp file, fsync, rename into place, fsync the directory. A
 // crash leaves either no object or the whole object, never a torn one.
 func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+	if err := opts.checkKnown(); err != nil {
+		return Object{}, err
+	}
 	tmp, err := os.CreateTemp(filepath.Join(s.root, ".tmp"), "put-*")
 	if err != nil {
 		return Object{}, fmt.Errorf("blob: put: %w", err)
@@ -48,6 +51,9 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, err
 		return Object{}, fmt.Errorf("blob: put: %w", err)
 	}
 	digest := hex.EncodeToString(h.Sum(nil))
+	if err := (&spool{digest: digest, size: size}).check(opts); err != nil {
+		return Object{}, err
+	}
 	key, err := keyFor(opts.Prefix, digest)
 	if err != nil {
 		return Object{}, err

@@ -1,11 +1,15 @@
 package blob
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -30,10 +34,16 @@ type S3Config struct {
 // enabled so that archive objects can be locked in COMPLIANCE mode.
 type S3 struct {
 	client *minio.Client
-	cfg    S3Config
+	// checked sends client-chosen x-amz-checksum-* headers (minio-go wants trailing
+	// header support for them); only putStreaming uses it.
+	checked *minio.Client
+	cfg     S3Config
 
 	mu          sync.Mutex
 	bucketReady bool
+	// serverChecksums: the server refused a probe whose x-amz-checksum-sha256 did not
+	// match its bytes, so it can be trusted to refuse any such Put.
+	serverChecksums bool
 }
 
 var _ Store = (*S3)(nil)
@@ -54,7 +64,16 @@ func NewS3(cfg S3Config) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: s3 %s: %w", cfg.Endpoint, err)
 	}
-	return &S3{client: client, cfg: cfg}, nil
+	checked, err := minio.New(cfg.Endpoint, &minio.Options{
+		Creds:           credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:          cfg.Secure,
+		Region:          cfg.Region,
+		TrailingHeaders: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("blob: s3 %s: %w", cfg.Endpoint, err)
+	}
+	return &S3{client: client, checked: checked, cfg: cfg}, nil
 }
 
 // Client exposes the underlying client to tests that must prove the server itself
@@ -80,58 +99,185 @@ func (s *S3) ensureBucket(ctx context.Context) error {
 			return fmt.Errorf("blob: s3 create bucket %s: %w", s.cfg.Bucket, err)
 		}
 	}
+	s.serverChecksums = s.probeChecksums(ctx)
 	s.bucketReady = true
 	return nil
 }
 
-// Put spools the bytes to a temporary file to learn their digest (the key) and size
-// before sending them; large objects go up in parts.
+// checksumProbeKey is where probeChecksums tries to store bytes under a wrong checksum.
+const checksumProbeKey = "probe/checksum"
+
+// probeChecksums reports whether the server refuses bytes whose SHA-256 differs from the
+// x-amz-checksum-sha256 header sent with them. Only then may Put stream bytes it has not
+// hashed yet: the server's check is what keeps wrong bytes from being stored (and
+// locked). Any doubt answers false, and Put holds the bytes to hash them first.
+func (s *S3) probeChecksums(ctx context.Context) bool {
+	body := []byte("vanthu checksum probe")
+	wrong := sha256.Sum256(nil)
+	info, err := s.checked.PutObject(ctx, s.cfg.Bucket, checksumProbeKey, struct{ io.Reader }{bytes.NewReader(body)}, int64(len(body)),
+		minio.PutObjectOptions{UserMetadata: map[string]string{"x-amz-checksum-sha256": base64.StdEncoding.EncodeToString(wrong[:])}})
+	if err == nil {
+		slog.WarnContext(ctx, "blob: s3 server stores bytes that do not match their checksum; puts are hashed before sending", "bucket", s.cfg.Bucket)
+		_ = s.client.RemoveObject(ctx, s.cfg.Bucket, checksumProbeKey, minio.RemoveObjectOptions{VersionID: info.VersionID})
+		return false
+	}
+	switch minio.ToErrorResponse(err).Code {
+	case "BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch", "XAmzContentSHA256Mismatch":
+		return true
+	}
+	return false
+}
+
+// Put only ever writes an object under the digest of its own bytes. With the SHA-256 and
+// size known (and the object fitting one request) it streams them and lets the server
+// check the digest; otherwise it holds and hashes them first. Large objects go up in
+// parts.
 func (s *S3) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+	if err := opts.checkKnown(); err != nil {
+		return Object{}, err
+	}
 	if err := s.ensureBucket(ctx); err != nil {
 		return Object{}, err
 	}
-	tmp, err := os.CreateTemp("", "vanthu-blob-*")
-	if err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
+	if opts.SHA256 != "" && opts.Size > 0 && uint64(opts.Size) <= s.cfg.PartSize && s.serverChecksums {
+		return s.putStreaming(ctx, r, opts)
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), readerWithContext(ctx, r))
-	if err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
-	}
-	digest := hex.EncodeToString(h.Sum(nil))
-	key, err := keyFor(opts.Prefix, digest)
+	return s.putBuffered(ctx, r, opts)
+}
+
+// putStreaming sends the bytes while reading them, with the SHA-256 the caller expects
+// in x-amz-checksum-sha256: the server (see probeChecksums) stores nothing unless the
+// bytes it received hash to it, so the object under the key is always the key's bytes.
+// Reading the source then overlaps the upload instead of preceding it, which is what
+// brought the archive's re-uploading path near the raw PutObject rate.
+func (s *S3) putStreaming(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+	key, err := keyFor(opts.Prefix, opts.SHA256)
 	if err != nil {
 		return Object{}, err
 	}
-	if existing, err := s.Stat(ctx, key); err == nil {
-		if !opts.RetainUntil.IsZero() {
-			if err := s.ExtendRetention(ctx, key, opts.RetainUntil); err != nil {
-				return Object{}, err
-			}
-			existing.RetainUntil = maxTime(existing.RetainUntil, opts.RetainUntil.UTC())
-		}
-		return existing, nil
+	if _, err := s.Stat(ctx, key); err == nil {
+		// Stored already: read and check the bytes anyway, as every Put does.
+		return s.putBuffered(ctx, r, opts)
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return Object{}, fmt.Errorf("blob: put: %w", err)
-	}
+	sum, _ := hex.DecodeString(opts.SHA256) // checkKnown accepted it
 	put := minio.PutObjectOptions{
-		ContentType:    opts.ContentType,
-		PartSize:       s.cfg.PartSize,
-		SendContentMd5: true, // object-locked buckets require a content checksum
-		UserMetadata:   map[string]string{"sha256": digest},
+		ContentType: opts.ContentType,
+		UserMetadata: map[string]string{"sha256": opts.SHA256,
+			"x-amz-checksum-sha256": base64.StdEncoding.EncodeToString(sum)},
 	}
 	if !opts.RetainUntil.IsZero() {
 		put.Mode = minio.Compliance
 		put.RetainUntilDate = opts.RetainUntil.UTC()
 	}
-	if _, err := s.client.PutObject(ctx, s.cfg.Bucket, key, tmp, size, put); err != nil {
+	// The wrapper also hides any io.ReaderAt/Seeker, so minio-go streams instead of
+	// buffering.
+	body := &streamBody{r: readerWithContext(ctx, r), want: opts.Size}
+	if _, err := s.checked.PutObject(ctx, s.cfg.Bucket, key, body, opts.Size, put); err != nil {
+		if body.err != nil {
+			return Object{}, fmt.Errorf("blob: s3 put %s: %w", key, body.err)
+		}
+		switch minio.ToErrorResponse(err).Code {
+		case "BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch":
+			return Object{}, fmt.Errorf("%w: s3 put %s: the bytes do not hash to the expected SHA-256: %v", ErrIntegrity, key, err)
+		}
 		return Object{}, fmt.Errorf("blob: s3 put %s: %w", key, err)
 	}
-	return Object{Key: key, SHA256: digest, Size: size, RetainUntil: put.RetainUntilDate}, nil
+	// The server holds exactly the expected bytes; a longer input is still the caller's
+	// mistake to hear about.
+	if n, _ := body.r.Read(make([]byte, 1)); n > 0 {
+		return Object{}, fmt.Errorf("%w: %s: more bytes than the expected %d (the object holds the expected ones)", ErrIntegrity, key, opts.Size)
+	}
+	return Object{Key: key, SHA256: opts.SHA256, Size: opts.Size, RetainUntil: put.RetainUntilDate}, nil
+}
+
+// streamBody passes a Put's bytes to minio-go and keeps what went wrong with them, so the
+// caller hears the source's error (ErrIntegrity from a verifying reader, a short input)
+// rather than the HTTP client's.
+type streamBody struct {
+	r    io.Reader
+	want int64
+	n    int64
+	err  error
+}
+
+func (b *streamBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	switch {
+	case b.err != nil:
+	case b.n > b.want:
+		b.err = fmt.Errorf("%w: more bytes than the expected %d", ErrIntegrity, b.want)
+	case errors.Is(err, io.EOF) && b.n < b.want:
+		b.err = fmt.Errorf("%w: %d bytes, not the expected %d", ErrIntegrity, b.n, b.want)
+	case err != nil && !errors.Is(err, io.EOF):
+		b.err = err
+	}
+	return n, err
+}
+
+// putBuffered holds the bytes (in memory, or a temporary file when large) and hashes them
+// before sending anything. With the SHA-256 known, the lookup for an existing object runs
+// while the bytes are read.
+func (s *S3) putBuffered(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+	var early chan statResult
+	if opts.SHA256 != "" {
+		key, err := keyFor(opts.Prefix, opts.SHA256)
+		if err != nil {
+			return Object{}, err
+		}
+		early = make(chan statResult, 1)
+		go func() {
+			obj, err := s.Stat(ctx, key)
+			early <- statResult{obj, err}
+		}()
+	}
+	sp, err := newSpool(ctx, r, opts.Size)
+	if err != nil {
+		return Object{}, err
+	}
+	defer sp.Close()
+	if err := sp.check(opts); err != nil {
+		return Object{}, err
+	}
+	key, err := keyFor(opts.Prefix, sp.digest)
+	if err != nil {
+		return Object{}, err
+	}
+	var existing statResult
+	if early != nil {
+		existing = <-early // the same key: the digest matched opts.SHA256
+	} else {
+		existing.obj, existing.err = s.Stat(ctx, key)
+	}
+	if existing.err == nil {
+		obj := existing.obj
+		if !opts.RetainUntil.IsZero() {
+			if err := s.ExtendRetention(ctx, key, opts.RetainUntil); err != nil {
+				return Object{}, err
+			}
+			obj.RetainUntil = maxTime(obj.RetainUntil, opts.RetainUntil.UTC())
+		}
+		return obj, nil
+	}
+	put := minio.PutObjectOptions{
+		ContentType:    opts.ContentType,
+		PartSize:       s.cfg.PartSize,
+		SendContentMd5: true, // object-locked buckets require a content checksum
+		UserMetadata:   map[string]string{"sha256": sp.digest},
+	}
+	if !opts.RetainUntil.IsZero() {
+		put.Mode = minio.Compliance
+		put.RetainUntilDate = opts.RetainUntil.UTC()
+	}
+	if _, err := s.client.PutObject(ctx, s.cfg.Bucket, key, sp.reader(), sp.size, put); err != nil {
+		return Object{}, fmt.Errorf("blob: s3 put %s: %w", key, err)
+	}
+	return Object{Key: key, SHA256: sp.digest, Size: sp.size, RetainUntil: put.RetainUntilDate}, nil
+}
+
+type statResult struct {
+	obj Object
+	err error
 }
 
 func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {

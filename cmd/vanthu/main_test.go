@@ -197,6 +197,9 @@ func TestServeEmbeddedDefault(t *testing.T) {
 			t.Fatalf("GET %s = %d %s", path, code, body)
 		}
 	}
+	if _, metrics := first.get(t, "/metrics"); !strings.Contains(metrics, "vanthu_fixity_damaged_objects") {
+		t.Errorf("/metrics does not show the archive's fixity check")
+	}
 	if _, login := first.get(t, "/"); !strings.Contains(login, "Đăng nhập") {
 		t.Fatalf("the home page does not ask a visitor to log in, in Vietnamese: %s", login)
 	}

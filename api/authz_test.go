@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/storage/blob"
 )
 
 // engineSigner stands in for signer/keyring: it records the signature through the
@@ -25,6 +28,12 @@ func (s engineSigner) IssueAndSeal(ctx context.Context, a engine.Actor, docID, p
 	return s.eng.Issue(ctx, a, docID, requestID)
 }
 
+// CertifiedCopy numbers the copy through the engine without signing it.
+func (s engineSigner) CertifiedCopy(ctx context.Context, a engine.Actor, docID, pin string) (keyring.IssuedCopy, []byte, error) {
+	cp, err := s.eng.IssueCertifiedCopy(ctx, a, docID)
+	return keyring.IssuedCopy{CertifiedCopy: cp}, nil, err
+}
+
 // roles of the table, with the demo login prefix of each.
 var tableRoles = []struct {
 	role   engine.Role
@@ -38,6 +47,7 @@ var tableRoles = []struct {
 type fixture struct {
 	incoming, directed, draft, record, assignment, extension   string
 	provinceID, districtID, lastUnitID, specialistID, deputyID string
+	dueRecord, appraisal, imported, copyID, copySHA            string
 }
 
 func TestAuthorizationTable(t *testing.T) {
@@ -82,7 +92,7 @@ func TestAuthorizationTable(t *testing.T) {
 		{method: "POST", path: doc(f.directed) + "/start", may: r(head, spec)},
 		{method: "POST", path: doc(f.directed) + "/complete", body: map[string]any{"result": "Đã xong"}, may: r(head, spec)},
 		{method: "POST", path: "/api/v1/outgoing", upload: map[string]any{"type_code": "TB", "subject": "Thông báo lịch họp"}, may: r(leader, head, spec), collection: true},
-		{method: "POST", path: doc(f.draft) + "/versions", upload: "", may: all},
+		{method: "POST", path: doc(f.draft) + "/versions", upload: "", may: r(clerk, leader, head, spec)},
 		{method: "POST", path: doc(f.draft) + "/submit", body: map[string]any{}, may: r(leader, head, spec)},
 		{method: "POST", path: doc(f.draft) + "/review", body: map[string]any{"approve": true}, may: r(clerk, leader, head, spec)},
 		{method: "POST", path: doc(f.draft) + "/approve", may: r(leader)},
@@ -110,6 +120,19 @@ func TestAuthorizationTable(t *testing.T) {
 		{method: "PUT", path: "/api/v1/calendar/2027", body: map[string]any{}, may: r(admin), collection: true},
 		{method: "POST", path: "/api/v1/delegations", body: map[string]any{"to_user": f.deputyID, "form": "TUQ", "valid_to": future}, may: r(leader), collection: true},
 		{method: "POST", path: "/api/v1/distribution-lists", body: map[string]any{"name": "Các huyện", "members": []string{f.districtID}}, may: r(clerk, admin), collection: true},
+
+		{method: "PUT", path: "/api/v1/records/" + f.record + "/metadata", body: map[string]any{"keywords": []string{"văn phòng"}}, may: r(clerk, leader, arch)},
+		{method: "GET", path: "/api/v1/records/" + f.imported + "/imported-history", may: all},
+		{method: "GET", path: "/api/v1/records/disposal-candidates", may: r(leader, arch), collection: true},
+		{method: "POST", path: "/api/v1/appraisals", body: map[string]any{"title": "Đề nghị hủy năm 2026", "record_ids": []string{f.dueRecord}}, may: r(arch), collection: true},
+		{method: "GET", path: "/api/v1/appraisals/" + f.appraisal, may: all},
+		{method: "POST", path: "/api/v1/appraisals/" + f.appraisal + "/decision", body: map[string]any{"approve": false, "reason": "Còn giá trị tra cứu"}, may: r(leader)},
+		{method: "POST", path: "/api/v1/appraisals/" + f.appraisal + "/destroy", may: r(arch)},
+		{method: "GET", path: "/api/v1/retention-rules", may: all, collection: true},
+		{method: "PUT", path: "/api/v1/retention-rules", body: map[string]any{"rules": []any{map[string]any{"category": "thu-nghiem", "name": "Hồ sơ thử nghiệm", "retention": map[string]any{"years": 10}}}}, may: r(leader, arch, admin), collection: true},
+		{method: "POST", path: doc(f.incoming) + "/certified-copies", body: map[string]any{"pin": "000000"}, may: r(arch)},
+		{method: "GET", path: "/api/v1/certified-copies/" + f.copyID + "/" + f.copySHA, may: r(arch)},
+		{method: "POST", path: "/api/v1/agencies/" + f.provinceID + "/succession", body: map[string]any{"successor_id": f.districtID, "at": future}, may: r(admin), collection: true},
 	}
 	served := map[string]bool{}
 	for _, p := range b.srv.apiRoutes {
@@ -139,6 +162,9 @@ func TestAuthorizationTable(t *testing.T) {
 				meta = m
 			}
 			return c.upload(t, rw.path, meta, "van-ban.pdf", pdf, headers)
+		}
+		if rw.method == "PUT" && strings.HasSuffix(rw.path, "/metadata") {
+			headers["If-Match"] = "*"
 		}
 		return c.do(t, rw.method, rw.path, rw.body, headers)
 	}
@@ -242,7 +268,65 @@ func newFixture(t *testing.T, b *testBundle) fixture {
 	rec, err := b.eng.OpenRecord(ctx, arch, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ văn phòng", Retention: engine.Retention{Years: 10}, OwnerID: arch.UserID})
 	must(t, err)
 	f.record = rec.ID
+	old := receive("Về kế hoạch năm 2015")
+	_, err = b.eng.Register(ctx, clerk, old, "")
+	must(t, err)
+	f.dueRecord, f.appraisal = dueForDisposal(t, b, arch, old)
+	f.imported = importedRecord(t, b, province.ID, arch.UserID)
+	f.copyID, f.copySHA = storedCopy(t, b, province.ID)
 	return f
+}
+
+// dueForDisposal puts a document into a record whose work ended in 2015 with five years'
+// retention, hands it to the agency archive and proposes it for destruction.
+func dueForDisposal(t *testing.T, b *testBundle, arch engine.Actor, docID string) (recordID, appraisalID string) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := b.eng.OpenRecord(ctx, arch, 2015, engine.RecordSpec{Code: "02.LT", Title: "Hồ sơ kế hoạch 2015",
+		Retention: engine.Retention{Years: 5}, OwnerID: arch.UserID})
+	must(t, err)
+	must(t, b.eng.FileDocument(ctx, arch, rec.ID, docID))
+	_, err = b.eng.CloseRecord(ctx, arch, rec.ID, time.Date(2015, 6, 1, 0, 0, 0, 0, time.UTC))
+	must(t, err)
+	_, err = b.eng.HandOver(ctx, arch, rec.ID)
+	must(t, err)
+	a, err := b.eng.ProposeDisposal(ctx, arch, "Đề nghị hủy hồ sơ hết hạn", []string{rec.ID})
+	must(t, err)
+	return rec.ID, a.ID
+}
+
+// importedRecord takes a record of a dissolved commune in, as `vanthu archive import` does.
+func importedRecord(t *testing.T, b *testBundle, agencyID, archivistID string) string {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2020, 3, 1, 8, 0, 0, 0, time.UTC)
+	obj, err := b.srv.deps.Blobs.Put(ctx, bytes.NewReader(minimalPDF("")), blob.PutOptions{ContentType: "application/pdf"})
+	must(t, err)
+	doc := engine.ImportedDocument{Flow: engine.Incoming, TypeCode: "TB", Subject: "Về việc sáp nhập xã", Notation: "12/UBND-VP",
+		Author: "UBND huyện Mai Châu", ReceivedAt: &at, Files: []engine.FileInput{{Kind: "scan", Name: "cong-van.pdf",
+			BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}}}
+	res, err := b.eng.ImportArchive(ctx, engine.System, engine.ArchiveImportInput{AgencyID: agencyID, Documents: []engine.ImportedDocument{doc}, FiledBy: archivistID,
+		BagName: "H23.99-2020-07.VP", Identifier: "H23.99.2020.07.VP", PayloadDigest: strings.Repeat("c", 64), FormatVersion: 1,
+		FondsCode: "H23.99", FondsName: "UBND xã Đã Nhập", Record: engine.ImportedRecord{Code: "07.VP", Title: "Hồ sơ xã cũ", Year: 2020,
+			Retention: engine.Retention{Years: 10}, WorkEndedAt: &at, Metadata: engine.RecordMetadata{AccessMode: engine.AccessOpen, Language: "vi"}},
+		SourceEvents: []engine.Event{{Seq: 1, At: at, Action: "open_record", ObjectType: "record", ObjectID: "nguon-1",
+			PrevHash: strings.Repeat("0", 64), Hash: strings.Repeat("d", 64)}},
+		SourceHeadHash: strings.Repeat("d", 64), Metadata: `{"code":"07.VP"}`})
+	must(t, err)
+	return res.Record.ID
+}
+
+// storedCopy keeps a certified copy's PDF where signer/keyring keeps them.
+func storedCopy(t *testing.T, b *testBundle, agencyID string) (copyID, sha string) {
+	t.Helper()
+	copyID = engine.NewID()
+	obj, err := b.srv.deps.Blobs.Put(context.Background(), bytes.NewReader(minimalPDF("")),
+		blob.PutOptions{Prefix: "certified-copies/" + agencyID + "/" + copyID, ContentType: "application/pdf"})
+	must(t, err)
+	if keyring.CopyKey(agencyID, copyID, obj.SHA256) != obj.Key {
+		t.Fatalf("the copy's key %s is not where the keyring keeps copies", obj.Key)
+	}
+	return copyID, obj.SHA256
 }
 
 func must(t *testing.T, err error) {

@@ -166,3 +166,122 @@ func (s *Server) legalHold() http.HandlerFunc {
 		return s.deps.Engine.SetLegalHold(r.Context(), a, id, in.Hold)
 	})
 }
+
+// recordMetadataJSON is a record's part of the national field list (Decree 30 annex V).
+type recordMetadataJSON struct {
+	Title       string   `json:"title,omitempty"`
+	AccessMode  string   `json:"access_mode"`
+	Language    string   `json:"language"`
+	Keywords    []string `json:"keywords"`
+	Description string   `json:"description,omitempty"`
+	InfoSign    string   `json:"info_sign,omitempty"`
+	PageTotal   int      `json:"page_total"`
+	SheetTotal  int      `json:"sheet_total"`
+}
+
+func recordMetadataOut(r engine.Record) recordMetadataJSON {
+	kw := r.Keywords
+	if kw == nil {
+		kw = []string{}
+	}
+	return recordMetadataJSON{AccessMode: string(r.AccessMode), Language: r.Language, Keywords: kw, Description: r.Description,
+		InfoSign: r.InfoSign, PageTotal: r.PageTotal, SheetTotal: r.SheetTotal}
+}
+
+// recordWithMetadataJSON is a record with its metadata.
+type recordWithMetadataJSON struct {
+	recordJSON
+	Metadata recordMetadataJSON `json:"metadata"`
+}
+
+// setRecordMetadata is PUT /api/v1/records/{id}/metadata: complete or correct a
+// record's title and metadata (the record's owner or a keeper of records). If-Match
+// carries the record's ETag, so that nobody overwrites a description they have not seen.
+func (s *Server) setRecordMetadata(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.actor(w, r)
+	if !ok {
+		return
+	}
+	var in recordMetadataJSON
+	if !decode(w, r, &in) {
+		return
+	}
+	rec, _, err := s.deps.Engine.Record(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	match := r.Header.Get("If-Match")
+	switch {
+	case match == "":
+		writeProblem(w, http.StatusPreconditionRequired, kindPreconditionNeeded, "Cần If-Match / Precondition required",
+			"gửi If-Match với ETag của hồ sơ / send If-Match with the record's ETag, e.g. "+etag(rec.Version))
+		return
+	case match != "*" && !etagListHas(match, etag(rec.Version)):
+		w.Header().Set("ETag", etag(rec.Version))
+		writeProblem(w, http.StatusPreconditionFailed, kindPreconditionFailed, "Hồ sơ đã thay đổi / Precondition failed",
+			"hồ sơ đã được người khác thay đổi, hãy tải lại / the record changed since you read it; reload it")
+		return
+	}
+	m := engine.RecordMetadata{AccessMode: engine.AccessMode(in.AccessMode), Language: in.Language, Keywords: in.Keywords,
+		Description: in.Description, InfoSign: in.InfoSign, PageTotal: in.PageTotal, SheetTotal: in.SheetTotal}
+	rec, err = s.deps.Engine.SetRecordMetadata(r.Context(), a, rec.ID, in.Title, m)
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(rec.Version))
+	writeJSON(w, http.StatusOK, recordWithMetadataJSON{recordJSON: recordOut(rec), Metadata: recordMetadataOut(rec)})
+}
+
+type archiveImportJSON struct {
+	ID               string            `json:"id"`
+	Identifier       string            `json:"identifier"`
+	BagName          string            `json:"bag_name"`
+	PayloadDigest    string            `json:"payload_digest"`
+	FormatVersion    int               `json:"format_version"`
+	SourceFondsCode  string            `json:"source_fonds_code"`
+	SourceFondsName  string            `json:"source_fonds_name"`
+	SourceRecordCode string            `json:"source_record_code"`
+	SourceHeadHash   string            `json:"source_head_hash"`
+	ImportedBy       string            `json:"imported_by,omitempty"`
+	ImportedAt       time.Time         `json:"imported_at"`
+	Events           []sourceEventJSON `json:"events"`
+}
+
+// sourceEventJSON is one of the source instance's audit events, kept read-only.
+type sourceEventJSON struct {
+	Seq        int64     `json:"seq"`
+	At         time.Time `json:"at"`
+	ActorID    string    `json:"actor_id,omitempty"`
+	Role       string    `json:"role,omitempty"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Before     string    `json:"before,omitempty"`
+	After      string    `json:"after,omitempty"`
+	Hash       string    `json:"hash"`
+}
+
+// importedHistory is GET /api/v1/records/{id}/imported-history: where an imported record
+// came from and the source's audit trail about it; 404 for a record formed here.
+func (s *Server) importedHistory(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.actor(w, r)
+	if !ok {
+		return
+	}
+	imp, events, err := s.deps.Engine.ImportedHistory(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	out := archiveImportJSON{ID: imp.ID, Identifier: imp.Identifier, BagName: imp.BagName, PayloadDigest: imp.PayloadDigest,
+		FormatVersion: imp.FormatVersion, SourceFondsCode: imp.SourceFondsCode, SourceFondsName: imp.SourceFondsName,
+		SourceRecordCode: imp.SourceRecordCode, SourceHeadHash: imp.SourceHeadHash, ImportedBy: imp.ImportedBy,
+		ImportedAt: imp.ImportedAt, Events: make([]sourceEventJSON, 0, len(events))}
+	for _, e := range events {
+		out.Events = append(out.Events, sourceEventJSON{Seq: e.Seq, At: e.At, ActorID: e.ActorID, Role: string(e.Role), Action: e.Action,
+			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Before: e.Before, After: e.After, Hash: e.Hash})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -75,7 +75,7 @@ func New(deps Deps) *Server {
 		s.apiRoutes = append(s.apiRoutes, pattern)
 	}
 	s.mux.HandleFunc("/api/", s.unknownRoute)
-	doc, err := openapi.Build(operations(routes), auth.OpenAPI, events.OpenAPI)
+	doc, err := openapi.Build(operations(routes), auth.OpenAPI, events.OpenAPI, archiveOpenAPI)
 	if err != nil {
 		// The document is built from compiled-in parts; a failure is a programming error
 		// that every test of this package catches.

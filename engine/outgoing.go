@@ -345,7 +345,35 @@ func (c *change) addFile(ctx context.Context, docID string, in FileInput, defaul
 	return nil
 }
 
-// AddFile attaches a file (draft version, attachment) to a document of the actor's agency.
+// Who may add a file, and while the document is in which states: drafts and their
+// versions are the drafters' and reviewers' work until the text is approved; a scan or an
+// attachment of an incoming document is the clerk's, until it is presented. Anything later
+// would change what was signed, approved or handed to a leader.
+var (
+	outgoingFileRoles  = []Role{RoleSpecialist, RoleUnitHead, RoleClerk, RoleLeader, RoleDeputyLeader}
+	outgoingFileStates = []State{StateDraft, StateReturned, StateInReview}
+	incomingFileRoles  = []Role{RoleClerk}
+	incomingFileStates = []State{StateReceived, StateRegistered}
+)
+
+// mayAddFile refuses a file for a role or a state the rules above do not allow: the
+// role first (403), then the state (409).
+func (c *change) mayAddFile(d Document) error {
+	roles, states := outgoingFileRoles, outgoingFileStates
+	if d.Flow == Incoming {
+		roles, states = incomingFileRoles, incomingFileStates
+	}
+	if c.actor != System && !slices.Contains(roles, c.actor.Role) {
+		return refuse(c.action, ReasonWrongRole, "a %s cannot add a file to an %s document", c.actor.Role, d.Flow)
+	}
+	if !slices.Contains(states, d.State) {
+		return refuse(c.action, ReasonWrongState, "document is %s", d.State)
+	}
+	return nil
+}
+
+// AddFile attaches a file (draft version, attachment) to a document of the actor's
+// agency, for the roles and states mayAddFile allows.
 func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in FileInput) (File, error) {
 	var f File
 	err := e.store.InTx(ctx, func(q Queries) error {
@@ -355,6 +383,9 @@ func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in File
 			return err
 		}
 		if err := c.authorize(ctx, d.AgencyID); err != nil {
+			return err
+		}
+		if err := c.mayAddFile(d); err != nil {
 			return err
 		}
 		if err := c.addFile(ctx, docID, in, "attachment"); err != nil {

@@ -67,7 +67,7 @@ func New(deps Deps) *UI {
 
 // pageNames are the templates that are whole pages; each is parsed with the layout.
 var pageNames = []string{"login", "home", "error", "document", "incoming", "incoming_new", "outgoing", "outgoing_new",
-	"tasks", "records", "search", "admin", "dashboard"}
+	"tasks", "records", "copies", "search", "admin", "dashboard"}
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
@@ -114,6 +114,8 @@ func (u *UI) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tasks", u.user(u.tasks))
 	mux.HandleFunc("GET /records", u.user(u.records))
 	mux.HandleFunc("POST /records/{id}/{action}", u.user(u.recordAction))
+	mux.HandleFunc("GET /records/{id}/copies", u.user(u.recordCopies))
+	mux.HandleFunc("POST /records/{id}/copies/{doc}", u.user(u.certifiedCopy))
 	mux.HandleFunc("GET /search", u.user(u.search))
 	mux.HandleFunc("GET /admin", u.user(u.admin))
 	mux.HandleFunc("POST /admin/calendar", u.user(u.adminCalendar))

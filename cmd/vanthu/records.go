@@ -13,7 +13,7 @@ import (
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/signer"
-	"github.com/vanthu/vanthu/signer/appearance"
+	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pades"
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/storage/archive"
@@ -322,27 +322,16 @@ func runRecordsCopy(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("the original of %s: %w", cp.Document.ID, err)
 	}
-	box, err := signer.PageBox(original, 0)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	look, err := appearance.Copy(appearance.CopyOptions{CornerPlacement: appearance.CornerPlacement{Page: 0, PageBox: box},
-		Form: appearance.CopyTrue, Agency: strings.ToUpper(cp.AgencyName), SignedAt: now})
-	if err != nil {
-		return err
-	}
-	req := signer.Request{Key: key, Level: lvl, Appearance: look, SigningTime: now,
-		Reason: "SAO Y số " + cp.Notation + " từ hồ sơ " + cp.Record.FileCode()}
+	req := signer.Request{Key: key, Level: lvl}
 	if lvl >= pades.LevelBT {
 		req.Timestamper = &pki.TSAClient{URL: *tsa}
 	}
 	if lvl >= pades.LevelBLT {
 		req.Revocation = pki.NewRevocation(http.DefaultClient, key.Chain())
 	}
-	signed, err := signer.Sign(ctx, original, req)
+	signed, err := keyring.SignCopy(ctx, original, cp, req)
 	if err != nil {
-		return fmt.Errorf("sign the copy %s: %w", cp.Notation, err)
+		return err
 	}
 	if err := writeFileAtomic(*out, signed); err != nil {
 		return err

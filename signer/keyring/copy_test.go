@@ -1,0 +1,102 @@
+package keyring_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/signer/verify"
+)
+
+func TestCertifiedCopy(t *testing.T) {
+	t.Parallel()
+	b := setup(t, openSQLite(t))
+	ctx := context.Background()
+	doc := b.approvedDraft(t, true)
+	_, err := b.kr.SignAsLeader(ctx, b.leader, doc.ID, pin, "")
+	must(t, err)
+	_, err = b.kr.IssueAndSeal(ctx, b.clerk, doc.ID, pin, "")
+	must(t, err)
+	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "luutru.tinh", FullName: "Lê Thị Lưu"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}))
+	archivist := engine.Actor{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}
+	rec, err := b.eng.OpenRecord(ctx, archivist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ quyết định",
+		Retention: engine.Retention{Years: 10}, OwnerID: u.ID})
+	must(t, err)
+	must(t, b.eng.FileDocument(ctx, archivist, rec.ID, doc.ID))
+
+	t.Run("OnlyTheArchivistIssuesIt", func(t *testing.T) {
+		_, _, err := b.kr.CertifiedCopy(ctx, b.clerk, doc.ID, pin)
+		if !errors.Is(err, engine.ErrForbidden) {
+			t.Fatalf("clerk: %v, want forbidden", err)
+		}
+	})
+	t.Run("WrongPINIsRefusedBeforeNumbering", func(t *testing.T) {
+		if _, _, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, "sai"); !errors.Is(err, keyring.ErrWrongPIN) {
+			t.Fatalf("wrong PIN: %v", err)
+		}
+	})
+	t.Run("TheCopyIsSignedByTheAgencyAndStored", func(t *testing.T) {
+		cp, data, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, pin)
+		must(t, err)
+		// The refused attempts above took no number: this is the first copy of the year.
+		if cp.Number != 1 || cp.Form != "SY" || cp.SourceID != doc.ID {
+			t.Fatalf("copy = %+v", cp.Copy)
+		}
+		if key := keyring.CopyKey(b.agency.ID, cp.ID, cp.Blob.SHA256); key != cp.Blob.Key {
+			t.Fatalf("stored under %q, CopyKey says %q", cp.Blob.Key, key)
+		}
+		rc, err := b.blobs.Open(ctx, cp.Blob.Key)
+		must(t, err)
+		stored, err := io.ReadAll(rc)
+		rc.Close()
+		must(t, err)
+		if !bytes.Equal(stored, data) {
+			t.Fatal("the stored copy differs from the one returned")
+		}
+		roots := x509.NewCertPool()
+		roots.AddCert(b.ca.Root())
+		rep, err := verify.Verify(ctx, bytes.NewReader(data), int64(len(data)), verify.Options{Roots: roots})
+		must(t, err)
+		// leader, agency, and the copy's signature
+		if len(rep.Signatures) != 3 {
+			t.Fatalf("%d signatures, want 3", len(rep.Signatures))
+		}
+		for _, s := range rep.Signatures {
+			if s.Indication != verify.TotalPassed {
+				t.Fatalf("signature of %s: %s %v", s.Signer, s.Indication, s.Errors)
+			}
+		}
+	})
+	t.Run("KeysOutsideTheLayoutAreRefused", func(t *testing.T) {
+		for _, bad := range [][3]string{{b.agency.ID, "../x", "ab"}, {"a/b", "c", "00"}, {b.agency.ID, "c", "not-a-digest"}} {
+			if k := keyring.CopyKey(bad[0], bad[1], bad[2]); k != "" {
+				t.Fatalf("CopyKey%v = %q", bad, k)
+			}
+		}
+	})
+}
+
+// FuzzCopyKey checks that whatever a request puts in the path, a copy's key stays under
+// the named agency's copies or is refused.
+func FuzzCopyKey(f *testing.F) {
+	f.Add("01a2", "01b3", strings.Repeat("ab", 32))
+	f.Add("../x", "c", strings.Repeat("0", 64))
+	f.Add("a", "b/../../c", strings.Repeat("f", 64))
+	f.Fuzz(func(t *testing.T, agency, copyID, digest string) {
+		k := keyring.CopyKey(agency, copyID, digest)
+		if k == "" {
+			return
+		}
+		if k != "certified-copies/"+agency+"/"+copyID+"/"+digest[:2]+"/"+digest || strings.Contains(k, "..") {
+			t.Fatalf("CopyKey(%q, %q, %q) = %q", agency, copyID, digest, k)
+		}
+	})
+}

@@ -4,11 +4,9 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +14,6 @@ import (
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/storage/archive"
-	"github.com/vanthu/vanthu/storage/blob"
 )
 
 // archiveOpenAPI holds the schemas of the archive's endpoints (disposal, retention,
@@ -168,46 +165,12 @@ func (s *Server) destroy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := s.deps.Engine.Destroy(r.Context(), a, r.PathValue("id"), blobEraser{s.deps.Blobs})
+	d, err := s.deps.Engine.Destroy(r.Context(), a, r.PathValue("id"), archive.Eraser{Blobs: s.deps.Blobs})
 	if err != nil {
 		s.engineError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, destructionOut(d))
-}
-
-// blobEraser is the engine's BlobEraser over the server's blob store: a record's
-// archival package is every version of it, each manifest after its objects.
-type blobEraser struct{ blobs blob.Store }
-
-func (b blobEraser) PackageObjects(ctx context.Context, manifestKey string) ([]string, error) {
-	ver, err := archive.LoadVersion(ctx, b.blobs, manifestKey)
-	if err != nil {
-		return nil, err
-	}
-	var keys []string
-	for _, m := range append(slices.Clone(ver.Versions), manifestKey) {
-		pkg, err := archive.Load(ctx, b.blobs, m)
-		if errors.Is(err, engine.ErrNotFound) {
-			continue // an earlier run deleted it
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range pkg.Objects {
-			keys = append(keys, o.Key)
-		}
-		keys = append(keys, m)
-	}
-	return keys, nil
-}
-
-func (b blobEraser) Delete(ctx context.Context, key string) error {
-	err := b.blobs.Delete(ctx, key)
-	if errors.Is(err, blob.ErrLocked) {
-		return fmt.Errorf("%w: %w", engine.ErrRetained, err)
-	}
-	return err
 }
 
 // ---- certified copies (SAO Y) ----

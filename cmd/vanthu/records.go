@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -193,7 +192,7 @@ func runRecordsDestroy(ctx context.Context, args []string, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
-	d, err := eng.Destroy(ctx, actor, *id, blobEraser{blobs, replicas})
+	d, err := eng.Destroy(ctx, actor, *id, archive.Eraser{Blobs: blobs, Replicas: replicas})
 	if err != nil {
 		return err
 	}
@@ -216,59 +215,6 @@ func printDestruction(w io.Writer, d engine.Destruction) {
 			fmt.Fprintf(w, "    kept %s: %s\n", k.Key, k.Reason)
 		}
 	}
-}
-
-// blobEraser is the engine's BlobEraser over the blob store, its replicas and the
-// archive's manifests.
-type blobEraser struct {
-	blobs    blob.Store
-	replicas []blob.Store
-}
-
-// PackageObjects lists the objects of every version of the package (a renewal writes a
-// new version beside the old ones), each version's manifest after its objects.
-func (b blobEraser) PackageObjects(ctx context.Context, manifestKey string) ([]string, error) {
-	ver, err := archive.LoadVersion(ctx, b.blobs, manifestKey)
-	if err != nil {
-		return nil, err
-	}
-	var keys []string
-	for _, m := range append(slices.Clone(ver.Versions), manifestKey) {
-		pkg, err := archive.Load(ctx, b.blobs, m)
-		if errors.Is(err, engine.ErrNotFound) {
-			continue // an earlier run deleted it
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range pkg.Objects {
-			keys = append(keys, o.Key)
-		}
-		keys = append(keys, m)
-	}
-	return keys, nil
-}
-
-// Delete removes the object from the store and every replica; a lock anywhere keeps it
-// reported as retained.
-func (b blobEraser) Delete(ctx context.Context, key string) error {
-	found := false
-	for _, s := range append([]blob.Store{b.blobs}, b.replicas...) {
-		err := s.Delete(ctx, key)
-		switch {
-		case err == nil:
-			found = true
-		case errors.Is(err, engine.ErrNotFound):
-		case errors.Is(err, blob.ErrLocked):
-			return fmt.Errorf("%w: %w", engine.ErrRetained, err)
-		default:
-			return err
-		}
-	}
-	if !found {
-		return fmt.Errorf("%s: %w", key, engine.ErrNotFound)
-	}
-	return nil
 }
 
 // runRecordsCopy is `vanthu records copy`: the archivist issues a certified copy (SAO Y)

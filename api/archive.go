@@ -165,7 +165,7 @@ func (s *Server) destroy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := s.deps.Engine.Destroy(r.Context(), a, r.PathValue("id"), archive.Eraser{Blobs: s.deps.Blobs})
+	d, err := s.deps.Engine.Destroy(r.Context(), a, r.PathValue("id"), archive.Eraser{Blobs: s.deps.Blobs, Replicas: s.deps.Replicas})
 	if err != nil {
 		s.engineError(w, r, err)
 		return

@@ -41,6 +41,9 @@ type Deps struct {
 	Signer Signer
 	// MaxUpload bounds one uploaded PDF; 0 means DefaultMaxUpload.
 	MaxUpload int64
+	// Replicas are the blob stores holding replicas of archived objects; disposal deletes
+	// from them too.
+	Replicas []blob.Store
 	// Collectors are background services' metrics (fixity, renewal), exposed on /metrics.
 	Collectors []prometheus.Collector
 }

@@ -68,6 +68,10 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer stopArchive()
 	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
+	replicas, err := cfg.openReplicas(ctx)
+	if err != nil {
+		return err
+	}
 	revocation := pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)
 	// Signatures made in the UI and API are B-B; with a timestamp authority they carry a
 	// timestamp and the revocation data (B-LT), as Decree 30 documents should.
@@ -77,7 +81,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
 		TrustRoots: roots, Revocation: revocation, Signer: keyring.New(kr),
-		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics})
+		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics, Replicas: replicas})
 	handler.Events().Configure(eventSettings)
 	handler.Events().Start(ctx)
 	defer handler.Events().Stop()

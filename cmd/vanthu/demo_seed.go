@@ -214,6 +214,12 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Seeded the demo province: %d agencies, %d units, %d users.\n", res.Agencies, res.Units, len(res.Logins))
+	// The demo leaders and agencies sign in the UI with keys from the demo CA.
+	n, err := issueDemoKeys(ctx, cfg, store, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Issued %d demo signing keys (leaders and agencies) from the demo CA.\n", n)
 	printLogins(stdout, password)
 	return nil
 }

@@ -276,7 +276,7 @@ func TestServeOnEveryStoreCombination(t *testing.T) {
 					"VANTHU_DEMO_PASSWORD=Hoa-Binh-2024")
 				seed := exec.Command(vanthuBinary(t), "seed")
 				seed.Env = append(cleanEnv(), env...)
-				if out, err := seed.CombinedOutput(); err != nil {
+				if out, err := seed.CombinedOutput(); err != nil || !strings.Contains(string(out), "Issued 60 demo signing keys") {
 					t.Fatalf("vanthu seed: %v\n%s", err, out)
 				}
 				s := startServer(t, env)

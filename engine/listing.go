@@ -57,7 +57,44 @@ func (e *Engine) ListDocuments(ctx context.Context, actor Actor, q ListQuery) (P
 		p.Documents = docs[:limit]
 		p.Next = docs[limit-1].ID
 	}
+	// Lists, like searches, show classified documents only to the roles that handle them,
+	// and showing one (its subject) is a read of it, audited as Document audits one. A page
+	// may so come out shorter than asked; its cursor still leads on.
+	p.Documents = slices.DeleteFunc(p.Documents, func(d Document) bool {
+		return d.Classification != Unclassified && !seesClassified(actor.Role)
+	})
+	if err := e.auditClassifiedReads(ctx, actor, p.Documents); err != nil {
+		return Page{}, fmt.Errorf("list documents: %w", err)
+	}
 	return p, nil
+}
+
+// seesClassified says whether a role sees classified documents in lists and searches:
+// the leaders, the clerk who registers them and the archivist who keeps them. Others
+// reach a classified document only through their assignment, and every read is audited.
+func seesClassified(r Role) bool {
+	return r == RoleLeader || r == RoleDeputyLeader || r == RoleClerk || r == RoleArchivist
+}
+
+// auditClassifiedReads records the classified documents among docs as read by the actor.
+func (e *Engine) auditClassifiedReads(ctx context.Context, actor Actor, docs []Document) error {
+	var classified []Document
+	for _, d := range docs {
+		if d.Classification != Unclassified {
+			classified = append(classified, d)
+		}
+	}
+	if len(classified) == 0 {
+		return nil
+	}
+	return e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: "read", now: e.timestamp()}
+		for _, d := range classified {
+			c.audit(d.AgencyID, "document", d.ID, nil,
+				map[string]any{"read": true, "listed": true, "classification": d.Classification})
+		}
+		return c.finish(ctx, "", classified[0].ID)
+	})
 }
 
 // DocumentFiles lists a document's files for the actor (a foreign agency's: not found).

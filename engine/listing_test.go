@@ -84,6 +84,45 @@ func TestListDocuments(t *testing.T) {
 			}
 		})
 
+		t.Run("ClassifiedDocumentsOnlyForTheirHandlersAndEveryListingAudited", func(t *testing.T) {
+			secret, err := b.eng.ReceiveExternal(ctx, p.clerk, engine.ExternalInput{Subject: "Kế hoạch bảo vệ bí mật nhà nước",
+				Classification: engine.Confidential, SenderName: "Công an tỉnh", Files: []engine.FileInput{signedPDF}}, "")
+			must(t, err)
+			listed := func(actor engine.Actor) bool {
+				page, err := b.eng.ListDocuments(ctx, actor, engine.ListQuery{Flow: engine.Incoming})
+				must(t, err)
+				for _, d := range page.Documents {
+					if d.ID == secret.ID {
+						return true
+					}
+				}
+				return false
+			}
+			readsOf := func() int {
+				head, err := b.store.AuditHeadGet(ctx, p.agency.ID)
+				must(t, err)
+				events, err := b.store.AuditListByAgency(ctx, p.agency.ID, 0, int(head.Seq))
+				must(t, err)
+				n := 0
+				for _, e := range events {
+					if e.Action == "read" && e.ObjectID == secret.ID {
+						n++
+					}
+				}
+				return n
+			}
+			if listed(p.specialist) {
+				t.Fatal("a specialist's list shows a classified document")
+			}
+			before := readsOf()
+			if !listed(p.clerk) {
+				t.Fatal("the clerk's list misses the classified document they received")
+			}
+			if readsOf() != before+1 {
+				t.Fatalf("listing the classified document was not audited as a read (%d reads before, %d after)", before, readsOf())
+			}
+		})
+
 		t.Run("AuditReportIsForAuditorsOnly", func(t *testing.T) {
 			if _, _, err := b.eng.AuditReport(ctx, p.specialist); !errors.Is(err, engine.ErrForbidden) {
 				t.Fatalf("specialist: %v", err)

@@ -177,7 +177,7 @@ func (e *Engine) Search(ctx context.Context, actor Actor, query string, limit in
 func searchParams(actor Actor, q search.Query, limit int) (SearchParams, error) {
 	p := SearchParams{AgencyID: actor.AgencyID, Excluded: q.Excluded, TypeCode: q.Type, Notation: q.Number,
 		Signer: q.Signer, Issuer: q.Agency, From: q.From, To: q.To, Limit: limit,
-		Classified: slices.Contains([]Role{RoleLeader, RoleDeputyLeader, RoleClerk, RoleArchivist}, actor.Role)}
+		Classified: seesClassified(actor.Role)}
 	if p.Limit <= 0 || p.Limit > 500 {
 		p.Limit = 50
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
@@ -46,7 +47,7 @@ func (s *Server) ActorFrom(r *http.Request) (engine.Actor, error) {
 	for _, m := range ms {
 		if (agency == "" || m.AgencyID == agencyID) && (role == "" || m.Role == role) {
 			a := engine.Actor{UserID: p.UserID, AgencyID: m.AgencyID, Role: m.Role}
-			if !containsActor(found, a) {
+			if !slices.Contains(found, a) {
 				found = append(found, a)
 			}
 		}
@@ -72,15 +73,6 @@ func (s *Server) agencyID(r *http.Request, codeOrID string) string {
 		return a.ID
 	}
 	return codeOrID
-}
-
-func containsActor(as []engine.Actor, a engine.Actor) bool {
-	for _, x := range as {
-		if x == a {
-			return true
-		}
-	}
-	return false
 }
 
 // actor is ActorFrom for a handler: on failure it writes the problem and reports false.

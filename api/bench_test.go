@@ -89,7 +89,7 @@ func BenchmarkHTTP(b *testing.B) {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-			writeJSON(w, http.StatusOK, documentsOut(docs))
+			writeJSON(w, http.StatusOK, mapSlice(docs, documentOut))
 			return
 		}
 		d := engine.Document{ID: r.URL.Query().Get("id"), AgencyID: province.ID, Flow: engine.Incoming, State: engine.StateRegistered,

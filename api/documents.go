@@ -52,7 +52,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	out := documentPage{Items: documentsOut(page.Documents)}
+	out := documentPage{Items: mapSlice(page.Documents, documentOut)}
 	if page.Next != "" {
 		out.Next = base64.RawURLEncoding.EncodeToString([]byte(page.Next))
 		next := *r.URL

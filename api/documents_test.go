@@ -88,6 +88,19 @@ func TestDocumentsAPI(t *testing.T) {
 		if len(items) != 1 || items[0].(map[string]any)["id"] != id {
 			t.Fatalf("leader's inbox: %s", r.body)
 		}
+
+		// Directed to a specialist, it leaves the leader's inbox for theirs.
+		spec := b.as(t, "chuyenvien.tinh")
+		direct := map[string]any{"text": "Giao chuyên viên xử lý", "tasks": []any{map[string]any{"user_id": spec.user.ID, "role": "lead"}}}
+		mustStatus(t, leader.step(t, id, "direct", direct), http.StatusOK)
+		if r := leader.do(t, "GET", "/api/v1/documents?view=inbox", nil, nil); len(r.json["items"].([]any)) != 0 {
+			t.Fatalf("leader's inbox after directing: %s", r.body)
+		}
+		r = spec.do(t, "GET", "/api/v1/documents?view=inbox", nil, nil)
+		mustStatus(t, r, http.StatusOK)
+		if items := r.json["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != id {
+			t.Fatalf("specialist's inbox: %s", r.body)
+		}
 	})
 
 	t.Run("ListsPageWithANextCursor", func(t *testing.T) {

@@ -211,16 +211,7 @@ func (s *Server) setRecordMetadata(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	match := r.Header.Get("If-Match")
-	switch {
-	case match == "":
-		writeProblem(w, http.StatusPreconditionRequired, kindPreconditionNeeded, "Cần If-Match / Precondition required",
-			"gửi If-Match với ETag của hồ sơ / send If-Match with the record's ETag, e.g. "+etag(rec.Version))
-		return
-	case match != "*" && !etagListHas(match, etag(rec.Version)):
-		w.Header().Set("ETag", etag(rec.Version))
-		writeProblem(w, http.StatusPreconditionFailed, kindPreconditionFailed, "Hồ sơ đã thay đổi / Precondition failed",
-			"hồ sơ đã được người khác thay đổi, hãy tải lại / the record changed since you read it; reload it")
+	if !ifMatch(w, r, rec.Version, "Hồ sơ", "hồ sơ", "record") {
 		return
 	}
 	m := engine.RecordMetadata{AccessMode: engine.AccessMode(in.AccessMode), Language: in.Language, Keywords: in.Keywords,

@@ -88,14 +88,6 @@ func documentOut(d engine.Document) documentJSON {
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
 }
 
-func documentsOut(ds []engine.Document) []documentJSON {
-	out := make([]documentJSON, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, documentOut(d))
-	}
-	return out
-}
-
 type fileJSON struct {
 	Seq       int       `json:"seq"`
 	Kind      string    `json:"kind"`

@@ -24,7 +24,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, documentsOut(docs))
+	writeJSON(w, http.StatusOK, mapSlice(docs, documentOut))
 }
 
 type auditReportJSON struct {

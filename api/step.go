@@ -63,19 +63,26 @@ func (s *Server) precondition(w http.ResponseWriter, r *http.Request, a engine.A
 			return d, false
 		}
 	}
+	return d, ifMatch(w, r, d.Version, "Văn bản", "văn bản", "document")
+}
+
+// ifMatch checks the request's If-Match against the current version of what it changes
+// (named in Vietnamese, capitalised and not, and in English): missing → 428, stale → 412
+// with the current ETag.
+func ifMatch(w http.ResponseWriter, r *http.Request, version int, viTitle, vi, en string) bool {
 	match := r.Header.Get("If-Match")
 	switch {
 	case match == "":
 		writeProblem(w, http.StatusPreconditionRequired, kindPreconditionNeeded, "Cần If-Match / Precondition required",
-			"gửi If-Match với ETag của văn bản / send If-Match with the document's ETag, e.g. "+etag(d.Version))
-		return d, false
-	case match != "*" && !etagListHas(match, etag(d.Version)):
-		w.Header().Set("ETag", etag(d.Version))
-		writeProblem(w, http.StatusPreconditionFailed, kindPreconditionFailed, "Văn bản đã thay đổi / Precondition failed",
-			"văn bản đã được người khác thay đổi, hãy tải lại / the document changed since you read it; reload it")
-		return d, false
+			"gửi If-Match với ETag của "+vi+" / send If-Match with the "+en+"'s ETag, e.g. "+etag(version))
+		return false
+	case match != "*" && !etagListHas(match, etag(version)):
+		w.Header().Set("ETag", etag(version))
+		writeProblem(w, http.StatusPreconditionFailed, kindPreconditionFailed, viTitle+" đã thay đổi / Precondition failed",
+			vi+" đã được người khác thay đổi, hãy tải lại / the "+en+" changed since you read it; reload it")
+		return false
 	}
-	return d, true
+	return true
 }
 
 func etagListHas(header, tag string) bool {

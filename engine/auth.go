@@ -95,14 +95,38 @@ func (e *Engine) auditUser(ctx context.Context, q Queries, userID string, action
 		return err
 	}
 	c := &change{e: e, q: q, actor: Actor{UserID: userID, Role: "user"}, action: action, now: e.timestamp()}
-	seen := map[string]bool{}
+	c.auditEach(membershipAgencies(ms), objectType, objectID, after)
+	return c.finish(ctx, "", objectID)
+}
+
+// membershipAgencies is the agency of each membership, in order, repeats included.
+func membershipAgencies(ms []Membership) []string {
+	out := make([]string, 0, len(ms))
 	for _, m := range ms {
-		if !seen[m.AgencyID] {
-			seen[m.AgencyID] = true
-			c.audit(m.AgencyID, objectType, objectID, nil, after)
+		out = append(out, m.AgencyID)
+	}
+	return out
+}
+
+// auditEach records the event once in the chain of each distinct agency.
+func (c *change) auditEach(agencies []string, objectType, objectID string, after any) {
+	seen := map[string]bool{}
+	for _, a := range agencies {
+		if !seen[a] {
+			seen[a] = true
+			c.audit(a, objectType, objectID, nil, after)
 		}
 	}
-	return c.finish(ctx, "", objectID)
+}
+
+// adminOfAny reports whether the actor administers one of agencies.
+func (c *change) adminOfAny(ctx context.Context, agencies []string) bool {
+	for _, a := range agencies {
+		if c.adminOf(ctx, a) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ChangePassword sets a user's new password and ends all their sessions. The user may
@@ -122,14 +146,7 @@ func (e *Engine) ChangePassword(ctx context.Context, actor Actor, userID, plainP
 				return err
 			}
 			c := &change{e: e, q: q, actor: actor, action: "change_password", now: e.timestamp()}
-			allowed := false
-			for _, m := range ms {
-				if c.adminOf(ctx, m.AgencyID) == nil {
-					allowed = true
-					break
-				}
-			}
-			if !allowed {
+			if !c.adminOfAny(ctx, membershipAgencies(ms)) {
 				return refuse("change_password", ReasonWrongRole, "only the user or an admin of their agency may change a password")
 			}
 		}
@@ -191,33 +208,15 @@ func (e *Engine) keyChange(ctx context.Context, actor Actor, ownerKind, ownerID 
 			if err != nil {
 				return err
 			}
-			agencies = agencies[:0]
-			for _, m := range ms {
-				agencies = append(agencies, m.AgencyID)
-			}
+			agencies = membershipAgencies(ms)
 		}
-		if actor != System && !(ownerKind == KeyOwnerUser && actor.UserID == ownerID) {
-			allowed := false
-			for _, a := range agencies {
-				if c.adminOf(ctx, a) == nil {
-					allowed = true
-					break
-				}
-			}
-			if !allowed {
-				return refuse(action, ReasonWrongRole, "only an admin of the agency, or the person for their own key, may do this")
-			}
+		if actor != System && !(ownerKind == KeyOwnerUser && actor.UserID == ownerID) && !c.adminOfAny(ctx, agencies) {
+			return refuse(action, ReasonWrongRole, "only an admin of the agency, or the person for their own key, may do this")
 		}
 		if err := fn(q); err != nil {
 			return err
 		}
-		seen := map[string]bool{}
-		for _, a := range agencies {
-			if !seen[a] {
-				seen[a] = true
-				c.audit(a, "signing_key", keyID, nil, after)
-			}
-		}
+		c.auditEach(agencies, "signing_key", keyID, after)
 		return c.finish(ctx, "", keyID)
 	})
 	if err != nil {

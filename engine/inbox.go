@@ -14,19 +14,21 @@ type flowState struct {
 	state State
 }
 
+// ownSteps are the states in which a document waits for a role's own step.
+var ownSteps = map[Role][]flowState{
+	RoleClerk: {{Incoming, StateReceived}, {Incoming, StateRegistered}, {Outgoing, StateSigned},
+		{Outgoing, StateNumbered}, {Outgoing, StateAgencySigned}},
+	RoleLeader:       {{Incoming, StatePresented}, {Outgoing, StateReviewed}, {Outgoing, StateApproved}},
+	RoleDeputyLeader: {{Incoming, StatePresented}, {Outgoing, StateReviewed}, {Outgoing, StateApproved}},
+	RoleUnitHead:     {{Incoming, StateDirected}, {Incoming, StateInProgress}},
+	RoleSpecialist:   {{Incoming, StateDirected}, {Incoming, StateInProgress}},
+}
+
 // inboxStates are the states in which a document can wait for someone in role: the
 // role's own steps, plus drafts (their drafter) and reviews (a named reviewer), which
 // any role can be asked for.
 func inboxStates(role Role) []flowState {
-	own := map[Role][]flowState{
-		RoleClerk: {{Incoming, StateReceived}, {Incoming, StateRegistered}, {Outgoing, StateSigned},
-			{Outgoing, StateNumbered}, {Outgoing, StateAgencySigned}},
-		RoleLeader:       {{Incoming, StatePresented}, {Outgoing, StateReviewed}, {Outgoing, StateApproved}},
-		RoleDeputyLeader: {{Incoming, StatePresented}, {Outgoing, StateReviewed}, {Outgoing, StateApproved}},
-		RoleUnitHead:     {{Incoming, StateDirected}, {Incoming, StateInProgress}},
-		RoleSpecialist:   {{Incoming, StateDirected}, {Incoming, StateInProgress}},
-	}[role]
-	return append(own, flowState{Outgoing, StateInReview}, flowState{Outgoing, StateDraft}, flowState{Outgoing, StateReturned})
+	return append(slices.Clone(ownSteps[role]), flowState{Outgoing, StateInReview}, flowState{Outgoing, StateDraft}, flowState{Outgoing, StateReturned})
 }
 
 // Inbox lists what waits for the actor in their role, most urgent first (Hỏa tốc, then
@@ -94,13 +96,13 @@ func (e *Engine) Inbox(ctx context.Context, actor Actor) ([]Document, error) {
 func (e *Engine) waitsFor(ctx context.Context, actor Actor, d Document, myUnits []string) (bool, error) {
 	switch actor.Role {
 	case RoleClerk:
-		return slices.Contains([]State{StateReceived, StateRegistered, StateSigned, StateNumbered, StateAgencySigned}, d.State), nil
+		return slices.Contains(ownSteps[RoleClerk], flowState{d.Flow, d.State}), nil
 	case RoleLeader, RoleDeputyLeader:
-		if d.State == StatePresented || d.State == StateReviewed || d.State == StateApproved {
+		if slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
 			return true, nil
 		}
 	case RoleUnitHead, RoleSpecialist:
-		if d.Flow == Incoming && (d.State == StateDirected || d.State == StateInProgress) {
+		if slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
 			as, err := e.store.AssignmentListByDocument(ctx, d.ID)
 			if err != nil {
 				return false, err

@@ -391,17 +391,19 @@ func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in File
 		if err := c.addFile(ctx, docID, in, "attachment"); err != nil {
 			return err
 		}
+		// Read in the transaction: a file added concurrently cannot pass for this one.
+		files, err := q.FileListByDocument(ctx, docID)
+		if err != nil {
+			return err
+		}
+		f = files[len(files)-1]
 		c.audit(d.AgencyID, "document_file", d.ID, nil, in)
 		return c.finish(ctx, "", d.ID)
 	})
 	if err != nil {
 		return File{}, fmt.Errorf("add file: %w", err)
 	}
-	files, err := e.store.FileListByDocument(ctx, docID)
-	if err == nil && len(files) > 0 {
-		f = files[len(files)-1]
-	}
-	return f, err
+	return f, nil
 }
 
 // Dispatch sends an issued, agency-signed document to recipient agencies on this

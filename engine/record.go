@@ -16,9 +16,6 @@ type Retention struct {
 	Years     int
 }
 
-// Retentions are the periods of TT 10/2022's table, in years.
-var Retentions = []int{70, 50, 30, 20, 10, 5}
-
 func (r Retention) valid() bool {
 	return (r.Permanent && r.Years == 0) || (!r.Permanent && r.Years > 0 && r.Years <= 100)
 }
@@ -321,20 +318,20 @@ func (e *Engine) CloseRecord(ctx context.Context, actor Actor, recordID string, 
 		if actor.UserID != r.OwnerID && !slices.Contains(recordKeepers, actor.Role) {
 			return refuse("close_record", ReasonWrongRole, "the record's owner or the archivist closes it")
 		}
-		docs, err := c.q.RecordDocumentList(ctx, r.ID)
+		ids, err := c.q.RecordDocumentList(ctx, r.ID)
 		if err != nil {
 			return err
 		}
-		if len(docs) == 0 {
+		if len(ids) == 0 {
 			return invalid("documents", "an empty record cannot be closed")
 		}
-		for _, id := range docs {
-			d, err := c.q.DocumentGetByID(ctx, id)
-			if err != nil {
+		docs := make([]Document, len(ids))
+		for i, id := range ids {
+			if docs[i], err = c.q.DocumentGetByID(ctx, id); err != nil {
 				return err
 			}
-			if d.Flow == Outgoing && d.Number == 0 {
-				return invalid("documents", "remove the draft %q before closing (Decree 30 Art. 30)", d.Subject)
+			if docs[i].Flow == Outgoing && docs[i].Number == 0 {
+				return invalid("documents", "remove the draft %q before closing (Decree 30 Art. 30)", docs[i].Subject)
 			}
 		}
 		if err := c.documentsMetadata(ctx, r, docs); err != nil {
@@ -407,18 +404,20 @@ func (e *Engine) HandOverNotices(ctx context.Context, agencyID string) ([]Record
 
 // documentsMetadata checks the field-list entry of every document filed in r and reports
 // all that are incomplete, each named by its place in the record.
-func (c *change) documentsMetadata(ctx context.Context, r *Record, docIDs []string) error {
+func (c *change) documentsMetadata(ctx context.Context, r *Record, docs []Document) error {
 	var fc fieldCheck
-	for i, id := range docIDs {
-		d, err := c.q.DocumentGetByID(ctx, id)
-		if err != nil {
-			return err
+	issuers := map[string]string{} // agency id → name: a record's documents mostly share one
+	for i := range docs {
+		d := &docs[i]
+		name, ok := issuers[d.AgencyID]
+		if !ok {
+			issuer, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+			if err != nil {
+				return err
+			}
+			name, issuers[d.AgencyID] = issuer.Name, issuer.Name
 		}
-		issuer, err := c.q.AgencyGetByID(ctx, d.AgencyID)
-		if err != nil {
-			return err
-		}
-		DocumentMetadataOf(r, i+1, &d, issuer.Name).check(&fc, fmt.Sprintf("documents[%d].", i+1), d.Flow)
+		DocumentMetadataOf(r, i+1, d, name).check(&fc, fmt.Sprintf("documents[%d].", i+1), d.Flow)
 	}
 	return fc.err()
 }

@@ -14,4 +14,7 @@ type ArchiveQueries interface {
 	ArchiveImportEventInsert(ctx context.Context, importID string, e *Event) error
 	// ArchiveImportEventList returns an import's source events in their sequence.
 	ArchiveImportEventList(ctx context.Context, importID string) ([]Event, error)
+	// ArchiveAuditListByRecord returns the events of an agency's chain about a record or
+	// the documents filed in it, in sequence: the audit trail of the record's package.
+	ArchiveAuditListByRecord(ctx context.Context, agencyID, recordID string) ([]Event, error)
 }

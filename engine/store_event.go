@@ -180,7 +180,7 @@ func (e *Engine) DeleteWebhook(ctx context.Context, actor Actor, id string) erro
 
 // Webhooks lists the subscriptions of the actor's agency, for its admin.
 func (e *Engine) Webhooks(ctx context.Context, actor Actor) ([]Webhook, error) {
-	if err := e.readAsAdmin(ctx, actor, actor.AgencyID); err != nil {
+	if err := e.readAsAdmin(ctx, actor); err != nil {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
 	return e.store.WebhookListByAgency(ctx, actor.AgencyID)
@@ -188,7 +188,7 @@ func (e *Engine) Webhooks(ctx context.Context, actor Actor) ([]Webhook, error) {
 
 // Webhook reads one live subscription of the actor's agency; another agency's is not found.
 func (e *Engine) Webhook(ctx context.Context, actor Actor, id string) (Webhook, error) {
-	if err := e.readAsAdmin(ctx, actor, actor.AgencyID); err != nil {
+	if err := e.readAsAdmin(ctx, actor); err != nil {
 		return Webhook{}, fmt.Errorf("webhook: %w", err)
 	}
 	if _, err := uuid.Parse(id); err != nil {
@@ -212,9 +212,10 @@ func (e *Engine) WebhookDeliveries(ctx context.Context, actor Actor, id string, 
 	return e.store.WebhookDeliveryListByWebhook(ctx, id, limit)
 }
 
-func (e *Engine) readAsAdmin(ctx context.Context, actor Actor, agencyID string) error {
+// readAsAdmin checks that the actor administers the agency they act in.
+func (e *Engine) readAsAdmin(ctx context.Context, actor Actor) error {
 	c := &change{e: e, q: e.store, actor: actor, action: "read_webhooks"}
-	return c.adminOf(ctx, agencyID)
+	return c.adminOf(ctx, actor.AgencyID)
 }
 
 // Validate reports the first problem with the subscription's fields.

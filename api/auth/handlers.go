@@ -122,10 +122,7 @@ func (s *Service) handlePassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u, err := s.checkPassword(ctx, p.Username, in.CurrentPassword, s.clientIP(r))
 	if errors.Is(err, ErrBadCredentials) {
-		var te *ThrottledError
-		if errors.As(err, &te) {
-			w.Header().Set("Retry-After", fmt.Sprint(int(te.RetryAfter.Seconds()+0.999)))
-		}
+		setRetryAfter(w, err)
 		WriteProblem(w, http.StatusUnauthorized, "bad-credentials", "Wrong current password", "")
 		return
 	}

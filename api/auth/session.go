@@ -35,10 +35,7 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request, username, passwo
 	username = strings.TrimSpace(username)
 	u, err := s.checkPassword(ctx, username, password, s.clientIP(r))
 	if err != nil {
-		var te *ThrottledError
-		if errors.As(err, &te) {
-			w.Header().Set("Retry-After", fmt.Sprint(int(te.RetryAfter.Seconds()+0.999)))
-		}
+		setRetryAfter(w, err)
 		return Principal{}, err
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
@@ -50,6 +47,14 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request, username, passwo
 	}
 	s.setCookie(w, raw, s.cfg.SessionLifetime)
 	return p, nil
+}
+
+// setRetryAfter tells a throttled client, in whole seconds rounded up, when to try again.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var te *ThrottledError
+	if errors.As(err, &te) {
+		w.Header().Set("Retry-After", fmt.Sprint(int(te.RetryAfter.Seconds()+0.999)))
+	}
 }
 
 // startSession stores a new session of u and returns its cookie value.

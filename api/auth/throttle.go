@@ -50,8 +50,16 @@ func (s *Service) checkPassword(ctx context.Context, username, plain, ip string)
 }
 
 // verify checks the password through the engine; an unknown username costs one argon2id
-// computation too. On a wrong password it still returns the user (for the audit).
+// computation too. On a wrong password it still returns the user (for the audit). The
+// user is looked up again only on a refusal, so a good login reads it once.
 func (s *Service) verify(ctx context.Context, username, plain string) (engine.User, error) {
+	got, err := s.cfg.Engine.Authenticate(ctx, username, plain)
+	if err == nil {
+		return got, nil
+	}
+	if !errors.Is(err, engine.ErrBadLogin) {
+		return engine.User{}, fmt.Errorf("login: %w", err)
+	}
 	u, err := s.cfg.Store.UserGetByUsername(ctx, username)
 	if errors.Is(err, engine.ErrNotFound) {
 		_ = password.Check(plain, s.dummyHash)
@@ -60,14 +68,7 @@ func (s *Service) verify(ctx context.Context, username, plain string) (engine.Us
 	if err != nil {
 		return engine.User{}, fmt.Errorf("login: %w", err)
 	}
-	got, err := s.cfg.Engine.Authenticate(ctx, username, plain)
-	if errors.Is(err, engine.ErrBadLogin) {
-		return u, ErrBadCredentials
-	}
-	if err != nil {
-		return engine.User{}, fmt.Errorf("login: %w", err)
-	}
-	return got, nil
+	return u, ErrBadCredentials
 }
 
 // recordFailure counts a failed login against the username and the address and locks

@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -380,7 +382,7 @@ func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine
 			return 0, err
 		}
 		for _, m := range ms {
-			if m.UnitID == a.UnitID && m.Role == engine.RoleUnitHead && !contains(people, m.UserID) {
+			if m.UnitID == a.UnitID && m.Role == engine.RoleUnitHead && !slices.Contains(people, m.UserID) {
 				people = append(people, m.UserID)
 			}
 		}
@@ -395,7 +397,7 @@ func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine
 	}
 	lines := []string{fmt.Sprintf("%s được giao xử lý văn bản «%s» (%s).", who, doc.Subject, roleWords[a.Role])}
 	if doc.Notation != "" || doc.SenderNotation != "" {
-		lines = append(lines, "Số, ký hiệu: "+firstNonEmpty(doc.SenderNotation, doc.Notation))
+		lines = append(lines, "Số, ký hiệu: "+cmp.Or(doc.SenderNotation, doc.Notation))
 	}
 	if a.Deadline != nil {
 		lines = append(lines, "Hạn xử lý: "+a.Deadline.In(vietnam).Format("02/01/2006"))
@@ -412,15 +414,6 @@ func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine
 		}
 	}
 	return queued, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 var vietnam = time.FixedZone("ICT", 7*3600)

@@ -4,32 +4,25 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
 )
 
-// problem is an RFC 9457 problem detail, with the same stable types as the rest of the API.
-type problem struct {
+// invalidProblem is the 422 answer with the field at fault, which auth.WriteProblem,
+// used for every other problem, has no room for.
+type invalidProblem struct {
 	Type   string       `json:"type"`
 	Title  string       `json:"title"`
 	Status int          `json:"status"`
 	Detail string       `json:"detail,omitempty"`
-	Errors []fieldError `json:"errors,omitempty"`
+	Errors []fieldError `json:"errors"`
 }
 
 type fieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
-}
-
-const problemBase = "https://vanthu.dev/problems/"
-
-func writeProblem(w http.ResponseWriter, p problem) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -39,8 +32,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func unauthenticated(w http.ResponseWriter) {
-	writeProblem(w, problem{Type: problemBase + "unauthenticated", Title: "Chưa đăng nhập / Unauthenticated",
-		Status: http.StatusUnauthorized, Detail: "đăng nhập hoặc gửi API token / log in or send an API token"})
+	auth.WriteProblem(w, http.StatusUnauthorized, "unauthenticated", "Chưa đăng nhập / Unauthenticated",
+		"đăng nhập hoặc gửi API token / log in or send an API token")
 }
 
 // engineError maps an engine error onto a problem by its kind; a foreign agency's
@@ -49,19 +42,21 @@ func (s *Service) engineError(w http.ResponseWriter, r *http.Request, err error)
 	var ve *engine.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		writeProblem(w, problem{Type: problemBase + "invalid", Title: "Dữ liệu không hợp lệ / Invalid request",
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_ = json.NewEncoder(w).Encode(invalidProblem{Type: auth.ProblemBase + "invalid", Title: "Dữ liệu không hợp lệ / Invalid request",
 			Status: http.StatusUnprocessableEntity, Detail: ve.Error(), Errors: []fieldError{{Field: ve.Field, Message: ve.Message}}})
 	case errors.Is(err, engine.ErrNotFound):
-		writeProblem(w, problem{Type: problemBase + "not-found", Title: "Không tìm thấy / Not found", Status: http.StatusNotFound})
+		auth.WriteProblem(w, http.StatusNotFound, "not-found", "Không tìm thấy / Not found", "")
 	case errors.Is(err, engine.ErrForbidden):
-		writeProblem(w, problem{Type: problemBase + "forbidden", Title: "Không có quyền / Forbidden", Status: http.StatusForbidden,
-			Detail: "chỉ quản trị của cơ quan / only the agency's admin"})
+		auth.WriteProblem(w, http.StatusForbidden, "forbidden", "Không có quyền / Forbidden",
+			"chỉ quản trị của cơ quan / only the agency's admin")
 	case errors.Is(err, engine.ErrConflict):
-		writeProblem(w, problem{Type: problemBase + "conflict", Title: "Xung đột / Conflict", Status: http.StatusConflict})
+		auth.WriteProblem(w, http.StatusConflict, "conflict", "Xung đột / Conflict", "")
 	default:
 		s.cfg.Logger.ErrorContext(r.Context(), "events request", "path", r.URL.Path, "error", err)
-		writeProblem(w, problem{Type: problemBase + "internal", Title: "Lỗi hệ thống / Internal error",
-			Status: http.StatusInternalServerError})
+		auth.WriteProblem(w, http.StatusInternalServerError, "internal", "Lỗi hệ thống / Internal error", "")
 	}
 }
 
@@ -81,13 +76,15 @@ func (s *Service) actor(w http.ResponseWriter, r *http.Request) (engine.Actor, b
 	}
 	agency, role := r.Header.Get("Vanthu-Agency"), engine.Role(r.Header.Get("Vanthu-Role"))
 	agencyID := agency
-	if a, err := s.cfg.Store.AgencyGetByCode(r.Context(), agency); agency != "" && err == nil {
-		agencyID = a.ID
+	if agency != "" {
+		if a, err := s.cfg.Store.AgencyGetByCode(r.Context(), agency); err == nil {
+			agencyID = a.ID
+		}
 	}
 	var found []engine.Actor
 	for _, m := range ms {
 		a := engine.Actor{UserID: p.UserID, AgencyID: m.AgencyID, Role: m.Role}
-		if (agency == "" || m.AgencyID == agencyID) && (role == "" || m.Role == role) && !containsActor(found, a) {
+		if (agency == "" || m.AgencyID == agencyID) && (role == "" || m.Role == role) && !slices.Contains(found, a) {
 			found = append(found, a)
 		}
 	}
@@ -95,21 +92,11 @@ func (s *Service) actor(w http.ResponseWriter, r *http.Request) (engine.Actor, b
 	case len(found) == 1:
 		return found[0], true
 	case len(found) == 0:
-		writeProblem(w, problem{Type: problemBase + "forbidden", Title: "Không có quyền / Forbidden", Status: http.StatusForbidden,
-			Detail: "bạn không giữ vai trò này tại cơ quan này / you hold no such role in that agency"})
+		auth.WriteProblem(w, http.StatusForbidden, "forbidden", "Không có quyền / Forbidden",
+			"bạn không giữ vai trò này tại cơ quan này / you hold no such role in that agency")
 	default:
-		writeProblem(w, problem{Type: problemBase + "acting-as-required", Title: "Cần chọn vai trò / Acting as required",
-			Status: http.StatusBadRequest,
-			Detail: "chọn cơ quan và vai trò bằng header Vanthu-Agency và Vanthu-Role / name the agency and role with the Vanthu-Agency and Vanthu-Role headers"})
+		auth.WriteProblem(w, http.StatusBadRequest, "acting-as-required", "Cần chọn vai trò / Acting as required",
+			"chọn cơ quan và vai trò bằng header Vanthu-Agency và Vanthu-Role / name the agency and role with the Vanthu-Agency and Vanthu-Role headers")
 	}
 	return engine.Actor{}, false
-}
-
-func containsActor(as []engine.Actor, a engine.Actor) bool {
-	for _, x := range as {
-		if x == a {
-			return true
-		}
-	}
-	return false
 }

@@ -254,7 +254,7 @@ func (s *Service) CountsFor(ctx context.Context, userID string, ms []engine.Memb
 	var actors []engine.Actor
 	for _, m := range ms {
 		a := engine.Actor{UserID: userID, AgencyID: m.AgencyID, Role: m.Role}
-		if containsActor(actors, a) {
+		if slices.Contains(actors, a) {
 			continue
 		}
 		actors = append(actors, a)

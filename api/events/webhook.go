@@ -13,10 +13,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -58,8 +60,8 @@ func (s *Service) createWebhook(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		writeProblem(w, problem{Type: problemBase + "bad-request", Title: "Yêu cầu không đọc được / Bad request",
-			Status: http.StatusBadRequest, Detail: "the body must be a JSON object with url, secret and event_types"})
+		auth.WriteProblem(w, http.StatusBadRequest, "bad-request", "Yêu cầu không đọc được / Bad request",
+			"the body must be a JSON object with url, secret and event_types")
 		return
 	}
 	hook, err := s.cfg.Engine.CreateWebhook(r.Context(), actor, engine.Webhook{URL: in.URL, Secret: in.Secret, EventTypes: in.EventTypes})
@@ -109,8 +111,8 @@ func (s *Service) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			writeProblem(w, problem{Type: problemBase + "bad-request", Title: "Yêu cầu không hợp lệ / Bad request",
-				Status: http.StatusBadRequest, Detail: "limit must be a number from 1 to 1000"})
+			auth.WriteProblem(w, http.StatusBadRequest, "bad-request", "Yêu cầu không hợp lệ / Bad request",
+				"limit must be a number from 1 to 1000")
 			return
 		}
 		limit = n
@@ -182,7 +184,7 @@ func (s *Service) ProduceWebhooks(ctx context.Context) (int, error) {
 		err = s.cfg.Store.InTx(ctx, func(q engine.Queries) error {
 			for _, e := range events {
 				typ := eventTypeOf(e)
-				if typ == "" || !contains(h.EventTypes, typ) {
+				if typ == "" || !slices.Contains(h.EventTypes, typ) {
 					continue
 				}
 				id := fmt.Sprintf("%s:%d", e.AgencyID, e.Seq)
@@ -217,7 +219,7 @@ func queueOverdue(ctx context.Context, q engine.Queries, agencyID string, n engi
 		return err
 	}
 	for _, h := range hooks {
-		if !contains(h.EventTypes, "assignment.overdue") {
+		if !slices.Contains(h.EventTypes, "assignment.overdue") {
 			continue
 		}
 		id := "assignment.overdue:" + n.AssignmentID
@@ -349,15 +351,6 @@ func backoff(base time.Duration, attempts int) time.Duration {
 	}
 	d = min(d, time.Hour)
 	return d/2 + rand.N(d/2+1)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func rawOrNil(s string) json.RawMessage {

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
@@ -57,6 +58,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, s *session) {
 	in, out, sigs := make([]int, 12), make([]int, 12), make([]int, 12)
 	var v dashboardView
 	online, total := 0, 0
+	byID := map[string]engine.Document{} // the overdue list below names documents read here
 	for _, year := range []int{now.Year() - 1, now.Year()} {
 		docs, err := u.deps.Store.DocumentList(ctx, engine.DocumentFilter{AgencyID: s.Actor.AgencyID, Year: year, Limit: 100000})
 		if err != nil {
@@ -64,6 +66,8 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, s *session) {
 			return
 		}
 		for _, d := range docs {
+			byID[d.ID] = d
+			// One query per document: the store has no listing of an agency's files yet.
 			files, err := u.deps.Store.FileListByDocument(ctx, d.ID)
 			if err != nil {
 				u.fail(w, r, s, err)
@@ -114,13 +118,18 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		unitRows = append(unitRows, rateRow{Label: name, Rate: ot.Rate(), Note: rateNote(ot)})
 	}
-	slices.SortFunc(unitRows, func(a, b rateRow) int { return compareStrings(a.Label, b.Label) })
+	slices.SortFunc(unitRows, func(a, b rateRow) int { return strings.Compare(a.Label, b.Label) })
 	v.UnitRates, v.HasUnits = rateChart(s.T("dash.units"), unitRows), len(unitRows) > 0
 	if below, err := u.deps.Store.AgencyListSubtree(ctx, s.Actor.AgencyID); err == nil && len(below) > 1 {
 		var rows []rateRow
 		for _, a := range below {
-			ot, _, _, err := u.deps.Engine.Deadlines(ctx, a.ID)
-			if err != nil || ot.Done+ot.DoneLate+ot.OnTrack+ot.DueSoon+ot.Overdue == 0 {
+			ot := totalOT // the agency itself was counted above
+			if a.ID != s.Actor.AgencyID {
+				if ot, _, _, err = u.deps.Engine.Deadlines(ctx, a.ID); err != nil {
+					continue
+				}
+			}
+			if ot.Done+ot.DoneLate+ot.OnTrack+ot.DueSoon+ot.Overdue == 0 {
 				continue
 			}
 			rows = append(rows, rateRow{Label: a.Name, Rate: ot.Rate(), Note: rateNote(ot)})
@@ -128,9 +137,13 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, s *session) {
 		v.AgencyRates, v.HasAgencies = rateChart(s.T("dash.agencies"), rows), len(rows) > 0
 	}
 	for _, a := range overdue {
-		if d, err := u.deps.Store.DocumentGetByID(ctx, a.DocumentID); err == nil {
-			v.Overdue = append(v.Overdue, overdueItem{A: a, Doc: d})
+		d, ok := byID[a.DocumentID]
+		if !ok { // not among the documents read above
+			if d, err = u.deps.Store.DocumentGetByID(ctx, a.DocumentID); err != nil {
+				continue
+			}
 		}
+		v.Overdue = append(v.Overdue, overdueItem{A: a, Doc: d})
 	}
 	u.render(w, r, s, "dashboard", "dash.title", v)
 }
@@ -140,14 +153,4 @@ func rateNote(o engine.OnTime) string {
 		return fmt.Sprintf("– (%d)", o.OnTrack+o.DueSoon+o.Overdue)
 	}
 	return fmt.Sprintf("%.0f%% (%d)", o.Rate()*100, o.Done+o.DoneLate)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,7 @@ import (
 
 // home is the inbox: what waits for the actor in their role.
 func (u *UI) home(w http.ResponseWriter, r *http.Request, s *session) {
-	docs, err := u.deps.Engine.Inbox(r.Context(), s.Actor)
+	docs, err := s.inbox()
 	if err != nil {
 		u.fail(w, r, s, err)
 		return
@@ -77,7 +78,7 @@ func (u *UI) document(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
-	myUnits := u.myUnits(ctx, s)
+	myUnits := u.myUnits(s)
 	for _, a := range v.Assignments {
 		notes, err := u.deps.Store.AssignmentNoteListByAssignment(ctx, a.ID)
 		if err == nil {
@@ -180,8 +181,8 @@ func (u *UI) overlays(ctx context.Context, s *session, d engine.Document, f engi
 // countPages counts page objects; good enough to find the last page of our own PDFs and
 // of scans, and harmless when wrong (the box lands on another page).
 func countPages(data []byte) int {
-	n := strings.Count(string(data), "/Type /Page") + strings.Count(string(data), "/Type/Page")
-	n -= strings.Count(string(data), "/Type /Pages") + strings.Count(string(data), "/Type/Pages")
+	n := bytes.Count(data, []byte("/Type /Page")) + bytes.Count(data, []byte("/Type/Page"))
+	n -= bytes.Count(data, []byte("/Type /Pages")) + bytes.Count(data, []byte("/Type/Pages"))
 	return max(n, 1)
 }
 
@@ -190,7 +191,7 @@ func rect(r [4]float64) string {
 }
 
 // myUnits are the units the actor works in, in the acting agency and role.
-func (u *UI) myUnits(ctx context.Context, s *session) []string {
+func (u *UI) myUnits(s *session) []string {
 	var out []string
 	for _, m := range s.Memberships {
 		if m.AgencyID == s.Actor.AgencyID && m.Role == s.Actor.Role && m.UnitID != "" {

@@ -65,7 +65,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, s *session, name, ti
 		}
 	}
 	p.Nav = u.nav(s)
-	if inbox, err := u.deps.Engine.Inbox(s.ctx, s.Actor); err == nil {
+	if inbox, err := s.inbox(); err == nil {
 		p.Inbox = len(inbox)
 	}
 	u.write(w, r, name, p)

@@ -34,6 +34,20 @@ type session struct {
 	agencies map[string]engine.Agency
 	units    map[string]engine.Unit
 	users    map[string]engine.User
+
+	inboxRead bool
+	inboxDocs []engine.Document
+	inboxErr  error
+}
+
+// inbox is what waits for the actor, read once a request: the home page lists it and
+// every page's menu counts it.
+func (s *session) inbox() ([]engine.Document, error) {
+	if !s.inboxRead {
+		s.inboxDocs, s.inboxErr = s.ui.deps.Engine.Inbox(s.ctx, s.Actor)
+		s.inboxRead = true
+	}
+	return s.inboxDocs, s.inboxErr
 }
 
 // user wraps a page for signed-in users: others go to the login page and come back.

@@ -32,16 +32,20 @@ func (u *UI) tasks(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
-	units := u.myUnits(ctx, s)
+	units := u.myUnits(s)
 	now := time.Now()
 	var open, done []task
+	docs := map[string]engine.Document{} // a document often has several of these assignments
 	for _, a := range as {
 		if a.UserID != s.Actor.UserID && !slices.Contains(units, a.UnitID) {
 			continue
 		}
-		d, err := u.deps.Store.DocumentGetByID(ctx, a.DocumentID)
-		if err != nil {
-			continue
+		d, ok := docs[a.DocumentID]
+		if !ok {
+			if d, err = u.deps.Store.DocumentGetByID(ctx, a.DocumentID); err != nil {
+				continue
+			}
+			docs[a.DocumentID] = d
 		}
 		notes, _ := u.deps.Store.AssignmentNoteListByAssignment(ctx, a.ID)
 		t := task{A: a, Doc: d, Status: engine.AssignmentStatus(cal, a, now), Notes: notes}

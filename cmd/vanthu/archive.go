@@ -49,15 +49,11 @@ func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 	if *out == "" || *agencyCode == "" {
 		return usageError{errors.New("--out and --fonds are required")}
 	}
-	store, err := cfg.openMigrated(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return err
-	}
 	agency, err := store.AgencyGetByCode(ctx, *agencyCode)
 	if err != nil {
 		return fmt.Errorf("agency %s: %w", *agencyCode, err)
@@ -149,15 +145,11 @@ func runFixity(ctx context.Context, args []string, stdout io.Writer) error {
 	if *repair && len(replicas) == 0 {
 		return usageError{errors.New("--repair needs a replica: --replica-blob-url or VANTHU_REPLICA_BLOB_URL")}
 	}
-	store, err := cfg.openMigrated(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return err
-	}
 	agencies, err := store.AgencyList(ctx)
 	if err != nil {
 		return err

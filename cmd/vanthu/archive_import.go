@@ -43,15 +43,11 @@ func runArchiveImport(ctx context.Context, args []string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	store, err := cfg.openMigrated(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return err
-	}
 	actor, err := importActor(ctx, store, *username, *into)
 	if err != nil {
 		return err

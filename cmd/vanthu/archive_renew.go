@@ -51,15 +51,11 @@ func runArchiveRenew(ctx context.Context, args []string, stdout io.Writer) error
 	if *tsa == "" && !*dryRun {
 		return usageError{errors.New("a renewal needs a timestamp authority: --tsa or VANTHU_TSA_URL")}
 	}
-	store, err := cfg.openMigrated(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return err
-	}
 	replicas, err := cfg.openReplicas(ctx)
 	if err != nil {
 		return err
@@ -180,7 +176,7 @@ func runFixityReport(ctx context.Context, args []string, stdout io.Writer) error
 // renewal when a timestamp authority is configured (VANTHU_TSA_URL). The lease lets one
 // node of a cluster run each pass. The returned function stops them.
 func startArchiveServices(ctx context.Context, cfg *config, eng *engine.Engine, store *sqlstore.Store, blobs blob.Store,
-	logger *slog.Logger) (stop func(), metrics []prometheus.Collector, err error) {
+	replicas []blob.Store, logger *slog.Logger) (stop func(), metrics []prometheus.Collector, err error) {
 	interval := archive.DefaultFixityInterval
 	if v := os.Getenv(settingFixityInterval.env); v != "" {
 		d, err := archive.ParsePeriod(v)
@@ -188,10 +184,6 @@ func startArchiveServices(ctx context.Context, cfg *config, eng *engine.Engine, 
 			return nil, nil, settingError{settingFixityInterval, err}
 		}
 		interval = d
-	}
-	replicas, err := cfg.openReplicas(ctx)
-	if err != nil {
-		return nil, nil, err
 	}
 	var replica blob.Store
 	if len(replicas) > 0 {

@@ -68,7 +68,7 @@ func TestFixityReportCommand(t *testing.T) {
 func TestServeRefusesABadFixityInterval(t *testing.T) {
 	t.Setenv("VANTHU_FIXITY_INTERVAL", "weekly")
 	cfg := &config{Data: t.TempDir()}
-	_, _, err := startArchiveServices(context.Background(), cfg, nil, nil, nil, nil)
+	_, _, err := startArchiveServices(context.Background(), cfg, nil, nil, nil, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "VANTHU_FIXITY_INTERVAL") {
 		t.Fatalf("err %v, want one naming VANTHU_FIXITY_INTERVAL", err)
 	}

@@ -185,6 +185,15 @@ func (c *config) openMigrated(ctx context.Context) (*sqlstore.Store, error) {
 	return store, nil
 }
 
+// openMigratedStores is openMigrated for the commands that read or write blobs too: both
+// stores are opened and checked before the migration runs.
+func (c *config) openMigratedStores(ctx context.Context) (*sqlstore.Store, blob.Store, error) {
+	if _, err := c.logger(os.Stderr); err != nil {
+		return nil, nil, err
+	}
+	return c.openStores(ctx)
+}
+
 func (c *config) migrate(ctx context.Context, store *sqlstore.Store) error {
 	if _, err := store.Migrate(ctx); err != nil {
 		return settingError{settingDatabase, fmt.Errorf("migrate: %w", err)}

@@ -58,10 +58,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := cfg.logger(os.Stderr); err != nil {
-		return err
-	}
-	store, blobs, err := cfg.openStores(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
@@ -642,12 +639,20 @@ func (d *demoDay) finish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	names := map[string]string{}
+	for _, a := range d.agencies {
+		names[a.ID] = a.Name
+	}
 	for _, del := range deliveries {
-		a, err := d.store.AgencyGetByID(ctx, del.RecipientAgencyID)
-		if err != nil {
-			return err
+		name, ok := names[del.RecipientAgencyID]
+		if !ok { // the directive went only to the province's districts; this is a safeguard
+			a, err := d.store.AgencyGetByID(ctx, del.RecipientAgencyID)
+			if err != nil {
+				return err
+			}
+			name = a.Name
 		}
-		d.sum.Directive.Recipients[a.Name] = string(del.Status)
+		d.sum.Directive.Recipients[name] = string(del.Status)
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs b
 	if _, err := store.UserGetByUsername(ctx, "vanthu.tinh"); err != nil {
 		return nil // not the demo database
 	}
-	n, err = issueDemoKeys(ctx, cfg, store, password)
+	n, err = issueDemoKeys(ctx, cfg, store, blobs, password)
 	if err != nil {
 		return err
 	}
@@ -74,11 +74,7 @@ func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs b
 // issueDemoKeys gives every demo leader and deputy a personal key and every demo agency
 // its key and seal, from the demo CA, with the demo password as PIN; those that already
 // have a key keep it. It returns how many keys it issued.
-func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, pin string) (int, error) {
-	blobs, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return 0, err
-	}
+func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, blobs blob.Store, pin string) (int, error) {
 	kr := keyring.New(keyring.Config{Engine: engine.New(store), Store: store, Blobs: blobs})
 	missing := func(o keyring.Owner) (bool, error) {
 		ok, err := kr.HasKey(ctx, o)
@@ -97,12 +93,12 @@ func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, pin str
 			return 0, fmt.Errorf("demo keys: %w", err)
 		}
 		for _, m := range ms {
-			if m.Role != engine.RoleLeader && m.Role != engine.RoleDeputyLeader {
+			if (m.Role != engine.RoleLeader && m.Role != engine.RoleDeputyLeader) || slices.Contains(people, m.UserID) {
 				continue
 			}
 			if need, err := missing(keyring.User(m.UserID)); err != nil {
 				return 0, err
-			} else if need && !slices.Contains(people, m.UserID) {
+			} else if need {
 				people = append(people, m.UserID)
 			}
 		}
@@ -215,7 +211,11 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Seeded the demo province: %d agencies, %d units, %d users.\n", res.Agencies, res.Units, len(res.Logins))
 	// The demo leaders and agencies sign in the UI with keys from the demo CA.
-	n, err := issueDemoKeys(ctx, cfg, store, password)
+	blobs, err := cfg.openBlobs(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := issueDemoKeys(ctx, cfg, store, blobs, password)
 	if err != nil {
 		return err
 	}

@@ -21,8 +21,11 @@ func (d *demoDay) leaveWork(ctx context.Context, province engine.Agency) error {
 	}
 	districtIDs, err := d.eng.ResolveRecipients(ctx, province.ID, engine.Recipients{
 		Groups: []engine.RecipientGroup{{Below: province.ID, Tier: engine.TierDistrict}}})
-	if err != nil || len(districtIDs) == 0 {
-		return fmt.Errorf("districts: %v", err)
+	if err != nil {
+		return fmt.Errorf("districts: %w", err)
+	}
+	if len(districtIDs) == 0 {
+		return fmt.Errorf("districts: none under %s", province.Name)
 	}
 	clerk := p.actors[engine.RoleClerk]
 

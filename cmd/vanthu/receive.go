@@ -41,15 +41,11 @@ func runReceive(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	store, err := cfg.openMigrated(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := cfg.openBlobs(ctx)
-	if err != nil {
-		return err
-	}
 	roots, _, err := signer.LoadTrust(cfg.trustStore()...)
 	if err != nil {
 		return err

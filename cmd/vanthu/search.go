@@ -53,32 +53,14 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	if *username == "" {
 		return usageError{errors.New("--user is required: results show only what that user may see")}
 	}
-	store, err := cfg.openMigrated(ctx)
+	store, blobs, err := cfg.openMigratedStores(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	blobs, err := cfg.openBlobs(ctx)
+	actor, err := actorOf(ctx, store, *username, engine.Role(*role))
 	if err != nil {
 		return err
-	}
-	user, err := store.UserGetByUsername(ctx, *username)
-	if err != nil {
-		return fmt.Errorf("user %s: %w", *username, err)
-	}
-	ms, err := store.MembershipListByUser(ctx, user.ID)
-	if err != nil {
-		return err
-	}
-	actor := engine.Actor{UserID: user.ID, Role: engine.Role(*role)}
-	for _, m := range ms {
-		if m.Role == actor.Role {
-			actor.AgencyID = m.AgencyID
-			break
-		}
-	}
-	if actor.AgencyID == "" {
-		return fmt.Errorf("%s holds no %s role", *username, *role)
 	}
 	eng := engine.New(store)
 	for {

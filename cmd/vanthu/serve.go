@@ -62,16 +62,16 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	reminders.Start(ctx)
 	defer reminders.Stop()
 	// Fixity (and B-LTA renewal with VANTHU_TSA_URL) run on one node at a time (a lease).
-	stopArchive, archiveMetrics, err := startArchiveServices(ctx, cfg, eng, store, blobs, logger)
+	replicas, err := cfg.openReplicas(ctx)
+	if err != nil {
+		return err
+	}
+	stopArchive, archiveMetrics, err := startArchiveServices(ctx, cfg, eng, store, blobs, replicas, logger)
 	if err != nil {
 		return err
 	}
 	defer stopArchive()
 	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
-	replicas, err := cfg.openReplicas(ctx)
-	if err != nil {
-		return err
-	}
 	revocation := pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)
 	// Signatures made in the UI and API are B-B; with a timestamp authority they carry a
 	// timestamp and the revocation data (B-LT), as Decree 30 documents should.

@@ -130,7 +130,7 @@ func (k *Keyring) SignAsLeaderWith(ctx context.Context, actor engine.Actor, docI
 		return engine.Document{}, err
 	}
 	defer closeKey()
-	look, err := k.leaderLook(ctx, doc, draft, ref)
+	_, look, err := k.leaderLook(ctx, doc, draft, ref)
 	if err != nil {
 		return engine.Document{}, err
 	}
@@ -332,6 +332,11 @@ func (k *Keyring) layout(ctx context.Context, doc engine.Document, draft []byte)
 	if err != nil && !errors.Is(err, engine.ErrNotFound) {
 		return Layout{}, nil, fmt.Errorf("keyring: %w", err)
 	}
+	return k.leaderLook(ctx, doc, draft, ref)
+}
+
+// leaderLook is the draft's layout and the appearance of the signature of the key ref.
+func (k *Keyring) leaderLook(ctx context.Context, doc engine.Document, draft []byte, ref engine.SigningKey) (Layout, *appearance.Appearance, error) {
 	layout, err := k.cfg.Placer(ctx, doc, draft)
 	if err != nil {
 		return Layout{}, nil, err
@@ -345,18 +350,6 @@ func (k *Keyring) layout(ctx context.Context, doc engine.Document, draft []byte)
 		return Layout{}, nil, err
 	}
 	return layout, look, nil
-}
-
-func (k *Keyring) leaderLook(ctx context.Context, doc engine.Document, draft []byte, ref engine.SigningKey) (*appearance.Appearance, error) {
-	layout, err := k.cfg.Placer(ctx, doc, draft)
-	if err != nil {
-		return nil, err
-	}
-	img, err := k.image(ctx, ref, DefaultSignature)
-	if err != nil {
-		return nil, err
-	}
-	return appearance.SignatureOnly(layout.Signature.Page, layout.Signature.Rect, img)
 }
 
 // image is the key's signature or seal image, or the generic one.

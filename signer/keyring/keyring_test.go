@@ -244,7 +244,7 @@ func TestImportRefusesAWrongPIN(t *testing.T) {
 	if !errors.Is(err, engine.ErrInvalid) {
 		t.Fatalf("a GIF as signature image: %v", err)
 	}
-	if ok, _ := b.kr.HasKey(context.Background(), keyring.User(b.clerk.UserID)); ok {
-		t.Fatal("a refused import left a key")
+	if ok, err := b.kr.HasKey(context.Background(), keyring.User(b.clerk.UserID)); err != nil || ok {
+		t.Fatalf("a refused import left a key (%v)", err)
 	}
 }

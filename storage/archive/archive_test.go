@@ -3,9 +3,11 @@ package archive_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,59 +16,15 @@ import (
 	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/bagit"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/sqlite"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
 
 // closedRecord makes an agency with one issued, signed document filed in a closed record.
 func closedRecord(t *testing.T, blobs blob.Store) (engine.Store, string) {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := engine.New(store)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	a, err := e.CreateAgency(ctx, engine.System, engine.Agency{Code: "H23", Name: "Ủy ban nhân dân tỉnh Hòa Bình", ShortName: "UBND", Tier: engine.TierProvince})
-	must(err)
-	unit, err := e.CreateUnit(ctx, engine.System, engine.Unit{AgencyID: a.ID, Name: "Văn phòng", ShortName: "VP"})
-	must(err)
-	actor := func(role engine.Role) engine.Actor {
-		u, err := e.CreateUserWithHash(ctx, engine.System, engine.User{Username: string(role) + ".h23", FullName: "Cán bộ"}, "x")
-		must(err)
-		must(e.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: a.ID, UnitID: unit.ID, Role: role}))
-		return engine.Actor{UserID: u.ID, AgencyID: a.ID, Role: role}
-	}
-	specialist, leader, clerk := actor(engine.RoleSpecialist), actor(engine.RoleLeader), actor(engine.RoleClerk)
-	obj, err := blobs.Put(ctx, strings.NewReader("%PDF-1.7 bản gốc đã ký số"), blob.PutOptions{})
-	must(err)
-	file := engine.FileInput{Name: "quyet-dinh.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}
-	d, err := e.CreateDraft(ctx, specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Quyết định phê duyệt", DraftingUnitID: unit.ID}, "")
-	must(err)
-	_, err = e.Submit(ctx, specialist, d.ID, nil, "")
-	must(err)
-	_, err = e.Approve(ctx, leader, d.ID, "")
-	must(err)
-	_, err = e.Sign(ctx, leader, d.ID, engine.SignInput{Signed: file}, "")
-	must(err)
-	_, err = e.Issue(ctx, clerk, d.ID, "")
-	must(err)
-	rec, err := e.OpenRecord(ctx, specialist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ phê duyệt", Retention: engine.Retention{Years: 10}})
-	must(err)
-	must(e.FileDocument(ctx, specialist, rec.ID, d.ID))
-	_, err = e.CloseRecord(ctx, specialist, rec.ID, time.Now())
-	must(err)
-	return store, rec.ID
+	in := sqliteInstance(t, blobs)
+	rec, _ := in.issuedRecordOf(t, []byte("%PDF-1.7 bản gốc đã ký số"))
+	return in.store, rec.ID
 }
 
 func TestPackageIsLockedAndChecked(t *testing.T) {
@@ -213,5 +171,53 @@ func TestPermanentLocksAreExtended(t *testing.T) {
 	}
 	if n, _ := archive.ExtendLocks(ctx, blobs, pkg, time.Hour); n != 0 {
 		t.Fatalf("locks far ahead were extended again: %d", n)
+	}
+}
+
+func TestExportCarriesTheAuditTrailOfTheRecordAndItsDocumentsOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	in := sqliteInstance(t, fsBlobs(t))
+	rec, actors := in.issuedRecordOf(t, []byte("%PDF-1.7 bản gốc đã ký số"))
+	other, err := in.eng.OpenRecord(ctx, actors[engine.RoleSpecialist], 2026, engine.RecordSpec{Code: "02.VP", Title: "Hồ sơ khác",
+		Retention: engine.Retention{Years: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docIDs, err := in.store.RecordDocumentList(ctx, rec.ID)
+	if err != nil || len(docIDs) != 1 {
+		t.Fatalf("documents %v, %v", docIDs, err)
+	}
+	dir := filepath.Join(t.TempDir(), "bag")
+	if _, err := archive.Export(ctx, in.store, in.blobs, rec.ID, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "metadata", "audit.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []engine.Event
+	if err := json.Unmarshal(raw, &events); err != nil {
+		t.Fatal(err)
+	}
+	var want []int64 // the chain's events about the record and its document, in order
+	all, err := in.store.AuditListByAgency(ctx, rec.AgencyID, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		if e.ObjectID == rec.ID || e.ObjectID == docIDs[0] {
+			want = append(want, e.Seq)
+		}
+	}
+	var got []int64
+	for _, e := range events {
+		if e.ObjectID == other.ID {
+			t.Fatalf("the trail carries an event of another record: %+v", e)
+		}
+		got = append(got, e.Seq)
+	}
+	if len(want) < 6 || !slices.Equal(got, want) { // draft, submit, approve, sign, issue, open, file, close
+		t.Fatalf("trail seqs %v, want %v", got, want)
 	}
 }

@@ -119,13 +119,11 @@ func Export(ctx context.Context, store engine.Store, blobs blob.Store, recordID,
 	}
 	var files []payload
 	var total int64
-	objects := map[string]bool{rec.ID: true}
 	for i, id := range docIDs {
 		d, err := store.DocumentGetByID(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("archive: document %s: %w", id, err)
 		}
-		objects[d.ID] = true
 		dm := documentMeta(d, agency)
 		stored, err := store.FileListByDocument(ctx, d.ID)
 		if err != nil {
@@ -164,7 +162,7 @@ func Export(ctx context.Context, store engine.Store, blobs blob.Store, recordID,
 	}
 	jsonMeta, _ := json.MarshalIndent(meta, "", "  ")
 	xmlMeta, _ := xml.MarshalIndent(meta, "", "  ")
-	audit, err := auditTrail(ctx, store, rec.AgencyID, objects)
+	audit, err := auditTrail(ctx, store, rec.AgencyID, rec.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -232,25 +230,12 @@ func documentMeta(d engine.Document, agency engine.Agency) DocumentMeta {
 }
 
 // auditTrail is every event of the agency's chain about the record or its documents.
-func auditTrail(ctx context.Context, store engine.Store, agencyID string, objects map[string]bool) ([]byte, error) {
-	var out []engine.Event
-	after := int64(0)
-	for {
-		page, err := store.AuditListByAgency(ctx, agencyID, after, 1000)
-		if err != nil {
-			return nil, fmt.Errorf("archive: audit: %w", err)
-		}
-		for _, e := range page {
-			if objects[e.ObjectID] {
-				out = append(out, e)
-			}
-		}
-		if len(page) < 1000 {
-			break
-		}
-		after = page[len(page)-1].Seq
+func auditTrail(ctx context.Context, store engine.Store, agencyID, recordID string) ([]byte, error) {
+	events, err := store.ArchiveAuditListByRecord(ctx, agencyID, recordID)
+	if err != nil {
+		return nil, fmt.Errorf("archive: audit: %w", err)
 	}
-	return json.MarshalIndent(out, "", "  ")
+	return json.MarshalIndent(events, "", "  ")
 }
 
 func safeName(s string) string {

@@ -1,6 +1,7 @@
 package archive_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -67,6 +68,40 @@ func (in *instance) agencyWith(t testing.TB, code, name string, tier engine.Tier
 }
 
 var everyone = []engine.Role{engine.RoleSpecialist, engine.RoleLeader, engine.RoleClerk, engine.RoleArchivist}
+
+// issuedRecordOf gives agency H23 of the instance one issued decision, pdf its signed
+// original, filed in record 01.VP of 2026, closed.
+func (in *instance) issuedRecordOf(t testing.TB, pdf []byte) (engine.Record, map[engine.Role]engine.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, unit, actors := in.agencyWith(t, "H23", "Ủy ban nhân dân tỉnh Hòa Bình", engine.TierProvince, everyone...)
+	specialist, leader, clerk := actors[engine.RoleSpecialist], actors[engine.RoleLeader], actors[engine.RoleClerk]
+	obj, err := in.blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{})
+	must(err)
+	file := engine.FileInput{Name: "quyet-dinh.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}
+	d, err := in.eng.CreateDraft(ctx, specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Quyết định phê duyệt", DraftingUnitID: unit.ID}, "")
+	must(err)
+	_, err = in.eng.Submit(ctx, specialist, d.ID, nil, "")
+	must(err)
+	_, err = in.eng.Approve(ctx, leader, d.ID, "")
+	must(err)
+	_, err = in.eng.Sign(ctx, leader, d.ID, engine.SignInput{Signed: file}, "")
+	must(err)
+	_, err = in.eng.Issue(ctx, clerk, d.ID, "")
+	must(err)
+	rec, err := in.eng.OpenRecord(ctx, specialist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ phê duyệt", Retention: engine.Retention{Years: 10}})
+	must(err)
+	must(in.eng.FileDocument(ctx, specialist, rec.ID, d.ID))
+	rec, err = in.eng.CloseRecord(ctx, specialist, rec.ID, time.Now())
+	must(err)
+	return rec, actors
+}
 
 // closedRecordOf files an issued decision (its signed PDF of pdfSize bytes) and a
 // received letter into record 01.VX of 2025 of a new agency, and closes it.

@@ -83,14 +83,12 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 	if err != nil {
 		return nil, err
 	}
-	objects := map[string]bool{rec.ID: true}
 	var docs []DocumentMeta
 	for _, id := range docIDs {
 		d, err := store.DocumentGetByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		objects[d.ID] = true
 		docs = append(docs, documentMeta(d, agency))
 		files, err := store.FileListByDocument(ctx, d.ID)
 		if err != nil {
@@ -107,7 +105,7 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 	}
 	meta, _ := json.MarshalIndent(map[string]any{"record": pkg.Record, "title": rec.Title, "retention": rec.Retention.String(),
 		"documents": docs}, "", "  ")
-	audit, err := auditTrail(ctx, store, rec.AgencyID, objects)
+	audit, err := auditTrail(ctx, store, rec.AgencyID, rec.ID)
 	if err != nil {
 		return nil, err
 	}

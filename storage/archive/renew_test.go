@@ -24,7 +24,6 @@ import (
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/sqlite"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
 
@@ -101,55 +100,16 @@ func renewArchived(t *testing.T, pdf []byte) *renewBundle {
 func renewArchivedIn(t *testing.T, pdf []byte, primary, replica blob.Store) *renewBundle {
 	t.Helper()
 	ctx := context.Background()
-	b := &renewBundle{primary: primary, replica: replica}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+	in := sqliteInstance(t, primary)
+	rec, actors := in.issuedRecordOf(t, pdf)
+	b := &renewBundle{store: in.store, eng: in.eng, recordID: rec.ID, agencyID: rec.AgencyID, primary: primary, replica: replica}
+	var err error
+	if b.pkg, err = archive.Store(ctx, in.store, primary, rec.ID, replica); err != nil {
+		t.Fatal(err)
 	}
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
-	must(err)
-	t.Cleanup(func() { store.Close() })
-	_, err = store.Migrate(ctx)
-	must(err)
-	b.store, b.eng = store, engine.New(store)
-	e := b.eng
-	a, err := e.CreateAgency(ctx, engine.System, engine.Agency{Code: "H23", Name: "Ủy ban nhân dân tỉnh Hòa Bình", ShortName: "UBND", Tier: engine.TierProvince})
-	must(err)
-	b.agencyID = a.ID
-	unit, err := e.CreateUnit(ctx, engine.System, engine.Unit{AgencyID: a.ID, Name: "Văn phòng", ShortName: "VP"})
-	must(err)
-	actor := func(role engine.Role) engine.Actor {
-		u, err := e.CreateUserWithHash(ctx, engine.System, engine.User{Username: string(role) + ".h23", FullName: "Cán bộ"}, "x")
-		must(err)
-		must(e.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: a.ID, UnitID: unit.ID, Role: role}))
-		return engine.Actor{UserID: u.ID, AgencyID: a.ID, Role: role}
+	if _, err := in.eng.RecordArchived(ctx, actors[engine.RoleArchivist], rec.ID, b.pkg.Manifest); err != nil {
+		t.Fatal(err)
 	}
-	specialist, leader, clerk, archivist := actor(engine.RoleSpecialist), actor(engine.RoleLeader), actor(engine.RoleClerk), actor(engine.RoleArchivist)
-	obj, err := b.primary.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{})
-	must(err)
-	file := engine.FileInput{Name: "quyet-dinh.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}
-	d, err := e.CreateDraft(ctx, specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Quyết định phê duyệt", DraftingUnitID: unit.ID}, "")
-	must(err)
-	_, err = e.Submit(ctx, specialist, d.ID, nil, "")
-	must(err)
-	_, err = e.Approve(ctx, leader, d.ID, "")
-	must(err)
-	_, err = e.Sign(ctx, leader, d.ID, engine.SignInput{Signed: file}, "")
-	must(err)
-	_, err = e.Issue(ctx, clerk, d.ID, "")
-	must(err)
-	rec, err := e.OpenRecord(ctx, specialist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ phê duyệt", Retention: engine.Retention{Years: 10}})
-	must(err)
-	must(e.FileDocument(ctx, specialist, rec.ID, d.ID))
-	_, err = e.CloseRecord(ctx, specialist, rec.ID, time.Now())
-	must(err)
-	b.recordID = rec.ID
-	b.pkg, err = archive.Store(ctx, store, b.primary, rec.ID, b.replica)
-	must(err)
-	_, err = e.RecordArchived(ctx, archivist, rec.ID, b.pkg.Manifest)
-	must(err)
 	return b
 }
 

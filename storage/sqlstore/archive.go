@@ -12,6 +12,7 @@ var (
 	qArchiveImportGetByRecord     = sqlFor("ArchiveImportGetByRecord")
 	qArchiveImportEventInsert     = sqlFor("ArchiveImportEventInsert")
 	qArchiveImportEventList       = sqlFor("ArchiveImportEventList")
+	qArchiveAuditListByRecord     = sqlFor("ArchiveAuditListByRecord")
 )
 
 func (q queries) ArchiveImportInsert(ctx context.Context, a *engine.ArchiveImport) error {
@@ -54,12 +55,19 @@ func (q queries) ArchiveImportEventInsert(ctx context.Context, importID string, 
 }
 
 func (q queries) ArchiveImportEventList(ctx context.Context, importID string) ([]engine.Event, error) {
-	return list(ctx, q, "archive import events", qArchiveImportEventList, func(r Row) (engine.Event, error) {
-		var e engine.Event
-		var role string
-		err := r.Scan(&e.AgencyID, &e.Seq, &e.At, &e.ActorID, &role, &e.Action, &e.ObjectType, &e.ObjectID, &e.Before,
-			&e.After, &e.PrevHash, &e.Hash)
-		e.Role, e.At = engine.Role(role), utc(e.At)
-		return e, err
-	}, importID)
+	return list(ctx, q, "archive import events", qArchiveImportEventList, scanEvent, importID)
+}
+
+func (q queries) ArchiveAuditListByRecord(ctx context.Context, agencyID, recordID string) ([]engine.Event, error) {
+	return list(ctx, q, "archive audit list", qArchiveAuditListByRecord, scanEvent, agencyID, recordID, recordID)
+}
+
+// scanEvent reads an audit event's columns in their table order.
+func scanEvent(r Row) (engine.Event, error) {
+	var e engine.Event
+	var role string
+	err := r.Scan(&e.AgencyID, &e.Seq, &e.At, &e.ActorID, &role, &e.Action, &e.ObjectType, &e.ObjectID, &e.Before,
+		&e.After, &e.PrevHash, &e.Hash)
+	e.Role, e.At = engine.Role(role), utc(e.At)
+	return e, err
 }

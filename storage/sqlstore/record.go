@@ -79,8 +79,5 @@ func (q queries) RecordDocumentDelete(ctx context.Context, recordID, documentID 
 }
 
 func (q queries) RecordDocumentList(ctx context.Context, recordID string) ([]string, error) {
-	return list(ctx, q, "record documents", qRecordDocumentList, func(row Row) (string, error) {
-		var id string
-		return id, row.Scan(&id)
-	}, recordID)
+	return list(ctx, q, "record documents", qRecordDocumentList, scanID, recordID)
 }

@@ -64,7 +64,7 @@ func (q queries) RecordListDisposalDue(ctx context.Context, custodianID string, 
 }
 
 func (q queries) RecordIDsByDocument(ctx context.Context, documentID string) ([]string, error) {
-	return list(ctx, q, "record ids by document", qRecordIDsByDocument, scanString, documentID)
+	return list(ctx, q, "record ids by document", qRecordIDsByDocument, scanID, documentID)
 }
 
 func (q queries) FileListByBlobKey(ctx context.Context, key string) ([]engine.File, error) {
@@ -75,11 +75,6 @@ func (q queries) FileListByBlobKey(ctx context.Context, key string) ([]engine.Fi
 		f.CreatedBy, f.CreatedAt = deref(by), utc(f.CreatedAt)
 		return f, err
 	}, key)
-}
-
-func scanString(r Row) (string, error) {
-	var s string
-	return s, r.Scan(&s)
 }
 
 func (q queries) AppraisalInsert(ctx context.Context, a *engine.Appraisal) error {
@@ -120,7 +115,7 @@ func (q queries) AppraisalGetByID(ctx context.Context, id string) (engine.Apprai
 	if err != nil {
 		return engine.Appraisal{}, err
 	}
-	a.RecordIDs, err = list(ctx, q, "appraisal records", qAppraisalRecordList, scanString, id)
+	a.RecordIDs, err = list(ctx, q, "appraisal records", qAppraisalRecordList, scanID, id)
 	return a, err
 }
 

@@ -95,6 +95,39 @@ func testArchive(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("TrailOfARecordHoldsItsAndItsDocumentsEventsOnly", func(t *testing.T) {
+		d := &engine.Document{ID: uuid.NewString(), AgencyID: province.ID, Flow: engine.Incoming, State: engine.StateDirected, Version: 1,
+			Subject: "Công văn", CreatedAt: now(), UpdatedAt: now()}
+		if err := s.DocumentInsert(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordDocumentInsert(ctx, rec.ID, d.ID, archivist.ID, now()); err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, obj := range []string{d.ID, uuid.NewString(), rec.ID} { // the middle one is about something else
+			var seq int64
+			err := s.InTx(ctx, func(q engine.Queries) (err error) {
+				var prev string
+				if seq, prev, err = q.AuditHeadAdvance(ctx, province.ID); err != nil {
+					return err
+				}
+				return q.AuditInsert(ctx, &engine.Event{AgencyID: province.ID, Seq: seq, At: now(), ActorID: archivist.ID,
+					Role: engine.RoleArchivist, Action: "file", ObjectType: "record", ObjectID: obj, PrevHash: prev, Hash: strings.Repeat("e", 64)})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if obj == d.ID || obj == rec.ID {
+				want = append(want, seq)
+			}
+		}
+		got, err := s.ArchiveAuditListByRecord(ctx, province.ID, rec.ID)
+		if err != nil || len(got) != 2 || got[0].Seq != want[0] || got[1].Seq != want[1] || got[0].ObjectID != d.ID || got[1].ObjectID != rec.ID {
+			t.Fatalf("trail = %+v, %v; want seqs %v", got, err, want)
+		}
+	})
+
 	t.Run("SourceEventsAreKeptOnce", func(t *testing.T) {
 		again := events[0]
 		if err := s.ArchiveImportEventInsert(ctx, imp.ID, &again); !errors.Is(err, engine.ErrConflict) {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,11 +9,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/digitorus/pdf"
-
+	"github.com/vanthu/vanthu/api/httpx"
+	"github.com/vanthu/vanthu/api/intake"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -44,12 +41,7 @@ func (u upload) out() uploadJSON {
 }
 
 // note is what the document's note records of active content.
-func (u upload) note() string {
-	if len(u.Active) == 0 {
-		return ""
-	}
-	return "Tệp " + u.File.Name + " chứa nội dung chủ động (" + strings.Join(u.Active, ", ") + ")"
-}
+func (u upload) note() string { return intake.Note(u.File.Name, u.Active) }
 
 // receiveUpload streams a PDF upload to a temporary file, never holding it in memory,
 // checks it, and puts it into the blob store. The body is the PDF itself
@@ -59,7 +51,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind stri
 	body := http.MaxBytesReader(w, r.Body, s.maxUpload())
 	tmp, err := os.CreateTemp("", "vanthu-upload-*.pdf")
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.deps.Logger, err)
 		return upload{}, false
 	}
 	defer os.Remove(tmp.Name())
@@ -69,32 +61,32 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind stri
 	var bad *badUpload
 	switch {
 	case errors.As(err, &tooBig):
-		writeProblem(w, http.StatusRequestEntityTooLarge, kindTooLarge, "Tệp quá lớn / File too large",
+		httpx.WriteProblem(w, http.StatusRequestEntityTooLarge, httpx.KindTooLarge, "Tệp quá lớn / File too large",
 			fmt.Sprintf("tệp tối đa %d MiB / at most %d MiB", s.maxUpload()>>20, s.maxUpload()>>20))
 		return upload{}, false
 	case errors.As(err, &bad):
-		writeProblem(w, bad.status, bad.kind, bad.title, bad.detail)
+		httpx.WriteProblem(w, bad.status, bad.kind, bad.title, bad.detail)
 		return upload{}, false
 	case err != nil:
-		badRequest(w, "body", "tải lên không trọn vẹn / the upload did not arrive whole: "+err.Error())
+		httpx.BadRequest(w, "body", "tải lên không trọn vẹn / the upload did not arrive whole: "+err.Error())
 		return upload{}, false
 	case meta != nil && !metaSeen:
-		badRequest(w, "metadata", "thiếu phần metadata (JSON) / the multipart form needs a JSON \"metadata\" part")
+		httpx.BadRequest(w, "metadata", "thiếu phần metadata (JSON) / the multipart form needs a JSON \"metadata\" part")
 		return upload{}, false
 	}
-	active, err := checkPDF(tmp, n)
+	active, err := intake.Check(tmp, n)
 	if err != nil {
-		writeProblem(w, http.StatusUnprocessableEntity, kindMalformedPDF, "Tệp PDF bị hỏng / Malformed PDF",
+		httpx.WriteProblem(w, http.StatusUnprocessableEntity, httpx.KindMalformedPDF, "Tệp PDF bị hỏng / Malformed PDF",
 			"không đọc được cấu trúc tệp PDF / the PDF's structure cannot be read: "+err.Error())
 		return upload{}, false
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.deps.Logger, err)
 		return upload{}, false
 	}
 	obj, err := s.deps.Blobs.Put(r.Context(), tmp, blob.PutOptions{ContentType: "application/pdf"})
 	if err != nil {
-		s.internalError(w, r, fmt.Errorf("store upload: %w", err))
+		s.engineError(w, r, fmt.Errorf("store upload: %w", err))
 		return upload{}, false
 	}
 	return upload{File: engine.FileInput{Kind: kind, Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, Active: active}, true
@@ -115,7 +107,7 @@ type badUpload struct {
 
 func (e *badUpload) Error() string { return e.detail }
 
-var errNotPDF = &badUpload{http.StatusUnsupportedMediaType, kindNotAPDF, "Không phải tệp PDF / Not a PDF",
+var errNotPDF = &badUpload{http.StatusUnsupportedMediaType, httpx.KindNotAPDF, "Không phải tệp PDF / Not a PDF",
 	"tệp không bắt đầu bằng %PDF- / the file does not start with a PDF header"}
 
 // spool copies the PDF of the request into dst and decodes the metadata part into meta.
@@ -124,14 +116,14 @@ func spool(r *http.Request, body io.Reader, dst io.Writer, meta any) (name strin
 	switch mediaType {
 	case "application/pdf":
 		n, err = copyPDF(dst, body)
-		return "van-ban.pdf", n, false, err
+		return intake.DefaultName, n, false, err
 	case "multipart/form-data":
 	default:
-		return "", 0, false, &badUpload{http.StatusUnsupportedMediaType, kindUnsupportedMedia, "Sai kiểu nội dung / Unsupported media type",
+		return "", 0, false, &badUpload{http.StatusUnsupportedMediaType, httpx.KindUnsupportedMedia, "Sai kiểu nội dung / Unsupported media type",
 			"gửi application/pdf hoặc multipart/form-data / send application/pdf or multipart/form-data, not " + mediaType}
 	}
 	if params["boundary"] == "" {
-		return "", 0, false, &badUpload{http.StatusBadRequest, kindBadRequest, "Yêu cầu không đọc được / Bad request", "multipart without boundary"}
+		return "", 0, false, &badUpload{http.StatusBadRequest, httpx.KindBadRequest, "Yêu cầu không đọc được / Bad request", "multipart without boundary"}
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	fileSeen := false
@@ -148,19 +140,19 @@ func spool(r *http.Request, body io.Reader, dst io.Writer, meta any) (name strin
 			if meta == nil {
 				continue
 			}
-			dec := json.NewDecoder(io.LimitReader(part, maxJSONBody))
+			dec := json.NewDecoder(io.LimitReader(part, httpx.MaxJSONBody))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(meta); err != nil {
-				return "", 0, false, &badUpload{http.StatusBadRequest, kindBadRequest, "Yêu cầu không đọc được / Bad request",
+				return "", 0, false, &badUpload{http.StatusBadRequest, httpx.KindBadRequest, "Yêu cầu không đọc được / Bad request",
 					"metadata: không đọc được JSON / not valid JSON: " + err.Error()}
 			}
 			metaSeen = true
 		case "file":
 			if fileSeen {
-				return "", 0, false, &badUpload{http.StatusBadRequest, kindBadRequest, "Yêu cầu không đọc được / Bad request", "one file per request"}
+				return "", 0, false, &badUpload{http.StatusBadRequest, httpx.KindBadRequest, "Yêu cầu không đọc được / Bad request", "one file per request"}
 			}
 			fileSeen = true
-			name = cleanName(part.FileName())
+			name = intake.CleanName(part.FileName())
 			if n, err = copyPDF(dst, part); err != nil {
 				return "", 0, false, err
 			}
@@ -168,7 +160,7 @@ func spool(r *http.Request, body io.Reader, dst io.Writer, meta any) (name strin
 		part.Close()
 	}
 	if !fileSeen {
-		return "", 0, false, &badUpload{http.StatusBadRequest, kindBadRequest, "Thiếu tệp / No file",
+		return "", 0, false, &badUpload{http.StatusBadRequest, httpx.KindBadRequest, "Thiếu tệp / No file",
 			"gửi tệp PDF trong trường \"file\" / send the PDF in the form field \"file\""}
 	}
 	return name, n, metaSeen, nil
@@ -177,12 +169,12 @@ func spool(r *http.Request, body io.Reader, dst io.Writer, meta any) (name strin
 // copyPDF copies src to dst, refusing at once what does not start like a PDF. The header
 // may follow some junk, as PDF readers allow within the first KiB.
 func copyPDF(dst io.Writer, src io.Reader) (int64, error) {
-	head := make([]byte, 1024)
+	head := make([]byte, intake.HeadSize)
 	k, err := io.ReadFull(src, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return 0, err
 	}
-	if !bytes.Contains(head[:k], []byte("%PDF-")) {
+	if intake.CheckHead(head[:k]) != nil {
 		return 0, errNotPDF
 	}
 	if _, err := dst.Write(head[:k]); err != nil {
@@ -190,101 +182,4 @@ func copyPDF(dst io.Writer, src io.Reader) (int64, error) {
 	}
 	n, err := io.Copy(dst, src)
 	return int64(k) + n, err
-}
-
-func cleanName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	if name == "." || name == "/" || name == "" {
-		return "van-ban.pdf"
-	}
-	if len(name) > 200 {
-		name = name[:200]
-	}
-	return name
-}
-
-// checkPDF parses the file's structure (cross-reference table and trailer) and scans
-// its bytes for active content.
-func checkPDF(f *os.File, size int64) (active []string, err error) {
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("%v", p)
-			}
-		}()
-		_, err = pdf.NewReader(f, size)
-	}()
-	if err != nil {
-		return nil, err
-	}
-	return scanActive(io.NewSectionReader(f, 0, size))
-}
-
-// activeNames are the PDF names of active content: scripts run when the file is opened
-// or a field changes, and actions that start other programs.
-var activeNames = []struct{ name, flag string }{
-	{"/JavaScript", "javascript"},
-	{"/JS", "javascript"},
-	{"/Launch", "launch"},
-}
-
-// scanActive reads r once, in blocks, and reports which kinds of active content its
-// uncompressed bytes name. A name must end at a PDF delimiter: /JSON is not /JS. Names
-// hidden inside compressed object streams are not seen; the viewer never runs scripts.
-func scanActive(r io.Reader) ([]string, error) {
-	const keep = 16 // longer than any name, so a name across two blocks is still found
-	buf := make([]byte, 64<<10)
-	var carry []byte
-	found := map[string]bool{}
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			block := append(carry, buf[:n]...)
-			for _, a := range activeNames {
-				if hasName(block, a.name, false) {
-					found[a.flag] = true
-				}
-			}
-			start := max(0, len(block)-keep)
-			carry = append(carry[:0:0], block[start:]...)
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	for _, a := range activeNames {
-		if hasName(carry, a.name, true) {
-			found[a.flag] = true
-		}
-	}
-	var out []string
-	for _, flag := range []string{"javascript", "launch"} {
-		if found[flag] {
-			out = append(out, flag)
-		}
-	}
-	return out, nil
-}
-
-// hasName reports whether b holds name followed by a delimiter; a name at the very end
-// counts only when b ends the file (final), since the next block may continue it.
-func hasName(b []byte, name string, final bool) bool {
-	for i := 0; ; {
-		j := bytes.Index(b[i:], []byte(name))
-		if j < 0 {
-			return false
-		}
-		end := i + j + len(name)
-		if (end == len(b) && final) || (end < len(b) && isDelimiter(b[end])) {
-			return true
-		}
-		i = end
-	}
-}
-
-func isDelimiter(c byte) bool {
-	return strings.IndexByte(" \t\r\n\f\x00()<>[]{}/%", c) >= 0
 }

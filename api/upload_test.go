@@ -1,58 +1,39 @@
 package api
 
 import (
-	"bytes"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
-	"testing/iotest"
 )
 
-func TestScanActive(t *testing.T) {
+func TestUploadIntake(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		pdf  string
-		want string
-	}{
-		{"%PDF-1.7 << /Type /Catalog >>", "[]"},
-		{"<< /S /JavaScript /JS (x) >>", "[javascript]"},
-		{"<< /JS(x) >>", "[javascript]"},
-		{"<< /JSON 1 /JavaScriptX 2 >>", "[]"},
-		{"<< /S /Launch /F (calc.exe) >>", "[launch]"},
-		{"<< /AA << /O << /S /JavaScript >> >> /OpenAction << /S /Launch >> >>", "[javascript launch]"},
-		{"trailer /JS", "[javascript]"},
-	}
-	for _, c := range cases {
-		got, err := scanActive(bytes.NewReader([]byte(c.pdf)))
-		if err != nil || fmt.Sprint(got) != c.want {
-			t.Errorf("%q: %v %v, want %s", c.pdf, got, err, c.want)
-		}
-		// One byte at a time: a name split across reads is still found, and only once.
-		got, err = scanActive(iotest.OneByteReader(bytes.NewReader([]byte(c.pdf))))
-		if err != nil || fmt.Sprint(got) != c.want {
-			t.Errorf("%q byte by byte: %v %v, want %s", c.pdf, got, err, c.want)
-		}
-	}
-}
+	b := setup(t)
+	clerk := b.as(t, "vanthu.tinh")
+	meta := map[string]any{"type_code": "TB", "subject": "Về việc kiểm tra tệp", "sender_name": "Bộ Nội vụ"}
 
-func FuzzScanActive(f *testing.F) {
-	f.Add([]byte("<< /S /JavaScript /JS (x) >>"))
-	f.Add([]byte("/Launch"))
-	f.Add([]byte("/JSON"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		whole, err := scanActive(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
+	t.Run("FlagsAScriptWhoseNamesAreHexEscaped", func(t *testing.T) {
+		r := clerk.upload(t, "/api/v1/incoming", meta, "js.pdf", minimalPDF("/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>"), nil)
+		mustStatus(t, r, http.StatusCreated)
+		flags := r.json["file"].(map[string]any)["active_content"]
+		if fmt.Sprint(flags) != "[javascript]" || !strings.Contains(r.json["document"].(map[string]any)["note"].(string), "javascript") {
+			t.Fatalf("flags %v, document %v", flags, r.json["document"])
 		}
-		// However the bytes arrive, the answer is the same.
-		chunked, err := scanActive(iotest.HalfReader(bytes.NewReader(data)))
-		if err != nil {
-			t.Fatal(err)
+	})
+
+	t.Run("RefusesHTMLBehindAPDFHeader", func(t *testing.T) {
+		r := clerk.upload(t, "/api/v1/incoming", meta, "trang.pdf", []byte("%PDF-1.7\n<html><body><script>alert(1)</script></body></html>"), nil)
+		if r.status != http.StatusUnprocessableEntity || r.problemKind() != "malformed-pdf" {
+			t.Fatalf("%d %s", r.status, r.body)
 		}
-		if fmt.Sprint(whole) != fmt.Sprint(chunked) {
-			t.Fatalf("%q: whole %v, in pieces %v", data, whole, chunked)
-		}
-		if len(whole) > 0 && !bytes.Contains(data, []byte("/J")) && !bytes.Contains(data, []byte("/Launch")) {
-			t.Fatalf("%q flagged %v without any active name", data, whole)
+	})
+
+	t.Run("StoresOnlyTheBaseOfAFileName", func(t *testing.T) {
+		r := clerk.upload(t, "/api/v1/incoming", meta, `..\..\windows\system32\evil.pdf`, minimalPDF(""), nil)
+		mustStatus(t, r, http.StatusCreated)
+		if name := r.json["file"].(map[string]any)["name"]; name != "evil.pdf" {
+			t.Fatalf("stored as %q, want evil.pdf", name)
 		}
 	})
 }

@@ -42,6 +42,25 @@ func TestVerifyEndpoint(t *testing.T) {
 		}
 	})
 
+	t.Run("ReportsOverlappingAnnotationsAsAWarning", func(t *testing.T) {
+		code, _, out := post(t, "application/pdf", signertest.CorpusFile(t, "pades-multiple-pages-annots-overlap.pdf"))
+		overlaps, _ := out["annotation_overlaps"].([]any)
+		sigs, _ := out["signatures"].([]any)
+		if code != http.StatusOK || len(overlaps) == 0 || len(sigs) == 0 {
+			t.Fatalf("%d %v", code, out)
+		}
+		if first := overlaps[0].(map[string]any); first["page"] != 8.0 || len(first["objects"].([]any)) != 2 {
+			t.Errorf("first overlap %v, want two objects on page 8", first)
+		}
+		for _, s := range sigs {
+			s := s.(map[string]any)
+			warnings, _ := s["warnings"].([]any)
+			if len(warnings) != 4 || s["modified_after_signing"] != false {
+				t.Errorf("signature %v: want a warning for each of pages 8, 12, 13, 16 and no modification", s)
+			}
+		}
+	})
+
 	t.Run("AcceptsAMultipartUpload", func(t *testing.T) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)

@@ -16,7 +16,7 @@ import (
 	"github.com/vanthu/vanthu/signer/docpdf"
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/verify"
 )
 
@@ -25,7 +25,7 @@ import (
 // second with the same RSA-2048 key, measured in the same run (target: signing at 70% or
 // more of the raw rate for 10 pages).
 func BenchmarkSignAndVerify(b *testing.B) {
-	ca, err := pki.NewDemoCA(b.TempDir(), pki.WithRSA())
+	ca, err := pkidemo.New(b.TempDir(), pkidemo.WithRSA())
 	if err != nil {
 		b.Fatal(err)
 	}

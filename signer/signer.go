@@ -5,18 +5,16 @@
 package signer
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/digitorus/pdf"
-
 	"github.com/vanthu/vanthu/signer/appearance"
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Request is one signature to add.
@@ -85,30 +83,25 @@ func (v visible) Rect() [4]float64                               { return v.a.Re
 func (v visible) WriteXObject(w pades.ObjectWriter) (int, error) { return v.a.WriteXObject(w) }
 
 // PageBox returns a page's MediaBox (0-based page index), for placing corner appearances.
-func PageBox(pdfBytes []byte, page int) (box [4]float64, err error) {
-	defer func() {
-		if r := recover(); r != nil { // the PDF reader panics on some malformed files
-			err = fmt.Errorf("signer: page box: malformed PDF: %v", r)
-		}
-	}()
-	r, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
+func PageBox(pdfBytes []byte, page int) ([4]float64, error) {
+	doc, err := pdf.Open(pdfBytes)
 	if err != nil {
-		return box, fmt.Errorf("signer: page box: %w", err)
+		return [4]float64{}, fmt.Errorf("signer: page box: %w", err)
 	}
-	if page < 0 || page >= r.NumPage() {
-		return box, fmt.Errorf("signer: page %d does not exist (the document has %d)", page+1, r.NumPage())
+	if n := doc.PageCount(); page < 0 || page >= n {
+		return [4]float64{}, fmt.Errorf("signer: page %d does not exist (the document has %d)", page+1, n)
 	}
-	p := r.Page(page + 1)
-	mb := p.V.Key("MediaBox")
-	for mb.IsNull() && !p.V.Key("Parent").IsNull() {
-		p.V = p.V.Key("Parent")
-		mb = p.V.Key("MediaBox")
+	p, err := doc.Page(page)
+	if err != nil {
+		return [4]float64{}, fmt.Errorf("signer: page box: %w", err)
 	}
-	if mb.Len() != 4 {
+	mb := doc.Array(p.Attr("MediaBox"))
+	if len(mb) != 4 {
 		return [4]float64{0, 0, 595.28, 841.89}, nil // A4, the Decree 30 page
 	}
-	for i := range 4 {
-		box[i] = mb.Index(i).Float64()
+	var box [4]float64
+	for i := range box {
+		box[i], _ = pdf.Number(doc.Get(mb[i]))
 	}
 	return box, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/signertest"
 )
 
@@ -58,13 +59,13 @@ func TestSignWithAKeyOnSoftHSM(t *testing.T) {
 	var handler http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	defer srv.Close()
-	ca, err := pki.NewDemoCA(filepath.Join(dir, "ca"), pki.WithBaseURL(srv.URL))
+	ca, err := pkidemo.New(filepath.Join(dir, "ca"), pkidemo.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
 	handler = ca.Handler()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	issued, err := ca.IssuePerson("Đinh Quang Khánh", "khanh@hoabinh.gov.vn", pki.WithPublicKey(key.Public()))
+	issued, err := ca.IssuePerson("Đinh Quang Khánh", "khanh@hoabinh.gov.vn", pkidemo.WithPublicKey(key.Public()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,6 +102,12 @@ func printReport(w io.Writer, file string, r *verify.Report) {
 		}
 		fmt.Fprintf(w, "  level:         %s\n", s.Level)
 		fmt.Fprintf(w, "  result:        %s\n", verdict)
+		if s.Reason != "" {
+			fmt.Fprintf(w, "  reason:        %s\n", s.Reason)
+		}
+		for _, warning := range s.Warnings {
+			fmt.Fprintf(w, "  warning:       %s\n", warning)
+		}
 	}
 }
 

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strconv"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Limits for walking trees that hostile files may make cyclic or huge.
@@ -16,8 +17,8 @@ const (
 // signatureField describes one new signature field in an update.
 type signatureField struct {
 	fieldName  string
-	sigDict    dict // signature dictionary without /ByteRange and /Contents
-	contents   int  // bytes reserved for /Contents (before hex encoding)
+	sigDict    pdf.Dict // signature dictionary without /ByteRange and /Contents
+	contents   int      // bytes reserved for /Contents (before hex encoding)
 	appearance Appearance
 	docMDP     int
 	// docTimestamp marks a document timestamp, which ISO 32000-2
@@ -39,13 +40,9 @@ const byteRangePlaceholder = "[0 ********** ********** **********]"
 // dictionary, a merged field/widget annotation, the page's /Annots, the
 // AcroForm and (for DocMDP) the catalog — the only old objects that get
 // new versions.
-func addSignatureField(doc *document, f signatureField) (*preparedField, error) {
-	rootRef := doc.trailer.get("Root").(ref)
-	catalog, err := resolveDict(doc, rootRef, "catalog")
-	if err != nil {
-		return nil, err
-	}
-	form, err := readForm(doc, catalog)
+func addSignatureField(doc *pdf.Doc, f signatureField) (*preparedField, error) {
+	rootRef := doc.Trailer.Get("Root").(pdf.Ref)
+	catalog, form, err := readCatalog(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +51,11 @@ func addSignatureField(doc *document, f signatureField) (*preparedField, error) 
 	}
 	u := newUpdate(doc)
 	sigNum := u.reserve()
-	var widget *ref
+	var widget *pdf.Ref
 	if empty, ok := form.emptySigFields[f.fieldName]; ok && f.fieldName != "" {
-		err = fillField(doc, u, empty, ref{sigNum, 0}, f.appearance)
+		err = fillField(doc, u, empty, pdf.Ref{Num: sigNum}, f.appearance)
 	} else {
-		widget, err = newWidget(doc, u, catalog, form.uniqueName(f.fieldName), ref{sigNum, 0}, f.appearance)
+		widget, err = newWidget(doc, u, form.uniqueName(f.fieldName), pdf.Ref{Num: sigNum}, f.appearance)
 	}
 	if err != nil {
 		return nil, err
@@ -66,50 +63,51 @@ func addSignatureField(doc *document, f signatureField) (*preparedField, error) 
 	newCatalog, changed := form.addField(u, catalog, widget)
 	if f.docMDP != 0 {
 		// Keep other permissions (e.g. /UR3) next to the new /DocMDP.
-		old, err := doc.resolve(catalog.get("Perms"))
+		old, err := doc.Resolve(catalog.Get("Perms"))
 		if err != nil {
 			return nil, fmt.Errorf("pades: read /Perms: %w", err)
 		}
-		perms, _ := old.(dict)
-		newCatalog, changed = newCatalog.with("Perms", perms.with("DocMDP", ref{sigNum, 0})), true
+		perms, _ := old.(pdf.Dict)
+		newCatalog, changed = newCatalog.With("Perms", perms.With("DocMDP", pdf.Ref{Num: sigNum})), true
 	}
 	if changed {
-		u.set(rootRef.num, newCatalog)
+		u.set(rootRef.Num, newCatalog)
 	}
 
 	var body bytes.Buffer
-	serialize(&body, f.sigDict)
+	pdf.Write(&body, f.sigDict)
 	body.Truncate(body.Len() - 2) // reopen the dictionary: drop ">>"
 	body.WriteString("/ByteRange " + byteRangePlaceholder + "/Contents <")
 	body.Write(bytes.Repeat([]byte("0"), 2*f.contents))
 	body.WriteString(">>>")
 	u.setRaw(sigNum, body.Bytes())
-	return locatePlaceholder(u.bytes(), len(doc.b))
+	return locatePlaceholder(u.bytes(), len(doc.File.Bytes()))
 }
 
 // newWidget adds a merged signature field and widget annotation on the
 // appearance's page (page 0, zero-size, when invisible) and returns it.
-func newWidget(doc *document, u *update, catalog dict, fieldName string, sig ref, ap Appearance) (*ref, error) {
+func newWidget(doc *pdf.Doc, u *update, fieldName string, sig pdf.Ref, ap Appearance) (*pdf.Ref, error) {
 	pageIndex, rect := 0, [4]float64{}
 	if ap != nil {
 		pageIndex, rect = ap.Page(), ap.Rect()
 	}
-	pageRef, page, err := findPage(doc, catalog, pageIndex)
+	pg, err := doc.Page(pageIndex)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pades: find page %d: %w", pageIndex+1, err)
 	}
-	widgetRef := ref{u.reserve(), 0}
-	widget := dict{
-		{"Type", name("Annot")}, {"Subtype", name("Widget")}, {"FT", name("Sig")},
-		{"T", textString(fieldName)}, {"V", sig}, {"P", pageRef},
-		{"Rect", array{real(fmtNum(rect[0])), real(fmtNum(rect[1])), real(fmtNum(rect[2])), real(fmtNum(rect[3]))}},
+	pageRef, page := pg.Ref, pg.Dict
+	widgetRef := pdf.Ref{Num: u.reserve()}
+	widget := pdf.Dict{
+		{Key: "Type", Value: pdf.Name("Annot")}, {Key: "Subtype", Value: pdf.Name("Widget")}, {Key: "FT", Value: pdf.Name("Sig")},
+		{Key: "T", Value: pdf.TextString(fieldName)}, {Key: "V", Value: sig}, {Key: "P", Value: pageRef},
+		{Key: "Rect", Value: pdf.Array{rect[0], rect[1], rect[2], rect[3]}},
 		// Print + Locked: the field cannot be deleted or moved in a viewer.
-		{"F", 132},
+		{Key: "F", Value: 132},
 	}
 	if widget, err = withAppearance(u, widget, ap); err != nil {
 		return nil, err
 	}
-	u.set(widgetRef.num, widget)
+	u.set(widgetRef.Num, widget)
 	if err := addToAnnots(doc, u, pageRef, page, widgetRef); err != nil {
 		return nil, err
 	}
@@ -119,16 +117,16 @@ func newWidget(doc *document, u *update, catalog dict, fieldName string, sig ref
 // fillField signs an existing empty signature field (one prepared in the
 // template for ô 7c or ô 8): the field gets /V, its widget the appearance;
 // position and page stay those of the field.
-func fillField(doc *document, u *update, field ref, sig ref, ap Appearance) error {
+func fillField(doc *pdf.Doc, u *update, field pdf.Ref, sig pdf.Ref, ap Appearance) error {
 	fd, err := resolveDict(doc, field, "signature field")
 	if err != nil {
 		return err
 	}
-	kids, err := doc.resolve(fd.get("Kids"))
+	kids, err := doc.Resolve(fd.Get("Kids"))
 	if err != nil {
 		return fmt.Errorf("pades: read field /Kids: %w", err)
 	}
-	switch kidArr, _ := kids.(array); len(kidArr) {
+	switch kidArr, _ := kids.(pdf.Array); len(kidArr) {
 	case 0:
 	case 1:
 		// poppler (22.x) does not see /V on a field whose widget is a
@@ -140,16 +138,16 @@ func fillField(doc *document, u *update, field ref, sig ref, ap Appearance) erro
 	default:
 		return errors.New("pades: signature fields with several widgets are not supported")
 	}
-	fd, err = withAppearance(u, fd.with("V", sig), ap)
+	fd, err = withAppearance(u, fd.With("V", sig), ap)
 	if err != nil {
 		return err
 	}
-	u.set(field.num, fd)
+	u.set(field.Num, fd)
 	return nil
 }
 
-func mergeKidWidget(doc *document, u *update, field ref, fd dict, kid any) (dict, error) {
-	kidRef, ok := kid.(ref)
+func mergeKidWidget(doc *pdf.Doc, u *update, field pdf.Ref, fd pdf.Dict, kid any) (pdf.Dict, error) {
+	kidRef, ok := kid.(pdf.Ref)
 	if !ok {
 		return nil, errors.New("pades: signature widget is not an indirect object")
 	}
@@ -157,7 +155,7 @@ func mergeKidWidget(doc *document, u *update, field ref, fd dict, kid any) (dict
 	if err != nil {
 		return nil, err
 	}
-	pageRef, ok := widget.get("P").(ref)
+	pageRef, ok := widget.Get("P").(pdf.Ref)
 	if !ok {
 		return nil, errors.New("pades: signature widget has no /P page reference")
 	}
@@ -165,23 +163,23 @@ func mergeKidWidget(doc *document, u *update, field ref, fd dict, kid any) (dict
 	if err != nil {
 		return nil, err
 	}
-	merged := fd.without("Kids")
+	merged := fd.Without("Kids")
 	for _, e := range widget {
-		if e.k != "Parent" {
-			merged = merged.with(e.k, e.v)
+		if e.Key != "Parent" {
+			merged = merged.With(e.Key, e.Value)
 		}
 	}
 	return merged, replaceInAnnots(doc, u, pageRef, page, kidRef, field)
 }
 
 // replaceInAnnots swaps old for repl in the page's /Annots.
-func replaceInAnnots(doc *document, u *update, pageRef ref, page dict, old, repl ref) error {
-	annots, err := doc.resolve(page.get("Annots"))
+func replaceInAnnots(doc *pdf.Doc, u *update, pageRef pdf.Ref, page pdf.Dict, old, repl pdf.Ref) error {
+	annots, err := doc.Resolve(page.Get("Annots"))
 	if err != nil {
 		return fmt.Errorf("pades: read /Annots: %w", err)
 	}
-	arr, _ := annots.(array)
-	out := make(array, len(arr))
+	arr, _ := annots.(pdf.Array)
+	out := make(pdf.Array, len(arr))
 	found := false
 	for i, a := range arr {
 		out[i] = a
@@ -192,16 +190,16 @@ func replaceInAnnots(doc *document, u *update, pageRef ref, page dict, old, repl
 	if !found {
 		return errors.New("pades: signature widget is not in its page's /Annots")
 	}
-	if r, ok := page.get("Annots").(ref); ok {
-		u.set(r.num, out)
+	if r, ok := page.Get("Annots").(pdf.Ref); ok {
+		u.set(r.Num, out)
 	} else {
-		u.set(pageRef.num, page.with("Annots", out))
+		u.set(pageRef.Num, page.With("Annots", out))
 	}
 	return nil
 }
 
 // withAppearance lets ap write its Form XObject and points /AP /N at it.
-func withAppearance(u *update, widget dict, ap Appearance) (dict, error) {
+func withAppearance(u *update, widget pdf.Dict, ap Appearance) (pdf.Dict, error) {
 	if ap == nil {
 		return widget, nil
 	}
@@ -209,7 +207,7 @@ func withAppearance(u *update, widget dict, ap Appearance) (dict, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pades: write appearance: %w", err)
 	}
-	return widget.with("AP", dict{{"N", ref{xobj, 0}}}), nil
+	return widget.With("AP", pdf.Dict{{Key: "N", Value: pdf.Ref{Num: xobj}}}), nil
 }
 
 // locatePlaceholder finds the placeholders in the new part of out and
@@ -266,97 +264,39 @@ func (e errContentsTooSmall) Error() string {
 	return fmt.Sprintf("pades: signature needs %d bytes, more than reserved in /Contents", e.need)
 }
 
-func fmtNum(f float64) string {
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-func resolveDict(doc *document, v any, what string) (dict, error) {
-	r, err := doc.resolve(v)
+func resolveDict(doc *pdf.Doc, v any, what string) (pdf.Dict, error) {
+	r, err := doc.Resolve(v)
 	if err != nil {
 		return nil, fmt.Errorf("pades: read %s: %w", what, err)
 	}
-	d, ok := r.(dict)
+	d, ok := r.(pdf.Dict)
 	if !ok {
-		if s, isStream := r.(stream); isStream {
-			return s.d, nil
+		if s, isStream := r.(pdf.Stream); isStream {
+			return s.Dict, nil
 		}
 		return nil, fmt.Errorf("pades: %s is not a dictionary", what)
 	}
 	return d, nil
 }
 
-// findPage walks the page tree to the index-th page (0-based).
-func findPage(doc *document, catalog dict, index int) (ref, dict, error) {
-	if index < 0 {
-		return ref{}, nil, fmt.Errorf("pades: page index %d out of range", index)
-	}
-	node := catalog.get("Pages")
-	visited := map[int]bool{}
-	for depth := 0; depth < maxTreeDepth; depth++ {
-		r, ok := node.(ref)
-		if !ok || visited[r.num] {
-			return ref{}, nil, errors.New("pades: malformed page tree")
-		}
-		visited[r.num] = true
-		d, err := resolveDict(doc, r, "page tree node")
-		if err != nil {
-			return ref{}, nil, err
-		}
-		kids, isNode := d.get("Kids").(array)
-		if !isNode && d.get("Type") != name("Pages") {
-			if index == 0 {
-				return r, d, nil
-			}
-			return ref{}, nil, errors.New("pades: page index out of range")
-		}
-		if k, isRef := d.get("Kids").(ref); isRef {
-			v, err := doc.resolve(k)
-			if err != nil {
-				return ref{}, nil, fmt.Errorf("pades: read /Kids: %w", err)
-			}
-			kids, _ = v.(array)
-		}
-		node = nil
-		for _, kid := range kids {
-			kd, err := resolveDict(doc, kid, "page tree node")
-			if err != nil {
-				return ref{}, nil, err
-			}
-			count := int64(1)
-			if kd.get("Type") == name("Pages") || kd.get("Kids") != nil {
-				count, _ = kd.get("Count").(int64)
-			}
-			if int64(index) < count {
-				node = kid
-				break
-			}
-			index -= int(count)
-		}
-		if node == nil {
-			return ref{}, nil, fmt.Errorf("pades: page index out of range")
-		}
-	}
-	return ref{}, nil, errors.New("pades: page tree too deep")
-}
-
 // addToAnnots appends widget to the page's /Annots, writing a new version
 // of the array object when /Annots is indirect, of the page otherwise.
-func addToAnnots(doc *document, u *update, pageRef ref, page dict, widget ref) error {
-	switch a := page.get("Annots").(type) {
-	case ref:
-		v, err := doc.resolve(a)
+func addToAnnots(doc *pdf.Doc, u *update, pageRef pdf.Ref, page pdf.Dict, widget pdf.Ref) error {
+	switch a := page.Get("Annots").(type) {
+	case pdf.Ref:
+		v, err := doc.Resolve(a)
 		if err != nil {
 			return fmt.Errorf("pades: read /Annots: %w", err)
 		}
-		arr, ok := v.(array)
+		arr, ok := v.(pdf.Array)
 		if !ok && v != nil {
 			return errors.New("pades: page /Annots is not an array")
 		}
-		u.set(a.num, append(append(array{}, arr...), widget))
-	case array:
-		u.set(pageRef.num, page.with("Annots", append(append(array{}, a...), widget)))
+		u.set(a.Num, append(append(pdf.Array{}, arr...), widget))
+	case pdf.Array:
+		u.set(pageRef.Num, page.With("Annots", append(append(pdf.Array{}, a...), widget)))
 	default:
-		u.set(pageRef.num, page.with("Annots", array{widget}))
+		u.set(pageRef.Num, page.With("Annots", pdf.Array{widget}))
 	}
 	return nil
 }

@@ -3,40 +3,52 @@ package pades
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // form is the document's interactive form as far as signing cares: its
 // fields, their names, and whether anything is already signed.
 type form struct {
-	acroRef       *ref // nil when /AcroForm is inline or absent
-	acro          dict
-	fields        array
+	acroRef       *pdf.Ref // nil when /AcroForm is inline or absent
+	acro          pdf.Dict
+	fields        pdf.Array
 	names         map[string]bool
 	hasSignatures bool
-	signatures    []dict // signature dictionaries (/V) in field order
-	visited       map[ref]bool
+	signatures    []pdf.Dict // signature dictionaries (/V) in field order
+	visited       map[pdf.Ref]bool
 	// emptySigFields are unsigned signature fields by full name.
-	emptySigFields map[string]ref
+	emptySigFields map[string]pdf.Ref
 	docMDPPerm     int64 // /P of an existing certification signature, 0 if none
 }
 
-func readForm(doc *document, catalog dict) (*form, error) {
-	f := &form{names: map[string]bool{}, visited: map[ref]bool{}, emptySigFields: map[string]ref{}}
-	switch a := catalog.get("AcroForm").(type) {
-	case ref:
+// readCatalog reads the catalog and the form it holds.
+func readCatalog(doc *pdf.Doc) (pdf.Dict, *form, error) {
+	catalog, err := resolveDict(doc, doc.Trailer.Get("Root"), "catalog")
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := readForm(doc, catalog)
+	return catalog, f, err
+}
+
+func readForm(doc *pdf.Doc, catalog pdf.Dict) (*form, error) {
+	f := &form{names: map[string]bool{}, visited: map[pdf.Ref]bool{}, emptySigFields: map[string]pdf.Ref{}}
+	switch a := catalog.Get("AcroForm").(type) {
+	case pdf.Ref:
 		d, err := resolveDict(doc, a, "AcroForm")
 		if err != nil {
 			return nil, err
 		}
 		f.acroRef, f.acro = &a, d
-	case dict:
+	case pdf.Dict:
 		f.acro = a
 	}
-	fields, err := doc.resolve(f.acro.get("Fields"))
+	fields, err := doc.Resolve(f.acro.Get("Fields"))
 	if err != nil {
 		return nil, fmt.Errorf("pades: read AcroForm /Fields: %w", err)
 	}
-	f.fields, _ = fields.(array)
+	f.fields, _ = fields.(pdf.Array)
 	if err := f.walk(doc, f.fields, "", 0, new(int)); err != nil {
 		return nil, err
 	}
@@ -49,7 +61,7 @@ func readForm(doc *document, catalog dict) (*form, error) {
 }
 
 // walk records fully qualified field names and existing signatures.
-func (f *form) walk(doc *document, fields array, prefix string, depth int, seen *int) error {
+func (f *form) walk(doc *pdf.Doc, fields pdf.Array, prefix string, depth int, seen *int) error {
 	if depth > maxTreeDepth {
 		return errors.New("pades: form field tree too deep")
 	}
@@ -58,43 +70,43 @@ func (f *form) walk(doc *document, fields array, prefix string, depth int, seen 
 			return errors.New("pades: too many form fields")
 		}
 		// A field listed twice (or a cycle through /Kids) is visited once.
-		if r, ok := fv.(ref); ok {
+		if r, ok := fv.(pdf.Ref); ok {
 			if f.visited[r] {
 				continue
 			}
 			f.visited[r] = true
 		}
-		v, err := doc.resolve(fv)
+		v, err := doc.Resolve(fv)
 		if err != nil {
 			return fmt.Errorf("pades: read form field: %w", err)
 		}
 		// Dangling or odd entries are kept as they are and otherwise ignored.
-		fd, ok := v.(dict)
+		fd, ok := v.(pdf.Dict)
 		if !ok {
 			continue
 		}
 		full := prefix
-		if t, ok := fd.get("T").(pdfString); ok {
+		if t, ok := fd.Get("T").(pdf.String); ok {
 			if full != "" {
 				full += "."
 			}
-			full += string(t.b)
+			full += string(t)
 			f.names[full] = true
 		}
-		if r, isRef := fv.(ref); isRef && fd.get("FT") == name("Sig") && fd.get("V") == nil && full != "" {
+		if r, isRef := fv.(pdf.Ref); isRef && fd.Get("FT") == pdf.Name("Sig") && fd.Get("V") == nil && full != "" {
 			f.emptySigFields[full] = r
 		}
-		if fd.get("FT") == name("Sig") && fd.get("V") != nil {
+		if fd.Get("FT") == pdf.Name("Sig") && fd.Get("V") != nil {
 			f.hasSignatures = true
-			if v, err := resolveDict(doc, fd.get("V"), "signature dictionary"); err == nil {
+			if v, err := resolveDict(doc, fd.Get("V"), "signature dictionary"); err == nil {
 				f.signatures = append(f.signatures, v)
 			}
 		}
-		kids, err := doc.resolve(fd.get("Kids"))
+		kids, err := doc.Resolve(fd.Get("Kids"))
 		if err != nil {
 			return fmt.Errorf("pades: read field /Kids: %w", err)
 		}
-		if k, ok := kids.(array); ok {
+		if k, ok := kids.(pdf.Array); ok {
 			if err := f.walk(doc, k, full, depth+1, seen); err != nil {
 				return err
 			}
@@ -104,29 +116,29 @@ func (f *form) walk(doc *document, fields array, prefix string, depth int, seen 
 }
 
 // docMDPPermission returns /P of the certification signature, if any.
-func docMDPPermission(doc *document, catalog dict) (int64, error) {
-	perms, err := doc.resolve(catalog.get("Perms"))
+func docMDPPermission(doc *pdf.Doc, catalog pdf.Dict) (int64, error) {
+	perms, err := doc.Resolve(catalog.Get("Perms"))
 	if err != nil {
 		return 0, fmt.Errorf("pades: read /Perms: %w", err)
 	}
-	pd, _ := perms.(dict)
-	if pd.get("DocMDP") == nil {
+	pd, _ := perms.(pdf.Dict)
+	if pd.Get("DocMDP") == nil {
 		return 0, nil
 	}
-	sig, err := resolveDict(doc, pd.get("DocMDP"), "DocMDP signature")
+	sig, err := resolveDict(doc, pd.Get("DocMDP"), "DocMDP signature")
 	if err != nil {
 		return 0, err
 	}
-	refs, _ := sig.get("Reference").(array)
+	refs, _ := sig.Get("Reference").(pdf.Array)
 	for _, r := range refs {
-		rd, _ := doc.resolve(r)
-		d, _ := rd.(dict)
-		if d.get("TransformMethod") != name("DocMDP") {
+		rd, _ := doc.Resolve(r)
+		d, _ := rd.(pdf.Dict)
+		if d.Get("TransformMethod") != pdf.Name("DocMDP") {
 			continue
 		}
-		tp, _ := doc.resolve(d.get("TransformParams"))
-		tpd, _ := tp.(dict)
-		if p, ok := tpd.get("P").(int64); ok {
+		tp, _ := doc.Resolve(d.Get("TransformParams"))
+		tpd, _ := tp.(pdf.Dict)
+		if p, ok := tpd.Get("P").(int64); ok {
 			return p, nil
 		}
 		return 2, nil // the default of /P (ISO 32000 table 257)
@@ -167,16 +179,16 @@ func (f *form) uniqueName(want string) string {
 // addField adds widget (if not nil) to /Fields and sets /SigFlags
 // (SignaturesExist | AppendOnly). It returns the catalog and whether it
 // needs a new version: only when /AcroForm is inline or missing.
-func (f *form) addField(u *update, catalog dict, widget *ref) (dict, bool) {
+func (f *form) addField(u *update, catalog pdf.Dict, widget *pdf.Ref) (pdf.Dict, bool) {
 	acro := f.acro
 	if widget != nil {
-		acro = acro.with("Fields", append(append(array{}, f.fields...), *widget))
+		acro = acro.With("Fields", append(append(pdf.Array{}, f.fields...), *widget))
 	}
-	flags, _ := f.acro.get("SigFlags").(int64)
-	acro = acro.with("SigFlags", flags|3)
+	flags, _ := f.acro.Get("SigFlags").(int64)
+	acro = acro.With("SigFlags", flags|3)
 	if f.acroRef != nil {
-		u.set(f.acroRef.num, acro)
+		u.set(f.acroRef.Num, acro)
 		return catalog, false
 	}
-	return catalog.with("AcroForm", acro), true
+	return catalog.With("AcroForm", acro), true
 }

@@ -24,6 +24,8 @@ import (
 
 	"github.com/digitorus/timestamp"
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // makePDF writes a valid PDF with n pages of text and a classic xref table.
@@ -250,17 +252,17 @@ func (p *testPKI) writeRootPEM(t testing.TB) string {
 }
 
 // qpdfCheck fails the test unless qpdf --check exits 0 without warnings.
-func qpdfCheck(t testing.TB, pdf []byte) {
+func qpdfCheck(t testing.TB, file []byte) {
 	t.Helper()
-	if out, ok := qpdfClean(t, pdf); !ok {
+	if out, ok := qpdfClean(t, file); !ok {
 		t.Fatalf("qpdf --check failed:\n%s", out)
 	}
 }
 
-func qpdfClean(t testing.TB, pdf []byte) ([]byte, bool) {
+func qpdfClean(t testing.TB, file []byte) ([]byte, bool) {
 	t.Helper()
 	qpdf := requireTool(t, "qpdf")
-	out, err := exec.Command(qpdf, "--check", writeTemp(t, "check.pdf", pdf)).CombinedOutput()
+	out, err := exec.Command(qpdf, "--check", writeTemp(t, "check.pdf", file)).CombinedOutput()
 	return out, err == nil && !bytes.Contains(bytes.ToLower(out), []byte("warning"))
 }
 
@@ -272,10 +274,10 @@ type pdfsigResult struct {
 	raw        string
 }
 
-func runPdfsig(t testing.TB, pdf []byte) pdfsigResult {
+func runPdfsig(t testing.TB, file []byte) pdfsigResult {
 	t.Helper()
 	pdfsig := requireTool(t, "pdfsig")
-	out, _ := exec.Command(pdfsig, "-nocert", writeTemp(t, "sig.pdf", pdf)).CombinedOutput()
+	out, _ := exec.Command(pdfsig, "-nocert", writeTemp(t, "sig.pdf", file)).CombinedOutput()
 	res := pdfsigResult{raw: string(out)}
 	sigs := strings.Split(string(out), "Signature #")[1:]
 	for i, s := range sigs {
@@ -296,59 +298,59 @@ func runPdfsig(t testing.TB, pdf []byte) pdfsigResult {
 // pdfsig; document timestamps, which poppler 22 cannot validate, are
 // checked with openssl ts instead. The last signature must cover the whole
 // file, except that a B-LT file may end with its /DSS update.
-func requireAllValid(t testing.TB, pdf []byte, wantSigs int) {
+func requireAllValid(t testing.TB, file []byte, wantSigs int) {
 	t.Helper()
-	qpdfCheck(t, pdf)
-	res := runPdfsig(t, pdf)
-	sigs := signatureDicts(t, pdf)
+	qpdfCheck(t, file)
+	res := runPdfsig(t, file)
+	sigs := signatureDicts(t, file)
 	if len(res.valid) != wantSigs || len(sigs) != wantSigs {
 		t.Fatalf("found %d signatures (pdfsig: %d), want %d:\n%s", len(sigs), len(res.valid), wantSigs, res.raw)
 	}
 	for i, ok := range res.valid {
-		if sigs[i].get("SubFilter") == name("ETSI.RFC3161") {
-			verifyDocTimestamp(t, sharedPKI, pdf, i)
+		if sigs[i].Get("SubFilter") == pdf.Name("ETSI.RFC3161") {
+			verifyDocTimestamp(t, sharedPKI, file, i)
 			continue
 		}
 		if !ok {
 			t.Fatalf("pdfsig: signature #%d is not valid:\n%s", i+1, res.raw)
 		}
 	}
-	br, _ := sigs[len(sigs)-1].get("ByteRange").(array)
+	br, _ := sigs[len(sigs)-1].Get("ByteRange").(pdf.Array)
 	end, _ := br[2].(int64)
 	n, _ := br[3].(int64)
-	if end+n == int64(len(pdf)) {
-		if !res.totalLast && sigs[len(sigs)-1].get("SubFilter") != name("ETSI.RFC3161") {
+	if end+n == int64(len(file)) {
+		if !res.totalLast && sigs[len(sigs)-1].Get("SubFilter") != pdf.Name("ETSI.RFC3161") {
 			t.Fatalf("pdfsig: last signature does not cover the whole document:\n%s", res.raw)
 		}
 		return
 	}
-	tail := pdf[end+n:]
+	tail := file[end+n:]
 	if !bytes.Contains(tail, []byte("/Type /DSS")) || bytes.Contains(tail, []byte("/ByteRange")) {
 		t.Fatalf("bytes after the last signature are not a /DSS update:\n%s", res.raw)
 	}
 }
 
 // verifyDocTimestamp checks a /DocTimeStamp token against its byte range.
-func verifyDocTimestamp(t testing.TB, p *testPKI, pdf []byte, i int) {
+func verifyDocTimestamp(t testing.TB, p *testPKI, file []byte, i int) {
 	t.Helper()
 	openssl := requireTool(t, "openssl")
-	token := signatureCMS(t, pdf, i)
+	token := signatureCMS(t, file, i)
 	out, err := exec.Command(openssl, "ts", "-verify", "-token_in", "-in", writeTemp(t, "ts.der", token),
-		"-data", writeTemp(t, "content.bin", signedBytes(t, pdf, i)), "-CAfile", p.writeRootPEM(t)).CombinedOutput()
+		"-data", writeTemp(t, "content.bin", signedBytes(t, file, i)), "-CAfile", p.writeRootPEM(t)).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "Verification: OK") {
 		t.Fatalf("openssl ts -verify of document timestamp #%d: %v\n%s", i+1, err, out)
 	}
 }
 
 // signedBytes returns what the i-th signature's /ByteRange covers.
-func signedBytes(t testing.TB, pdf []byte, i int) []byte {
+func signedBytes(t testing.TB, file []byte, i int) []byte {
 	t.Helper()
-	br, _ := signatureDicts(t, pdf)[i].get("ByteRange").(array)
+	br, _ := signatureDicts(t, file)[i].Get("ByteRange").(pdf.Array)
 	if len(br) != 4 {
 		t.Fatal("signature has no /ByteRange")
 	}
 	n := func(k int) int64 { v, _ := br[k].(int64); return v }
-	return append(append([]byte{}, pdf[n(0):n(0)+n(1)]...), pdf[n(2):n(2)+n(3)]...)
+	return append(append([]byte{}, file[n(0):n(0)+n(1)]...), file[n(2):n(2)+n(3)]...)
 }
 
 func readFile(t testing.TB, path string) []byte {

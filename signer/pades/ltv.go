@@ -15,6 +15,8 @@ import (
 
 	"github.com/digitorus/pkcs7"
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Extend raises every signature in a signed PDF (whoever made it) to
@@ -22,7 +24,7 @@ import (
 // B-LTA by appending a document timestamp after that. B-T cannot be
 // reached afterwards: a signature timestamp lives inside the CMS, which
 // cannot change without breaking the signature.
-func Extend(ctx context.Context, pdf []byte, to Level, opts ExtendOptions) ([]byte, error) {
+func Extend(ctx context.Context, signed []byte, to Level, opts ExtendOptions) ([]byte, error) {
 	if to != LevelBLT && to != LevelBLTA {
 		return nil, fmt.Errorf("pades: Extend can raise signatures to B-LT or B-LTA, not %v", to)
 	}
@@ -35,7 +37,7 @@ func Extend(ctx context.Context, pdf []byte, to Level, opts ExtendOptions) ([]by
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pades: extend: %w", err)
 	}
-	doc, err := parseDocument(pdf)
+	doc, err := openDocument(signed)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +53,7 @@ func Extend(ctx context.Context, pdf []byte, to Level, opts ExtendOptions) ([]by
 
 // AddDocumentTimestamp appends a document timestamp (/Type /DocTimeStamp,
 // /SubFilter /ETSI.RFC3161) covering the whole document so far.
-func AddDocumentTimestamp(ctx context.Context, pdf []byte, opts ExtendOptions) ([]byte, error) {
+func AddDocumentTimestamp(ctx context.Context, signed []byte, opts ExtendOptions) ([]byte, error) {
 	if opts.Timestamper == nil {
 		return nil, errors.New("pades: a document timestamp needs a Timestamper")
 	}
@@ -62,7 +64,7 @@ func AddDocumentTimestamp(ctx context.Context, pdf []byte, opts ExtendOptions) (
 	if _, err := hashOID(h); err != nil {
 		return nil, err
 	}
-	doc, err := parseDocument(pdf)
+	doc, err := openDocument(signed)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func AddDocumentTimestamp(ctx context.Context, pdf []byte, opts ExtendOptions) (
 	for attempt := 0; ; attempt++ {
 		p, err := addSignatureField(doc, signatureField{
 			fieldName: "DocTimeStamp", contents: reserve, docTimestamp: true,
-			sigDict: dict{{"Type", name("DocTimeStamp")}, {"Filter", name("Adobe.PPKLite")}, {"SubFilter", name("ETSI.RFC3161")}},
+			sigDict: pdf.Dict{{Key: "Type", Value: pdf.Name("DocTimeStamp")}, {Key: "Filter", Value: pdf.Name("Adobe.PPKLite")}, {Key: "SubFilter", Value: pdf.Name("ETSI.RFC3161")}},
 		})
 		if err != nil {
 			return nil, err
@@ -97,29 +99,25 @@ var errUnreadableCMS = errors.New("unreadable CMS")
 
 // dss accumulates the new /DSS contents of one update.
 type dss struct {
-	doc    *document
+	doc    *pdf.Doc
 	u      *update
 	opts   ExtendOptions
-	old    dict
-	certs  map[string]ref
-	ocsps  map[string]ref
-	crls   map[string]ref
-	lists  map[name]array // Certs, OCSPs, CRLs: old refs plus new ones
-	vri    dict
-	oldVRI dict
-	done   map[name]bool       // VRI keys written in this update
+	old    pdf.Dict
+	certs  map[string]pdf.Ref
+	ocsps  map[string]pdf.Ref
+	crls   map[string]pdf.Ref
+	lists  map[pdf.Name]pdf.Array // Certs, OCSPs, CRLs: old refs plus new ones
+	vri    pdf.Dict
+	oldVRI pdf.Dict
+	done   map[pdf.Name]bool   // VRI keys written in this update
 	revs   map[string]vriEntry // revocation data already fetched, by certificate
 }
 
 // addDSS writes one update with a new /DSS (old entries kept) holding
 // validation data and a /VRI entry for every signature that lacks one.
-func addDSS(ctx context.Context, doc *document, opts ExtendOptions) ([]byte, error) {
-	rootRef := doc.trailer.get("Root").(ref)
-	catalog, err := resolveDict(doc, rootRef, "catalog")
-	if err != nil {
-		return nil, err
-	}
-	form, err := readForm(doc, catalog)
+func addDSS(ctx context.Context, doc *pdf.Doc, opts ExtendOptions) ([]byte, error) {
+	rootRef := doc.Trailer.Get("Root").(pdf.Ref)
+	catalog, form, err := readCatalog(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +125,8 @@ func addDSS(ctx context.Context, doc *document, opts ExtendOptions) ([]byte, err
 		return nil, errors.New("pades: the document has no signatures to extend")
 	}
 	d := &dss{doc: doc, u: newUpdate(doc), opts: opts,
-		certs: map[string]ref{}, ocsps: map[string]ref{}, crls: map[string]ref{}, lists: map[name]array{},
-		done: map[name]bool{}, revs: map[string]vriEntry{}}
+		certs: map[string]pdf.Ref{}, ocsps: map[string]pdf.Ref{}, crls: map[string]pdf.Ref{}, lists: map[pdf.Name]pdf.Array{},
+		done: map[pdf.Name]bool{}, revs: map[string]vriEntry{}}
 	if err := d.loadExisting(catalog); err != nil {
 		return nil, err
 	}
@@ -149,39 +147,39 @@ func addDSS(ctx context.Context, doc *document, opts ExtendOptions) ([]byte, err
 		return nil, fmt.Errorf("pades: no signature in the document could be read: %w", errors.Join(unreadable...))
 	}
 	// Start from the old /DSS so keys this package does not know survive.
-	dssDict := d.old.with("Type", name("DSS"))
-	for _, k := range []name{"Certs", "OCSPs", "CRLs"} {
+	dssDict := d.old.With("Type", pdf.Name("DSS"))
+	for _, k := range []pdf.Name{"Certs", "OCSPs", "CRLs"} {
 		if len(d.lists[k]) > 0 {
-			dssDict = dssDict.with(k, d.lists[k])
+			dssDict = dssDict.With(k, d.lists[k])
 		}
 	}
-	vri := append(append(dict{}, d.oldVRI...), d.vri...)
+	vri := append(append(pdf.Dict{}, d.oldVRI...), d.vri...)
 	if len(vri) > 0 {
-		dssDict = dssDict.with("VRI", vri)
+		dssDict = dssDict.With("VRI", vri)
 	}
 	dssNum := d.u.AddObject(nil)
 	d.u.set(dssNum, dssDict)
-	d.u.set(rootRef.num, catalog.with("DSS", ref{dssNum, 0}))
+	d.u.set(rootRef.Num, catalog.With("DSS", pdf.Ref{Num: dssNum}))
 	return d.u.bytes(), nil
 }
 
 // loadExisting keeps what an earlier /DSS already holds.
-func (d *dss) loadExisting(catalog dict) error {
-	old, err := d.doc.resolve(catalog.get("DSS"))
+func (d *dss) loadExisting(catalog pdf.Dict) error {
+	old, err := d.doc.Resolve(catalog.Get("DSS"))
 	if err != nil {
 		return fmt.Errorf("pades: read /DSS: %w", err)
 	}
-	d.old, _ = old.(dict)
-	for _, k := range []name{"Certs", "OCSPs", "CRLs"} {
-		v, err := d.doc.resolve(d.old.get(k))
+	d.old, _ = old.(pdf.Dict)
+	for _, k := range []pdf.Name{"Certs", "OCSPs", "CRLs"} {
+		v, err := d.doc.Resolve(d.old.Get(k))
 		if err != nil {
 			return fmt.Errorf("pades: read /DSS /%s: %w", k, err)
 		}
-		arr, _ := v.(array)
-		d.lists[k] = append(array{}, arr...)
-		seen := map[name]map[string]ref{"Certs": d.certs, "OCSPs": d.ocsps, "CRLs": d.crls}[k]
+		arr, _ := v.(pdf.Array)
+		d.lists[k] = append(pdf.Array{}, arr...)
+		seen := map[pdf.Name]map[string]pdf.Ref{"Certs": d.certs, "OCSPs": d.ocsps, "CRLs": d.crls}[k]
 		for _, item := range arr {
-			r, ok := item.(ref)
+			r, ok := item.(pdf.Ref)
 			if !ok {
 				continue
 			}
@@ -190,42 +188,42 @@ func (d *dss) loadExisting(catalog dict) error {
 			}
 		}
 	}
-	vri, err := d.doc.resolve(d.old.get("VRI"))
+	vri, err := d.doc.Resolve(d.old.Get("VRI"))
 	if err != nil {
 		return fmt.Errorf("pades: read /DSS /VRI: %w", err)
 	}
-	d.oldVRI, _ = vri.(dict)
+	d.oldVRI, _ = vri.(pdf.Dict)
 	return nil
 }
 
-func (d *dss) streamBytes(r ref) ([]byte, error) {
-	v, err := d.doc.resolve(r)
+func (d *dss) streamBytes(r pdf.Ref) ([]byte, error) {
+	v, err := d.doc.Resolve(r)
 	if err != nil {
 		return nil, err
 	}
-	s, ok := v.(stream)
+	s, ok := v.(pdf.Stream)
 	if !ok {
 		return nil, errors.New("not a stream")
 	}
-	return d.doc.decodeStream(s)
+	return d.doc.Decode(s)
 }
 
 // addSignature gathers chains and revocation data for one signature (and
 // the TSA of its signature timestamp) and records its /VRI entry.
-func (d *dss) addSignature(ctx context.Context, sig dict) error {
-	contents, ok := sig.get("Contents").(pdfString)
-	if !ok || len(contents.b) == 0 {
+func (d *dss) addSignature(ctx context.Context, sig pdf.Dict) error {
+	contents, ok := sig.Get("Contents").(pdf.String)
+	if !ok || len(contents) == 0 {
 		return fmt.Errorf("pades: a signature has no /Contents: %w", errUnreadableCMS)
 	}
-	key := vriKey(contents.b)
-	if d.oldVRI.get(key) != nil || d.done[key] {
+	key := vriKey([]byte(contents))
+	if d.oldVRI.Get(key) != nil || d.done[key] {
 		return nil
 	}
 	d.done[key] = true
-	cmsDER, err := trimDER(contents.b)
+	cmsDER, err := trimDER([]byte(contents))
 	if err != nil {
 		// Indefinite-length BER from other signers: let pkcs7 convert it.
-		cmsDER = contents.b
+		cmsDER = []byte(contents)
 	}
 	var ve vriEntry
 	tokens, err := d.addCMS(ctx, cmsDER, &ve)
@@ -238,11 +236,11 @@ func (d *dss) addSignature(ctx context.Context, sig dict) error {
 			return fmt.Errorf("pades: signature timestamp: %w", err)
 		}
 	}
-	d.vri = append(d.vri, entry{key, ve.dict()})
+	d.vri = append(d.vri, pdf.Entry{Key: key, Value: ve.dict()})
 	return nil
 }
 
-type vriEntry struct{ certs, ocsps, crls array }
+type vriEntry struct{ certs, ocsps, crls pdf.Array }
 
 // merge adds o's references to e, each at most once.
 func (e *vriEntry) merge(o vriEntry) {
@@ -251,7 +249,7 @@ func (e *vriEntry) merge(o vriEntry) {
 	e.crls = appendUnique(e.crls, o.crls...)
 }
 
-func appendUnique(a array, items ...any) array {
+func appendUnique(a pdf.Array, items ...any) pdf.Array {
 	for _, it := range items {
 		dup := false
 		for _, have := range a {
@@ -267,14 +265,14 @@ func appendUnique(a array, items ...any) array {
 	return a
 }
 
-func (e vriEntry) dict() dict {
-	d := dict{}
+func (e vriEntry) dict() pdf.Dict {
+	d := pdf.Dict{}
 	for _, kv := range []struct {
-		k name
-		v array
+		k pdf.Name
+		v pdf.Array
 	}{{"Cert", e.certs}, {"OCSP", e.ocsps}, {"CRL", e.crls}} {
 		if len(kv.v) > 0 {
-			d = append(d, entry{kv.k, kv.v})
+			d = append(d, pdf.Entry{Key: kv.k, Value: kv.v})
 		}
 	}
 	return d
@@ -355,11 +353,11 @@ func (d *dss) fetchRevocation(ctx context.Context, cert, issuer *x509.Certificat
 }
 
 // addItem stores data once as a stream and returns its reference.
-func (d *dss) addItem(list name, seen map[string]ref, data []byte) ref {
+func (d *dss) addItem(list pdf.Name, seen map[string]pdf.Ref, data []byte) pdf.Ref {
 	if r, ok := seen[string(data)]; ok {
 		return r
 	}
-	r := ref{d.u.addStream(dict{}, data), 0}
+	r := pdf.Ref{Num: d.u.addStream(pdf.Dict{}, data)}
 	seen[string(data)] = r
 	d.lists[list] = append(d.lists[list], r)
 	return r
@@ -412,7 +410,7 @@ func trimDER(b []byte) ([]byte, error) {
 
 // vriKey is the /VRI key of a signature: the upper-case hex SHA-1 of the
 // bytes of its /Contents string (EN 319 142-1 5.4.2.2).
-func vriKey(contents []byte) name {
+func vriKey(contents []byte) pdf.Name {
 	sum := sha1.Sum(contents)
-	return name(strings.ToUpper(hex.EncodeToString(sum[:])))
+	return pdf.Name(strings.ToUpper(hex.EncodeToString(sum[:])))
 }

@@ -7,46 +7,6 @@ import (
 	"time"
 )
 
-func TestParseObject(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ in, want string }{
-		{`<< /A 1 0 R /B [1 -2.50 (x\)y\101) <4142>] /C#20D true /N null >>`, `<</A 1 0 R /B [1 -2.50 (x\)yA) <4142>] /C#20D true>>`},
-		{`[ /Name 12 0 obj ]`, `[/Name 12 0 obj]`},
-		{"(a\\\nb(c)d)", `(ab\(c\)d)`},
-		{`<4 1 F>`, `<41F0>`},
-	} {
-		p := &parser{b: []byte(tc.in)}
-		v, err := p.object(0)
-		if err != nil {
-			t.Fatalf("parse %q: %v", tc.in, err)
-		}
-		var buf bytes.Buffer
-		serialize(&buf, v)
-		if buf.String() != tc.want {
-			t.Errorf("parse %q: serialised as %q, want %q", tc.in, buf.String(), tc.want)
-		}
-	}
-
-	t.Run("RejectsNestingDeeperThanTheLimit", func(t *testing.T) {
-		t.Parallel()
-		deep := bytes.Repeat([]byte("["), maxDepth+5)
-		if _, err := (&parser{b: deep}).object(0); err == nil {
-			t.Fatal("deeply nested arrays parsed without error")
-		}
-	})
-}
-
-func TestTextStringEncodesVietnameseAsUTF16(t *testing.T) {
-	t.Parallel()
-	s := textString("Hà Nội")
-	if !s.hex || !bytes.HasPrefix(s.b, []byte{0xFE, 0xFF}) || len(s.b) != 2+2*6 {
-		t.Fatalf("textString = %x, want UTF-16BE with BOM", s.b)
-	}
-	if ascii := textString("Ha Noi"); ascii.hex || string(ascii.b) != "Ha Noi" {
-		t.Fatalf("ASCII text should stay a literal string, got %+v", ascii)
-	}
-}
-
 func TestPDFDateCarriesTheOffset(t *testing.T) {
 	t.Parallel()
 	ict := time.FixedZone("ICT", 7*3600)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Reserve sizes for /Contents when Options.ContentsSize is zero. A token
@@ -20,10 +22,10 @@ const (
 	timestampSpace = 12 << 10
 )
 
-// Sign adds one PAdES signature to pdf as an incremental update and, for
+// Sign adds one PAdES signature to the PDF in as an incremental update and, for
 // B-LT and B-LTA, the further updates that carry validation data and a
 // document timestamp. The input bytes are never modified.
-func Sign(ctx context.Context, pdf []byte, opts Options) ([]byte, error) {
+func Sign(ctx context.Context, in []byte, opts Options) ([]byte, error) {
 	cs, err := opts.cmsSigner()
 	if err != nil {
 		return nil, err
@@ -37,7 +39,7 @@ func Sign(ctx context.Context, pdf []byte, opts Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pades: sign: %w", err)
 	}
-	doc, err := parseDocument(pdf)
+	doc, err := openDocument(in)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ func (o *Options) cmsSigner() (*cmsSigner, error) {
 // signOnce writes the signature field, hashes the byte ranges and embeds
 // the CMS. If the reserve was too small it retries once with the size
 // actually needed.
-func signOnce(ctx context.Context, doc *document, cs *cmsSigner, o *Options) ([]byte, error) {
+func signOnce(ctx context.Context, doc *pdf.Doc, cs *cmsSigner, o *Options) ([]byte, error) {
 	reserve := o.ContentsSize
 	if reserve <= 0 {
 		reserve = estimateCMS(cs, o.Level >= LevelBT)
@@ -168,25 +170,25 @@ func requestTimestamp(ctx context.Context, ts Timestamper, digest []byte, h cryp
 	return token, nil
 }
 
-func (o *Options) sigDict() dict {
-	subFilter := name("ETSI.CAdES.detached")
+func (o *Options) sigDict() pdf.Dict {
+	subFilter := pdf.Name("ETSI.CAdES.detached")
 	if o.LegacyPKCS7 {
 		subFilter = "adbe.pkcs7.detached"
 	}
-	d := dict{{"Type", name("Sig")}, {"Filter", name("Adobe.PPKLite")}, {"SubFilter", subFilter},
-		{"M", pdfString{b: []byte(pdfDate(o.SigningTime))}}}
+	d := pdf.Dict{{Key: "Type", Value: pdf.Name("Sig")}, {Key: "Filter", Value: pdf.Name("Adobe.PPKLite")}, {Key: "SubFilter", Value: subFilter},
+		{Key: "M", Value: pdf.String(pdfDate(o.SigningTime))}}
 	for _, kv := range []struct {
-		k name
+		k pdf.Name
 		v string
 	}{{"Name", o.Name}, {"Reason", o.Reason}, {"Location", o.Location}, {"ContactInfo", o.ContactInfo}} {
 		if kv.v != "" {
-			d = append(d, entry{kv.k, textString(kv.v)})
+			d = append(d, pdf.Entry{Key: kv.k, Value: pdf.TextString(kv.v)})
 		}
 	}
 	if o.DocMDP != 0 {
-		d = append(d, entry{"Reference", array{dict{
-			{"Type", name("SigRef")}, {"TransformMethod", name("DocMDP")},
-			{"TransformParams", dict{{"Type", name("TransformParams")}, {"P", o.DocMDP}, {"V", name("1.2")}}},
+		d = append(d, pdf.Entry{Key: "Reference", Value: pdf.Array{pdf.Dict{
+			{Key: "Type", Value: pdf.Name("SigRef")}, {Key: "TransformMethod", Value: pdf.Name("DocMDP")},
+			{Key: "TransformParams", Value: pdf.Dict{{Key: "Type", Value: pdf.Name("TransformParams")}, {Key: "P", Value: o.DocMDP}, {Key: "V", Value: pdf.Name("1.2")}}},
 		}}})
 	}
 	return d

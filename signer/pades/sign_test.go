@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // objectStreamPDF converts a generated PDF to object streams and an xref
@@ -134,7 +136,7 @@ func TestSign(t *testing.T) {
 			}
 			if level == LevelBLTA {
 				ts := signatureDicts(t, out)[1]
-				if ts.get("Type") != name("DocTimeStamp") || ts.get("SubFilter") != name("ETSI.RFC3161") {
+				if ts.Get("Type") != pdf.Name("DocTimeStamp") || ts.Get("SubFilter") != pdf.Name("ETSI.RFC3161") {
 					t.Fatalf("second signature is %v, want a DocTimeStamp with ETSI.RFC3161", ts)
 				}
 			}
@@ -271,26 +273,25 @@ func TestSign(t *testing.T) {
 			t.Fatal(err)
 		}
 		requireAllValid(t, out, 1)
-		doc, err := parseDocument(out)
+		doc, err := openDocument(out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		catalog, _ := resolveDict(doc, doc.trailer.get("Root"), "catalog")
-		pageRef, page, err := findPage(doc, catalog, 1)
+		page, err := doc.Page(1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		annots, _ := page.get("Annots").(array)
+		annots, _ := page.Dict.Get("Annots").(pdf.Array)
 		if len(annots) != 1 {
 			t.Fatalf("page 2 has %d annotations, want the signature widget", len(annots))
 		}
 		widget, _ := resolveDict(doc, annots[0], "widget")
-		if widget.get("P") != pageRef {
+		if widget.Get("P") != page.Ref {
 			t.Fatal("widget /P does not point at page 2")
 		}
-		ap, _ := widget.get("AP").(dict)
-		xobj, err := resolveDict(doc, ap.get("N"), "appearance")
-		if err != nil || xobj.get("Subtype") != name("Form") {
+		ap, _ := widget.Get("AP").(pdf.Dict)
+		xobj, err := resolveDict(doc, ap.Get("N"), "appearance")
+		if err != nil || xobj.Get("Subtype") != pdf.Name("Form") {
 			t.Fatalf("widget /AP /N is not a Form XObject: %v", err)
 		}
 	})
@@ -359,12 +360,12 @@ func TestCMSWithOpenSSL(t *testing.T) {
 
 // verifyWithOpenSSL runs openssl cms -verify on the i-th signature over
 // exactly the bytes its /ByteRange covers.
-func verifyWithOpenSSL(t testing.TB, p *testPKI, pdf []byte, i int) {
+func verifyWithOpenSSL(t testing.TB, p *testPKI, file []byte, i int) {
 	t.Helper()
 	openssl := requireTool(t, "openssl")
-	content := signedBytes(t, pdf, i)
+	content := signedBytes(t, file, i)
 	out, err := exec.Command(openssl, "cms", "-verify", "-binary", "-inform", "DER",
-		"-in", writeTemp(t, "sig.der", signatureCMS(t, pdf, i)),
+		"-in", writeTemp(t, "sig.der", signatureCMS(t, file, i)),
 		"-content", writeTemp(t, "content.bin", content),
 		"-CAfile", p.writeRootPEM(t), "-purpose", "any", "-out", "/dev/null").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "Verification successful") {
@@ -373,31 +374,26 @@ func verifyWithOpenSSL(t testing.TB, p *testPKI, pdf []byte, i int) {
 }
 
 // signatureDicts returns the signature dictionaries in field order.
-func signatureDicts(t testing.TB, pdf []byte) []dict {
+func signatureDicts(t testing.TB, file []byte) []pdf.Dict {
 	t.Helper()
-	doc, err := parseDocument(pdf)
+	doc, err := openDocument(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalog, err := resolveDict(doc, doc.trailer.get("Root"), "catalog")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := readForm(doc, catalog)
+	_, f, err := readCatalog(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f.signatures
 }
 
-func fieldNames(t testing.TB, pdf []byte) []string {
+func fieldNames(t testing.TB, file []byte) []string {
 	t.Helper()
-	doc, err := parseDocument(pdf)
+	doc, err := openDocument(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalog, _ := resolveDict(doc, doc.trailer.get("Root"), "catalog")
-	f, err := readForm(doc, catalog)
+	_, f, err := readCatalog(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,14 +404,14 @@ func fieldNames(t testing.TB, pdf []byte) []string {
 	return names
 }
 
-func signatureCMS(t testing.TB, pdf []byte, i int) []byte {
+func signatureCMS(t testing.TB, file []byte, i int) []byte {
 	t.Helper()
-	sigs := signatureDicts(t, pdf)
+	sigs := signatureDicts(t, file)
 	if i >= len(sigs) {
 		t.Fatalf("document has %d signatures, wanted #%d", len(sigs), i+1)
 	}
-	c, _ := sigs[i].get("Contents").(pdfString)
-	der, err := trimDER(c.b)
+	c, _ := sigs[i].Get("Contents").(pdf.String)
+	der, err := trimDER([]byte(c))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,12 +425,12 @@ func hasAttribute(cms []byte, oid interface{ String() string }) bool {
 
 // requireVRI checks that /DSS /VRI has an entry for signature i, keyed by
 // the upper-case SHA-1 of its /Contents.
-func requireVRI(t testing.TB, pdf []byte, i int) {
+func requireVRI(t testing.TB, file []byte, i int) {
 	t.Helper()
-	sig := signatureDicts(t, pdf)[i]
-	c, _ := sig.get("Contents").(pdfString)
-	key := vriKey(c.b)
-	if !bytes.Contains(pdf, []byte("/"+string(key)+" <<")) {
+	sig := signatureDicts(t, file)[i]
+	c, _ := sig.Get("Contents").(pdf.String)
+	key := vriKey([]byte(c))
+	if !bytes.Contains(file, []byte("/"+string(key)+" <<")) {
 		t.Fatalf("no /VRI entry %s for signature #%d", key, i+1)
 	}
 }

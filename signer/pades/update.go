@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // update collects the objects of one incremental update (ISO 32000 7.5.6)
 // and serialises them after the untouched original bytes.
 type update struct {
-	doc     *document
+	doc     *pdf.Doc
 	next    int
 	objects []pendingObject
 }
@@ -21,8 +23,8 @@ type pendingObject struct {
 	body []byte
 }
 
-func newUpdate(doc *document) *update {
-	return &update{doc: doc, next: doc.size}
+func newUpdate(doc *pdf.Doc) *update {
+	return &update{doc: doc, next: doc.Size()}
 }
 
 // AddObject implements ObjectWriter: it allocates a fresh object number.
@@ -42,7 +44,7 @@ func (u *update) reserve() int {
 // new version of an existing one (same number and generation).
 func (u *update) set(num int, v any) {
 	var buf bytes.Buffer
-	serialize(&buf, v)
+	pdf.Write(&buf, v)
 	u.setRaw(num, buf.Bytes())
 }
 
@@ -54,16 +56,16 @@ func (u *update) setRaw(num int, body []byte) {
 		}
 	}
 	gen := 0
-	if e, ok := u.doc.xref[num]; ok && !e.inStream {
-		gen = e.gen
+	if e, ok := u.doc.XRef[num]; ok && e.Type != 2 {
+		gen = e.Gen
 	}
 	u.objects = append(u.objects, pendingObject{num: num, gen: gen, body: body})
 }
 
 // addStream adds a new stream object with the given extra dictionary keys.
-func (u *update) addStream(d dict, data []byte) int {
+func (u *update) addStream(d pdf.Dict, data []byte) int {
 	var buf bytes.Buffer
-	serialize(&buf, d.with("Length", len(data)))
+	pdf.Write(&buf, d.With("Length", len(data)))
 	buf.WriteString("\nstream\n")
 	buf.Write(data)
 	buf.WriteString("\nendstream")
@@ -73,7 +75,7 @@ func (u *update) addStream(d dict, data []byte) int {
 // bytes returns the original document followed by the update. The result
 // is allocated once at its final size: this is the only full copy made.
 func (u *update) bytes() []byte {
-	orig := u.doc.b
+	orig := u.doc.File.Bytes()
 	var tail bytes.Buffer
 	tail.Grow(4096 + 64*len(u.objects))
 	if len(orig) > 0 && orig[len(orig)-1] != '\n' && orig[len(orig)-1] != '\r' {
@@ -89,7 +91,7 @@ func (u *update) bytes() []byte {
 		tail.WriteString("\nendobj\n")
 	}
 	xrefOff := base + int64(tail.Len())
-	if u.doc.xrefStream {
+	if u.doc.XRefStream {
 		u.writeXrefStream(&tail, offsets, xrefOff)
 	} else {
 		u.writeXrefTable(&tail, offsets)
@@ -102,14 +104,14 @@ func (u *update) bytes() []byte {
 
 // trailerFor builds the new trailer: Root, Info and ID carry over, Prev
 // points at the section this update extends.
-func (u *update) trailerFor(size int) dict {
-	t := dict{{"Size", size}}
-	for _, k := range []name{"Root", "Info", "ID"} {
-		if v := u.doc.trailer.get(k); v != nil {
-			t = append(t, entry{k, v})
+func (u *update) trailerFor(size int) pdf.Dict {
+	t := pdf.Dict{{Key: "Size", Value: size}}
+	for _, k := range []pdf.Name{"Root", "Info", "ID"} {
+		if v := u.doc.Trailer.Get(k); v != nil {
+			t = append(t, pdf.Entry{Key: k, Value: v})
 		}
 	}
-	return append(t, entry{"Prev", u.doc.startxref})
+	return append(t, pdf.Entry{Key: "Prev", Value: u.doc.StartXRef})
 }
 
 func (u *update) writeXrefTable(w *bytes.Buffer, offsets map[int]int64) {
@@ -127,7 +129,7 @@ func (u *update) writeXrefTable(w *bytes.Buffer, offsets map[int]int64) {
 		i = j + 1
 	}
 	w.WriteString("trailer\n")
-	serialize(w, u.trailerFor(u.next))
+	pdf.Write(w, u.trailerFor(u.next))
 	w.WriteByte('\n')
 }
 
@@ -137,7 +139,7 @@ func (u *update) writeXrefStream(w *bytes.Buffer, offsets map[int]int64, self in
 	selfNum := u.next
 	offsets[selfNum] = self
 	nums := append(u.sortedNums(), selfNum)
-	var index array
+	var index pdf.Array
 	var data []byte
 	for i := 0; i < len(nums); {
 		j := i
@@ -151,10 +153,10 @@ func (u *update) writeXrefStream(w *bytes.Buffer, offsets map[int]int64, self in
 		}
 		i = j + 1
 	}
-	d := append(dict{{"Type", name("XRef")}}, u.trailerFor(selfNum+1)...)
-	d = append(d, entry{"W", array{1, 5, 2}}, entry{"Index", index}, entry{"Length", len(data)})
+	d := append(pdf.Dict{{Key: "Type", Value: pdf.Name("XRef")}}, u.trailerFor(selfNum+1)...)
+	d = append(d, pdf.Entry{Key: "W", Value: pdf.Array{1, 5, 2}}, pdf.Entry{Key: "Index", Value: index}, pdf.Entry{Key: "Length", Value: len(data)})
 	w.WriteString(strconv.Itoa(selfNum) + " 0 obj\n")
-	serialize(w, d)
+	pdf.Write(w, d)
 	w.WriteString("\nstream\n")
 	w.Write(data)
 	w.WriteString("\nendstream\nendobj\n")

@@ -40,7 +40,7 @@ const (
 // parseCMap reads the mappings of a ToUnicode CMap; anything it does not understand is skipped.
 func parseCMap(data []byte) *cmap {
 	m := &cmap{chars: map[code]string{}, widths: map[int]struct{}{}}
-	l := lexer{data: data}
+	l := newLexer(data)
 	var stack []token
 	for entries := 0; entries < maxEntries; {
 		t := l.next()

@@ -4,7 +4,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/digitorus/pdf"
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // matrix is a PDF transformation [a b c d e f].
@@ -30,18 +30,23 @@ type state struct {
 	tc, tw, th, tl, rise float64
 	size                 float64
 	font                 *font
+	// what PaintedBoxes needs besides
+	lineWidth        float64
+	white, invisible bool // white non-stroking colour; text render mode that paints no glyphs
 }
 
 // scope is a resource dictionary with the fonts already read from it.
 type scope struct {
-	res   pdf.Value
+	res   pdf.Dict
 	fonts map[string]*font
 }
 
 // page turns the content streams of one page into text, in content order, with a space where
 // the glyphs leave a gap and a line break where the baseline moves.
 type page struct {
+	doc   *pdf.Doc
 	lim   *limits
+	paint *painter // set when the page's painted areas are wanted
 	out   strings.Builder
 	st    state
 	stack []state
@@ -56,7 +61,7 @@ type page struct {
 const maxFormDepth = 8
 
 func (p *page) run(data []byte, sc *scope, depth int) error {
-	l := lexer{data: data}
+	l := newLexer(data)
 	var args []token
 	for {
 		t := l.next()
@@ -92,6 +97,9 @@ func (p *page) do(op string, args []token, sc *scope, depth int) error {
 		return 0
 	}
 	st := &p.st
+	if p.paint != nil {
+		p.paintOp(op, args, n)
+	}
 	switch op {
 	case "q":
 		if len(p.stack) < 256 {
@@ -178,10 +186,17 @@ func (p *page) showArgs(args []token) {
 func (p *page) show(s string) {
 	st := &p.st
 	if st.font == nil {
+		if p.paint != nil { // no metrics: take every byte for a full-width glyph
+			trm := matrix{st.size * st.th, 0, 0, st.size, 0, st.rise}.mul(st.tm).mul(st.ctm)
+			p.paint.glyph(st, trm, 1000*float64(len(s)))
+		}
 		return
 	}
 	st.font.decode(s, func(g glyph) {
 		trm := matrix{st.size * st.th, 0, 0, st.size, 0, st.rise}.mul(st.tm).mul(st.ctm)
+		if p.paint != nil && !g.blank() {
+			p.paint.glyph(st, trm, g.width)
+		}
 		adv := g.width/1000*st.size + st.tc
 		if g.space {
 			adv += st.tw
@@ -242,8 +257,8 @@ func (p *page) font(sc *scope, name string) *font {
 		return f
 	}
 	var f *font
-	if v := sc.res.Key("Font").Key(name); v.Kind() == pdf.Dict {
-		f = newFont(v, p.lim)
+	if fd := p.doc.Dict(p.doc.Dict(sc.res.Get("Font")).Get(pdf.Name(name))); fd != nil {
+		f = newFont(p.doc, fd, p.lim)
 	}
 	sc.fonts[name] = f
 	return f
@@ -255,24 +270,24 @@ const maxAnnots = 500
 // annotations draws the normal appearance of the page's visible annotations after its
 // content, as viewers and pdftotext show them: a visible signature's "Ký bởi: …" text, form
 // fields, stamps.
-func (p *page) annotations(annots pdf.Value) error {
-	for i := 0; i < annots.Len() && i < maxAnnots; i++ {
-		a := annots.Index(i)
-		if a.Key("F").Int64()&2 != 0 { // hidden
+func (p *page) annotations(annots pdf.Array) error {
+	doc := p.doc
+	for i := 0; i < len(annots) && i < maxAnnots; i++ {
+		a := doc.Dict(annots[i])
+		if integer(doc, a.Get("F"))&2 != 0 { // hidden
 			continue
 		}
-		ap := a.Key("AP").Key("N")
-		if ap.Kind() != pdf.Stream {
+		ap, ok := doc.Get(doc.Dict(a.Get("AP")).Get("N")).(pdf.Stream)
+		if !ok {
 			continue // absent, or one appearance per state (check boxes): no text
 		}
-		rect, bbox := a.Key("Rect"), ap.Key("BBox")
+		rect, bbox := doc.Array(a.Get("Rect")), doc.Array(ap.Dict.Get("BBox"))
 		// Place the form's box at the annotation's corner; the scaling of PDF 32000 §12.5.5
 		// does not matter for the text.
 		saved := p.st.ctm
-		p.st.ctm = translate(rect.Index(0).Float64()-bbox.Index(0).Float64(),
-			rect.Index(1).Float64()-bbox.Index(1).Float64()).mul(p.st.ctm)
+		p.st.ctm = translate(index(doc, rect, 0)-index(doc, bbox, 0), index(doc, rect, 1)-index(doc, bbox, 1)).mul(p.st.ctm)
 		p.separate('\n')
-		err := p.drawForm(ap, &scope{res: pdf.Value{}, fonts: map[string]*font{}}, 0)
+		err := p.drawForm(ap, &scope{fonts: map[string]*font{}}, 0)
 		p.st.ctm = saved
 		if err != nil {
 			return err
@@ -284,32 +299,50 @@ func (p *page) annotations(annots pdf.Value) error {
 // form draws a Form XObject: its own content with its own resources (or the caller's) and
 // its /Matrix, inside a saved graphics state.
 func (p *page) form(sc *scope, name string, depth int) error {
-	x := sc.res.Key("XObject").Key(name)
-	if x.Kind() != pdf.Stream || x.Key("Subtype").Name() != "Form" {
+	x, ok := p.doc.Get(p.doc.Dict(sc.res.Get("XObject")).Get(pdf.Name(name))).(pdf.Stream)
+	if ok && p.paint != nil && p.doc.Get(x.Dict.Get("Subtype")) == pdf.Name("Image") {
+		p.paint.record(transformed(p.st.ctm, 0, 0, 1, 1))
+	}
+	if !ok || p.doc.Get(x.Dict.Get("Subtype")) != pdf.Name("Form") {
 		return nil
 	}
 	return p.drawForm(x, sc, depth)
 }
 
 // drawForm draws the form stream x.
-func (p *page) drawForm(x pdf.Value, sc *scope, depth int) error {
+func (p *page) drawForm(x pdf.Stream, sc *scope, depth int) error {
 	data, err := p.lim.read(x)
 	if err != nil {
 		return err
 	}
 	inner := sc
-	if res := x.Key("Resources"); res.Kind() == pdf.Dict {
+	if res := p.doc.Dict(x.Dict.Get("Resources")); res != nil {
 		inner = &scope{res: res, fonts: map[string]*font{}}
 	}
 	saved := p.st
-	if m := x.Key("Matrix"); m.Len() == 6 {
+	if m := p.doc.Array(x.Dict.Get("Matrix")); len(m) == 6 {
 		var fm matrix
 		for i := range fm {
-			fm[i] = m.Index(i).Float64()
+			fm[i] = index(p.doc, m, i)
 		}
 		p.st.ctm = fm.mul(p.st.ctm)
 	}
 	err = p.run(data, inner, depth+1)
 	p.st = saved
 	return err
+}
+
+// index returns element i of a as a number, 0 when it is missing or not a number.
+func index(doc *pdf.Doc, a pdf.Array, i int) float64 {
+	if i >= len(a) {
+		return 0
+	}
+	f, _ := pdf.Number(doc.Get(a[i]))
+	return f
+}
+
+// integer returns v as an integer, 0 when it is not one.
+func integer(doc *pdf.Doc, v any) int64 {
+	n, _ := doc.Get(v).(int64)
+	return n
 }

@@ -3,9 +3,9 @@
 //
 // Extraction decodes /ToUnicode CMaps itself (bfchar and bfrange, code space ranges of one to
 // four bytes), so that the Type0/Identity-H fonts written by signer/docpdf and by LibreOffice
-// or Word give back their Vietnamese text with its diacritics. github.com/digitorus/pdf parses
-// the file structure; its panics on malformed input are turned into errors, and every read is
-// bounded (pages, decoded bytes, operators), so a hostile upload costs little.
+// or Word give back their Vietnamese text with its diacritics. signer/pdf parses the file
+// structure, and every read is bounded (pages, decoded bytes, operators), so a hostile upload
+// costs little.
 package pdftext
 
 import (
@@ -14,11 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"unicode"
 
-	"github.com/digitorus/pdf"
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Text is the text of a document, one string per page.
@@ -71,18 +70,13 @@ func Extract(ctx context.Context, r io.ReaderAt, size int64, opts Options) (Text
 	if err := checkTail(r, size); err != nil {
 		return Text{}, fmt.Errorf("pdftext: open: %w", err)
 	}
-	var rd *pdf.Reader
-	err := guard(func() error {
-		var err error
-		rd, err = pdf.NewReader(r, size)
-		return err
-	})
+	doc, err := open(r, size)
 	if err != nil {
 		return Text{}, fmt.Errorf("pdftext: open: %w", err)
 	}
-	var pages []pageRef
+	var pages []pdf.Page
 	if err := guard(func() error {
-		pages = collectPages(rd.Trailer().Key("Root").Key("Pages"), opts.MaxPages)
+		pages = doc.Pages(opts.MaxPages)
 		return nil
 	}); err != nil {
 		return Text{}, fmt.Errorf("pdftext: page tree: %w", err)
@@ -93,7 +87,7 @@ func Extract(ctx context.Context, r io.ReaderAt, size int64, opts Options) (Text
 	var text Text
 	var errs []error
 	for i, pg := range pages {
-		s, err := pageText(pg, lim)
+		s, err := pageText(doc, pg, lim)
 		text.Pages = append(text.Pages, s)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("pdftext: page %d: %w", i+1, err))
@@ -121,9 +115,8 @@ func (o Options) withDefaults() Options {
 // tailWindow is how far before the end of the file "%%EOF" may stand.
 const tailWindow = 32 << 10
 
-// checkTail requires "%%EOF" near the end before the library looks for it: its own search
-// grows a window 200 bytes at a time and rescans it whole, which takes minutes on a large
-// file without the marker.
+// checkTail requires "%%EOF" near the end: a file cut short, such as an interrupted upload,
+// is refused rather than read in part.
 func checkTail(r io.ReaderAt, size int64) error {
 	n := min(size, tailWindow)
 	if n <= 0 {
@@ -139,77 +132,73 @@ func checkTail(r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// pageRef is a page with the resources it inherits from the page tree.
-type pageRef struct {
-	v, res pdf.Value
-}
-
-// collectPages walks the page tree depth first. The node count and depth are bounded, so a
-// tree whose /Kids loop back cannot hang the walk.
-func collectPages(root pdf.Value, maxPages int) []pageRef {
-	var pages []pageRef
-	budget := 4*maxPages + 1000
-	var walk func(node, res pdf.Value, depth int)
-	walk = func(node, res pdf.Value, depth int) {
-		if budget--; budget < 0 || depth > 64 || len(pages) >= maxPages || node.Kind() != pdf.Dict {
-			return
-		}
-		if r := node.Key("Resources"); r.Kind() == pdf.Dict {
-			res = r
-		}
-		kids := node.Key("Kids")
-		if node.Key("Type").Name() == "Page" || kids.Kind() != pdf.Array {
-			pages = append(pages, pageRef{node, res})
-			return
-		}
-		for i := 0; i < kids.Len(); i++ {
-			walk(kids.Index(i), res, depth+1)
-		}
+// open reads the whole file and its cross-reference data. Encrypted files are refused:
+// their strings and streams would read as noise.
+func open(r io.ReaderAt, size int64) (*pdf.Doc, error) {
+	b := make([]byte, size)
+	if n, err := r.ReadAt(b, 0); int64(n) != size {
+		return nil, fmt.Errorf("read the file: %w", err)
 	}
-	walk(root, pdf.Value{}, 0)
-	return pages
+	var doc *pdf.Doc
+	err := guard(func() error {
+		var err error
+		doc, err = pdf.Open(b)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if doc.Trailer.Get("Encrypt") != nil {
+		return nil, fmt.Errorf("%w: the file is encrypted", ErrMalformed)
+	}
+	return doc, nil
 }
 
-// pageText runs a page's content streams.
-func pageText(pg pageRef, lim *limits) (string, error) {
-	p := &page{lim: lim, st: state{ctm: identity, tm: identity, tlm: identity, th: 1}}
+// pageText runs a page's content streams, then draws its annotations.
+func pageText(doc *pdf.Doc, pg pdf.Page, lim *limits) (string, error) {
+	p := &page{doc: doc, lim: lim, st: state{ctm: identity, tm: identity, tlm: identity, th: 1}}
 	err := guard(func() error {
-		data, err := contents(pg.v.Key("Contents"), lim)
+		data, err := contents(doc, pg.Dict.Get("Contents"), lim)
 		if err != nil {
 			return err
 		}
-		if err := p.run(data, &scope{res: pg.res, fonts: map[string]*font{}}, 0); err != nil {
+		res := &scope{res: doc.Dict(pg.Attr("Resources")), fonts: map[string]*font{}}
+		if err := p.run(data, res, 0); err != nil {
 			return err
 		}
-		return p.annotations(pg.v.Key("Annots"))
+		return p.annotations(doc.Array(pg.Dict.Get("Annots")))
 	})
 	return strings.TrimSpace(p.out.String()), err
 }
 
 // contents concatenates a page's content streams, which may split an operator between them.
-func contents(v pdf.Value, lim *limits) ([]byte, error) {
-	if v.Kind() == pdf.Stream {
-		return lim.read(v)
-	}
-	var all []byte
-	for i := 0; i < v.Len(); i++ {
-		if s := v.Index(i); s.Kind() == pdf.Stream {
-			data, err := lim.read(s)
-			if err != nil {
-				return nil, err
+func contents(doc *pdf.Doc, v any, lim *limits) ([]byte, error) {
+	switch x := doc.Get(v).(type) {
+	case pdf.Stream:
+		return lim.read(x)
+	case pdf.Array:
+		var all []byte
+		for _, e := range x {
+			if s, ok := doc.Get(e).(pdf.Stream); ok {
+				data, err := lim.read(s)
+				if err != nil {
+					return nil, err
+				}
+				all = append(append(all, data...), '\n')
 			}
-			all = append(append(all, data...), '\n')
 		}
+		return all, nil
 	}
-	return all, nil
+	return nil, nil
 }
 
-// guard runs f and turns a panic of the PDF library into an ErrMalformed error.
+// guard runs f and turns a panic into an ErrMalformed error, so that a bug met on a hostile
+// upload fails that file rather than the process.
 func guard(f func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			if repanicOwn && strings.HasPrefix(panicSite(), ownPackage) {
-				panic(p) // a bug of this package, which tests must see rather than an error
+			if repanicOwn {
+				panic(p) // tests and fuzzing must see the bug
 			}
 			err = fmt.Errorf("%w: %v", ErrMalformed, p)
 		}
@@ -217,31 +206,8 @@ func guard(f func() error) (err error) {
 	return f()
 }
 
-// repanicOwn is set by the tests, so that fuzzing tells this package's own panics from the
-// library's on malformed input.
+// repanicOwn is set by the tests, so that fuzzing reports panics instead of errors.
 var repanicOwn = false
-
-const ownPackage = "github.com/vanthu/vanthu/signer/pdftext."
-
-// panicSite names the function that panicked: the first frame below runtime.gopanic that is
-// not in the runtime.
-func panicSite() string {
-	pcs := make([]uintptr, 64)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
-	inPanic := false
-	for {
-		f, more := frames.Next()
-		switch {
-		case f.Function == "runtime.gopanic":
-			inPanic = true
-		case inPanic && !strings.HasPrefix(f.Function, "runtime."):
-			return f.Function
-		}
-		if !more {
-			return ""
-		}
-	}
-}
 
 // limits is the work left, shared by all pages of one Extract call.
 type limits struct {
@@ -250,20 +216,18 @@ type limits struct {
 	ops   int
 }
 
-// read decompresses a stream within the byte budget.
-func (l *limits) read(v pdf.Value) ([]byte, error) {
+// read decompresses a stream within the byte budget. A truncated or corrupt stream still
+// gives the text before the damage, or none, never an error.
+func (l *limits) read(s pdf.Stream) ([]byte, error) {
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
-	rc := v.Reader()
-	defer rc.Close()
-	// A truncated or corrupt stream still gives the text before the damage, so a read error
-	// only ends the data.
-	data, _ := io.ReadAll(io.LimitReader(rc, l.bytes+1))
-	l.bytes -= int64(len(data))
-	if l.bytes < 0 {
+	data, err := pdf.Decode(s, l.bytes)
+	if errors.Is(err, pdf.ErrTooLarge) {
+		l.bytes = -1
 		return nil, fmt.Errorf("%w: more than the decompressed bytes allowed", ErrTooLarge)
 	}
+	l.bytes -= int64(len(data))
 	return data, nil
 }
 

@@ -1,8 +1,9 @@
 package pdftext
 
 import (
-	"github.com/digitorus/pdf"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // font decodes the strings shown with one font resource into text and advance widths.
@@ -27,54 +28,58 @@ type glyph struct {
 
 // newFont reads a font dictionary. Missing or broken entries fall back to sensible
 // defaults rather than errors: text is what matters, not exact metrics.
-func newFont(v pdf.Value, lim *limits) *font {
+func newFont(doc *pdf.Doc, v pdf.Dict, lim *limits) *font {
 	f := &font{dw: 500}
-	if tu := v.Key("ToUnicode"); tu.Kind() == pdf.Stream {
+	if tu, ok := doc.Get(v.Get("ToUnicode")).(pdf.Stream); ok {
 		if data, err := lim.read(tu); err == nil {
 			f.toUnicode = parseCMap(data)
 		}
 	}
-	if v.Key("Subtype").Name() == "Type0" {
+	if doc.Get(v.Get("Subtype")) == pdf.Name("Type0") {
 		f.composite = true
-		switch v.Key("Encoding").Name() {
-		case "Identity-H", "Identity-V":
+		switch doc.Get(v.Get("Encoding")) {
+		case pdf.Name("Identity-H"), pdf.Name("Identity-V"):
 			f.codeLen = 2
 		}
-		f.readCIDWidths(v.Key("DescendantFonts").Index(0))
+		var cid pdf.Dict
+		if desc := doc.Array(v.Get("DescendantFonts")); len(desc) > 0 {
+			cid = doc.Dict(desc[0])
+		}
+		f.readCIDWidths(doc, cid)
 		return f
 	}
 	f.codeLen = 1
 	f.base = charmap.Windows1252
-	enc := v.Key("Encoding")
-	if enc.Kind() == pdf.Dict {
-		f.readDifferences(enc.Key("Differences"))
-		enc = enc.Key("BaseEncoding")
+	enc := doc.Get(v.Get("Encoding"))
+	if d, ok := enc.(pdf.Dict); ok {
+		f.readDifferences(doc, doc.Array(d.Get("Differences")))
+		enc = doc.Get(d.Get("BaseEncoding"))
 	}
-	if enc.Name() == "MacRomanEncoding" {
+	if enc == pdf.Name("MacRomanEncoding") {
 		f.base = charmap.Macintosh
 	}
-	f.first = int(v.Key("FirstChar").Int64())
-	ws := v.Key("Widths")
-	for i := 0; i < ws.Len() && i < 256; i++ {
-		f.widths = append(f.widths, ws.Index(i).Float64())
+	f.first = int(integer(doc, v.Get("FirstChar")))
+	ws := doc.Array(v.Get("Widths"))
+	for i := 0; i < len(ws) && i < 256; i++ {
+		f.widths = append(f.widths, index(doc, ws, i))
 	}
-	if mw := v.Key("FontDescriptor").Key("MissingWidth"); mw.Kind() != pdf.Null {
-		f.dw = mw.Float64()
+	if mw := doc.Get(doc.Dict(v.Get("FontDescriptor")).Get("MissingWidth")); mw != nil {
+		f.dw, _ = pdf.Number(mw)
 	}
 	return f
 }
 
 // readDifferences maps the codes of a /Differences array to their glyph names' text.
-func (f *font) readDifferences(d pdf.Value) {
+func (f *font) readDifferences(doc *pdf.Doc, d pdf.Array) {
 	f.diff = map[byte]string{}
 	c := 0
-	for i := 0; i < d.Len() && i < 1024; i++ {
-		switch x := d.Index(i); x.Kind() {
-		case pdf.Integer:
-			c = int(x.Int64())
+	for i := 0; i < len(d) && i < 1024; i++ {
+		switch x := doc.Get(d[i]).(type) {
+		case int64:
+			c = int(x)
 		case pdf.Name:
 			if 0 <= c && c < 256 {
-				f.diff[byte(c)] = glyphText(x.Name())
+				f.diff[byte(c)] = glyphText(string(x))
 			}
 			c++
 		}
@@ -82,27 +87,27 @@ func (f *font) readDifferences(d pdf.Value) {
 }
 
 // readCIDWidths reads /DW and /W of a CIDFont: runs "c [w1 w2 …]" and "cfirst clast w".
-func (f *font) readCIDWidths(cid pdf.Value) {
+func (f *font) readCIDWidths(doc *pdf.Doc, cid pdf.Dict) {
 	f.dw = 1000
-	if dw := cid.Key("DW"); dw.Kind() != pdf.Null {
-		f.dw = dw.Float64()
+	if dw := doc.Get(cid.Get("DW")); dw != nil {
+		f.dw, _ = pdf.Number(dw)
 	}
 	f.cidWidths = map[uint32]float64{}
-	w := cid.Key("W")
+	w := doc.Array(cid.Get("W"))
 	work := maxEntries // widths set, repeated ones included, so overlapping runs cannot loop long
-	for i := 0; i+1 < w.Len() && work > 0; {
-		start := uint32(w.Index(i).Int64())
-		if next := w.Index(i + 1); next.Kind() == pdf.Array {
-			for j := 0; j < next.Len() && work > 0; j, work = j+1, work-1 {
-				f.cidWidths[start+uint32(j)] = next.Index(j).Float64()
+	for i := 0; i+1 < len(w) && work > 0; {
+		start := uint32(integer(doc, w[i]))
+		if next, ok := doc.Get(w[i+1]).(pdf.Array); ok {
+			for j := 0; j < len(next) && work > 0; j, work = j+1, work-1 {
+				f.cidWidths[start+uint32(j)] = index(doc, next, j)
 			}
 			i += 2
 			continue
 		}
-		if i+2 >= w.Len() {
+		if i+2 >= len(w) {
 			return
 		}
-		end, width := uint32(w.Index(i+1).Int64()), w.Index(i+2).Float64()
+		end, width := uint32(integer(doc, w[i+1])), index(doc, w, i+2)
 		for c := start; c <= end && work > 0; c, work = c+1, work-1 {
 			f.cidWidths[c] = width
 			if c == end { // end may be the largest uint32

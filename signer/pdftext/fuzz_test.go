@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine/search"
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Panics of this package's own code fail the tests instead of becoming ErrMalformed.
@@ -91,8 +92,7 @@ func TestExtractCorpus(t *testing.T) {
 			t.Logf("%s: only %.0f%% of the words agree with pdftotext", name, 100*share)
 		}
 	}
-	// A few corpus files are broken on purpose, or use what the PDF library does not read
-	// (hybrid cross-reference files, ASCII85 streams, AES encryption).
+	// A few corpus files are broken on purpose or encrypted.
 	if failed > len(files)/10 {
 		t.Errorf("%d of %d corpus files failed", failed, len(files))
 	}
@@ -128,6 +128,9 @@ func FuzzContent(f *testing.F) {
 			"<< /Type /Font /Subtype /CIDFontType2 /W [1 [500 500] 5 8 700] >>",
 			stream("", toUnicode))
 		_, _ = Extract(context.Background(), bytes.NewReader(data), int64(len(data)), fuzzOptions)
+		if doc, err := pdf.Open(data); err == nil {
+			_, _ = PaintedBoxes(context.Background(), doc, doc.Pages(1)[0], fuzzOptions)
+		}
 	})
 }
 

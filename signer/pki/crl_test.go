@@ -1,4 +1,4 @@
-package pki
+package pki_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 func TestCRLClientAgainstDemoHandler(t *testing.T) {
@@ -26,10 +28,10 @@ func TestCRLClientAgainstDemoHandler(t *testing.T) {
 		t.Fatalf("IssuePerson: %v", err)
 	}
 	revokedAt := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
-	if err := b.ca.Revoke(bad.Certificate.SerialNumber, ReasonKeyCompromise, revokedAt); err != nil {
+	if err := b.ca.Revoke(bad.Certificate.SerialNumber, pki.ReasonKeyCompromise, revokedAt); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
-	rev := NewRevocation(nil, b.ca.Issuers())
+	rev := pki.NewRevocation(nil, b.ca.Issuers())
 	issuer := b.ca.Issuing()
 	ctx := context.Background()
 
@@ -39,8 +41,8 @@ func TestCRLClientAgainstDemoHandler(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CRL: %v", err)
 		}
-		st, err := CheckCRL(der, good.Certificate, issuer, time.Now())
-		if err != nil || st.State != Good || !st.RevokedAt.IsZero() {
+		st, err := pki.CheckCRL(der, good.Certificate, issuer, time.Now())
+		if err != nil || st.State != pki.Good || !st.RevokedAt.IsZero() {
 			t.Fatalf("CheckCRL = %+v, %v; want good", st, err)
 		}
 	})
@@ -51,15 +53,15 @@ func TestCRLClientAgainstDemoHandler(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CRL: %v", err)
 		}
-		st, err := CheckCRL(der, bad.Certificate, issuer, time.Now())
+		st, err := pki.CheckCRL(der, bad.Certificate, issuer, time.Now())
 		if err != nil {
 			t.Fatalf("CheckCRL: %v", err)
 		}
-		if st.State != Revoked || !st.RevokedAt.Equal(revokedAt) || st.Reason != ReasonKeyCompromise {
+		if st.State != pki.Revoked || !st.RevokedAt.Equal(revokedAt) || st.Reason != pki.ReasonKeyCompromise {
 			t.Fatalf("status = %v at %v for %v; want revoked at %v for keyCompromise", st.State, st.RevokedAt, st.Reason, revokedAt)
 		}
-		before, err := CheckCRL(der, bad.Certificate, issuer, revokedAt.Add(-time.Second))
-		if err != nil || before.State != Good || !before.RevokedAt.Equal(revokedAt) {
+		before, err := pki.CheckCRL(der, bad.Certificate, issuer, revokedAt.Add(-time.Second))
+		if err != nil || before.State != pki.Good || !before.RevokedAt.Equal(revokedAt) {
 			t.Fatalf("status a second before revocation = %+v, %v; want good with the later revocation noted", before, err)
 		}
 	})
@@ -70,7 +72,7 @@ func TestCRLClientAgainstDemoHandler(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CRL: %v", err)
 		}
-		if st, err := CheckCRL(der, issuer, b.ca.Root(), time.Now()); err != nil || st.State != Good {
+		if st, err := pki.CheckCRL(der, issuer, b.ca.Root(), time.Now()); err != nil || st.State != pki.Good {
 			t.Fatalf("CheckCRL = %+v, %v; want good", st, err)
 		}
 	})
@@ -83,8 +85,8 @@ func TestCRLClientAgainstDemoHandler(t *testing.T) {
 		}
 		impostor := *issuer
 		impostor.PublicKey = newECKey(t).Public()
-		if _, err := CheckCRL(der, good.Certificate, &impostor, time.Now()); !errors.Is(err, ErrInvalidResponse) {
-			t.Fatalf("CheckCRL: %v, want ErrInvalidResponse", err)
+		if _, err := pki.CheckCRL(der, good.Certificate, &impostor, time.Now()); !errors.Is(err, pki.ErrInvalidResponse) {
+			t.Fatalf("CheckCRL: %v, want pki.ErrInvalidResponse", err)
 		}
 	})
 
@@ -94,16 +96,16 @@ func TestCRLClientAgainstDemoHandler(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CRL: %v", err)
 		}
-		if _, err := CheckCRL(der, good.Certificate, issuer, time.Now().Add(2*time.Hour)); !errors.Is(err, ErrStale) {
-			t.Fatalf("CheckCRL two hours on: %v, want ErrStale", err)
+		if _, err := pki.CheckCRL(der, good.Certificate, issuer, time.Now().Add(2*time.Hour)); !errors.Is(err, pki.ErrStale) {
+			t.Fatalf("CheckCRL two hours on: %v, want pki.ErrStale", err)
 		}
 	})
 
 	t.Run("NeedsTheIssuerInItsPool", func(t *testing.T) {
 		t.Parallel()
-		c := &CRLClient{Issuers: []*x509.Certificate{b.ca.Root()}}
-		if _, err := c.CRL(ctx, good.Certificate); !errors.Is(err, ErrNoIssuer) {
-			t.Fatalf("CRL: %v, want ErrNoIssuer", err)
+		c := &pki.CRLClient{Issuers: []*x509.Certificate{b.ca.Root()}}
+		if _, err := c.CRL(ctx, good.Certificate); !errors.Is(err, pki.ErrNoIssuer) {
+			t.Fatalf("CRL: %v, want pki.ErrNoIssuer", err)
 		}
 	})
 }
@@ -130,7 +132,7 @@ func TestCRLClientCachesAndLimits(t *testing.T) {
 	})
 
 	t.Run("SkipsLDAPAndCachesUntilNextUpdate", func(t *testing.T) {
-		c := &CRLClient{Issuers: []*x509.Certificate{ca.cert}}
+		c := &pki.CRLClient{Issuers: []*x509.Certificate{ca.cert}}
 		for range 3 {
 			if _, err := c.CRL(context.Background(), cert); err != nil {
 				t.Fatalf("CRL: %v", err)
@@ -142,9 +144,9 @@ func TestCRLClientCachesAndLimits(t *testing.T) {
 	})
 
 	t.Run("RefusesACRLOverTheSizeLimit", func(t *testing.T) {
-		c := &CRLClient{Issuers: []*x509.Certificate{ca.cert}, MaxSize: int64(len(crl) - 1)}
-		if _, err := c.CRL(context.Background(), cert); !errors.Is(err, ErrTooLarge) {
-			t.Fatalf("CRL: %v, want ErrTooLarge", err)
+		c := &pki.CRLClient{Issuers: []*x509.Certificate{ca.cert}, MaxSize: int64(len(crl) - 1)}
+		if _, err := c.CRL(context.Background(), cert); !errors.Is(err, pki.ErrTooLarge) {
+			t.Fatalf("CRL: %v, want pki.ErrTooLarge", err)
 		}
 	})
 }

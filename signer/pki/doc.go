@@ -9,10 +9,6 @@
 // id-kp-timeStamping; an OCSP response or CRL must be signed by the
 // certificate's issuer (or an OCSP responder that issuer delegated to).
 //
-// The package also holds a DEMO certificate authority (DemoCA) with its
-// own OCSP responder, CRL distribution point and timestamp authority. It
-// exists only so that demo installations and tests can sign documents
-// without a licensed Vietnamese CA. Every certificate it issues says
-// "DEMO — NOT FOR PRODUCTION" in its subject; never trust its root outside
-// demo mode.
+// The DEMO certificate authority that tests and demo installations sign with is
+// in package pkidemo, apart from this production code.
 package pki

@@ -1,4 +1,4 @@
-package pki
+package pki_test
 
 import (
 	"crypto"
@@ -13,18 +13,20 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pkidemo"
 )
 
 // demoBundle is a DEMO CA served on a loopback httptest server.
 type demoBundle struct {
-	ca   *DemoCA
+	ca   *pkidemo.CA
 	srv  *httptest.Server
 	dir  string
 	hits atomic.Int64 // requests the server received
 }
 
 // newDemo starts a DEMO CA whose certificates point at its own server.
-func newDemo(t *testing.T, opts ...DemoOption) *demoBundle {
+func newDemo(t *testing.T, opts ...pkidemo.Option) *demoBundle {
 	t.Helper()
 	b := &demoBundle{dir: t.TempDir()}
 	var h atomic.Pointer[http.Handler]
@@ -33,9 +35,9 @@ func newDemo(t *testing.T, opts ...DemoOption) *demoBundle {
 		(*h.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(b.srv.Close)
-	ca, err := NewDemoCA(b.dir, append([]DemoOption{WithBaseURL(b.srv.URL)}, opts...)...)
+	ca, err := pkidemo.New(b.dir, append([]pkidemo.Option{pkidemo.WithBaseURL(b.srv.URL)}, opts...)...)
 	if err != nil {
-		t.Fatalf("NewDemoCA: %v", err)
+		t.Fatalf("pkidemo.New: %v", err)
 	}
 	handler := ca.Handler()
 	h.Store(&handler)
@@ -43,7 +45,7 @@ func newDemo(t *testing.T, opts ...DemoOption) *demoBundle {
 	return b
 }
 
-// miniCA is a throwaway CA for tests that must not depend on DemoCA.
+// miniCA is a throwaway CA for tests that must not depend on pkidemo.CA.
 type miniCA struct {
 	cert *x509.Certificate
 	key  crypto.Signer

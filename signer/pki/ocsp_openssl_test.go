@@ -1,4 +1,4 @@
-package pki
+package pki_test
 
 import (
 	"bufio"
@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 // needTool finds an external tool, which CI must have and a developer
@@ -188,7 +190,7 @@ func TestOCSPClientAgainstOpenSSLResponder(t *testing.T) {
 	t.Parallel()
 	r := startOpenSSLResponder(t)
 	counter := &countingTransport{}
-	client := &OCSPClient{HTTPClient: &http.Client{Transport: counter}}
+	client := &pki.OCSPClient{HTTPClient: &http.Client{Transport: counter}}
 	ctx := context.Background()
 
 	// The responder is single-threaded, so the subtests run in order.
@@ -197,11 +199,11 @@ func TestOCSPClientAgainstOpenSSLResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		st, err := CheckOCSP(der, r.good, r.ca.cert, time.Now())
+		st, err := pki.CheckOCSP(der, r.good, r.ca.cert, time.Now())
 		if err != nil {
 			t.Fatalf("CheckOCSP: %v", err)
 		}
-		if st.State != Good || !st.RevokedAt.IsZero() {
+		if st.State != pki.Good || !st.RevokedAt.IsZero() {
 			t.Errorf("status = %+v, want good", st)
 		}
 		if d := time.Until(st.NextUpdate); d < 4*time.Minute || d > 6*time.Minute {
@@ -214,15 +216,15 @@ func TestOCSPClientAgainstOpenSSLResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		st, err := CheckOCSP(der, r.revoked, r.ca.cert, time.Now())
+		st, err := pki.CheckOCSP(der, r.revoked, r.ca.cert, time.Now())
 		if err != nil {
 			t.Fatalf("CheckOCSP: %v", err)
 		}
-		if st.State != Revoked || !st.RevokedAt.Equal(r.revokedAt) || st.Reason != ReasonKeyCompromise {
+		if st.State != pki.Revoked || !st.RevokedAt.Equal(r.revokedAt) || st.Reason != pki.ReasonKeyCompromise {
 			t.Errorf("status = %v at %v for %v, want revoked at %v for keyCompromise", st.State, st.RevokedAt, st.Reason, r.revokedAt)
 		}
-		before, err := CheckOCSP(der, r.revoked, r.ca.cert, r.revokedAt.Add(-time.Minute))
-		if err != nil || before.State != Good {
+		before, err := pki.CheckOCSP(der, r.revoked, r.ca.cert, r.revokedAt.Add(-time.Minute))
+		if err != nil || before.State != pki.Good {
 			t.Errorf("status a minute before revocation = %v, %v; want good", before.State, err)
 		}
 	})
@@ -248,17 +250,17 @@ func TestOCSPClientAgainstOpenSSLResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		if _, err := CheckOCSP(der, r.revoked, r.ca.cert, time.Now()); !errors.Is(err, ErrInvalidResponse) {
-			t.Errorf("CheckOCSP of the good answer for the revoked certificate: %v, want ErrInvalidResponse", err)
+		if _, err := pki.CheckOCSP(der, r.revoked, r.ca.cert, time.Now()); !errors.Is(err, pki.ErrInvalidResponse) {
+			t.Errorf("CheckOCSP of the good answer for the revoked certificate: %v, want pki.ErrInvalidResponse", err)
 		}
 	})
 
 	t.Run("ReportsADeadResponderAsUnreachable", func(t *testing.T) {
 		r.stop()
-		fresh := &OCSPClient{Timeout: 2 * time.Second}
+		fresh := &pki.OCSPClient{Timeout: 2 * time.Second}
 		_, err := fresh.OCSP(ctx, r.good, r.ca.cert)
-		if !errors.Is(err, ErrUnreachable) {
-			t.Fatalf("OCSP to a dead responder: %v, want ErrUnreachable", err)
+		if !errors.Is(err, pki.ErrUnreachable) {
+			t.Fatalf("OCSP to a dead responder: %v, want pki.ErrUnreachable", err)
 		}
 		if !strings.Contains(err.Error(), r.url) {
 			t.Errorf("error %q does not name the responder %s", err, r.url)

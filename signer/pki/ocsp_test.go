@@ -1,4 +1,4 @@
-package pki
+package pki_test
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 )
 
 func TestOCSPClientAgainstDemoResponder(t *testing.T) {
@@ -27,11 +30,11 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		t.Fatalf("IssueAgency: %v", err)
 	}
 	revokedAt := time.Now().Add(-10 * time.Minute).UTC().Truncate(time.Second)
-	if err := b.ca.Revoke(bad.Certificate.SerialNumber, ReasonAffiliationChanged, revokedAt); err != nil {
+	if err := b.ca.Revoke(bad.Certificate.SerialNumber, pki.ReasonAffiliationChanged, revokedAt); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
 	issuer := b.ca.Issuing()
-	rev := NewRevocation(nil, b.ca.Issuers())
+	rev := pki.NewRevocation(nil, b.ca.Issuers())
 	ctx := context.Background()
 
 	t.Run("SaysAnIssuedCertificateIsGood", func(t *testing.T) {
@@ -40,8 +43,8 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		st, err := CheckOCSP(der, good.Certificate, issuer, time.Now())
-		if err != nil || st.State != Good {
+		st, err := pki.CheckOCSP(der, good.Certificate, issuer, time.Now())
+		if err != nil || st.State != pki.Good {
 			t.Fatalf("CheckOCSP = %+v, %v; want good", st, err)
 		}
 	})
@@ -52,7 +55,7 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Check: %v", err)
 		}
-		if st.State != Revoked || !st.RevokedAt.Equal(revokedAt) || st.Reason != ReasonAffiliationChanged {
+		if st.State != pki.Revoked || !st.RevokedAt.Equal(revokedAt) || st.Reason != pki.ReasonAffiliationChanged {
 			t.Fatalf("status = %v at %v for %v; want revoked at %v for affiliationChanged", st.State, st.RevokedAt, st.Reason, revokedAt)
 		}
 	})
@@ -63,7 +66,7 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		if st, err := CheckOCSP(der, b.ca.TSACertificate(), issuer, time.Now()); err != nil || st.State != Good {
+		if st, err := pki.CheckOCSP(der, b.ca.TSACertificate(), issuer, time.Now()); err != nil || st.State != pki.Good {
 			t.Fatalf("CheckOCSP = %+v, %v; want good", st, err)
 		}
 	})
@@ -74,8 +77,8 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		if _, err := CheckOCSP(der, good.Certificate, b.ca.Root(), time.Now()); !errors.Is(err, ErrInvalidResponse) {
-			t.Fatalf("CheckOCSP against the root: %v, want ErrInvalidResponse", err)
+		if _, err := pki.CheckOCSP(der, good.Certificate, b.ca.Root(), time.Now()); !errors.Is(err, pki.ErrInvalidResponse) {
+			t.Fatalf("CheckOCSP against the root: %v, want pki.ErrInvalidResponse", err)
 		}
 	})
 
@@ -85,8 +88,8 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		if _, err := CheckOCSP(der, good.Certificate, issuer, time.Now().Add(2*time.Hour)); !errors.Is(err, ErrStale) {
-			t.Fatalf("CheckOCSP two hours on: %v, want ErrStale", err)
+		if _, err := pki.CheckOCSP(der, good.Certificate, issuer, time.Now().Add(2*time.Hour)); !errors.Is(err, pki.ErrStale) {
+			t.Fatalf("CheckOCSP two hours on: %v, want pki.ErrStale", err)
 		}
 	})
 
@@ -94,9 +97,9 @@ func TestOCSPClientAgainstDemoResponder(t *testing.T) {
 		t.Parallel()
 		other := newMiniCA(t, "Other CA")
 		foreign, _ := other.issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}})
-		c := &OCSPClient{URL: b.srv.URL + "/ocsp"}
-		if _, err := c.OCSP(ctx, foreign, other.cert); !errors.Is(err, ErrUnauthorized) {
-			t.Fatalf("OCSP: %v, want ErrUnauthorized", err)
+		c := &pki.OCSPClient{URL: b.srv.URL + "/ocsp"}
+		if _, err := c.OCSP(ctx, foreign, other.cert); !errors.Is(err, pki.ErrUnauthorized) {
+			t.Fatalf("OCSP: %v, want pki.ErrUnauthorized", err)
 		}
 	})
 }
@@ -107,12 +110,12 @@ func TestOCSPClientCachesUntilNextUpdate(t *testing.T) {
 	var clock atomic.Int64
 	clock.Store(time.Now().UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
-	b := newDemo(t, WithClock(now))
+	b := newDemo(t, pkidemo.WithClock(now))
 	p, err := b.ca.IssuePerson("Phạm Thị Dung", "")
 	if err != nil {
 		t.Fatalf("IssuePerson: %v", err)
 	}
-	c := &OCSPClient{now: now}
+	c := pki.NewOCSPClientWithClock(now)
 	ask := func() {
 		t.Helper()
 		if _, err := c.OCSP(context.Background(), p.Certificate, b.ca.Issuing()); err != nil {
@@ -120,7 +123,7 @@ func TestOCSPClientCachesUntilNextUpdate(t *testing.T) {
 		}
 	}
 	ask()
-	clock.Add(int64(demoOCSPValidity - time.Minute))
+	clock.Add(int64(pkidemo.OCSPValidity - time.Minute))
 	ask()
 	if got := b.hits.Load(); got != 1 {
 		t.Fatalf("two questions within NextUpdate made %d requests, want 1", got)
@@ -144,8 +147,8 @@ func TestOCSPClientReportsResponderFailures(t *testing.T) {
 			_, _ = w.Write(ocsp.TryLaterErrorResponse)
 		}))
 		t.Cleanup(srv.Close)
-		if _, err := (&OCSPClient{URL: srv.URL}).OCSP(ctx, cert, ca.cert); !errors.Is(err, ErrTryLater) {
-			t.Fatalf("OCSP: %v, want ErrTryLater", err)
+		if _, err := (&pki.OCSPClient{URL: srv.URL}).OCSP(ctx, cert, ca.cert); !errors.Is(err, pki.ErrTryLater) {
+			t.Fatalf("OCSP: %v, want pki.ErrTryLater", err)
 		}
 	})
 
@@ -165,11 +168,11 @@ func TestOCSPClientReportsResponderFailures(t *testing.T) {
 				t.Cleanup(func() { _ = c.Close() }) // accept, never answer
 			}
 		}()
-		c := &OCSPClient{URL: "http://" + l.Addr().String(), Timeout: 200 * time.Millisecond}
+		c := &pki.OCSPClient{URL: "http://" + l.Addr().String(), Timeout: 200 * time.Millisecond}
 		start := time.Now()
 		_, err = c.OCSP(ctx, cert, ca.cert)
-		if !errors.Is(err, ErrTimeout) {
-			t.Fatalf("OCSP: %v, want ErrTimeout", err)
+		if !errors.Is(err, pki.ErrTimeout) {
+			t.Fatalf("OCSP: %v, want pki.ErrTimeout", err)
 		}
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("gave up after %v, want about the 200ms timeout", d)
@@ -191,15 +194,15 @@ func TestOCSPClientReportsResponderFailures(t *testing.T) {
 			_, _ = w.Write(resp)
 		}))
 		t.Cleanup(srv.Close)
-		if _, err := (&OCSPClient{URL: srv.URL}).OCSP(ctx, cert, ca.cert); !errors.Is(err, ErrInvalidResponse) {
-			t.Fatalf("OCSP: %v, want ErrInvalidResponse", err)
+		if _, err := (&pki.OCSPClient{URL: srv.URL}).OCSP(ctx, cert, ca.cert); !errors.Is(err, pki.ErrInvalidResponse) {
+			t.Fatalf("OCSP: %v, want pki.ErrInvalidResponse", err)
 		}
 	})
 
 	t.Run("RefusesACertificateWithoutResponderURL", func(t *testing.T) {
 		t.Parallel()
-		if _, err := (&OCSPClient{}).OCSP(ctx, cert, ca.cert); !errors.Is(err, ErrNoURL) {
-			t.Fatalf("OCSP: %v, want ErrNoURL", err)
+		if _, err := (&pki.OCSPClient{}).OCSP(ctx, cert, ca.cert); !errors.Is(err, pki.ErrNoURL) {
+			t.Fatalf("OCSP: %v, want pki.ErrNoURL", err)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package pki
+package pki_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 // TestDemoTSATokenVerifiesWithOpenSSL checks the demo TSA against an
@@ -21,7 +23,7 @@ func TestDemoTSATokenVerifiesWithOpenSSL(t *testing.T) {
 	openssl := needTool(t, "openssl")
 	b := newDemo(t)
 	digest := sha256.Sum256([]byte("Công văn số 45/UBND-VP"))
-	token, err := (&TSAClient{URL: b.srv.URL + "/tsa"}).Timestamp(context.Background(), digest[:], crypto.SHA256)
+	token, err := (&pki.TSAClient{URL: b.srv.URL + "/tsa"}).Timestamp(context.Background(), digest[:], crypto.SHA256)
 	if err != nil {
 		t.Fatalf("Timestamp: %v", err)
 	}
@@ -56,10 +58,10 @@ func TestDemoRevocationDataVerifiesWithOpenSSL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("IssuePerson: %v", err)
 	}
-	if err := b.ca.Revoke(p.Certificate.SerialNumber, ReasonSuperseded, time.Now().Add(-time.Minute)); err != nil {
+	if err := b.ca.Revoke(p.Certificate.SerialNumber, pki.ReasonSuperseded, time.Now().Add(-time.Minute)); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
-	rev := NewRevocation(nil, b.ca.Issuers())
+	rev := pki.NewRevocation(nil, b.ca.Issuers())
 	resp, err := rev.OCSP(context.Background(), p.Certificate, b.ca.Issuing())
 	if err != nil {
 		t.Fatalf("OCSP: %v", err)

@@ -11,8 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"sort"
+	"strconv"
 	"testing"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Tool finds an external program; CI must have it (make test installs it), elsewhere the
@@ -115,4 +120,48 @@ func ScanOf(t testing.TB, pdf []byte) []byte {
 		fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream",
 			bounds.Dx(), bounds.Dy(), z.Len(), z.String()),
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+}
+
+var startxrefRe = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`)
+
+// AppendUpdate adds an incremental update redefining or adding the given
+// objects, with a classic xref table chained by /Prev to the last one.
+func AppendUpdate(t testing.TB, doc []byte, objs map[int]string) []byte {
+	t.Helper()
+	m := startxrefRe.FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("document does not end with startxref and EOF marker")
+	}
+	prev, _ := strconv.Atoi(string(m[1]))
+	v, err := pdf.NewFile(doc).Open(len(doc))
+	if err != nil {
+		t.Fatalf("read document: %v", err)
+	}
+	size := 0
+	for num := range v.XRef {
+		size = max(size, num+1)
+	}
+	nums := make([]int, 0, len(objs))
+	for n := range objs {
+		nums = append(nums, n)
+		size = max(size, n+1)
+	}
+	sort.Ints(nums)
+	out := bytes.NewBuffer(append([]byte{}, doc...))
+	if !bytes.HasSuffix(doc, []byte("\n")) {
+		out.WriteString("\n")
+	}
+	offs := map[int]int{}
+	for _, n := range nums {
+		offs[n] = out.Len()
+		fmt.Fprintf(out, "%d 0 obj\n%s\nendobj\n", n, objs[n])
+	}
+	xref := out.Len()
+	out.WriteString("xref\n")
+	for _, n := range nums {
+		fmt.Fprintf(out, "%d 1\n%010d 00000 n \n", n, offs[n])
+	}
+	root := v.Trailer.Get("Root").(pdf.Ref)
+	fmt.Fprintf(out, "trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", size, root.Num, prev, xref)
+	return out.Bytes()
 }

@@ -7,13 +7,17 @@ var errBER = errors.New("malformed BER")
 // berToDER rewrites indefinite-length encodings (common in CMS produced by
 // streaming signers) into definite lengths so encoding/asn1 can read them.
 // Primitive contents are copied untouched. Trailing bytes are dropped.
+// maxBERDepth bounds the nesting of BER elements so hostile input cannot
+// exhaust the stack.
+const maxBERDepth = 64
+
 func berToDER(b []byte) ([]byte, error) {
 	out, _, err := berElement(b, 0)
 	return out, err
 }
 
 func berElement(b []byte, depth int) ([]byte, int, error) {
-	if depth > maxDepth {
+	if depth > maxBERDepth {
 		return nil, 0, errBER
 	}
 	if len(b) < 2 {

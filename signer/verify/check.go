@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // sigFacts carries what level assignment needs beyond the public report.
@@ -46,13 +48,13 @@ func (a *analysis) check(ctx context.Context, sf sigField) (Signature, *sigFacts
 		Revocation: Revocation{Status: "unknown", Detail: "not checked"}}
 	facts := &sigFacts{rev: -1}
 	var vd verdict
-	if sub, ok := sf.dict["SubFilter"].(pdfName); ok {
+	if sub, ok := sf.dict.Get("SubFilter").(pdf.Name); ok {
 		s.SubFilter = string(sub)
 	}
 	if isDocTimestamp(sf.dict) {
 		s.Type = "document_timestamp"
 	}
-	contents, _ := sf.dict["Contents"].(pdfString)
+	contents, _ := sf.dict.Get("Contents").(pdf.String)
 	data, end, brErr := a.byteRange(sf)
 	if brErr != nil {
 		vd.fail("FORMAT_FAILURE", "%v", brErr)
@@ -80,12 +82,22 @@ func (a *analysis) check(ctx context.Context, sf sigField) (Signature, *sigFacts
 	if brErr == nil {
 		facts.rev = a.revisionOf(end)
 		s.Changes = a.modifications(end)
+		forbidden := false
 		for _, c := range s.Changes {
-			if !c.Permitted {
-				if !s.ModifiedAfterSigning {
+			switch {
+			case c.Permitted:
+			case c.Kind == kindVisibleOverlay:
+				// The signed bytes are intact and every object change may be allowed, but
+				// the pages no longer show what was signed: not a failure of the signature,
+				// a constraint on the document it is shown with that is not met.
+				vd.indet(subVisibleOverlay, "visible change after signing (revision %d): %s", c.Revision, c.Detail)
+				s.Reason = reasonVisibleOverlay
+				s.ModifiedAfterSigning = true
+			default:
+				if !forbidden {
 					vd.fail("FORMAT_FAILURE", "forbidden change after signing (revision %d): %s", c.Revision, c.Detail)
 				}
-				s.ModifiedAfterSigning = true
+				forbidden, s.ModifiedAfterSigning = true, true
 			}
 		}
 	}
@@ -108,19 +120,19 @@ func (a *analysis) check(ctx context.Context, sf sigField) (Signature, *sigFacts
 // dictionary's /Contents hex string and returns the signed bytes and the
 // offset where they end.
 func (a *analysis) byteRange(sf sigField) ([][]byte, int, error) {
-	br := a.final.array(sf.dict["ByteRange"])
+	br := a.final.Array(sf.dict.Get("ByteRange"))
 	if len(br) != 4 {
 		return nil, 0, fmt.Errorf("/ByteRange must have 4 numbers, has %d", len(br))
 	}
 	var n [4]int64
 	for i, x := range br {
 		v, ok := x.(int64)
-		if !ok || v < 0 || v > int64(len(a.f.b)) {
+		if !ok || v < 0 || v > int64(len(a.f.Bytes())) {
 			return nil, 0, fmt.Errorf("/ByteRange entry %d is not a valid offset", i)
 		}
 		n[i] = v
 	}
-	size := int64(len(a.f.b))
+	size := int64(len(a.f.Bytes()))
 	if n[0] != 0 || n[1] <= 0 || n[2] <= n[1] || n[2]+n[3] > size {
 		return nil, 0, fmt.Errorf("/ByteRange [%d %d %d %d] is not two ordered ranges from the file start within its %d bytes", n[0], n[1], n[2], n[3], size)
 	}
@@ -152,7 +164,7 @@ func (a *analysis) byteRange(sf sigField) ([][]byte, int, error) {
 	if int64(span[0]) != n[1] || int64(span[1]) != n[2] {
 		return nil, 0, fmt.Errorf("/ByteRange gap %d..%d is not this signature's /Contents at %d..%d", n[1], n[2], span[0], span[1])
 	}
-	data := [][]byte{a.f.b[:n[1]], a.f.b[n[2] : n[2]+n[3]]}
+	data := [][]byte{a.f.Bytes()[:n[1]], a.f.Bytes()[n[2] : n[2]+n[3]]}
 	return data, int(n[2] + n[3]), nil
 }
 
@@ -168,44 +180,44 @@ func (a *analysis) signedContentsAt(gap, end int) ([2]int, bool) {
 		return [2]int{}, false
 	}
 	best := -1
-	for _, e := range v.entries {
-		if e.kind == 1 && e.off < gap && e.off > best {
-			best = e.off
+	for _, e := range v.XRef {
+		if e.Type == 1 && e.Offset < gap && e.Offset > best {
+			best = e.Offset
 		}
 	}
 	if best < 0 {
 		return [2]int{}, false
 	}
-	o := a.f.objectAt(best)
-	if o.err != nil || o.contents[0] != gap {
+	o := a.f.ObjectAt(best)
+	if o.Err != nil || o.Contents[0] != gap {
 		return [2]int{}, false
 	}
-	if d, ok := o.v.(pdfDict); !ok || (d["Type"] != pdfName("Sig") && d["Type"] != pdfName("DocTimeStamp") && d["ByteRange"] == nil) {
+	if d, ok := o.Value.(pdf.Dict); !ok || (d.Get("Type") != pdf.Name("Sig") && d.Get("Type") != pdf.Name("DocTimeStamp") && d.Get("ByteRange") == nil) {
 		return [2]int{}, false
 	}
-	return o.contents, a.f.b[gap] == '<'
+	return o.Contents, a.f.Bytes()[gap] == '<'
 }
 
-func (a *analysis) contentsSpan(v *view, ref pdfRef) ([2]int, error) {
-	e, ok := v.entries[ref.num]
-	if !ok || e.kind != 1 {
+func (a *analysis) contentsSpan(v *view, ref pdf.Ref) ([2]int, error) {
+	e, ok := v.XRef[ref.Num]
+	if !ok || e.Type != 1 {
 		return [2]int{}, errors.New("signature dictionary is not a plain indirect object")
 	}
-	o := a.f.objectAt(e.off)
-	if o.err != nil || o.num != ref.num || o.contents[1] == 0 {
+	o := a.f.ObjectAt(e.Offset)
+	if o.Err != nil || o.Num != ref.Num || o.Contents[1] == 0 {
 		return [2]int{}, errors.New("signature dictionary /Contents not found")
 	}
-	if a.f.b[o.contents[0]] != '<' {
+	if a.f.Bytes()[o.Contents[0]] != '<' {
 		return [2]int{}, errors.New("signature /Contents is not a hexadecimal string")
 	}
-	return o.contents, nil
+	return o.Contents, nil
 }
 
 // checkCMS verifies a CMS signature over the signed bytes.
 func (a *analysis) checkCMS(s *Signature, sf sigField, sd *signedData, data [][]byte, brOK bool, known []*x509.Certificate, vd *verdict) *x509.Certificate {
 	s.SigningTime = sd.signingTime()
 	if s.SigningTime == nil {
-		s.SigningTime = pdfDate(sf.dict["M"])
+		s.SigningTime = pdfDate(sf.dict.Get("M"))
 	}
 	content := data
 	switch {
@@ -298,7 +310,7 @@ func signerName(c *x509.Certificate) string {
 
 // pdfDate parses a PDF date string such as D:20240131120000+07'00'.
 func pdfDate(x any) *time.Time {
-	s, ok := x.(pdfString)
+	s, ok := x.(pdf.String)
 	if !ok {
 		return nil
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // Change kinds. Whether a kind is permitted depends on the certification
@@ -66,8 +68,11 @@ type Change struct {
 	Detail    string `json:"detail"`
 }
 
-// maxCompareSteps bounds one revision comparison.
-const maxCompareSteps = 2_000_000
+// Limits of one revision comparison.
+const (
+	maxCompareSteps = 2_000_000
+	maxPages        = 100_000
+)
 
 // differ compares the object graph of two consecutive revisions.
 type differ struct {
@@ -78,16 +83,20 @@ type differ struct {
 	memo     map[[2]int]bool
 	changes  []Change
 	seen     map[string]bool
+	// painted lists the areas that added or changed annotations and fields can paint;
+	// overlays compares them with the old revision's page content.
+	painted   []paintArea
+	annotPage map[int]int // annotation object number → 0-based page, built on demand
 }
 
 func diffRevisions(ctx context.Context, old, new *view) []Change {
 	d := &differ{ctx: ctx, old: old, new: new, memo: map[[2]int]bool{}, seen: map[string]bool{}}
-	if new.repaired {
+	if new.Repaired {
 		// Reported, but judged by the object diff below: that compares what a
 		// reader rebuilding the xref shows.
 		d.add(kindXrefRepaired, nil, "cross-reference data of this revision is damaged; objects were located by scanning the file")
 	}
-	oc, nc := old.root(), new.root()
+	oc, nc := old.Catalog(), new.Catalog()
 	if oc == nil || nc == nil {
 		d.add(kindMissingStructure, nil, "document catalog missing")
 		return d.changes
@@ -95,6 +104,7 @@ func diffRevisions(ctx context.Context, old, new *view) []Change {
 	d.catalog(oc, nc)
 	d.pages(oc, nc)
 	d.acroForm(oc, nc)
+	d.overlays()
 	if d.limited {
 		d.add(kindAnalysisLimit, nil, "object graph too large or too deep to compare completely")
 	}
@@ -103,8 +113,8 @@ func diffRevisions(ctx context.Context, old, new *view) []Change {
 
 func (d *differ) add(kind string, ref any, detail string, args ...any) {
 	c := Change{Kind: kind, Detail: fmt.Sprintf(detail, args...)}
-	if r, ok := ref.(pdfRef); ok {
-		c.Object = fmt.Sprintf("%d %d R", r.num, r.gen)
+	if r, ok := ref.(pdf.Ref); ok {
+		c.Object = fmt.Sprintf("%d %d R", r.Num, r.Gen)
 	}
 	key := c.Kind + "|" + c.Object + "|" + c.Detail
 	if d.seen[key] {
@@ -115,122 +125,90 @@ func (d *differ) add(kind string, ref any, detail string, args ...any) {
 }
 
 // catalog compares the catalog entries that are not handled structurally.
-func (d *differ) catalog(oc, nc pdfDict) {
-	structural := map[pdfName]bool{"Pages": true, "AcroForm": true, "DSS": true, "Names": true}
-	benign := map[pdfName]bool{"Perms": true, "Metadata": true, "StructTreeRoot": true, "MarkInfo": true,
+func (d *differ) catalog(oc, nc pdf.Dict) {
+	structural := map[pdf.Name]bool{"Pages": true, "AcroForm": true, "DSS": true, "Names": true}
+	benign := map[pdf.Name]bool{"Perms": true, "Metadata": true, "StructTreeRoot": true, "MarkInfo": true,
 		"Extensions": true, "Version": true, "Lang": true, "PieceInfo": true}
-	for _, k := range unionKeys(oc, nc) {
-		if structural[k] || d.eq(oc[k], nc[k]) {
+	for _, p := range union(oc, nc) {
+		if structural[p.key] || d.eq(p.a, p.b) {
 			continue
 		}
-		if benign[k] {
-			d.add(kindMetadata, nil, "catalog /%s changed", k)
+		if p.key == "OCProperties" && d.layers(d.old.Dict(p.a), d.new.Dict(p.b)) {
 			continue
 		}
-		d.add(kindCatalog, nil, "catalog /%s changed", k)
+		if benign[p.key] {
+			d.add(kindMetadata, nil, "catalog /%s changed", p.key)
+			continue
+		}
+		d.add(kindCatalog, nil, "catalog /%s changed", p.key)
 	}
-	d.names(d.old.dict(oc["Names"]), d.new.dict(nc["Names"]))
-	if !d.eq(oc["DSS"], nc["DSS"]) {
+	d.names(d.old.Dict(oc.Get("Names")), d.new.Dict(nc.Get("Names")))
+	if !d.eq(oc.Get("DSS"), nc.Get("DSS")) {
 		d.add(kindDSS, nil, "document security store added or updated")
 	}
 }
 
 // names compares the name trees: annotation appearance templates (AP) and
 // destinations are harmless, scripts and embedded files are not.
-func (d *differ) names(o, n pdfDict) {
-	for _, k := range unionKeys(o, n) {
-		if d.eq(o[k], n[k]) {
+func (d *differ) names(o, n pdf.Dict) {
+	for _, p := range union(o, n) {
+		if d.eq(p.a, p.b) {
 			continue
 		}
-		switch k {
+		switch p.key {
 		case "AP", "Dests", "IDS", "URLS":
-			d.add(kindMetadata, nil, "name tree /%s changed", k)
+			d.add(kindMetadata, nil, "name tree /%s changed", p.key)
 		default:
-			d.add(kindCatalog, nil, "name tree /%s changed", k)
+			d.add(kindCatalog, nil, "name tree /%s changed", p.key)
 		}
 	}
 }
 
-func unionKeys(a, b pdfDict) []pdfName {
-	set := map[pdfName]bool{}
-	for k := range a {
-		set[k] = true
-	}
-	for k := range b {
-		set[k] = true
-	}
-	keys := make([]pdfName, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	return keys
+// entryPair is one key with its values in two dictionaries, nil where absent.
+type entryPair struct {
+	key  pdf.Name
+	a, b any
 }
 
-// without returns a shallow copy of m lacking the given keys.
-func without(m pdfDict, keys ...pdfName) pdfDict {
-	out := make(pdfDict, len(m))
-	for k, v := range m {
-		out[k] = v
+// union pairs the entries of two dictionaries by key, in key order, in linear time
+// however large they are. A key given twice counts with its last value, as in Get.
+func union(a, b pdf.Dict) []entryPair {
+	idx := make(map[pdf.Name]int, len(a)+len(b))
+	out := make([]entryPair, 0, len(a)+len(b))
+	at := func(k pdf.Name) *entryPair {
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, entryPair{key: k})
+		}
+		return &out[i]
 	}
-	for _, k := range keys {
-		delete(out, k)
+	for _, e := range a {
+		at(e.Key).a = e.Value
 	}
+	for _, e := range b {
+		at(e.Key).b = e.Value
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out
 }
 
 type page struct {
-	ref pdfRef
-	eff pdfDict // page dictionary with inherited attributes filled in
+	ref pdf.Ref
+	eff pdf.Dict // page dictionary with inherited attributes filled in
 }
 
-var inheritable = []pdfName{"Resources", "MediaBox", "CropBox", "Rotate"}
-
-func flattenPages(v *view, root pdfDict) []page {
+func flattenPages(v *view) []page {
 	var out []page
-	seen := map[int]bool{}
-	var walk func(node any, inherited pdfDict, depth int)
-	walk = func(node any, inherited pdfDict, depth int) {
-		if depth > maxDepth || len(out) > 100000 {
-			return
-		}
-		ref, isRef := node.(pdfRef)
-		if isRef {
-			if seen[ref.num] {
-				return
-			}
-			seen[ref.num] = true
-		}
-		n := v.dict(node)
-		if n == nil {
-			return
-		}
-		inh := without(inherited)
-		for _, k := range inheritable {
-			if val, ok := n[k]; ok {
-				inh[k] = val
-			}
-		}
-		if kids, ok := v.resolve(n["Kids"]).(pdfArray); ok && n["Type"] != pdfName("Page") {
-			for _, k := range kids {
-				walk(k, inh, depth+1)
-			}
-			return
-		}
-		eff := without(n, "Parent")
-		for k, val := range inh {
-			if _, ok := eff[k]; !ok {
-				eff[k] = val
-			}
-		}
-		out = append(out, page{ref: ref, eff: eff})
+	for _, p := range v.Pages(maxPages) {
+		out = append(out, page{ref: p.Ref, eff: p.Effective()})
 	}
-	walk(root["Pages"], pdfDict{}, 0)
 	return out
 }
 
-func (d *differ) pages(oc, nc pdfDict) {
-	op, np := flattenPages(d.old, oc), flattenPages(d.new, nc)
+func (d *differ) pages(oc, nc pdf.Dict) {
+	op, np := flattenPages(d.old), flattenPages(d.new)
 	switch {
 	case len(np) > len(op):
 		d.add(kindPageAdded, nil, "page count grew from %d to %d", len(op), len(np))
@@ -246,27 +224,27 @@ func (d *differ) pages(oc, nc pdfDict) {
 			return
 		}
 		o, n := op[i].eff, np[i].eff
-		if !d.eq(without(o, "Annots"), without(n, "Annots")) {
+		if !d.eq(o.Without("Annots"), n.Without("Annots")) {
 			switch {
-			case !d.eq(o["Contents"], n["Contents"]):
+			case !d.eq(o.Get("Contents"), n.Get("Contents")):
 				d.add(kindPageContent, np[i].ref, "content of page %d changed", i+1)
-			case !d.eq(o["Resources"], n["Resources"]):
+			case !d.eq(o.Get("Resources"), n.Get("Resources")):
 				d.add(kindPageResources, np[i].ref, "resources of page %d changed", i+1)
 			default:
 				d.add(kindPageModified, np[i].ref, "page %d dictionary changed", i+1)
 			}
 		}
-		d.annotations(i+1, d.old.array(o["Annots"]), d.new.array(n["Annots"]))
+		d.annotations(i+1, d.old.Array(o.Get("Annots")), d.new.Array(n.Get("Annots")))
 	}
 }
 
 func samePageSet(a, b []page) bool {
 	count := map[int]int{}
 	for _, p := range a {
-		count[p.ref.num]++
+		count[p.ref.Num]++
 	}
 	for _, p := range b {
-		count[p.ref.num]--
+		count[p.ref.Num]--
 	}
 	for _, c := range count {
 		if c != 0 {
@@ -278,7 +256,7 @@ func samePageSet(a, b []page) bool {
 
 func samePageOrder(a, b []page) bool {
 	for i := range a {
-		if a[i].ref.num != b[i].ref.num {
+		if a[i].ref.Num != b[i].ref.Num {
 			return false
 		}
 	}
@@ -294,14 +272,14 @@ const (
 
 // lockFlags returns copies of o and n in which /F and /Ff agree when they
 // differ only in locking bits, and reports such a change as permitted.
-func (d *differ) lockFlags(ref any, o, n pdfDict) (pdfDict, pdfDict) {
+func (d *differ) lockFlags(ref any, o, n pdf.Dict) (pdf.Dict, pdf.Dict) {
 	locked := false
-	for key, bits := range map[pdfName]int64{"F": annotLockBits, "Ff": fieldLockBits} {
-		of, _ := d.old.resolve(o[key]).(int64)
-		nf, _ := d.new.resolve(n[key]).(int64)
+	for key, bits := range map[pdf.Name]int64{"F": annotLockBits, "Ff": fieldLockBits} {
+		of, _ := d.old.Get(o.Get(key)).(int64)
+		nf, _ := d.new.Get(n.Get(key)).(int64)
 		if of != nf && (of^nf)&^bits == 0 {
-			o = without(o, key)
-			n = without(n, key)
+			o = o.Without(key)
+			n = n.Without(key)
 			locked = true
 		}
 	}
@@ -313,16 +291,16 @@ func (d *differ) lockFlags(ref any, o, n pdfDict) (pdfDict, pdfDict) {
 
 // formKeys are the widget and field entries that filling in a form or
 // signing a field legitimately changes.
-var formKeys = []pdfName{"V", "AP", "AS", "M", "MK", "I", "DA"}
+var formKeys = []pdf.Name{"V", "AP", "AS", "M", "MK", "I", "DA"}
 
 func annotKey(x any, i int) int {
-	if r, ok := x.(pdfRef); ok {
-		return r.num
+	if r, ok := x.(pdf.Ref); ok {
+		return r.Num
 	}
 	return -(i + 1)
 }
 
-func (d *differ) annotations(pageNo int, oa, na pdfArray) {
+func (d *differ) annotations(pageNo int, oa, na pdf.Array) {
 	oldByKey := map[int]any{}
 	for i, a := range oa {
 		oldByKey[annotKey(a, i)] = a
@@ -338,7 +316,7 @@ func (d *differ) annotations(pageNo int, oa, na pdfArray) {
 			d.newAnnotation(pageNo, a)
 			continue
 		}
-		od, nd := d.old.dict(o), d.new.dict(a)
+		od, nd := d.old.Dict(o), d.new.Dict(a)
 		if d.eq(od, nd) {
 			continue
 		}
@@ -346,18 +324,19 @@ func (d *differ) annotations(pageNo int, oa, na pdfArray) {
 		if d.eq(od, nd) {
 			continue
 		}
-		if nd["Subtype"] == pdfName("Widget") && d.eq(without(od, formKeys...), without(nd, formKeys...)) {
+		if nd.Get("Subtype") == pdf.Name("Widget") && d.eq(od.Without(formKeys...), nd.Without(formKeys...)) {
 			if fieldType(d.new, nd) == "Sig" {
 				oldV := inheritedV(d.old, od)
 				// A signed field's appearance is part of what the signer
 				// approved; only signing an empty field may (re)draw it.
-				if oldV != nil && !d.eq(od["AP"], nd["AP"]) {
+				if oldV != nil && !d.eq(od.Get("AP"), nd.Get("AP")) {
 					d.add(kindSigModified, a, "appearance of a signed signature field on page %d replaced", pageNo)
 				}
 				d.sigFieldValue(a, oldV, inheritedV(d.new, nd))
 			} else {
+				d.paints(pageNo-1, a, "form field widget")
 				what := fmt.Sprintf("widget on page %d", pageNo)
-				if visibleAppearance(d.old, od) && !d.eq(od["AP"], nd["AP"]) {
+				if visibleAppearance(d.old, od) && !d.eq(od.Get("AP"), nd.Get("AP")) {
 					d.add(kindFormValueChanged, a, "form %s: appearance the signer saw was replaced", what)
 				} else {
 					d.formValue(a, inheritedV(d.old, od), inheritedV(d.new, nd), what)
@@ -366,40 +345,49 @@ func (d *differ) annotations(pageNo int, oa, na pdfArray) {
 			continue
 		}
 		d.add(kindAnnotModified, a, "existing %s annotation on page %d changed (%s)", subtype(nd), pageNo, d.changedKeys(od, nd))
+		if paintsAnnotation(d.new, nd) {
+			d.paints(pageNo-1, a, subtype(nd)+" annotation")
+		}
 	}
 	for i, a := range oa {
 		if !newKeys[annotKey(a, i)] {
-			d.add(kindAnnotRemoved, a, "%s annotation removed from page %d", subtype(d.old.dict(a)), pageNo)
+			d.add(kindAnnotRemoved, a, "%s annotation removed from page %d", subtype(d.old.Dict(a)), pageNo)
 		}
 	}
 	d.overlaps(pageNo, oa, added)
 }
 
-func subtype(d pdfDict) string {
-	if s, ok := d["Subtype"].(pdfName); ok {
+func subtype(d pdf.Dict) string {
+	if s, ok := d.Get("Subtype").(pdf.Name); ok {
 		return string(s)
 	}
 	return "unknown"
 }
 
 func (d *differ) newAnnotation(pageNo int, a any) {
-	ad := d.new.dict(a)
-	if ad["Subtype"] != pdfName("Widget") {
+	ad := d.new.Dict(a)
+	if ad.Get("Subtype") != pdf.Name("Widget") {
 		d.add(kindAnnotAdded, a, "%s annotation added to page %d", subtype(ad), pageNo)
+		if paintsAnnotation(d.new, ad) {
+			d.paints(pageNo-1, a, subtype(ad)+" annotation")
+		}
 		return
 	}
 	if fieldType(d.new, ad) == "Sig" {
+		// A signature's own widget is its appearance, which that signature covers
+		// (overlaps with earlier signatures are judged in overlaps).
 		d.sigFieldValue(a, nil, inheritedV(d.new, ad))
 		return
 	}
 	d.add(kindFieldAdded, a, "form field widget added to page %d", pageNo)
+	d.paints(pageNo-1, a, "form field widget")
 }
 
 // formValue classifies a change of a form field: filling in a field that
 // was empty when signed is form fill-in; replacing a value the signer saw
 // changes signed content.
 func (d *differ) formValue(ref, oldV, newV any, what string) {
-	if !emptyValue(d.old.resolve(oldV)) && !d.eq(oldV, newV) {
+	if !emptyValue(d.old.Get(oldV)) && !d.eq(oldV, newV) {
 		d.add(kindFormValueChanged, ref, "form %s: value present at signing was replaced", what)
 		return
 	}
@@ -409,17 +397,17 @@ func (d *differ) formValue(ref, oldV, newV any, what string) {
 // visibleAppearance tells whether a widget showed something when signed:
 // its normal appearance paints text or an XObject. An empty text field's
 // appearance ("/Tx BMC EMC") does not count.
-func visibleAppearance(v *view, w pdfDict) bool {
-	n := v.resolve(v.dict(w["AP"])["N"])
-	if states, ok := n.(pdfDict); ok {
-		as, _ := w["AS"].(pdfName)
-		n = v.resolve(states[as])
+func visibleAppearance(v *view, w pdf.Dict) bool {
+	n := v.Get(v.Dict(w.Get("AP")).Get("N"))
+	if states, ok := n.(pdf.Dict); ok {
+		as, _ := w.Get("AS").(pdf.Name)
+		n = v.Get(states.Get(as))
 	}
-	s, ok := n.(pdfStream)
+	s, ok := n.(pdf.Stream)
 	if !ok {
 		return false
 	}
-	data, err := v.f.decode(s)
+	data, err := v.Decode(s)
 	if err != nil {
 		return true // cannot tell; assume the signer saw it
 	}
@@ -435,11 +423,11 @@ func emptyValue(v any) bool {
 	switch x := v.(type) {
 	case nil:
 		return true
-	case pdfString:
+	case pdf.String:
 		return len(x) == 0 || string(x) == "\xfe\xff"
-	case pdfName:
+	case pdf.Name:
 		return x == "Off" || x == ""
-	case pdfArray:
+	case pdf.Array:
 		return len(x) == 0
 	}
 	return false
@@ -451,7 +439,7 @@ func (d *differ) sigFieldValue(ref any, oldV, newV any) {
 	case oldV == nil && newV == nil:
 		d.add(kindFieldAdded, ref, "empty signature field added or its appearance changed")
 	case oldV == nil:
-		if isDocTimestamp(d.new.dict(newV)) {
+		if isDocTimestamp(d.new.Dict(newV)) {
 			d.add(kindDocTimestamp, ref, "document timestamp added")
 		} else {
 			d.add(kindSignature, ref, "signature added")
@@ -459,36 +447,36 @@ func (d *differ) sigFieldValue(ref any, oldV, newV any) {
 	case newV == nil:
 		d.add(kindSigModified, ref, "signature value removed from its field")
 	case !d.eq(oldV, newV):
-		d.add(kindSigModified, ref, "existing signature dictionary changed (%s)", d.changedKeys(d.old.dict(oldV), d.new.dict(newV)))
+		d.add(kindSigModified, ref, "existing signature dictionary changed (%s)", d.changedKeys(d.old.Dict(oldV), d.new.Dict(newV)))
 	}
 }
 
-func isDocTimestamp(sd pdfDict) bool {
-	return sd["Type"] == pdfName("DocTimeStamp") || sd["SubFilter"] == pdfName("ETSI.RFC3161")
+func isDocTimestamp(sd pdf.Dict) bool {
+	return sd.Get("Type") == pdf.Name("DocTimeStamp") || sd.Get("SubFilter") == pdf.Name("ETSI.RFC3161")
 }
 
 // fieldType returns the (inherited) /FT of a field or widget.
 func isSignatureWidget(v *view, a any) bool {
-	ad := v.dict(a)
-	return ad["Subtype"] == pdfName("Widget") && fieldType(v, ad) == "Sig"
+	ad := v.Dict(a)
+	return ad.Get("Subtype") == pdf.Name("Widget") && fieldType(v, ad) == "Sig"
 }
 
-func fieldType(v *view, d pdfDict) pdfName {
+func fieldType(v *view, d pdf.Dict) pdf.Name {
 	for i := 0; d != nil && i < 32; i++ {
-		if ft, ok := d["FT"].(pdfName); ok {
+		if ft, ok := d.Get("FT").(pdf.Name); ok {
 			return ft
 		}
-		d = v.dict(d["Parent"])
+		d = v.Dict(d.Get("Parent"))
 	}
 	return ""
 }
 
-func inheritedV(v *view, d pdfDict) any {
+func inheritedV(v *view, d pdf.Dict) any {
 	for i := 0; d != nil && i < 32; i++ {
-		if val, ok := d["V"]; ok && val != nil {
+		if val := d.Get("V"); val != nil {
 			return val
 		}
-		d = v.dict(d["Parent"])
+		d = v.Dict(d.Get("Parent"))
 	}
 	return nil
 }
@@ -496,20 +484,20 @@ func inheritedV(v *view, d pdfDict) any {
 type rect struct{ x0, y0, x1, y1 float64 }
 
 func annotRect(v *view, a any) (rect, bool) {
-	ad := v.dict(a)
+	ad := v.Dict(a)
 	if ad == nil {
 		return rect{}, false
 	}
-	if f, ok := ad["F"].(int64); ok && f&(1|2|32) != 0 { // invisible, hidden, no-view
+	if f, ok := ad.Get("F").(int64); ok && f&(1|2|32) != 0 { // invisible, hidden, no-view
 		return rect{}, false
 	}
-	arr := v.array(ad["Rect"])
+	arr := v.Array(ad.Get("Rect"))
 	if len(arr) != 4 {
 		return rect{}, false
 	}
 	var n [4]float64
 	for i, x := range arr {
-		f, ok := number(v.resolve(x))
+		f, ok := pdf.Number(v.Get(x))
 		if !ok {
 			return rect{}, false
 		}
@@ -521,7 +509,7 @@ func annotRect(v *view, a any) (rect, bool) {
 
 // overlaps reports added annotations drawn over annotations that existed when
 // the document was signed: they can hide what the signer saw.
-func (d *differ) overlaps(pageNo int, old pdfArray, added []any) {
+func (d *differ) overlaps(pageNo int, old pdf.Array, added []any) {
 	if len(old)*len(added) > 250000 {
 		d.limited = true
 		return
@@ -551,61 +539,51 @@ func (d *differ) overlaps(pageNo int, old pdfArray, added []any) {
 	}
 }
 
-func number(x any) (float64, bool) {
-	switch n := x.(type) {
-	case int64:
-		return float64(n), true
-	case float64:
-		return n, true
-	}
-	return 0, false
-}
-
 type field struct {
 	ref  any
-	dict pdfDict
-	ft   pdfName
+	dict pdf.Dict
+	ft   pdf.Name
 }
 
-func collectFields(v *view, af pdfDict) map[int]field {
+func collectFields(v *view, af pdf.Dict) map[int]field {
 	out := map[int]field{}
-	var walk func(x any, ft pdfName, depth int)
-	walk = func(x any, ft pdfName, depth int) {
-		r, ok := x.(pdfRef)
+	var walk func(x any, ft pdf.Name, depth int)
+	walk = func(x any, ft pdf.Name, depth int) {
+		r, ok := x.(pdf.Ref)
 		if !ok || depth > 32 || len(out) > 50000 {
 			return
 		}
-		if _, done := out[r.num]; done {
+		if _, done := out[r.Num]; done {
 			return
 		}
-		fd := v.dict(r)
+		fd := v.Dict(r)
 		if fd == nil {
 			return
 		}
-		if t, ok := fd["FT"].(pdfName); ok {
+		if t, ok := fd.Get("FT").(pdf.Name); ok {
 			ft = t
 		}
-		out[r.num] = field{ref: r, dict: fd, ft: ft}
-		for _, k := range v.array(fd["Kids"]) {
+		out[r.Num] = field{ref: r, dict: fd, ft: ft}
+		for _, k := range v.Array(fd.Get("Kids")) {
 			walk(k, ft, depth+1)
 		}
 	}
-	for _, f := range v.array(af["Fields"]) {
+	for _, f := range v.Array(af.Get("Fields")) {
 		walk(f, "", 0)
 	}
 	return out
 }
 
-func (d *differ) acroForm(oc, nc pdfDict) {
-	oa, na := d.old.dict(oc["AcroForm"]), d.new.dict(nc["AcroForm"])
+func (d *differ) acroForm(oc, nc pdf.Dict) {
+	oa, na := d.old.Dict(oc.Get("AcroForm")), d.new.Dict(nc.Get("AcroForm"))
 	if oa != nil && na == nil {
 		d.add(kindAcroForm, nil, "interactive form removed")
 		return
 	}
 	if oa != nil {
-		allowed := []pdfName{"Fields", "SigFlags", "DR", "DA", "NeedAppearances"}
-		if !d.eq(without(oa, allowed...), without(na, allowed...)) {
-			d.add(kindAcroForm, oc["AcroForm"], "interactive form dictionary changed")
+		allowed := []pdf.Name{"Fields", "SigFlags", "DR", "DA", "NeedAppearances"}
+		if !d.eq(oa.Without(allowed...), na.Without(allowed...)) {
+			d.add(kindAcroForm, oc.Get("AcroForm"), "interactive form dictionary changed")
 		}
 	}
 	of, nf := collectFields(d.old, oa), collectFields(d.new, na)
@@ -615,18 +593,23 @@ func (d *differ) acroForm(oc, nc pdfDict) {
 			d.add(kindFieldRemoved, o.ref, "form field removed")
 			continue
 		}
-		ignore := append([]pdfName{"Kids"}, formKeys...)
+		ignore := append([]pdf.Name{"Kids"}, formKeys...)
 		o.dict, n.dict = d.lockFlags(n.ref, o.dict, n.dict)
-		if !d.eq(without(o.dict, ignore...), without(n.dict, ignore...)) {
+		if !d.eq(o.dict.Without(ignore...), n.dict.Without(ignore...)) {
 			d.add(kindFieldModified, n.ref, "form field %q changed (%s)", fieldName(n.dict), d.changedKeys(o.dict, n.dict))
 			continue
 		}
 		if n.ft == "Sig" {
-			d.sigFieldValue(n.ref, o.dict["V"], n.dict["V"])
+			d.sigFieldValue(n.ref, o.dict.Get("V"), n.dict.Get("V"))
 			continue
 		}
-		if !d.eq(o.dict, n.dict) && len(d.new.array(n.dict["Kids"])) == len(d.old.array(o.dict["Kids"])) {
-			d.formValue(n.ref, o.dict["V"], n.dict["V"], fmt.Sprintf("field %q", fieldName(n.dict)))
+		if !d.eq(o.dict, n.dict) && len(d.new.Array(n.dict.Get("Kids"))) == len(d.old.Array(o.dict.Get("Kids"))) {
+			d.formValue(n.ref, o.dict.Get("V"), n.dict.Get("V"), fmt.Sprintf("field %q", fieldName(n.dict)))
+			// With /NeedAppearances the viewer redraws every widget of the field from the
+			// new value, whatever appearance streams they carry.
+			for _, w := range fieldWidgets(d.new, n) {
+				d.paints(d.pageOfAnnot(w), w, "form field widget")
+			}
 		}
 	}
 	for num, n := range nf {
@@ -634,7 +617,7 @@ func (d *differ) acroForm(oc, nc pdfDict) {
 			continue
 		}
 		if n.ft == "Sig" {
-			d.sigFieldValue(n.ref, nil, n.dict["V"])
+			d.sigFieldValue(n.ref, nil, n.dict.Get("V"))
 			continue
 		}
 		d.add(kindFieldAdded, n.ref, "form field %q added", fieldName(n.dict))
@@ -642,18 +625,18 @@ func (d *differ) acroForm(oc, nc pdfDict) {
 }
 
 // changedKeys names the entries that differ between two dictionaries.
-func (d *differ) changedKeys(o, n pdfDict) string {
+func (d *differ) changedKeys(o, n pdf.Dict) string {
 	var keys []string
-	for _, k := range unionKeys(o, n) {
-		if k != "Parent" && !d.eq(o[k], n[k]) {
-			keys = append(keys, "/"+string(k))
+	for _, p := range union(o, n) {
+		if p.key != "Parent" && !d.eq(p.a, p.b) {
+			keys = append(keys, "/"+string(p.key))
 		}
 	}
 	return strings.Join(keys, " ")
 }
 
-func fieldName(fd pdfDict) string {
-	s, _ := fd["T"].(pdfString)
+func fieldName(fd pdf.Dict) string {
+	s, _ := fd.Get("T").(pdf.String)
 	return string(s)
 }
 
@@ -670,24 +653,24 @@ func (d *differ) eqDepth(a, b any, depth int) bool {
 	if d.steps%4096 == 0 && d.ctx.Err() != nil {
 		d.limited = true
 	}
-	if d.limited || d.steps > maxCompareSteps || depth > 4*maxDepth {
+	if d.limited || d.steps > maxCompareSteps || depth > 4*pdf.MaxDepth {
 		d.limited = true
 		return false
 	}
-	ra, aRef := a.(pdfRef)
-	rb, bRef := b.(pdfRef)
+	ra, aRef := a.(pdf.Ref)
+	rb, bRef := b.(pdf.Ref)
 	if aRef && bRef {
-		key := [2]int{ra.num, rb.num}
+		key := [2]int{ra.Num, rb.Num}
 		if r, ok := d.memo[key]; ok {
 			return r
 		}
 		d.memo[key] = true
-		oa, ob := d.old.get(ra.num), d.new.get(rb.num)
+		oa, ob := d.old.Get(ra), d.new.Get(rb)
 		// Pages and annotations are compared by the page walk; a link to
 		// one (from /OpenAction, /Dest, /Popup ...) only has to keep pointing
 		// at the same object.
 		if compareByIdentity(oa) || compareByIdentity(ob) {
-			r := ra.num == rb.num
+			r := ra.Num == rb.Num
 			d.memo[key] = r
 			return r
 		}
@@ -696,23 +679,23 @@ func (d *differ) eqDepth(a, b any, depth int) bool {
 		return r
 	}
 	if aRef {
-		return d.eqDepth(d.old.get(ra.num), b, depth+1)
+		return d.eqDepth(d.old.Get(ra), b, depth+1)
 	}
 	if bRef {
-		return d.eqDepth(a, d.new.get(rb.num), depth+1)
+		return d.eqDepth(a, d.new.Get(rb), depth+1)
 	}
 	switch x := a.(type) {
 	case nil:
 		return b == nil
 	case int64, float64:
-		fa, _ := number(a)
-		fb, ok := number(b)
+		fa, _ := pdf.Number(a)
+		fb, ok := pdf.Number(b)
 		return ok && fa == fb
-	case pdfDict:
-		y, ok := b.(pdfDict)
+	case pdf.Dict:
+		y, ok := b.(pdf.Dict)
 		return ok && d.eqDict(x, y, depth)
-	case pdfArray:
-		y, ok := b.(pdfArray)
+	case pdf.Array:
+		y, ok := b.(pdf.Array)
 		if !ok || len(x) != len(y) {
 			return false
 		}
@@ -722,27 +705,27 @@ func (d *differ) eqDepth(a, b any, depth int) bool {
 			}
 		}
 		return true
-	case pdfStream:
-		y, ok := b.(pdfStream)
-		return ok && string(x.raw) == string(y.raw) && d.eqDict(x.dict, y.dict, depth)
+	case pdf.Stream:
+		y, ok := b.(pdf.Stream)
+		return ok && string(x.Raw) == string(y.Raw) && d.eqDict(x.Dict, y.Dict, depth)
 	default:
 		return a == b
 	}
 }
 
-func (d *differ) eqDict(x, y pdfDict, depth int) bool {
-	for _, k := range unionKeys(x, y) {
-		if k == "Parent" {
+func (d *differ) eqDict(x, y pdf.Dict, depth int) bool {
+	for _, p := range union(x, y) {
+		if p.key == "Parent" {
 			continue
 		}
-		if k == "P" {
-			_, r1 := x[k].(pdfRef)
-			_, r2 := y[k].(pdfRef)
+		if p.key == "P" {
+			_, r1 := p.a.(pdf.Ref)
+			_, r2 := p.b.(pdf.Ref)
 			if r1 || r2 {
 				continue
 			}
 		}
-		if !d.eqDepth(x[k], y[k], depth+1) {
+		if !d.eqDepth(p.a, p.b, depth+1) {
 			return false
 		}
 	}
@@ -750,15 +733,13 @@ func (d *differ) eqDict(x, y pdfDict, depth int) bool {
 }
 
 func compareByIdentity(x any) bool {
-	d, ok := x.(pdfDict)
+	d, ok := x.(pdf.Dict)
 	if !ok {
 		return false
 	}
-	switch d["Type"] {
-	case pdfName("Page"), pdfName("Pages"), pdfName("Annot"), pdfName("Catalog"):
+	switch d.Get("Type") {
+	case pdf.Name("Page"), pdf.Name("Pages"), pdf.Name("Annot"), pdf.Name("Catalog"):
 		return true
 	}
-	_, hasRect := d["Rect"]
-	_, hasSubtype := d["Subtype"]
-	return hasRect && hasSubtype
+	return d.Has("Rect") && d.Has("Subtype")
 }

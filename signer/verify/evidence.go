@@ -4,6 +4,8 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"strings"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // evidence is validation material found in the document or the CMS:
@@ -28,47 +30,47 @@ type dssStore struct {
 
 func readDSS(v *view) dssStore {
 	s := dssStore{vri: map[string]evidence{}}
-	root := v.root()
+	root := v.Catalog()
 	if root == nil {
 		return s
 	}
-	d := v.dict(root["DSS"])
+	d := v.Dict(root.Get("DSS"))
 	if d == nil {
 		return s
 	}
 	s.all = readEvidence(v, d, "Certs", "OCSPs", "CRLs")
-	for k, val := range v.dict(d["VRI"]) {
-		vd := v.dict(val)
+	for _, e := range v.Dict(d.Get("VRI")) {
+		vd := v.Dict(e.Value)
 		if vd == nil {
 			continue
 		}
-		e := readEvidence(v, vd, "Cert", "OCSP", "CRL")
-		s.vri[strings.ToUpper(string(k))] = e
-		s.all.merge(e)
+		ev := readEvidence(v, vd, "Cert", "OCSP", "CRL")
+		s.vri[strings.ToUpper(string(e.Key))] = ev
+		s.all.merge(ev)
 	}
 	return s
 }
 
-func readEvidence(v *view, d pdfDict, certs, ocsps, crls pdfName) evidence {
+func readEvidence(v *view, d pdf.Dict, certs, ocsps, crls pdf.Name) evidence {
 	var e evidence
-	for _, x := range streamsIn(v, d[certs]) {
-		if c, err := v.f.cert(x); err == nil {
+	for _, x := range streamsIn(v, d.Get(certs)) {
+		if c, err := v.cert(x); err == nil {
 			e.certs = append(e.certs, c)
 		}
 	}
-	e.ocsps = streamsIn(v, d[ocsps])
-	e.crls = streamsIn(v, d[crls])
+	e.ocsps = streamsIn(v, d.Get(ocsps))
+	e.crls = streamsIn(v, d.Get(crls))
 	return e
 }
 
 func streamsIn(v *view, x any) [][]byte {
 	var out [][]byte
-	for _, item := range v.array(x) {
-		s, ok := v.resolve(item).(pdfStream)
+	for _, item := range v.Array(x) {
+		s, ok := v.Get(item).(pdf.Stream)
 		if !ok {
 			continue
 		}
-		if data, err := v.f.decode(s); err == nil {
+		if data, err := v.Decode(s); err == nil {
 			out = append(out, data)
 		}
 	}

@@ -3,11 +3,9 @@ package verify
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"sort"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // basePDF builds a small two-page document with one Square annotation on
@@ -43,59 +41,15 @@ func streamObj(content string) string {
 	return fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content)
 }
 
-var startxrefRe = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`)
-
-// appendUpdate adds an incremental update redefining or adding the given
-// objects, with a classic xref table chained by /Prev to the last one.
-func appendUpdate(t testing.TB, doc []byte, objs map[int]string) []byte {
-	t.Helper()
-	m := startxrefRe.FindSubmatch(doc)
-	if m == nil {
-		t.Fatal("document does not end with startxref and EOF marker")
-	}
-	prev, _ := strconv.Atoi(string(m[1]))
-	v, err := newView(newPDFFile(doc), len(doc))
-	if err != nil {
-		t.Fatalf("read document: %v", err)
-	}
-	size := 0
-	for num := range v.entries {
-		size = max(size, num+1)
-	}
-	nums := make([]int, 0, len(objs))
-	for n := range objs {
-		nums = append(nums, n)
-		size = max(size, n+1)
-	}
-	sort.Ints(nums)
-	out := bytes.NewBuffer(append([]byte{}, doc...))
-	if !bytes.HasSuffix(doc, []byte("\n")) {
-		out.WriteString("\n")
-	}
-	offs := map[int]int{}
-	for _, n := range nums {
-		offs[n] = out.Len()
-		fmt.Fprintf(out, "%d 0 obj\n%s\nendobj\n", n, objs[n])
-	}
-	xref := out.Len()
-	out.WriteString("xref\n")
-	for _, n := range nums {
-		fmt.Fprintf(out, "%d 1\n%010d 00000 n \n", n, offs[n])
-	}
-	root := v.trailer["Root"].(pdfRef)
-	fmt.Fprintf(out, "trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", size, root.num, prev, xref)
-	return out.Bytes()
-}
-
 // finalObject returns object num of the document's last revision, and the
 // catalog's object number, for building updates that modify them.
-func finalObject(t testing.TB, doc []byte, num int) pdfDict {
+func finalObject(t testing.TB, doc []byte, num int) pdf.Dict {
 	t.Helper()
-	v, err := newView(newPDFFile(doc), len(doc))
+	v, err := pdf.NewFile(doc).Open(len(doc))
 	if err != nil {
 		t.Fatalf("read document: %v", err)
 	}
-	d := v.dict(pdfRef{num: num})
+	d := v.Dict(pdf.Ref{Num: num})
 	if d == nil {
 		t.Fatalf("object %d not found", num)
 	}
@@ -104,58 +58,16 @@ func finalObject(t testing.TB, doc []byte, num int) pdfDict {
 
 func catalogNum(t testing.TB, doc []byte) int {
 	t.Helper()
-	v, err := newView(newPDFFile(doc), len(doc))
+	v, err := pdf.NewFile(doc).Open(len(doc))
 	if err != nil {
 		t.Fatalf("read document: %v", err)
 	}
-	return v.trailer["Root"].(pdfRef).num
+	return v.Trailer.Get("Root").(pdf.Ref).Num
 }
 
 // serialize writes a parsed object back as PDF syntax.
 func serialize(x any) string {
-	switch v := x.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return strconv.FormatBool(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case pdfName:
-		var sb strings.Builder
-		sb.WriteByte('/')
-		for _, c := range []byte(v) {
-			if c <= ' ' || c >= 0x7f || c == '#' || isDelim(c) {
-				fmt.Fprintf(&sb, "#%02x", c)
-				continue
-			}
-			sb.WriteByte(c)
-		}
-		return sb.String()
-	case pdfString:
-		return fmt.Sprintf("<%x>", string(v))
-	case pdfRef:
-		return fmt.Sprintf("%d %d R", v.num, v.gen)
-	case pdfArray:
-		parts := make([]string, len(v))
-		for i, e := range v {
-			parts[i] = serialize(e)
-		}
-		return "[" + strings.Join(parts, " ") + "]"
-	case pdfDict:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, string(k))
-		}
-		sort.Strings(keys)
-		var sb strings.Builder
-		sb.WriteString("<<")
-		for _, k := range keys {
-			fmt.Fprintf(&sb, " /%s %s", k, serialize(v[pdfName(k)]))
-		}
-		sb.WriteString(" >>")
-		return sb.String()
-	}
-	return "null"
+	var b bytes.Buffer
+	pdf.Write(&b, x)
+	return b.String()
 }

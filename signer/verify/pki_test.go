@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -10,10 +9,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/revocation"
 	"github.com/digitorus/pdfsign/sign"
 	"golang.org/x/crypto/ocsp"
@@ -137,13 +137,17 @@ func embedOCSP(resp []byte) sign.RevocationFunction {
 
 func (p *testPKI) sign(t testing.TB, in []byte, data sign.SignData) []byte {
 	t.Helper()
-	rdr, err := pdf.NewReader(bytes.NewReader(in), int64(len(in)))
-	if err != nil {
-		t.Fatalf("read PDF to sign: %v", err)
+	dir := t.TempDir()
+	inPath, outPath := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	if err := os.WriteFile(inPath, in, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	if err := sign.Sign(bytes.NewReader(in), &out, rdr, int64(len(in)), data); err != nil {
+	if err := sign.SignFile(inPath, outPath, data); err != nil {
 		t.Fatalf("sign PDF: %v", err)
 	}
-	return out.Bytes()
+	out, err := os.ReadFile(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // analysis holds the parsed file and the per-revision views and diffs that
 // all signatures of the document share.
 type analysis struct {
 	ctx      context.Context
-	f        *pdfFile
+	f        *pdf.File
+	certs    map[string]*x509.Certificate // parsed once for all revisions
 	final    *view
 	opts     Options
 	bounds   []int // end offsets of the valid revisions, ascending
@@ -27,13 +30,13 @@ type analysis struct {
 }
 
 func newAnalysis(ctx context.Context, b []byte, opts Options) (*analysis, error) {
-	f := newPDFFile(b)
-	final, err := newView(f, len(b))
+	a := &analysis{ctx: ctx, f: pdf.NewFile(b), certs: map[string]*x509.Certificate{}, opts: opts, views: map[int]*view{},
+		viewErrs: map[int]error{}, diffs: map[[2]int][]Change{}, certRev: -1, crls: crlCache{}}
+	final, err := a.open(len(b))
 	if err != nil {
 		return nil, fmt.Errorf("pades: verify: %w", err)
 	}
-	a := &analysis{ctx: ctx, f: f, final: final, opts: opts, views: map[int]*view{},
-		viewErrs: map[int]error{}, diffs: map[[2]int][]Change{}, certRev: -1, crls: crlCache{}}
+	a.final = final
 	a.findRevisions()
 	a.dss = readDSS(final)
 	// Certificates from the DSS of earlier revisions remain candidates: a
@@ -54,7 +57,7 @@ func newAnalysis(ctx context.Context, b []byte, opts Options) (*analysis, error)
 	}
 	a.findCertification()
 	for _, sf := range findSignatures(final) {
-		if c, ok := sf.dict["Contents"].(pdfString); ok {
+		if c, ok := sf.dict.Get("Contents").(pdf.String); ok {
 			if sd, err := parseSignedData([]byte(c)); err == nil {
 				for _, c := range sd.certs {
 					if !seen[c] {
@@ -68,31 +71,29 @@ func newAnalysis(ctx context.Context, b []byte, opts Options) (*analysis, error)
 	return a, nil
 }
 
-// findRevisions keeps the %%EOF markers that close an incremental update:
-// a segment without startxref is a %%EOF inside some stream, not a revision.
+// findRevisions records where the incremental updates end and whether
+// anything but white space follows the last one.
 func (a *analysis) findRevisions() {
 	prev := 0
-	for _, e := range a.f.revisionEnds() {
-		if bytes.Contains(a.f.b[prev:e], []byte("startxref")) {
-			a.bounds = append(a.bounds, e)
-			prev = e
-		}
+	for _, r := range a.f.Revisions() {
+		a.bounds = append(a.bounds, r.End)
+		prev = r.End
 	}
-	a.trailing = len(bytes.TrimSpace(a.f.b[prev:])) > 0
+	a.trailing = len(bytes.TrimSpace(a.f.Bytes()[prev:])) > 0
 }
 
 // revisionOf returns the index of the revision that ends at end (ignoring
 // whitespace after %%EOF), or -1.
 func (a *analysis) revisionOf(end int) int {
-	if end <= 0 || end > len(a.f.b) {
+	if end <= 0 || end > len(a.f.Bytes()) {
 		return -1
 	}
-	signed := bytes.TrimRight(a.f.b[:end], " \t\r\n\f\x00")
+	signed := bytes.TrimRight(a.f.Bytes()[:end], " \t\r\n\f\x00")
 	if !bytes.HasSuffix(signed, []byte("%%EOF")) {
 		return -1
 	}
 	for k, e := range a.bounds {
-		if len(bytes.TrimRight(a.f.b[:e], " \t\r\n\f\x00")) == len(signed) {
+		if len(bytes.TrimRight(a.f.Bytes()[:e], " \t\r\n\f\x00")) == len(signed) {
 			return k
 		}
 	}
@@ -103,13 +104,37 @@ func (a *analysis) view(k int) (*view, error) {
 	if v, ok := a.views[k]; ok {
 		return v, a.viewErrs[k]
 	}
-	end := len(a.f.b)
+	end := len(a.f.Bytes())
 	if k < len(a.bounds) {
 		end = a.bounds[k]
 	}
-	v, err := newView(a.f, end)
+	v, err := a.open(end)
 	a.views[k], a.viewErrs[k] = v, err
 	return v, err
+}
+
+// view is the document as a reader sees it at the end of one revision.
+type view struct {
+	*pdf.Doc
+	certs map[string]*x509.Certificate
+}
+
+func (a *analysis) open(end int) (*view, error) {
+	doc, err := a.f.Open(end)
+	return &view{Doc: doc, certs: a.certs}, err
+}
+
+// cert parses a certificate once per file: every revision's DSS and every
+// CMS tends to repeat the same few certificates.
+func (v *view) cert(der []byte) (*x509.Certificate, error) {
+	if c, ok := v.certs[string(der)]; ok {
+		return c, nil
+	}
+	c, err := parseCert(der)
+	if err == nil {
+		v.certs[string(der)] = c
+	}
+	return c, err
 }
 
 // diff returns the changes revision k made to revision i. Index
@@ -166,7 +191,7 @@ func (a *analysis) modifications(end int) []Change {
 		// An intermediate revision whose xref is broken is never what a
 		// reader shows (the next revision's xref supersedes it), so it is
 		// folded into the next one; only a broken final revision counts.
-		if v, err := a.view(j); j < last && (err != nil || v.repaired) {
+		if v, err := a.view(j); j < last && (err != nil || v.Repaired) {
 			continue
 		}
 		i := prev
@@ -187,10 +212,10 @@ func (a *analysis) modifications(end int) []Change {
 // or a signature reference with TransformMethod DocMDP) and its P value.
 func (a *analysis) findCertification() {
 	v := a.final
-	root := v.root()
-	var sig pdfDict
-	if perms := v.dict(root["Perms"]); perms != nil {
-		sig = v.dict(perms["DocMDP"])
+	root := v.Catalog()
+	var sig pdf.Dict
+	if perms := v.Dict(root.Get("Perms")); perms != nil {
+		sig = v.Dict(perms.Get("DocMDP"))
 	}
 	if sig == nil {
 		for _, sf := range findSignatures(v) {
@@ -207,7 +232,7 @@ func (a *analysis) findCertification() {
 	if a.certP == 0 {
 		a.certP = 2
 	}
-	if br := v.array(sig["ByteRange"]); len(br) == 4 {
+	if br := v.Array(sig.Get("ByteRange")); len(br) == 4 {
 		c, _ := br[2].(int64)
 		d, _ := br[3].(int64)
 		a.certRev = a.revisionOf(int(c + d))
@@ -219,13 +244,13 @@ func (a *analysis) findCertification() {
 
 // docMDP returns the P of a DocMDP transform reference in a signature
 // dictionary (2 when P is absent), or 0 when there is none.
-func docMDP(v *view, sig pdfDict) int {
-	for _, r := range v.array(sig["Reference"]) {
-		rd := v.dict(r)
-		if rd["TransformMethod"] != pdfName("DocMDP") {
+func docMDP(v *view, sig pdf.Dict) int {
+	for _, r := range v.Array(sig.Get("Reference")) {
+		rd := v.Dict(r)
+		if rd.Get("TransformMethod") != pdf.Name("DocMDP") {
 			continue
 		}
-		p, ok := v.dict(rd["TransformParams"])["P"].(int64)
+		p, ok := v.Dict(rd.Get("TransformParams")).Get("P").(int64)
 		if !ok || p < 1 || p > 3 {
 			return 2
 		}

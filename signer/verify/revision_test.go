@@ -3,12 +3,14 @@ package verify
 import (
 	"context"
 	"testing"
+
+	"github.com/vanthu/vanthu/signer/signertest"
 )
 
 func TestRevisionBoundaries(t *testing.T) {
 	t.Parallel()
 	base := basePDF()
-	doc := appendUpdate(t, base, map[int]string{5: streamObj("BT (moi) Tj ET")})
+	doc := signertest.AppendUpdate(t, base, map[int]string{5: streamObj("BT (moi) Tj ET")})
 	a, err := newAnalysis(context.Background(), doc, Options{})
 	if err != nil {
 		t.Fatalf("newAnalysis: %v", err)

@@ -3,16 +3,18 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pdf"
+	"github.com/vanthu/vanthu/signer/signertest"
 )
 
 // withKey returns a copy of object num of doc with key set to value.
-func withKey(t *testing.T, doc []byte, num int, key pdfName, value any) string {
-	d := without(finalObject(t, doc, num))
-	d[key] = value
-	return serialize(d)
+func withKey(t *testing.T, doc []byte, num int, key pdf.Name, value any) string {
+	return serialize(finalObject(t, doc, num).With(key, value))
 }
 
 func TestForbiddenChangesAreCaught(t *testing.T) {
@@ -26,67 +28,67 @@ func TestForbiddenChangesAreCaught(t *testing.T) {
 		make func(t *testing.T) []byte
 	}{
 		{"page content replaced", kindPageContent, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{5: streamObj("BT /F1 18 Tf 72 760 Td (Cong van so 12/UBND: cap 900 trieu dong) Tj ET")})
+			return signertest.AppendUpdate(t, signed, map[int]string{5: streamObj("BT /F1 18 Tf 72 760 Td (Cong van so 12/UBND: cap 900 trieu dong) Tj ET")})
 		}},
 		{"page added", kindPageAdded, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{
+			return signertest.AppendUpdate(t, signed, map[int]string{
 				2:  "<< /Type /Pages /Kids [3 0 R 4 0 R 90 0 R] /Count 3 >>",
 				90: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R >>",
 			})
 		}},
 		{"page removed", kindPageRemoved, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"})
+			return signertest.AppendUpdate(t, signed, map[int]string{2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"})
 		}},
 		{"pages reordered", kindPagesReordered, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{2: "<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 2 >>"})
+			return signertest.AppendUpdate(t, signed, map[int]string{2: "<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 2 >>"})
 		}},
 		{"page resources changed", kindPageResources, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{7: "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"})
+			return signertest.AppendUpdate(t, signed, map[int]string{7: "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"})
 		}},
 		{"existing annotation altered", kindAnnotModified, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{8: "<< /Type /Annot /Subtype /Square /Rect [100 100 500 500] /P 3 0 R /Contents (ghi chu) >>"})
+			return signertest.AppendUpdate(t, signed, map[int]string{8: "<< /Type /Annot /Subtype /Square /Rect [100 100 500 500] /P 3 0 R /Contents (ghi chu) >>"})
 		}},
 		{"existing annotation removed", kindAnnotRemoved, func(t *testing.T) []byte {
-			var keep pdfArray
-			for _, a := range finalObject(t, signed, 3)["Annots"].(pdfArray) {
-				if a.(pdfRef).num != 8 {
+			var keep pdf.Array
+			for _, a := range finalObject(t, signed, 3).Get("Annots").(pdf.Array) {
+				if a.(pdf.Ref).Num != 8 {
 					keep = append(keep, a)
 				}
 			}
-			return appendUpdate(t, signed, map[int]string{3: withKey(t, signed, 3, "Annots", keep)})
+			return signertest.AppendUpdate(t, signed, map[int]string{3: withKey(t, signed, 3, "Annots", keep)})
 		}},
 		{"existing annotation hidden", kindAnnotModified, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{8: withKey(t, signed, 8, "F", int64(2))})
+			return signertest.AppendUpdate(t, signed, map[int]string{8: withKey(t, signed, 8, "F", int64(2))})
 		}},
 		{"catalog gains a JavaScript open action", kindCatalog, func(t *testing.T) []byte {
-			return appendUpdate(t, signed, map[int]string{cat: withKey(t, signed, cat, "OpenAction",
-				pdfDict{"S": pdfName("JavaScript"), "JS": pdfString("app.alert(1)")})})
+			return signertest.AppendUpdate(t, signed, map[int]string{cat: withKey(t, signed, cat, "OpenAction",
+				pdf.Dict{{Key: "S", Value: pdf.Name("JavaScript")}, {Key: "JS", Value: pdf.String("app.alert(1)")}})})
 		}},
 		{"bytes appended after the last EOF", kindTrailingBytes, func(t *testing.T) []byte {
 			return append(append([]byte{}, signed...), []byte("\n5 0 obj\n<< /Length 3 >>\nstream\nBT\nendstream\nendobj\n")...)
 		}},
 		{"signature dictionary rewritten", kindSigModified, func(t *testing.T) []byte {
 			sig := findSignatures(mustView(t, signed))[0]
-			return appendUpdate(t, signed, map[int]string{sig.ref.num: withKey(t, signed, sig.ref.num, "Reason", pdfString("Da huy"))})
+			return signertest.AppendUpdate(t, signed, map[int]string{sig.ref.Num: withKey(t, signed, sig.ref.Num, "Reason", pdf.String("Da huy"))})
 		}},
 		{"appearance of the signed signature field replaced", kindSigModified, func(t *testing.T) []byte {
 			visible := f.pki.signPDF(t, basePDF(), signOpts{visible: true})
 			var widget int
-			for _, a := range finalObject(t, visible, 3)["Annots"].(pdfArray) {
-				if a.(pdfRef).num != 8 {
-					widget = a.(pdfRef).num
+			for _, a := range finalObject(t, visible, 3).Get("Annots").(pdf.Array) {
+				if a.(pdf.Ref).Num != 8 {
+					widget = a.(pdf.Ref).Num
 				}
 			}
-			return appendUpdate(t, visible, map[int]string{
-				widget: withKey(t, visible, widget, "AP", pdfDict{"N": pdfRef{num: 98}}),
+			return signertest.AppendUpdate(t, visible, map[int]string{
+				widget: withKey(t, visible, widget, "AP", pdf.Dict{{Key: "N", Value: pdf.Ref{Num: 98}}}),
 				98:     "<< /Type /XObject /Subtype /Form /BBox [0 0 100 20] /Length 26 >>\nstream\nBT (Tran Van C) Tj ET    \nendstream",
 			})
 		}},
 		{"new annotation on a document certified with P=2", kindAnnotAdded, func(t *testing.T) []byte {
 			page := finalObject(t, f.certP2, 3)
-			annots := append(pdfArray{}, page["Annots"].(pdfArray)...)
-			annots = append(annots, pdfRef{num: 92})
-			return appendUpdate(t, f.certP2, map[int]string{
+			annots := append(pdf.Array{}, page.Get("Annots").(pdf.Array)...)
+			annots = append(annots, pdf.Ref{Num: 92})
+			return signertest.AppendUpdate(t, f.certP2, map[int]string{
 				3:  withKey(t, f.certP2, 3, "Annots", annots),
 				92: "<< /Type /Annot /Subtype /FreeText /Rect [300 300 400 320] /Contents (Da duyet) /DA (/Helv 12 Tf) >>",
 			})
@@ -115,7 +117,7 @@ func TestShadowObjectIsCaught(t *testing.T) {
 	f := getFixture(t)
 	// The xref of the update claims object 5 lives at the offset of a
 	// different object; a viewer must not show the signed page content.
-	doc := appendUpdate(t, f.signed, map[int]string{93: streamObj("BT (noi dung gia) Tj ET")})
+	doc := signertest.AppendUpdate(t, f.signed, map[int]string{93: streamObj("BT (noi dung gia) Tj ET")})
 	off := bytes.LastIndex(doc, []byte("93 0 obj"))
 	doc = bytes.Replace(doc, []byte(fmt.Sprintf("93 1\n%010d", off)), []byte(fmt.Sprintf("5 1\n%010d", off)), 1)
 	s := verifyBytes(t, doc, trusted(f.pki)).Signatures[0]
@@ -127,7 +129,7 @@ func TestShadowObjectIsCaught(t *testing.T) {
 func TestPrevLoopTerminates(t *testing.T) {
 	t.Parallel()
 	f := getFixture(t)
-	doc := appendUpdate(t, f.signed, map[int]string{5: streamObj("BT (thay the) Tj ET")})
+	doc := signertest.AppendUpdate(t, f.signed, map[int]string{5: streamObj("BT (thay the) Tj ET")})
 	// Point /Prev of the last xref at itself.
 	doc = fixLastPrev(doc, bytes.LastIndex(doc, []byte("xref\n")))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -176,8 +178,8 @@ func TestPermittedChangesKeepSignatureValid(t *testing.T) {
 		t.Parallel()
 		cat := catalogNum(t, f.bare)
 		ocspResp := f.pki.ocspFor(t, time.Time{})
-		doc := appendUpdate(t, f.bare, map[int]string{
-			cat: withKey(t, f.bare, cat, "DSS", pdfRef{num: 94}),
+		doc := signertest.AppendUpdate(t, f.bare, map[int]string{
+			cat: withKey(t, f.bare, cat, "DSS", pdf.Ref{Num: 94}),
 			94:  "<< /Certs [95 0 R] /OCSPs [96 0 R] >>",
 			95:  rawStream(f.pki.ca.Raw),
 			96:  rawStream(ocspResp),
@@ -197,16 +199,15 @@ func TestPermittedChangesKeepSignatureValid(t *testing.T) {
 		t.Parallel()
 		visible := f.pki.signPDF(t, basePDF(), signOpts{visible: true, ocsp: f.pki.ocspFor(t, time.Time{})})
 		var widget int
-		for _, a := range finalObject(t, visible, 3)["Annots"].(pdfArray) {
-			if a.(pdfRef).num != 8 {
-				widget = a.(pdfRef).num
+		for _, a := range finalObject(t, visible, 3).Get("Annots").(pdf.Array) {
+			if a.(pdf.Ref).Num != 8 {
+				widget = a.(pdf.Ref).Num
 			}
 		}
-		w := without(finalObject(t, visible, widget))
-		flags, _ := w["F"].(int64)
-		w["F"] = flags | 128
-		w["Ff"] = int64(1)
-		doc := appendUpdate(t, visible, map[int]string{widget: serialize(w)})
+		w := finalObject(t, visible, widget)
+		flags, _ := w.Get("F").(int64)
+		w = w.With("F", flags|128).With("Ff", int64(1))
+		doc := signertest.AppendUpdate(t, visible, map[int]string{widget: serialize(w)})
 		s := verifyBytes(t, doc, trusted(f.pki)).Signatures[0]
 		if s.ModifiedAfterSigning || !hasChange(s.Changes, kindFieldsLocked, true) {
 			t.Fatalf("modified=%v changes %+v, want a permitted lock", s.ModifiedAfterSigning, s.Changes)
@@ -215,8 +216,8 @@ func TestPermittedChangesKeepSignatureValid(t *testing.T) {
 	t.Run("a new annotation is permitted without certification", func(t *testing.T) {
 		t.Parallel()
 		page := finalObject(t, f.signed, 3)
-		annots := append(append(pdfArray{}, page["Annots"].(pdfArray)...), pdfRef{num: 97})
-		doc := appendUpdate(t, f.signed, map[int]string{
+		annots := append(append(pdf.Array{}, page.Get("Annots").(pdf.Array)...), pdf.Ref{Num: 97})
+		doc := signertest.AppendUpdate(t, f.signed, map[int]string{
 			3:  withKey(t, f.signed, 3, "Annots", annots),
 			97: "<< /Type /Annot /Subtype /Text /Rect [400 700 420 720] /Contents (Da xem) >>",
 		})
@@ -241,7 +242,7 @@ func TestByteRangeTampering(t *testing.T) {
 	t.Run("a ByteRange gap that is not the Contents string is a format failure", func(t *testing.T) {
 		t.Parallel()
 		sig := findSignatures(mustView(t, f.signed))[0]
-		br := sig.dict["ByteRange"].(pdfArray)
+		br := sig.dict.Get("ByteRange").(pdf.Array)
 		old := []byte(fmt.Sprintf("%d %d %d", br[0], br[1], br[2]))
 		i := bytes.Index(f.signed, old)
 		if i < 0 {
@@ -263,11 +264,11 @@ func TestByteRangeTampering(t *testing.T) {
 
 func mustView(t *testing.T, doc []byte) *view {
 	t.Helper()
-	v, err := newView(newPDFFile(doc), len(doc))
+	d, err := pdf.NewFile(doc).Open(len(doc))
 	if err != nil {
 		t.Fatalf("read document: %v", err)
 	}
-	return v
+	return &view{Doc: d, certs: map[string]*x509.Certificate{}}
 }
 
 func rawStream(b []byte) string {

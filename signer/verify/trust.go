@@ -133,7 +133,7 @@ func assignLevels(a *analysis, sigs []Signature, facts []*sigFacts) {
 		for j := range sigs {
 			if facts[j].docTS && f.rev >= 0 && facts[j].rev > f.rev {
 				coveredByDocTS = true
-				if v, err := a.view(facts[j].rev); err == nil && v.root() != nil && v.root()["DSS"] != nil {
+				if v, err := a.view(facts[j].rev); err == nil && v.Catalog().Get("DSS") != nil {
 					ltaTS = true
 				}
 			}

@@ -13,9 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
-	"unicode/utf16"
+
+	"github.com/vanthu/vanthu/signer/pdf"
 )
 
 // MaxFileSize is the largest PDF Verify reads; the whole file is held in
@@ -47,6 +47,10 @@ type RevocationSource interface {
 // Report lists every signature and document timestamp of the document.
 type Report struct {
 	Signatures []Signature `json:"signatures"`
+	// AnnotationOverlaps lists the annotations of the final document that overlap one
+	// another, whenever they were added. It is a warning, not a modification: EU DSS
+	// reports the same check, and its default policy does not fail a signature for it.
+	AnnotationOverlaps []AnnotationOverlap `json:"annotation_overlaps"`
 }
 
 // Indications and sub-indications (ETSI EN 319 102-1 names).
@@ -75,6 +79,12 @@ type Signature struct {
 	// Errors explains, in order of discovery, why the signature is not
 	// TOTAL_PASSED.
 	Errors []string `json:"errors,omitempty"`
+	// Reason says in words, Vietnamese and English, why a signature whose bytes are
+	// intact is not TOTAL_PASSED, for a reader rather than an auditor.
+	Reason string `json:"reason,omitempty"`
+	// Warnings say in words, Vietnamese and English, what a reader should look at
+	// although it does not change the indication.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Verify validates every signature of the PDF read from r. It returns an
@@ -109,7 +119,8 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (rep *
 	if err != nil {
 		return nil, err
 	}
-	rep = &Report{Signatures: []Signature{}}
+	rep = &Report{Signatures: []Signature{}, AnnotationOverlaps: annotationOverlaps(a.final)}
+	warnings := overlapWarnings(rep.AnnotationOverlaps)
 	var facts []*sigFacts
 	sigs := findSignatures(a.final)
 	if len(sigs) > maxSignatures {
@@ -120,6 +131,7 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (rep *
 			return nil, fmt.Errorf("pades: verify: %w", err)
 		}
 		s, f := a.check(ctx, sf)
+		s.Warnings = warnings
 		rep.Signatures = append(rep.Signatures, s)
 		facts = append(facts, f)
 	}
@@ -130,57 +142,57 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (rep *
 // sigField is a signature dictionary and the fields that reference it.
 type sigField struct {
 	names []string
-	ref   pdfRef
-	dict  pdfDict
+	ref   pdf.Ref
+	dict  pdf.Dict
 }
 
 // findSignatures walks the interactive form of the final revision.
 func findSignatures(v *view) []sigField {
-	root := v.root()
+	root := v.Catalog()
 	if root == nil {
 		return nil
 	}
-	af := v.dict(root["AcroForm"])
+	af := v.Dict(root.Get("AcroForm"))
 	var out []sigField
 	byRef := map[int]int{}
 	seen := map[int]bool{}
-	var walk func(x any, prefix string, ft pdfName, depth int)
-	walk = func(x any, prefix string, ft pdfName, depth int) {
+	var walk func(x any, prefix string, ft pdf.Name, depth int)
+	walk = func(x any, prefix string, ft pdf.Name, depth int) {
 		if depth > 32 || len(seen) > 50000 {
 			return
 		}
-		if r, ok := x.(pdfRef); ok {
-			if seen[r.num] {
+		if r, ok := x.(pdf.Ref); ok {
+			if seen[r.Num] {
 				return
 			}
-			seen[r.num] = true
+			seen[r.Num] = true
 		}
-		fd := v.dict(x)
+		fd := v.Dict(x)
 		if fd == nil {
 			return
 		}
 		name := prefix
-		if t, ok := fd["T"].(pdfString); ok {
-			name = joinName(prefix, decodeText(t))
+		if t, ok := fd.Get("T").(pdf.String); ok {
+			name = joinName(prefix, t.Text())
 		}
-		if t, ok := fd["FT"].(pdfName); ok {
+		if t, ok := fd.Get("FT").(pdf.Name); ok {
 			ft = t
 		}
-		if vr, ok := fd["V"].(pdfRef); ok && ft == "Sig" {
-			if sd := v.dict(vr); sd != nil {
-				if i, dup := byRef[vr.num]; dup {
+		if vr, ok := fd.Get("V").(pdf.Ref); ok && ft == "Sig" {
+			if sd := v.Dict(vr); sd != nil {
+				if i, dup := byRef[vr.Num]; dup {
 					out[i].names = append(out[i].names, name)
 				} else {
-					byRef[vr.num] = len(out)
+					byRef[vr.Num] = len(out)
 					out = append(out, sigField{names: []string{name}, ref: vr, dict: sd})
 				}
 			}
 		}
-		for _, k := range v.array(fd["Kids"]) {
+		for _, k := range v.Array(fd.Get("Kids")) {
 			walk(k, name, ft, depth+1)
 		}
 	}
-	for _, f := range v.array(af["Fields"]) {
+	for _, f := range v.Array(af.Get("Fields")) {
 		walk(f, "", "", 0)
 	}
 	return out
@@ -191,22 +203,4 @@ func joinName(prefix, part string) string {
 		return part
 	}
 	return prefix + "." + part
-}
-
-// decodeText turns a PDF text string (UTF-16BE with BOM or PDFDocEncoding,
-// read here as Latin-1) into UTF-8.
-func decodeText(s pdfString) string {
-	b := []byte(s)
-	if len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff {
-		u := make([]uint16, 0, len(b)/2)
-		for i := 2; i+1 < len(b); i += 2 {
-			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
-		}
-		return string(utf16.Decode(u))
-	}
-	var sb strings.Builder
-	for _, c := range b {
-		sb.WriteRune(rune(c))
-	}
-	return sb.String()
 }

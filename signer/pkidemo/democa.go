@@ -1,4 +1,4 @@
-package pki
+package pkidemo
 
 import (
 	"crypto"
@@ -19,11 +19,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
-// DemoMarker is in every DEMO certificate subject so that no one can
+// Marker is in every DEMO certificate subject so that no one can
 // mistake a demo signature for a real one.
-const DemoMarker = "DEMO — NOT FOR PRODUCTION"
+const Marker = "DEMO — NOT FOR PRODUCTION"
 
 // Subjects of the DEMO authorities.
 const (
@@ -33,10 +35,14 @@ const (
 	demoOrg       = "vanthu DEMO — NOT FOR PRODUCTION"
 )
 
-// DemoTSAPolicy is the policy of the DEMO TSA. It lives under the IANA
+// TSAPolicy is the policy of the DEMO TSA. It lives under the IANA
 // enterprise number reserved for documentation (RFC 5612), so it can never
 // collide with a real TSA's policy.
-var DemoTSAPolicy = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 3161, 1}
+var TSAPolicy = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 3161, 1}
+
+// oidExtKeyUsage marks the TSA certificate's key usage, which RFC 3161 wants critical
+// and crypto/x509 would write non-critical.
+var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
 
 // Files in the DEMO CA's directory.
 const (
@@ -49,12 +55,12 @@ const (
 	fileState      = "state.json"
 )
 
-// DemoCA is a DEMO certificate authority for demo mode and tests only: a
+// CA is a DEMO certificate authority for demo mode and tests only: a
 // root, an issuing CA and a TSA, with keys kept as PEM files in one
 // directory together with the issued serials and revocations. Its
 // Handler serves OCSP, CRLs, the CA certificates and RFC 3161 timestamps.
 // It is safe for concurrent use.
-type DemoCA struct {
+type CA struct {
 	dir string
 	cfg demoConfig
 
@@ -81,12 +87,12 @@ type demoState struct {
 }
 
 type certRecord struct {
-	Serial    string    `json:"serial"` // lower-case hex
-	Issuer    string    `json:"issuer"` // authority name
-	Subject   string    `json:"subject"`
-	NotAfter  time.Time `json:"not_after"`
-	RevokedAt time.Time `json:"revoked_at,omitzero"`
-	Reason    Reason    `json:"reason,omitempty"`
+	Serial    string     `json:"serial"` // lower-case hex
+	Issuer    string     `json:"issuer"` // authority name
+	Subject   string     `json:"subject"`
+	NotAfter  time.Time  `json:"not_after"`
+	RevokedAt time.Time  `json:"revoked_at,omitzero"`
+	Reason    pki.Reason `json:"reason,omitempty"`
 }
 
 type demoConfig struct {
@@ -95,32 +101,32 @@ type demoConfig struct {
 	now     func() time.Time
 }
 
-// DemoOption configures NewDemoCA.
-type DemoOption func(*demoConfig)
+// Option configures New.
+type Option func(*demoConfig)
 
 // WithBaseURL sets the URL where Handler is reachable (without a trailing
 // slash); certificates point their OCSP, CRL and CA-issuer URLs there.
-func WithBaseURL(u string) DemoOption {
+func WithBaseURL(u string) Option {
 	return func(c *demoConfig) { c.baseURL = strings.TrimRight(u, "/") }
 }
 
 // WithRSA makes new keys RSA-3072 instead of ECDSA P-256, for relying
 // parties that accept only RSA.
-func WithRSA() DemoOption { return func(c *demoConfig) { c.rsa = true } }
+func WithRSA() Option { return func(c *demoConfig) { c.rsa = true } }
 
 // WithClock replaces time.Now, for tests.
-func WithClock(now func() time.Time) DemoOption { return func(c *demoConfig) { c.now = now } }
+func WithClock(now func() time.Time) Option { return func(c *demoConfig) { c.now = now } }
 
-// NewDemoCA loads the DEMO CA kept in dir, or creates it there on first
+// New loads the DEMO CA kept in dir, or creates it there on first
 // use (dir is created with mode 0700, key files with 0600).
-func NewDemoCA(dir string, opts ...DemoOption) (*DemoCA, error) {
+func New(dir string, opts ...Option) (*CA, error) {
 	cfg := demoConfig{baseURL: "http://localhost:8080/pki", now: time.Now}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	ca := &DemoCA{dir: dir, cfg: cfg, baseURL: cfg.baseURL, crls: map[string]cachedCRL{}}
+	ca := &CA{dir: dir, cfg: cfg, baseURL: cfg.baseURL, crls: map[string]cachedCRL{}}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("pki: demo ca: create %s: %w", dir, err)
+		return nil, fmt.Errorf("pkidemo: create %s: %w", dir, err)
 	}
 	_, err := os.Stat(filepath.Join(dir, fileRootKey))
 	switch {
@@ -130,30 +136,30 @@ func NewDemoCA(dir string, opts ...DemoOption) (*DemoCA, error) {
 		err = ca.create()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("pki: demo ca in %s: %w", dir, err)
+		return nil, fmt.Errorf("pkidemo: CA in %s: %w", dir, err)
 	}
 	return ca, nil
 }
 
 // SetBaseURL changes the URL written into certificates issued from now on;
 // useful when the server's address is known only after it started.
-func (ca *DemoCA) SetBaseURL(u string) {
+func (ca *CA) SetBaseURL(u string) {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	ca.baseURL = strings.TrimRight(u, "/")
 }
 
 // Root returns the DEMO root certificate, the trust anchor of demo mode.
-func (ca *DemoCA) Root() *x509.Certificate { return ca.root.cert }
+func (ca *CA) Root() *x509.Certificate { return ca.root.cert }
 
 // Issuing returns the DEMO issuing CA certificate.
-func (ca *DemoCA) Issuing() *x509.Certificate { return ca.issuing.cert }
+func (ca *CA) Issuing() *x509.Certificate { return ca.issuing.cert }
 
 // TSACertificate returns the DEMO TSA's signing certificate.
-func (ca *DemoCA) TSACertificate() *x509.Certificate { return ca.tsa.cert }
+func (ca *CA) TSACertificate() *x509.Certificate { return ca.tsa.cert }
 
 // Issuers returns the CA certificates, as a pool for CRLClient.Issuers.
-func (ca *DemoCA) Issuers() []*x509.Certificate {
+func (ca *CA) Issuers() []*x509.Certificate {
 	return []*x509.Certificate{ca.issuing.cert, ca.root.cert}
 }
 
@@ -161,7 +167,7 @@ func (ca *DemoCA) Issuers() []*x509.Certificate {
 // responses directly (digitalSignature), which some validators insist on.
 const caKeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature
 
-func (ca *DemoCA) create() error {
+func (ca *CA) create() error {
 	now := ca.cfg.now()
 	rootKey, err := ca.newKey()
 	if err != nil {
@@ -189,7 +195,7 @@ func (ca *DemoCA) create() error {
 	return ca.saveAll()
 }
 
-func (ca *DemoCA) createIssuing(now time.Time) error {
+func (ca *CA) createIssuing(now time.Time) error {
 	key, err := ca.newKey()
 	if err != nil {
 		return err
@@ -214,7 +220,7 @@ func (ca *DemoCA) createIssuing(now time.Time) error {
 // createTSA issues the TSA certificate; RFC 3161 §2.3 wants its extended
 // key usage to be timeStamping only, in a critical extension, which
 // crypto/x509 never marks critical by itself.
-func (ca *DemoCA) createTSA(now time.Time) error {
+func (ca *CA) createTSA(now time.Time) error {
 	key, err := ca.newKey()
 	if err != nil {
 		return err
@@ -243,7 +249,7 @@ func (ca *DemoCA) createTSA(now time.Time) error {
 // sign gives tmpl the next serial, the DEMO URLs and the issuer's
 // signature, and records it so OCSP and CRLs can answer for it. The
 // caller holds no lock on first creation and ca.mu afterwards.
-func (ca *DemoCA) sign(tmpl *x509.Certificate, pub crypto.PublicKey, issuer authority) (*x509.Certificate, error) {
+func (ca *CA) sign(tmpl *x509.Certificate, pub crypto.PublicKey, issuer authority) (*x509.Certificate, error) {
 	if ca.state.NextSerial == 0 {
 		ca.state.NextSerial = 0x1000
 	}
@@ -278,14 +284,14 @@ func (ca *DemoCA) sign(tmpl *x509.Certificate, pub crypto.PublicKey, issuer auth
 	return cert, nil
 }
 
-func (ca *DemoCA) newKey() (crypto.Signer, error) {
+func (ca *CA) newKey() (crypto.Signer, error) {
 	if ca.cfg.rsa {
 		return rsa.GenerateKey(rand.Reader, 3072)
 	}
 	return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 }
 
-func (ca *DemoCA) load() error {
+func (ca *CA) load() error {
 	var err error
 	if ca.root, err = loadAuthority(ca.dir, "root", fileRootCert, fileRootKey); err != nil {
 		return err
@@ -346,7 +352,7 @@ func readCertPEM(path string) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-func (ca *DemoCA) saveAll() error {
+func (ca *CA) saveAll() error {
 	for _, a := range []struct {
 		auth              authority
 		certFile, keyFile string
@@ -365,7 +371,7 @@ func (ca *DemoCA) saveAll() error {
 	return ca.saveState()
 }
 
-func (ca *DemoCA) saveState() error {
+func (ca *CA) saveState() error {
 	data, err := json.MarshalIndent(ca.state, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)

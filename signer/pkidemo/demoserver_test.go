@@ -1,4 +1,4 @@
-package pki
+package pkidemo
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 func TestDemoHandlerServesThePKI(t *testing.T) {
@@ -45,7 +47,7 @@ func TestDemoHandlerServesThePKI(t *testing.T) {
 		if ct != "application/ocsp-response" {
 			t.Errorf("content type %q", ct)
 		}
-		if st, err := CheckOCSP(der, p.Certificate, b.ca.Issuing(), time.Now()); err != nil || st.State != Good {
+		if st, err := pki.CheckOCSP(der, p.Certificate, b.ca.Issuing(), time.Now()); err != nil || st.State != pki.Good {
 			t.Fatalf("CheckOCSP = %+v, %v; want good", st, err)
 		}
 	})
@@ -54,31 +56,31 @@ func TestDemoHandlerServesThePKI(t *testing.T) {
 		t.Parallel()
 		stranger := *p.Certificate
 		stranger.SerialNumber = new(big.Int).Lsh(p.Certificate.SerialNumber, 1)
-		der, err := (&OCSPClient{}).OCSP(context.Background(), &stranger, b.ca.Issuing())
+		der, err := (&pki.OCSPClient{}).OCSP(context.Background(), &stranger, b.ca.Issuing())
 		if err != nil {
 			t.Fatalf("OCSP: %v", err)
 		}
-		if st, err := CheckOCSP(der, &stranger, b.ca.Issuing(), time.Now()); err != nil || st.State != Unknown {
+		if st, err := pki.CheckOCSP(der, &stranger, b.ca.Issuing(), time.Now()); err != nil || st.State != pki.Unknown {
 			t.Fatalf("CheckOCSP = %+v, %v; want unknown", st, err)
 		}
 	})
 
 	t.Run("FallsBackToTheCRLWhenOCSPIsDown", func(t *testing.T) {
 		t.Parallel()
-		rev := NewRevocation(nil, b.ca.Issuers())
+		rev := pki.NewRevocation(nil, b.ca.Issuers())
 		rev.OCSPClient.URL = "http://127.0.0.1:1/ocsp"
 		st, err := rev.Check(context.Background(), p.Certificate, b.ca.Issuing(), time.Now())
-		if err != nil || st.State != Good {
+		if err != nil || st.State != pki.Good {
 			t.Fatalf("Check = %+v, %v; want good from the CRL", st, err)
 		}
 	})
 
 	t.Run("ReportsBothFailuresWhenNothingAnswers", func(t *testing.T) {
 		t.Parallel()
-		rev := NewRevocation(nil, nil)
+		rev := pki.NewRevocation(nil, nil)
 		rev.OCSPClient.URL = "http://127.0.0.1:1/ocsp"
 		_, err := rev.Check(context.Background(), p.Certificate, b.ca.Issuing(), time.Now())
-		if !errors.Is(err, ErrUnreachable) || !errors.Is(err, ErrNoIssuer) {
+		if !errors.Is(err, pki.ErrUnreachable) || !errors.Is(err, pki.ErrNoIssuer) {
 			t.Fatalf("Check: %v; want both the OCSP and the CRL failure", err)
 		}
 	})
@@ -98,14 +100,14 @@ func TestDemoCAWithRSAKeys(t *testing.T) {
 		t.Fatalf("key is %T, want RSA", p.Key)
 	}
 	digest := sha256.Sum256([]byte("rsa"))
-	if _, err := (&TSAClient{URL: b.srv.URL + "/tsa"}).Timestamp(context.Background(), digest[:], crypto.SHA256); err != nil {
+	if _, err := (&pki.TSAClient{URL: b.srv.URL + "/tsa"}).Timestamp(context.Background(), digest[:], crypto.SHA256); err != nil {
 		t.Fatalf("Timestamp from an RSA TSA: %v", err)
 	}
-	der, err := (&OCSPClient{}).OCSP(context.Background(), p.Certificate, b.ca.Issuing())
+	der, err := (&pki.OCSPClient{}).OCSP(context.Background(), p.Certificate, b.ca.Issuing())
 	if err != nil {
 		t.Fatalf("OCSP from an RSA CA: %v", err)
 	}
-	if st, err := CheckOCSP(der, p.Certificate, b.ca.Issuing(), time.Now()); err != nil || st.State != Good {
+	if st, err := pki.CheckOCSP(der, p.Certificate, b.ca.Issuing(), time.Now()); err != nil || st.State != pki.Good {
 		t.Fatalf("CheckOCSP = %+v, %v", st, err)
 	}
 }

@@ -1,4 +1,4 @@
-package pki
+package pkidemo
 
 import (
 	"bytes"
@@ -20,9 +20,9 @@ import (
 
 // How long DEMO answers are valid; clients cache them that long.
 const (
-	demoOCSPValidity = time.Hour
-	demoCRLValidity  = time.Hour
-	demoMaxRequest   = 64 << 10
+	OCSPValidity    = time.Hour
+	demoCRLValidity = time.Hour
+	demoMaxRequest  = 64 << 10
 )
 
 type cachedCRL struct {
@@ -36,7 +36,7 @@ type cachedCRL struct {
 //	GET  /crl/root.crl, /crl/ca.crl CRLs of the root and the issuing CA
 //	GET  /ca/root.crt, /ca/ca.crt, /ca/tsa.crt  certificates (DER)
 //	POST /tsa                       timestamp authority (RFC 3161)
-func (ca *DemoCA) Handler() http.Handler {
+func (ca *CA) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /ocsp", ca.serveOCSPPost)
 	mux.HandleFunc("GET /ocsp/{req...}", ca.serveOCSPGet)
@@ -46,7 +46,7 @@ func (ca *DemoCA) Handler() http.Handler {
 	return mux
 }
 
-func (ca *DemoCA) serveOCSPPost(w http.ResponseWriter, r *http.Request) {
+func (ca *CA) serveOCSPPost(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, demoMaxRequest))
 	if err != nil {
 		writeDER(w, "application/ocsp-response", ocsp.MalformedRequestErrorResponse)
@@ -57,7 +57,7 @@ func (ca *DemoCA) serveOCSPPost(w http.ResponseWriter, r *http.Request) {
 
 // serveOCSPGet handles RFC 6960 Appendix A.1 GET requests, whose path is
 // the URL-escaped base64 of the DER request.
-func (ca *DemoCA) serveOCSPGet(w http.ResponseWriter, r *http.Request) {
+func (ca *CA) serveOCSPGet(w http.ResponseWriter, r *http.Request) {
 	raw, err := url.PathUnescape(r.PathValue("req"))
 	if err == nil {
 		var der []byte
@@ -71,7 +71,7 @@ func (ca *DemoCA) serveOCSPGet(w http.ResponseWriter, r *http.Request) {
 
 // answerOCSP returns a signed response, or one of the fixed error
 // responses when the request is malformed or about another CA.
-func (ca *DemoCA) answerOCSP(der []byte) []byte {
+func (ca *CA) answerOCSP(der []byte) []byte {
 	req, err := ocsp.ParseRequest(der)
 	if err != nil {
 		return ocsp.MalformedRequestErrorResponse
@@ -85,7 +85,7 @@ func (ca *DemoCA) answerOCSP(der []byte) []byte {
 	now := ca.cfg.now().UTC().Truncate(time.Second)
 	tmpl := ocsp.Response{
 		Status: ocsp.Unknown, SerialNumber: req.SerialNumber, IssuerHash: req.HashAlgorithm,
-		ThisUpdate: now, NextUpdate: now.Add(demoOCSPValidity),
+		ThisUpdate: now, NextUpdate: now.Add(OCSPValidity),
 	}
 	if rec := ca.record(req.SerialNumber.Text(16)); rec != nil && rec.Issuer == auth.name {
 		tmpl.Status = ocsp.Good
@@ -101,7 +101,7 @@ func (ca *DemoCA) answerOCSP(der []byte) []byte {
 }
 
 // authorityFor finds the CA whose name and key hashes the request names.
-func (ca *DemoCA) authorityFor(req *ocsp.Request) (authority, bool) {
+func (ca *CA) authorityFor(req *ocsp.Request) (authority, bool) {
 	if !req.HashAlgorithm.Available() {
 		return authority{}, false
 	}
@@ -131,7 +131,7 @@ func certIDHashes(cert *x509.Certificate, h crypto.Hash) (nameHash, keyHash []by
 	return nh.Sum(nil), kh.Sum(nil), nil
 }
 
-func (ca *DemoCA) serveCRL(w http.ResponseWriter, r *http.Request) {
+func (ca *CA) serveCRL(w http.ResponseWriter, r *http.Request) {
 	var auth authority
 	switch r.PathValue("name") {
 	case "root.crl":
@@ -153,7 +153,7 @@ func (ca *DemoCA) serveCRL(w http.ResponseWriter, r *http.Request) {
 // currentCRL returns the authority's CRL, signing a new one when a
 // revocation changed it or half its validity has passed, so clients that
 // cache until NextUpdate are never more than that behind.
-func (ca *DemoCA) currentCRL(auth authority) ([]byte, error) {
+func (ca *CA) currentCRL(auth authority) ([]byte, error) {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	now := ca.cfg.now().UTC().Truncate(time.Second)
@@ -185,7 +185,7 @@ func (ca *DemoCA) currentCRL(auth authority) ([]byte, error) {
 	return der, nil
 }
 
-func (ca *DemoCA) serveCert(w http.ResponseWriter, r *http.Request) {
+func (ca *CA) serveCert(w http.ResponseWriter, r *http.Request) {
 	certs := map[string]*x509.Certificate{"root.crt": ca.root.cert, "ca.crt": ca.issuing.cert, "tsa.crt": ca.tsa.cert}
 	c, ok := certs[r.PathValue("name")]
 	if !ok {
@@ -195,9 +195,9 @@ func (ca *DemoCA) serveCert(w http.ResponseWriter, r *http.Request) {
 	writeDER(w, "application/pkix-cert", c.Raw)
 }
 
-// serveTSA answers RFC 3161 requests under DemoTSAPolicy with a token
+// serveTSA answers RFC 3161 requests under TSAPolicy with a token
 // signed by the DEMO TSA certificate.
-func (ca *DemoCA) serveTSA(w http.ResponseWriter, r *http.Request) {
+func (ca *CA) serveTSA(w http.ResponseWriter, r *http.Request) {
 	const ct = "application/timestamp-reply"
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, demoMaxRequest))
 	if err != nil {
@@ -210,7 +210,7 @@ func (ca *DemoCA) serveTSA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case req.TSAPolicyOID != nil && !req.TSAPolicyOID.Equal(DemoTSAPolicy):
+	case req.TSAPolicyOID != nil && !req.TSAPolicyOID.Equal(TSAPolicy):
 		writeTSAError(w, timestamp.UnacceptedPolicy)
 		return
 	case req.HashAlgorithm != crypto.SHA256 && req.HashAlgorithm != crypto.SHA384 && req.HashAlgorithm != crypto.SHA512,
@@ -221,7 +221,7 @@ func (ca *DemoCA) serveTSA(w http.ResponseWriter, r *http.Request) {
 	ts := timestamp.Timestamp{
 		HashAlgorithm: req.HashAlgorithm, HashedMessage: req.HashedMessage,
 		Time: ca.cfg.now().UTC().Truncate(time.Second), Accuracy: time.Second,
-		Nonce: req.Nonce, Policy: DemoTSAPolicy, AddTSACertificate: req.Certificates,
+		Nonce: req.Nonce, Policy: TSAPolicy, AddTSACertificate: req.Certificates,
 	}
 	if req.Certificates {
 		// The issuing CA too, so a verifier that trusts only the root

@@ -1,4 +1,4 @@
-package pki
+package pkidemo
 
 import (
 	"crypto"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 func TestDemoCAIssuesSigningCertificates(t *testing.T) {
@@ -43,7 +45,7 @@ func TestDemoCAIssuesSigningCertificates(t *testing.T) {
 		if c.KeyUsage != x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment {
 			t.Errorf("key usage = %b, want digitalSignature+nonRepudiation", c.KeyUsage)
 		}
-		if !strings.Contains(c.Subject.String(), DemoMarker) || !strings.Contains(c.Issuer.String(), "NOT FOR PRODUCTION") {
+		if !strings.Contains(c.Subject.String(), Marker) || !strings.Contains(c.Issuer.String(), "NOT FOR PRODUCTION") {
 			t.Errorf("subject %q / issuer %q do not say DEMO", c.Subject, c.Issuer)
 		}
 		wantOCSP, wantCRL := b.srv.URL+"/ocsp", b.srv.URL+"/crl/ca.crl"
@@ -121,14 +123,20 @@ func TestDemoCAIssuesSigningCertificates(t *testing.T) {
 
 	t.Run("GivesTheTSAACriticalTimeStampingKeyUsage", func(t *testing.T) {
 		t.Parallel()
-		if err := checkTSACert(b.ca.TSACertificate(), time.Now()); err != nil {
-			t.Fatal(err)
+		c := b.ca.TSACertificate()
+		if len(c.ExtKeyUsage) != 1 || c.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(c.UnknownExtKeyUsage) > 0 {
+			t.Fatalf("extended key usage %v %v, want only id-kp-timeStamping", c.ExtKeyUsage, c.UnknownExtKeyUsage)
+		}
+		for _, ext := range c.Extensions {
+			if ext.Id.Equal(oidExtKeyUsage) && !ext.Critical {
+				t.Fatal("the extended key usage is not critical, as RFC 3161 §2.3 wants")
+			}
 		}
 	})
 
 	t.Run("RefusesToRevokeAnUnknownSerial", func(t *testing.T) {
 		t.Parallel()
-		if err := b.ca.Revoke(big.NewInt(42), ReasonSuperseded, time.Now()); err == nil {
+		if err := b.ca.Revoke(big.NewInt(42), pki.ReasonSuperseded, time.Now()); err == nil {
 			t.Fatal("Revoke accepted a serial the CA never issued")
 		}
 	})
@@ -137,22 +145,22 @@ func TestDemoCAIssuesSigningCertificates(t *testing.T) {
 func TestDemoCAPersistsAcrossRestarts(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	first, err := NewDemoCA(dir)
+	first, err := New(dir)
 	if err != nil {
-		t.Fatalf("NewDemoCA: %v", err)
+		t.Fatalf("New: %v", err)
 	}
 	p, err := first.IssuePerson("Bùi Văn Khánh", "")
 	if err != nil {
 		t.Fatalf("IssuePerson: %v", err)
 	}
 	at := time.Now().Add(-time.Minute).UTC().Truncate(time.Second)
-	if err := first.Revoke(p.Certificate.SerialNumber, ReasonCessationOfOperation, at); err != nil {
+	if err := first.Revoke(p.Certificate.SerialNumber, pki.ReasonCessationOfOperation, at); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
 
-	second, err := NewDemoCA(dir)
+	second, err := New(dir)
 	if err != nil {
-		t.Fatalf("NewDemoCA again: %v", err)
+		t.Fatalf("New again: %v", err)
 	}
 	if !second.Root().Equal(first.Root()) || !second.Issuing().Equal(first.Issuing()) || !second.TSACertificate().Equal(first.TSACertificate()) {
 		t.Fatal("a restart created new CA certificates instead of loading them")
@@ -169,8 +177,8 @@ func TestDemoCAPersistsAcrossRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("currentCRL: %v", err)
 	}
-	st, err := CheckCRL(der, p.Certificate, second.Issuing(), time.Now())
-	if err != nil || st.State != Revoked || st.Reason != ReasonCessationOfOperation || !st.RevokedAt.Equal(at) {
+	st, err := pki.CheckCRL(der, p.Certificate, second.Issuing(), time.Now())
+	if err != nil || st.State != pki.Revoked || st.Reason != pki.ReasonCessationOfOperation || !st.RevokedAt.Equal(at) {
 		t.Errorf("after a restart the CRL says %+v, %v; want revoked at %v for cessationOfOperation", st, err, at)
 	}
 

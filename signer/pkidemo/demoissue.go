@@ -1,4 +1,4 @@
-package pki
+package pkidemo
 
 import (
 	"crypto"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/vanthu/vanthu/signer/pki"
 )
 
 // Issued is a DEMO signing certificate with its key and chain.
@@ -40,13 +42,13 @@ func WithPublicKey(pub crypto.PublicKey) IssueOption { return func(c *issueConfi
 // IssuePerson issues a DEMO signing certificate for a person, e.g. the
 // leader who signs a document; email goes into the subject alternative
 // name.
-func (ca *DemoCA) IssuePerson(name, email string, opts ...IssueOption) (*Issued, error) {
+func (ca *CA) IssuePerson(name, email string, opts ...IssueOption) (*Issued, error) {
 	if strings.TrimSpace(name) == "" {
-		return nil, errors.New("pki: demo ca: person name is required")
+		return nil, errors.New("pkidemo: person name is required")
 	}
-	subject, err := utf8Name("VN", nameAttr{oidOrg, demoOrg}, nameAttr{oidOrgUnit, DemoMarker}, nameAttr{oidCommonName, name})
+	subject, err := utf8Name("VN", nameAttr{oidOrg, demoOrg}, nameAttr{oidOrgUnit, Marker}, nameAttr{oidCommonName, name})
 	if err != nil {
-		return nil, fmt.Errorf("pki: demo ca: %w", err)
+		return nil, fmt.Errorf("pkidemo: %w", err)
 	}
 	tmpl := &x509.Certificate{RawSubject: subject}
 	if email != "" {
@@ -59,19 +61,19 @@ func (ca *DemoCA) IssuePerson(name, email string, opts ...IssueOption) (*Issued,
 // mật con dấu), which the văn thư uses to sign on the agency's behalf.
 // The agency code (mã định danh, QĐ 20/2020/QĐ-TTg) is carried as the
 // subject's organizationIdentifier.
-func (ca *DemoCA) IssueAgency(name, agencyCode string, opts ...IssueOption) (*Issued, error) {
+func (ca *CA) IssueAgency(name, agencyCode string, opts ...IssueOption) (*Issued, error) {
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(agencyCode) == "" {
-		return nil, errors.New("pki: demo ca: agency name and code are required")
+		return nil, errors.New("pkidemo: agency name and code are required")
 	}
 	subject, err := utf8Name("VN", nameAttr{oidOrg, name}, nameAttr{oidOrgIdentity, agencyCode},
-		nameAttr{oidOrgUnit, DemoMarker}, nameAttr{oidCommonName, name})
+		nameAttr{oidOrgUnit, Marker}, nameAttr{oidCommonName, name})
 	if err != nil {
-		return nil, fmt.Errorf("pki: demo ca: %w", err)
+		return nil, fmt.Errorf("pkidemo: %w", err)
 	}
 	return ca.issueLeaf(&x509.Certificate{RawSubject: subject}, opts)
 }
 
-func (ca *DemoCA) issueLeaf(tmpl *x509.Certificate, opts []IssueOption) (*Issued, error) {
+func (ca *CA) issueLeaf(tmpl *x509.Certificate, opts []IssueOption) (*Issued, error) {
 	cfg := issueConfig{validity: 2 * 365 * 24 * time.Hour}
 	for _, o := range opts {
 		o(&cfg)
@@ -80,7 +82,7 @@ func (ca *DemoCA) issueLeaf(tmpl *x509.Certificate, opts []IssueOption) (*Issued
 	if cfg.pub == nil {
 		k, err := ca.newKey()
 		if err != nil {
-			return nil, fmt.Errorf("pki: demo ca: generate key: %w", err)
+			return nil, fmt.Errorf("pkidemo: generate key: %w", err)
 		}
 		key, cfg.pub = k, k.Public()
 	}
@@ -97,39 +99,39 @@ func (ca *DemoCA) issueLeaf(tmpl *x509.Certificate, opts []IssueOption) (*Issued
 	defer ca.mu.Unlock()
 	cert, err := ca.sign(tmpl, cfg.pub, ca.issuing)
 	if err != nil {
-		return nil, fmt.Errorf("pki: demo ca: sign certificate: %w", err)
+		return nil, fmt.Errorf("pkidemo: sign certificate: %w", err)
 	}
 	if err := ca.saveState(); err != nil {
-		return nil, fmt.Errorf("pki: demo ca: %w", err)
+		return nil, fmt.Errorf("pkidemo: %w", err)
 	}
 	return &Issued{Certificate: cert, Key: key, Chain: []*x509.Certificate{ca.issuing.cert, ca.root.cert}}, nil
 }
 
 // Revoke marks the certificate with this serial as revoked since at; OCSP
 // and CRLs report it from then on, also after a restart.
-func (ca *DemoCA) Revoke(serial *big.Int, reason Reason, at time.Time) error {
+func (ca *CA) Revoke(serial *big.Int, reason pki.Reason, at time.Time) error {
 	if serial == nil {
-		return errors.New("pki: demo ca: revoke: serial is required")
+		return errors.New("pkidemo: revoke: serial is required")
 	}
-	if reason == ReasonRemoveFromCRL || reason < 0 || reason > ReasonAACompromise || reason == 7 {
-		return fmt.Errorf("pki: demo ca: revoke %x: invalid reason %v", serial, reason)
+	if reason == pki.ReasonRemoveFromCRL || reason < 0 || reason > pki.ReasonAACompromise || reason == 7 {
+		return fmt.Errorf("pkidemo: revoke %x: invalid reason %v", serial, reason)
 	}
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	rec := ca.record(serial.Text(16))
 	if rec == nil {
-		return fmt.Errorf("pki: demo ca: revoke %x: not issued by this CA", serial)
+		return fmt.Errorf("pkidemo: revoke %x: not issued by this CA", serial)
 	}
 	rec.RevokedAt, rec.Reason = at.UTC().Truncate(time.Second), reason
 	delete(ca.crls, rec.Issuer)
 	if err := ca.saveState(); err != nil {
-		return fmt.Errorf("pki: demo ca: revoke %x: %w", serial, err)
+		return fmt.Errorf("pkidemo: revoke %x: %w", serial, err)
 	}
 	return nil
 }
 
 // record finds the register entry for a hex serial; ca.mu must be held.
-func (ca *DemoCA) record(serialHex string) *certRecord {
+func (ca *CA) record(serialHex string) *certRecord {
 	for i := range ca.state.Certs {
 		if ca.state.Certs[i].Serial == serialHex {
 			return &ca.state.Certs[i]
@@ -142,11 +144,11 @@ func (ca *DemoCA) record(serialHex string) *certRecord {
 // by password, with the modern (AES, PBKDF2) algorithms.
 func (i *Issued) PKCS12(password string) ([]byte, error) {
 	if i.Key == nil {
-		return nil, errors.New("pki: pkcs12: no private key to export")
+		return nil, errors.New("pkidemo: pkcs12: no private key to export")
 	}
 	der, err := pkcs12.Modern.Encode(i.Key, i.Certificate, i.Chain, password)
 	if err != nil {
-		return nil, fmt.Errorf("pki: pkcs12: encode: %w", err)
+		return nil, fmt.Errorf("pkidemo: pkcs12: encode: %w", err)
 	}
 	return der, nil
 }
@@ -154,11 +156,11 @@ func (i *Issued) PKCS12(password string) ([]byte, error) {
 // KeyPEM encodes the private key as a PKCS#8 PEM block.
 func (i *Issued) KeyPEM() ([]byte, error) {
 	if i.Key == nil {
-		return nil, errors.New("pki: no private key to export")
+		return nil, errors.New("pkidemo: no private key to export")
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(i.Key)
 	if err != nil {
-		return nil, fmt.Errorf("pki: encode key: %w", err)
+		return nil, fmt.Errorf("pkidemo: encode key: %w", err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }

@@ -1,4 +1,4 @@
-package pki
+package pkidemo
 
 import (
 	"crypto/x509/pkix"

@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/vanthu/vanthu/engine/calendar"
@@ -29,57 +27,13 @@ const (
 	NoticeEscalated = "escalated"
 )
 
-// Reminders is the background service that warns assignees before their deadline and,
-// once it has passed, tells them again and escalates to the head of their unit and to
-// whoever gave the assignment. It may run on every node at once: each notice is stored
-// once per person, kind and assignment.
+// Reminders warns assignees before their deadline and, once it has passed, tells them
+// again and escalates to the head of their unit and to whoever gave the assignment.
+// Something calls RunOnce now and then (serve: a periodic job); running it twice at once
+// is harmless, as each notice is stored once per person, kind and assignment.
 type Reminders struct {
-	Engine   *Engine
-	Interval time.Duration // default 10 minutes
-	Batch    int           // assignments per run, default 5000
-	Logger   *slog.Logger
-
-	stop chan struct{}
-	done sync.WaitGroup
-}
-
-// Start runs the service until Stop or ctx ends.
-func (r *Reminders) Start(ctx context.Context) {
-	if r.Interval <= 0 {
-		r.Interval = 10 * time.Minute
-	}
-	if r.Logger == nil {
-		r.Logger = slog.Default()
-	}
-	r.stop = make(chan struct{})
-	r.done.Add(1)
-	go func() {
-		defer r.done.Done()
-		t := time.NewTicker(r.Interval)
-		defer t.Stop()
-		for {
-			if n, err := r.RunOnce(ctx); err != nil {
-				r.Logger.ErrorContext(ctx, "reminders", "error", err)
-			} else if n > 0 {
-				r.Logger.InfoContext(ctx, "reminders sent", "notifications", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-r.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
-// Stop ends the service and waits for a run in progress.
-func (r *Reminders) Stop() {
-	if r.stop != nil {
-		close(r.stop)
-		r.done.Wait()
-	}
+	Engine *Engine
+	Batch  int // assignments per run, default 5000
 }
 
 // RunOnce checks every open assignment with a deadline and returns how many new

@@ -17,4 +17,9 @@ type ArchiveQueries interface {
 	// ArchiveAuditListByRecord returns the events of an agency's chain about a record or
 	// the documents filed in it, in sequence: the audit trail of the record's package.
 	ArchiveAuditListByRecord(ctx context.Context, agencyID, recordID string) ([]Event, error)
+	// FixityRunInsert keeps a run of the fixity check and the damage it found, then lets
+	// the oldest runs and findings go beyond keepRuns and keepFindings.
+	FixityRunInsert(ctx context.Context, run *FixityRun, findings []FixityFinding, keepRuns, keepFindings int) error
+	// FixityReportGet returns the runs and findings kept, oldest first.
+	FixityReportGet(ctx context.Context) (FixityReport, error)
 }

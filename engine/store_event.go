@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -12,7 +11,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// EventQueries are the store operations of events: webhooks, their deliveries, e-mail outbox.
+// EventQueries are the store operations of events: webhooks and the log of their deliveries.
 type EventQueries interface {
 	WebhookInsert(ctx context.Context, w *Webhook) error
 	WebhookGetByID(ctx context.Context, id string) (Webhook, error)
@@ -20,44 +19,14 @@ type EventQueries interface {
 	WebhookListByAgency(ctx context.Context, agencyID string) ([]Webhook, error)
 	// WebhookDelete ends a subscription; its deliveries stay for the record.
 	WebhookDelete(ctx context.Context, id string, at time.Time) error
-	// WebhookListBehind lists live subscriptions whose cursor is behind their agency's
-	// audit chain head: the ones with events still to turn into deliveries.
-	WebhookListBehind(ctx context.Context, limit int) ([]Webhook, error)
-	// WebhookAdvance moves a subscription's cursor forward to seq (never back).
-	WebhookAdvance(ctx context.Context, id string, seq int64) error
 
-	// WebhookDeliveryInsert queues a delivery unless the subscription already has one for
-	// that event; it reports whether it queued one.
-	WebhookDeliveryInsert(ctx context.Context, d *WebhookDelivery) (bool, error)
-	// WebhookDeliveryClaim leases up to limit pending deliveries that are due at now and
-	// not leased by another node, until leaseUntil. It writes: call it in a transaction.
-	WebhookDeliveryClaim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]WebhookDelivery, error)
-	// WebhookDeliveryUpdate records an attempt's outcome and releases the lease.
-	WebhookDeliveryUpdate(ctx context.Context, d *WebhookDelivery) error
+	// WebhookDeliveryRecord writes the outcome of a delivery's latest attempt, creating
+	// its log entry on the first.
+	WebhookDeliveryRecord(ctx context.Context, d *WebhookDelivery) error
 	// WebhookDeliveryListByWebhook lists a subscription's deliveries, newest first.
 	WebhookDeliveryListByWebhook(ctx context.Context, webhookID string, limit int) ([]WebhookDelivery, error)
 
-	// EventCursorListBehind lists the agencies whose audit chain head is ahead of the
-	// consumer's cursor, with the cursor (0 when the consumer never read that agency).
-	EventCursorListBehind(ctx context.Context, consumer string, limit int) ([]EventCursor, error)
-	// EventCursorAdvance moves a consumer's cursor on an agency forward to seq (never back).
-	EventCursorAdvance(ctx context.Context, consumer, agencyID string, seq int64) error
-
-	// NotificationListUndispatched lists notifications not yet handed to e-mail and
-	// webhooks, oldest first.
-	NotificationListUndispatched(ctx context.Context, limit int) ([]Notification, error)
-	NotificationMarkDispatched(ctx context.Context, id string, at time.Time) error
 	NotificationCountUnread(ctx context.Context, userID string) (int, error)
-
-	// MailInsert queues an e-mail unless one with the same key was queued before; it
-	// reports whether it queued one.
-	MailInsert(ctx context.Context, m *Mail) (bool, error)
-	// MailClaim leases up to limit pending e-mails due at now until leaseUntil. It
-	// writes: call it in a transaction.
-	MailClaim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Mail, error)
-	// MailUpdate records a sending attempt's outcome and releases the lease.
-	MailUpdate(ctx context.Context, m *Mail) error
-	MailListByUser(ctx context.Context, userID string, limit int) ([]Mail, error)
 
 	// AssignmentListOpenForUser lists a person's open tasks with a deadline on documents
 	// still being handled: given to them, or to a unit of theirs without naming anyone.
@@ -78,64 +47,34 @@ type Webhook struct {
 	URL        string
 	Secret     string // never logged
 	EventTypes []string
-	// CursorSeq is the last event of the agency's audit chain already turned into deliveries.
-	CursorSeq int64
-	CreatedBy string
-	CreatedAt time.Time
-	DeletedAt *time.Time
+	CreatedBy  string
+	CreatedAt  time.Time
+	DeletedAt  *time.Time
 }
 
 // String keeps the secret out of logs.
 func (w Webhook) String() string { return "Webhook(" + w.ID + " " + w.URL + ")" }
 
-// Delivery states of webhooks and e-mails.
+// Delivery states of webhooks.
 const (
-	OutboxPending   = "pending"
-	OutboxDelivered = "delivered"
-	OutboxFailed    = "failed"
+	WebhookPending   = "pending" // an attempt failed; the job queue tries again later
+	WebhookDelivered = "delivered"
+	WebhookFailed    = "failed" // the last attempt failed, or the subscription was deleted
 )
 
-// WebhookDelivery is one event to POST to one subscription, with its attempts so far.
+// WebhookDelivery is the log entry of one event POSTed to one subscription. The event
+// itself travels as a job of the job queue; this is what its worker reports.
 type WebhookDelivery struct {
-	ID            string
-	WebhookID     string
-	EventID       string // the same on every retry: receivers deduplicate on it
-	EventType     string
-	Payload       string // JSON body
-	Status        string
-	Attempts      int
-	NextAttemptAt time.Time
-	LeaseUntil    *time.Time
-	LastStatus    int // HTTP status of the last attempt, 0 when it got no answer
-	LastError     string
-	CreatedAt     time.Time
-	DeliveredAt   *time.Time
-}
-
-// EventCursor is how far a consumer has read an agency's audit chain.
-type EventCursor struct {
-	Consumer string
-	AgencyID string
-	Seq      int64
-	HeadSeq  int64
-}
-
-// Mail is one e-mail in the outbox.
-type Mail struct {
-	ID            string
-	Key           string // what it is about; the same thing is never mailed twice
-	UserID        string
-	To            string
-	Subject       string
-	Text          string
-	HTML          string
-	Status        string
-	Attempts      int
-	NextAttemptAt time.Time
-	LeaseUntil    *time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        *time.Time
+	ID          string // the delivery id, the same on every attempt: receivers deduplicate on it
+	WebhookID   string
+	EventID     string
+	EventType   string
+	Status      string
+	Attempts    int
+	LastStatus  int // HTTP status of the last attempt, 0 when it got no answer
+	LastError   string
+	CreatedAt   time.Time
+	DeliveredAt *time.Time
 }
 
 // Webhook event types: what a subscription may ask for.
@@ -143,7 +82,7 @@ var WebhookEventTypes = []string{"document.issued", "document.dispatched", "docu
 	"record.archived"}
 
 // CreateWebhook subscribes the actor's agency to events; only its admin (or an admin
-// above it) may. Events from now on are delivered: the cursor starts at the chain head.
+// above it) may. Events committed from now on are delivered.
 func (e *Engine) CreateWebhook(ctx context.Context, actor Actor, w Webhook) (Webhook, error) {
 	w.ID, w.AgencyID, w.CreatedBy, w.CreatedAt, w.DeletedAt = NewID(), actor.AgencyID, actor.UserID, e.timestamp(), nil
 	if err := w.Validate(); err != nil {
@@ -151,11 +90,6 @@ func (e *Engine) CreateWebhook(ctx context.Context, actor Actor, w Webhook) (Web
 	}
 	after := map[string]any{"url": w.URL, "event_types": w.EventTypes} // never the secret
 	err := e.orgChange(ctx, actor, actor.AgencyID, "webhook_create", "webhook", w.ID, after, func(q Queries) error {
-		head, err := q.AuditHeadGet(ctx, w.AgencyID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		w.CursorSeq = head.Seq
 		return q.WebhookInsert(ctx, &w)
 	})
 	if err != nil {

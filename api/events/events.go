@@ -1,9 +1,10 @@
 // Package events tells people and systems what changed: live inbox counts over
 // Server-Sent Events, signed webhooks for integrations, and e-mail notifications.
 //
-// Everything is derived from the audit log and the notifications the engine already
-// keeps, through cursors stored in the database, so that nothing is lost or sent twice
-// when a node restarts, and several nodes can run side by side.
+// Live counts are per node (Service). Webhooks and e-mails are durable jobs of the job
+// queue (Deliveries): a store transaction hook enqueues them in the same transaction as
+// the audited change or notification that causes them, so that they commit together, and
+// any node's workers deliver them at least once, retrying with backoff.
 package events
 
 import (
@@ -18,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -33,12 +35,8 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Settings tune the workers; zero fields take the defaults. serve sets them from its
-// configuration with Configure before Start.
+// Settings tune the live counts; zero fields take the defaults.
 type Settings struct {
-	// Mail sends e-mail notifications; nil leaves them unsent (the outbox still fills
-	// only when a mailer is configured).
-	Mail *SMTP
 	// PollInterval is how often a node looks at the audit chain heads of the agencies of
 	// its connected users (default 1 s); RefreshInterval how often it recomputes every
 	// connected user's counts anyway, for deadlines passing and reminders (default 1 min).
@@ -46,13 +44,30 @@ type Settings struct {
 	RefreshInterval time.Duration
 	// Heartbeat is the interval of ": ping" comments on idle streams (default 25 s).
 	Heartbeat time.Duration
-	// WorkInterval is how often the webhook and e-mail workers look for work (default 2 s).
-	WorkInterval time.Duration
+}
+
+func (s Settings) withDefaults() Settings {
+	def(&s.PollInterval, time.Second)
+	def(&s.RefreshInterval, time.Minute)
+	def(&s.Heartbeat, 25*time.Second)
+	return s
+}
+
+func def(d *time.Duration, v time.Duration) {
+	if *d <= 0 {
+		*d = v
+	}
+}
+
+// DeliverySettings tune webhook deliveries and e-mails; zero fields take the defaults.
+type DeliverySettings struct {
+	// Mail sends e-mail notifications; nil queues none.
+	Mail *SMTP
 	// WebhookTimeout bounds one delivery attempt (default 10 s).
 	WebhookTimeout time.Duration
 	// MaxAttempts is the number of tries of a webhook delivery or an e-mail before it is
-	// marked failed (default 8); RetryBase the first backoff (default 30 s), doubled on
-	// every failure up to 1 h, with jitter.
+	// given up and marked failed (default 8); RetryBase the first backoff (default 30 s),
+	// doubled on every failure up to 1 h, with jitter.
 	MaxAttempts int
 	RetryBase   time.Duration
 	// HTTPClient posts webhooks (default: a client with WebhookTimeout that never
@@ -63,16 +78,7 @@ type Settings struct {
 	WebhookAllowLoopback bool
 }
 
-func (s Settings) withDefaults() Settings {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&s.PollInterval, time.Second)
-	def(&s.RefreshInterval, time.Minute)
-	def(&s.Heartbeat, 25*time.Second)
-	def(&s.WorkInterval, 2*time.Second)
+func (s DeliverySettings) withDefaults() DeliverySettings {
 	def(&s.WebhookTimeout, 10*time.Second)
 	def(&s.RetryBase, 30*time.Second)
 	if s.MaxAttempts <= 0 {
@@ -112,7 +118,7 @@ func refuseAddresses(allowLoopback bool) func(network, address string, _ syscall
 	}
 }
 
-// Service streams live counts and delivers webhooks and e-mail.
+// Service streams live counts and serves the webhook subscriptions and their log.
 type Service struct {
 	cfg      Config
 	settings Settings
@@ -134,11 +140,11 @@ func New(cfg Config) *Service {
 		closing: make(chan struct{})}
 }
 
-// Configure sets the workers' settings; call it before Start.
+// Configure sets the live counts' settings; call it before Start.
 func (s *Service) Configure(st Settings) { s.settings = st.withDefaults() }
 
 // Routes registers the event endpoints.
-func (s *Service) Routes(mux *http.ServeMux) {
+func (s *Service) Routes(mux httpx.Mux) {
 	mux.HandleFunc("GET /api/v1/events/inbox", s.streamInbox)
 	mux.HandleFunc("POST /api/v1/webhooks", s.createWebhook)
 	mux.HandleFunc("GET /api/v1/webhooks", s.listWebhooks)
@@ -146,7 +152,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", s.listDeliveries)
 }
 
-// Start runs the delivery workers until Stop or ctx ends. When ctx ends (the server is
+// Start runs this node's live counts until Stop or ctx ends. When ctx ends (the server is
 // shutting down), open event streams end at once so that they never hold up a graceful
 // shutdown.
 func (s *Service) Start(ctx context.Context) {
@@ -169,10 +175,9 @@ func (s *Service) Start(ctx context.Context) {
 	}()
 	s.loop(ctx, s.settings.PollInterval, s.pollHeads)
 	s.loop(ctx, s.settings.RefreshInterval, func(context.Context) { s.hub.signalAll() })
-	s.loop(ctx, s.settings.WorkInterval, s.workOnce)
 }
 
-// Stop stops the workers and waits for them.
+// Stop stops the live counts and waits for them.
 func (s *Service) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -200,22 +205,4 @@ func (s *Service) loop(ctx context.Context, every time.Duration, fn func(context
 			}
 		}
 	}()
-}
-
-// workOnce turns new audit events and notifications into webhook deliveries and
-// e-mails, then sends what is due. Errors are logged; the next round retries.
-func (s *Service) workOnce(ctx context.Context) {
-	log := s.cfg.Logger
-	if _, err := s.ProduceWebhooks(ctx); err != nil && ctx.Err() == nil {
-		log.ErrorContext(ctx, "webhooks: queue events", "error", err)
-	}
-	if _, err := s.ProduceMail(ctx); err != nil && ctx.Err() == nil {
-		log.ErrorContext(ctx, "mail: queue notifications", "error", err)
-	}
-	if _, err := s.DeliverWebhooks(ctx); err != nil && ctx.Err() == nil {
-		log.ErrorContext(ctx, "webhooks: deliver", "error", err)
-	}
-	if _, err := s.SendMail(ctx); err != nil && ctx.Err() == nil {
-		log.ErrorContext(ctx, "mail: send", "error", err)
-	}
 }

@@ -15,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/jobs"
 	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
@@ -29,11 +32,13 @@ var openSQLite = dbtest.SQLite
 // forEachStore runs a test on SQLite and on PostgreSQL.
 var forEachStore = dbtest.ForEach
 
-// bundle is one agency with its people, the event service and an HTTP server in front.
+// bundle is one agency with its people, the event service and an HTTP server in front,
+// and the job queue that delivers webhooks and e-mails.
 type bundle struct {
 	store                                     *sqlstore.Store
 	eng                                       *engine.Engine
 	svc                                       *events.Service
+	queue                                     jobs.Queue
 	srv                                       *httptest.Server
 	agency, other                             engine.Agency
 	unit                                      engine.Unit
@@ -44,15 +49,23 @@ type bundle struct {
 // session or token the auth middleware checks.
 const testUser = "X-Test-User"
 
-func setup(t *testing.T, open opener, st events.Settings) *bundle {
+// setup opens and migrates a database, and enqueues deliveries as serve does: in the
+// transaction of each change; start works them.
+func setup(t *testing.T, open opener, st events.Settings, ds events.DeliverySettings) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	s := open(t)
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	b := &bundle{store: s, eng: engine.New(s)}
-	var err error
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	deliveries := events.NewDeliveries(s, ds, logger)
+	workers := river.NewWorkers()
+	deliveries.AddWorkers(workers)
+	queue, err := jobs.New(s, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Logger: logger})
+	must(t, err)
+	s.AddTxHook(deliveries.TxHook(queue))
+	b := &bundle{store: s, eng: engine.New(s), queue: queue}
 	b.agency, err = b.eng.CreateAgency(ctx, engine.System, engine.Agency{Code: "H23", Name: "Ủy ban nhân dân tỉnh Hòa Bình",
 		ShortName: "UBND", Tier: engine.TierProvince})
 	must(t, err)
@@ -78,7 +91,7 @@ func setup(t *testing.T, open opener, st events.Settings) *bundle {
 	b.specialist = person(b.agency.ID, engine.RoleSpecialist, b.unit.ID, "Nguyễn Thị Hoà", "hoa@hoabinh.gov.vn")
 	b.foreign = person(b.other.ID, engine.RoleAdmin, "", "Quản trị huyện", "")
 
-	b.svc = events.New(events.Config{Engine: b.eng, Store: s, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	b.svc = events.New(events.Config{Engine: b.eng, Store: s, Logger: logger})
 	b.svc.Configure(st)
 	mux := http.NewServeMux()
 	b.svc.Routes(mux)
@@ -92,10 +105,18 @@ func setup(t *testing.T, open opener, st events.Settings) *bundle {
 	return b
 }
 
+// start runs the live counts and the job queue's workers until the test ends.
 func (b *bundle) start(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.svc.Start(ctx)
-	t.Cleanup(func() { cancel(); b.svc.Stop() })
+	must(t, b.queue.Start(ctx))
+	t.Cleanup(func() {
+		sctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		_ = b.queue.Stop(sctx)
+		cancel()
+		b.svc.Stop()
+	})
 }
 
 var scan = engine.FileInput{Name: "cong-van.pdf", BlobKey: "sha256/ab/ab" + fmt.Sprintf("%062d", 0),
@@ -220,7 +241,8 @@ func (s *stream) nextCounts(t *testing.T, within time.Duration) (events.Counts, 
 func TestInboxStream(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, func(t *testing.T, open opener) {
-		b := setup(t, open, events.Settings{PollInterval: 20 * time.Millisecond, Heartbeat: 50 * time.Millisecond})
+		b := setup(t, open, events.Settings{PollInterval: 20 * time.Millisecond, Heartbeat: 50 * time.Millisecond},
+			events.DeliverySettings{})
 		b.start(t)
 		ctx := context.Background()
 		doc := b.registered(t, "Về việc triển khai chuyển đổi số")
@@ -324,15 +346,16 @@ type receiver struct {
 }
 
 type delivery struct {
-	eventID, eventType string
-	signed             bool
-	status             int
-	body               map[string]any
+	deliveryID, eventID, eventType string
+	signed                         bool
+	status                         int
+	body                           map[string]any
 }
 
 func (rv *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	d := delivery{eventID: r.Header.Get("Vanthu-Event-Id"), eventType: r.Header.Get("Vanthu-Event-Type")}
+	d := delivery{deliveryID: r.Header.Get("Vanthu-Delivery-Id"), eventID: r.Header.Get("Vanthu-Event-Id"),
+		eventType: r.Header.Get("Vanthu-Event-Type")}
 	_ = json.Unmarshal(body, &d.body)
 	d.signed = verify(r.Header.Get("Vanthu-Signature"), rv.secret, body)
 	d.status = http.StatusOK
@@ -368,7 +391,7 @@ func verify(header, secret string, body []byte) bool {
 func TestWebhooks(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, func(t *testing.T, open opener) {
-		b := setup(t, open, events.Settings{WorkInterval: 20 * time.Millisecond, RetryBase: 10 * time.Millisecond, MaxAttempts: 4,
+		b := setup(t, open, events.Settings{}, events.DeliverySettings{RetryBase: 10 * time.Millisecond, MaxAttempts: 4,
 			WebhookAllowLoopback: true})
 		outer := t
 		ctx := context.Background()
@@ -408,10 +431,15 @@ func TestWebhooks(t *testing.T) {
 			must(t, json.Unmarshal(body, &created))
 			hookID = created.ID
 
-			// The event happens while no worker runs: the subscription's cursor finds it later.
+			// The event happens while no worker runs: its delivery waits in the queue.
 			doc, err := b.eng.ReceiveExternal(ctx, b.clerk, engine.ExternalInput{TypeCode: "QĐ", Subject: "Về việc báo cáo quý",
 				SenderName: "Bộ Nội vụ", Files: []engine.FileInput{scan}}, "")
 			must(t, err)
+			queued, err := b.queue.JobList(ctx, river.NewJobListParams().Kinds(events.KindWebhook))
+			must(t, err)
+			if len(queued.Jobs) != 1 {
+				t.Fatalf("%d webhook jobs committed with the receipt, want 1", len(queued.Jobs))
+			}
 			b.start(outer)
 
 			var tries []delivery
@@ -424,7 +452,8 @@ func TestWebhooks(t *testing.T) {
 				}
 			}
 			for i, d := range tries {
-				if !d.signed || d.eventType != "document.received" || d.eventID != tries[0].eventID {
+				if !d.signed || d.eventType != "document.received" || d.eventID != tries[0].eventID ||
+					d.deliveryID == "" || d.deliveryID != tries[0].deliveryID {
 					t.Fatalf("try %d: %+v", i+1, d)
 				}
 			}
@@ -435,7 +464,8 @@ func TestWebhooks(t *testing.T) {
 				_, body := b.request(t, http.MethodGet, "/api/v1/webhooks/"+hookID+"/deliveries", b.admin.UserID, nil)
 				var got struct{ Items []map[string]any }
 				must(t, json.Unmarshal(body, &got))
-				return len(got.Items) == 1 && got.Items[0]["status"] == "delivered" && got.Items[0]["attempts"] == 3.0
+				return len(got.Items) == 1 && got.Items[0]["status"] == "delivered" && got.Items[0]["attempts"] == 3.0 &&
+					got.Items[0]["id"] == tries[0].deliveryID && got.Items[0]["event_id"] == tries[0].eventID
 			})
 			select {
 			case d := <-rv.got:
@@ -543,7 +573,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 func TestWebhooksStayAwayFromThisMachine(t *testing.T) {
 	t.Parallel()
-	b := setup(t, openSQLite, events.Settings{WorkInterval: 20 * time.Millisecond, MaxAttempts: 1})
+	b := setup(t, openSQLite, events.Settings{}, events.DeliverySettings{MaxAttempts: 1})
 	hit := make(chan struct{}, 1)
 	local := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hit <- struct{}{} }))
 	t.Cleanup(local.Close)
@@ -556,7 +586,7 @@ func TestWebhooksStayAwayFromThisMachine(t *testing.T) {
 	waitFor(t, func() bool {
 		ds, err := b.store.WebhookDeliveryListByWebhook(ctx, hook.ID, 10)
 		must(t, err)
-		return len(ds) == 1 && ds[0].Status == engine.OutboxFailed && strings.Contains(ds[0].LastError, "may not be sent to 127.0.0.1")
+		return len(ds) == 1 && ds[0].Status == engine.WebhookFailed && strings.Contains(ds[0].LastError, "may not be sent to 127.0.0.1")
 	})
 	select {
 	case <-hit:

@@ -26,6 +26,17 @@ func TestEventTypeOf(t *testing.T) {
 	}
 }
 
+func TestDeliveryIDIsStablePerSubscriptionAndEvent(t *testing.T) {
+	t.Parallel()
+	a := DeliveryID("7d0c3a4e-0000-4000-8000-000000000001", "agency:12")
+	if a != DeliveryID("7d0c3a4e-0000-4000-8000-000000000001", "agency:12") {
+		t.Fatal("the same delivery got two ids")
+	}
+	if a == DeliveryID("7d0c3a4e-0000-4000-8000-000000000002", "agency:12") || a == DeliveryID("7d0c3a4e-0000-4000-8000-000000000001", "agency:13") {
+		t.Fatal("two deliveries share an id")
+	}
+}
+
 func TestBackoffDoublesWithJitterUpToAnHour(t *testing.T) {
 	t.Parallel()
 	base := 30 * time.Second

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -231,110 +233,6 @@ var roleWords = map[engine.AssignmentRole]string{
 	engine.Lead: "chủ trì", engine.Cooperate: "phối hợp", engine.ForInformation: "để biết",
 }
 
-// ProduceMail hands new notifications to e-mail and webhooks, and turns new assignments
-// found in the audit log into e-mails. Each notification, and each agency's cursor,
-// moves in the same transaction as what it queued. It returns how many e-mails it queued.
-func (s *Service) ProduceMail(ctx context.Context) (int, error) {
-	n, err := s.dispatchNotifications(ctx)
-	if err != nil {
-		return n, err
-	}
-	m, err := s.mailAssignments(ctx)
-	return n + m, err
-}
-
-func (s *Service) dispatchNotifications(ctx context.Context) (int, error) {
-	notes, err := s.cfg.Store.NotificationListUndispatched(ctx, producerBatch)
-	if err != nil {
-		return 0, err
-	}
-	queued := 0
-	for _, n := range notes {
-		now := time.Now().UTC()
-		err := s.cfg.Store.InTx(ctx, func(q engine.Queries) error {
-			var doc engine.Document
-			if n.DocumentID != "" {
-				d, err := q.DocumentGetByID(ctx, n.DocumentID)
-				if err != nil {
-					return err
-				}
-				doc = d
-			}
-			if n.Kind == engine.NoticeOverdue && n.AssignmentID != "" && doc.AgencyID != "" {
-				if err := queueOverdue(ctx, q, doc.AgencyID, n, now); err != nil {
-					return err
-				}
-			}
-			subject := noticeSubjects[n.Kind]
-			if subject == "" {
-				subject = "Thông báo"
-			}
-			if doc.Subject != "" {
-				subject += ": " + doc.Subject
-			}
-			ok, err := s.queueMail(ctx, q, "notification:"+n.ID, n.UserID, letter{Subject: subject, Lines: []string{n.Body}}, now)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued++
-			}
-			return q.NotificationMarkDispatched(ctx, n.ID, now)
-		})
-		if err != nil {
-			return queued, fmt.Errorf("notification %s: %w", n.ID, err)
-		}
-	}
-	return queued, nil
-}
-
-const mailConsumer = "mail"
-
-func (s *Service) mailAssignments(ctx context.Context) (int, error) {
-	behind, err := s.cfg.Store.EventCursorListBehind(ctx, mailConsumer, 1000)
-	if err != nil {
-		return 0, err
-	}
-	queued := 0
-	for _, cur := range behind {
-		if s.settings.Mail == nil {
-			// Nothing to mail: skip ahead without reading the events.
-			if err := s.cfg.Store.EventCursorAdvance(ctx, mailConsumer, cur.AgencyID, cur.HeadSeq); err != nil {
-				return queued, err
-			}
-			continue
-		}
-		events, err := s.cfg.Store.AuditListByAgency(ctx, cur.AgencyID, cur.Seq, producerBatch)
-		if err != nil {
-			return queued, err
-		}
-		if len(events) == 0 {
-			continue
-		}
-		now := time.Now().UTC()
-		err = s.cfg.Store.InTx(ctx, func(q engine.Queries) error {
-			for _, e := range events {
-				as, err := newAssignments(ctx, q, e)
-				if err != nil {
-					return err
-				}
-				for _, a := range as {
-					n, err := s.mailAssignment(ctx, q, a, now)
-					if err != nil {
-						return err
-					}
-					queued += n
-				}
-			}
-			return q.EventCursorAdvance(ctx, mailConsumer, cur.AgencyID, events[len(events)-1].Seq)
-		})
-		if err != nil {
-			return queued, fmt.Errorf("agency %s: %w", cur.AgencyID, err)
-		}
-	}
-	return queued, nil
-}
-
 // newAssignments are the assignments an audit event created: a leader's direction
 // creates one per unit or person named; a unit head's assignment within the unit one.
 func newAssignments(ctx context.Context, q engine.Queries, e engine.Event) ([]engine.Assignment, error) {
@@ -367,11 +265,11 @@ func newAssignments(ctx context.Context, q engine.Queries, e engine.Event) ([]en
 	return nil, nil
 }
 
-// mailAssignment tells the person assigned, or the heads of the unit assigned, about it.
-func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine.Assignment, now time.Time) (int, error) {
+// assignmentMail tells the person assigned, or the heads of the unit assigned, about it.
+func (d *Deliveries) assignmentMail(ctx context.Context, q engine.Queries, a engine.Assignment) ([]river.InsertManyParams, error) {
 	doc, err := q.DocumentGetByID(ctx, a.DocumentID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	people := []string{}
 	if a.UserID != "" {
@@ -379,7 +277,7 @@ func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine
 	} else {
 		ms, err := q.MembershipListByAgency(ctx, doc.AgencyID)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		for _, m := range ms {
 			if m.UnitID == a.UnitID && m.Role == engine.RoleUnitHead && !slices.Contains(people, m.UserID) {
@@ -391,7 +289,7 @@ func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine
 	if a.UserID == "" {
 		unit, err := q.UnitGetByID(ctx, a.UnitID)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		who = "Đơn vị " + unit.Name
 	}
@@ -402,88 +300,48 @@ func (s *Service) mailAssignment(ctx context.Context, q engine.Queries, a engine
 	if a.Deadline != nil {
 		lines = append(lines, "Hạn xử lý: "+a.Deadline.In(vietnam).Format("02/01/2006"))
 	}
-	queued := 0
+	var out []river.InsertManyParams
 	for _, p := range people {
-		ok, err := s.queueMail(ctx, q, "assignment:"+a.ID+":"+p, p,
-			letter{Subject: "Văn bản mới giao xử lý: " + doc.Subject, Lines: lines}, now)
+		job, err := d.mailJob(ctx, q, "assignment:"+a.ID+":"+p, p, letter{Subject: "Văn bản mới giao xử lý: " + doc.Subject, Lines: lines})
 		if err != nil {
-			return queued, err
+			return nil, err
 		}
-		if ok {
-			queued++
-		}
+		out = append(out, job...)
 	}
-	return queued, nil
+	return out, nil
+}
+
+// notificationMail mails a notification (a reminder, an overdue task, an escalation) to
+// its user.
+func (d *Deliveries) notificationMail(ctx context.Context, q engine.Queries, n engine.Notification, doc engine.Document) ([]river.InsertManyParams, error) {
+	subject := noticeSubjects[n.Kind]
+	if subject == "" {
+		subject = "Thông báo"
+	}
+	if doc.Subject != "" {
+		subject += ": " + doc.Subject
+	}
+	return d.mailJob(ctx, q, "notification:"+n.ID, n.UserID, letter{Subject: subject, Lines: []string{n.Body}})
 }
 
 var vietnam = time.FixedZone("ICT", 7*3600)
 
-// queueMail puts one e-mail to a user in the outbox, when mail is configured and the
-// user has a usable address.
-func (s *Service) queueMail(ctx context.Context, q engine.Queries, key, userID string, l letter, now time.Time) (bool, error) {
-	if s.settings.Mail == nil {
-		return false, nil
-	}
+// mailJob is the job of one e-mail to a user, none when the user has no usable address.
+// Its key says what it is about: the same thing is never mailed twice.
+func (d *Deliveries) mailJob(ctx context.Context, q engine.Queries, key, userID string, l letter) ([]river.InsertManyParams, error) {
 	u, err := q.UserGetByID(ctx, userID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	addr, err := mail.ParseAddress(u.Email)
 	if u.Disabled || u.Email == "" || err != nil {
-		return false, nil
+		return nil, nil
 	}
 	l.Name, l.Subject = u.FullName, "[Văn thư] "+oneLine(l.Subject)
 	text, html, err := l.bodies()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return q.MailInsert(ctx, &engine.Mail{ID: engine.NewID(), Key: key, UserID: u.ID, To: addr.Address, Subject: l.Subject,
-		Text: text, HTML: html, Status: engine.OutboxPending, NextAttemptAt: now, CreatedAt: now})
-}
-
-const mailBatch = 10
-
-// SendMail sends the e-mails that are due, one connection each, and records each outcome.
-func (s *Service) SendMail(ctx context.Context) (int, error) {
-	smtpServer := s.settings.Mail
-	if smtpServer == nil {
-		return 0, nil
-	}
-	now := time.Now().UTC()
-	var claimed []engine.Mail
-	err := s.cfg.Store.InTx(ctx, func(q engine.Queries) (err error) {
-		// Mails go one after the other, each within a minute: the lease outlasts the batch.
-		claimed, err = q.MailClaim(ctx, now, now.Add(mailBatch*time.Minute+time.Minute), mailBatch)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, m := range claimed {
-		msg, err := compose(smtpServer.From, m.To, m.Subject, m.Text, m.HTML, time.Now(), m.ID)
-		if err == nil {
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			err = smtpServer.Send(sctx, m.To, msg)
-			cancel()
-		}
-		switch {
-		case err == nil:
-			at := time.Now().UTC()
-			m.Status, m.LastError, m.SentAt = engine.OutboxDelivered, "", &at
-		case m.Attempts >= s.settings.MaxAttempts:
-			m.Status, m.LastError = engine.OutboxFailed, err.Error()
-		default:
-			m.Status, m.LastError = engine.OutboxPending, err.Error()
-			m.NextAttemptAt = time.Now().UTC().Add(backoff(s.settings.RetryBase, m.Attempts))
-		}
-		if err != nil {
-			s.cfg.Logger.WarnContext(ctx, "mail not sent", "mail", m.ID, "attempt", m.Attempts, "status", m.Status, "error", err)
-		}
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		if err := s.cfg.Store.MailUpdate(uctx, &m); err != nil {
-			s.cfg.Logger.ErrorContext(ctx, "mail: record outcome", "mail", m.ID, "error", err)
-		}
-		cancel()
-	}
-	return len(claimed), nil
+	return []river.InsertManyParams{{Args: mailArgs{Key: key, UserID: u.ID, To: addr.Address, Subject: l.Subject,
+		Text: text, HTML: html}, InsertOpts: d.insertOpts()}}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/calendar"
 )
@@ -159,15 +160,14 @@ func (s *Service) readHeads(ctx context.Context, agencies []string) (map[string]
 
 // streamInbox is GET /api/v1/events/inbox: the user's counts now and whenever they change.
 func (s *Service) streamInbox(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.FromContext(r.Context())
+	p, ok := auth.RequireUser(w, r)
 	if !ok {
-		unauthenticated(w)
 		return
 	}
 	ctx := r.Context()
 	ms, err := s.cfg.Store.MembershipListByUser(ctx, p.UserID)
 	if err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	sub := &subscriber{userID: p.UserID, wake: make(chan struct{}, 1)}
@@ -178,12 +178,12 @@ func (s *Service) streamInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	heads, err := s.readHeads(ctx, sub.agencies)
 	if err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	counts, err := s.CountsFor(ctx, p.UserID, ms)
 	if err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	s.hub.add(sub, heads)

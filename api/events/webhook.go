@@ -13,12 +13,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
-	"sync"
 	"time"
 
-	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -34,17 +32,18 @@ func viewOf(w engine.Webhook) webhookView {
 	return webhookView{ID: w.ID, URL: w.URL, EventTypes: w.EventTypes, CreatedAt: w.CreatedAt}
 }
 
+// deliveryView is a delivery's log entry; its id is the Vanthu-Delivery-Id header the
+// receiver got.
 type deliveryView struct {
-	ID            string     `json:"id"`
-	EventID       string     `json:"event_id"`
-	EventType     string     `json:"event_type"`
-	Status        string     `json:"status"`
-	Attempts      int        `json:"attempts"`
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
-	LastStatus    int        `json:"last_status,omitempty"`
-	LastError     string     `json:"last_error,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
+	ID          string     `json:"id"`
+	EventID     string     `json:"event_id"`
+	EventType   string     `json:"event_type"`
+	Status      string     `json:"status"`
+	Attempts    int        `json:"attempts"`
+	LastStatus  int        `json:"last_status,omitempty"`
+	LastError   string     `json:"last_error,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
 }
 
 func (s *Service) createWebhook(w http.ResponseWriter, r *http.Request) {
@@ -57,20 +56,16 @@ func (s *Service) createWebhook(w http.ResponseWriter, r *http.Request) {
 		Secret     string   `json:"secret"`
 		EventTypes []string `json:"event_types"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		auth.WriteProblem(w, http.StatusBadRequest, "bad-request", "Yêu cầu không đọc được / Bad request",
-			"the body must be a JSON object with url, secret and event_types")
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	hook, err := s.cfg.Engine.CreateWebhook(r.Context(), actor, engine.Webhook{URL: in.URL, Secret: in.Secret, EventTypes: in.EventTypes})
 	if err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/webhooks/"+hook.ID)
-	writeJSON(w, http.StatusCreated, viewOf(hook))
+	httpx.WriteJSON(w, http.StatusCreated, viewOf(hook))
 }
 
 func (s *Service) listWebhooks(w http.ResponseWriter, r *http.Request) {
@@ -80,14 +75,14 @@ func (s *Service) listWebhooks(w http.ResponseWriter, r *http.Request) {
 	}
 	hooks, err := s.cfg.Engine.Webhooks(r.Context(), actor)
 	if err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	out := make([]webhookView, 0, len(hooks))
 	for _, h := range hooks {
 		out = append(out, viewOf(h))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
 func (s *Service) deleteWebhook(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +91,7 @@ func (s *Service) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cfg.Engine.DeleteWebhook(r.Context(), actor, r.PathValue("id")); err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -111,27 +106,23 @@ func (s *Service) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			auth.WriteProblem(w, http.StatusBadRequest, "bad-request", "Yêu cầu không hợp lệ / Bad request",
-				"limit must be a number from 1 to 1000")
+			httpx.BadRequest(w, "limit", "a number from 1 to 1000")
 			return
 		}
 		limit = n
 	}
 	ds, err := s.cfg.Engine.WebhookDeliveries(r.Context(), actor, r.PathValue("id"), limit)
 	if err != nil {
-		s.engineError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	out := make([]deliveryView, 0, len(ds))
 	for _, d := range ds {
-		v := deliveryView{ID: d.ID, EventID: d.EventID, EventType: d.EventType, Status: d.Status, Attempts: d.Attempts,
-			LastStatus: d.LastStatus, LastError: d.LastError, CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt}
-		if d.Status == engine.OutboxPending {
-			v.NextAttemptAt = &d.NextAttemptAt
-		}
-		out = append(out, v)
+		out = append(out, deliveryView{ID: d.ID, EventID: d.EventID, EventType: d.EventType, Status: d.Status,
+			Attempts: d.Attempts, LastStatus: d.LastStatus, LastError: d.LastError, CreatedAt: d.CreatedAt,
+			DeliveredAt: d.DeliveredAt})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
 // eventTypeOf names the webhook event an audit event is, or "" when it is none.
@@ -160,152 +151,13 @@ type payload struct {
 	Data       json.RawMessage `json:"data,omitempty"`
 }
 
-const producerBatch = 500
-
-// ProduceWebhooks turns the audit events each subscription has not seen yet into
-// deliveries, in chain order, moving the subscription's cursor in the same transaction:
-// after a crash the next run starts where the last commit ended, and a delivery queued
-// twice by two nodes is stored once. It returns how many deliveries it queued.
-func (s *Service) ProduceWebhooks(ctx context.Context) (int, error) {
-	hooks, err := s.cfg.Store.WebhookListBehind(ctx, 1000)
-	if err != nil {
-		return 0, err
-	}
-	queued := 0
-	for _, h := range hooks {
-		events, err := s.cfg.Store.AuditListByAgency(ctx, h.AgencyID, h.CursorSeq, producerBatch)
-		if err != nil {
-			return queued, err
-		}
-		if len(events) == 0 {
-			continue
-		}
-		now := time.Now().UTC()
-		err = s.cfg.Store.InTx(ctx, func(q engine.Queries) error {
-			for _, e := range events {
-				typ := eventTypeOf(e)
-				if typ == "" || !slices.Contains(h.EventTypes, typ) {
-					continue
-				}
-				id := fmt.Sprintf("%s:%d", e.AgencyID, e.Seq)
-				body, err := json.Marshal(payload{ID: id, Type: typ, AgencyID: e.AgencyID, OccurredAt: e.At, ObjectType: e.ObjectType,
-					ObjectID: e.ObjectID, Data: rawOrNil(e.After)})
-				if err != nil {
-					return err
-				}
-				ok, err := q.WebhookDeliveryInsert(ctx, &engine.WebhookDelivery{ID: engine.NewID(), WebhookID: h.ID, EventID: id,
-					EventType: typ, Payload: string(body), Status: engine.OutboxPending, NextAttemptAt: now, CreatedAt: now})
-				if err != nil {
-					return err
-				}
-				if ok {
-					queued++
-				}
-			}
-			return q.WebhookAdvance(ctx, h.ID, events[len(events)-1].Seq)
-		})
-		if err != nil {
-			return queued, fmt.Errorf("webhook %s: %w", h.ID, err)
-		}
-	}
-	return queued, nil
-}
-
-// queueOverdue queues an assignment.overdue delivery to every subscription of the
-// agency that asked for it; the event id is the assignment's, so it is sent once.
-func queueOverdue(ctx context.Context, q engine.Queries, agencyID string, n engine.Notification, now time.Time) error {
-	hooks, err := q.WebhookListByAgency(ctx, agencyID)
-	if err != nil {
-		return err
-	}
-	for _, h := range hooks {
-		if !slices.Contains(h.EventTypes, "assignment.overdue") {
-			continue
-		}
-		id := "assignment.overdue:" + n.AssignmentID
-		data, _ := json.Marshal(map[string]string{"document_id": n.DocumentID, "assignment_id": n.AssignmentID, "text": n.Body})
-		body, err := json.Marshal(payload{ID: id, Type: "assignment.overdue", AgencyID: agencyID, OccurredAt: n.CreatedAt,
-			ObjectType: "assignment", ObjectID: n.AssignmentID, Data: data})
-		if err != nil {
-			return err
-		}
-		if _, err := q.WebhookDeliveryInsert(ctx, &engine.WebhookDelivery{ID: engine.NewID(), WebhookID: h.ID, EventID: id,
-			EventType: "assignment.overdue", Payload: string(body), Status: engine.OutboxPending, NextAttemptAt: now,
-			CreatedAt: now}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// DeliverWebhooks posts the deliveries that are due, a few at a time, and records each
-// outcome: delivered on a 2xx answer, else retried later, else failed after the last
-// attempt. It returns how many it attempted.
-func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
-	st := s.settings
-	now := time.Now().UTC()
-	// The lease outlasts every attempt of the batch, which run in parallel.
-	var claimed []engine.WebhookDelivery
-	err := s.cfg.Store.InTx(ctx, func(q engine.Queries) (err error) {
-		claimed, err = q.WebhookDeliveryClaim(ctx, now, now.Add(2*st.WebhookTimeout+time.Minute), 16)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	var wg sync.WaitGroup
-	for _, d := range claimed {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.deliver(ctx, d)
-		}()
-	}
-	wg.Wait()
-	return len(claimed), nil
-}
-
-func (s *Service) deliver(ctx context.Context, d engine.WebhookDelivery) {
-	log := s.cfg.Logger
-	hook, err := s.cfg.Store.WebhookGetByID(ctx, d.WebhookID)
-	if err != nil {
-		log.ErrorContext(ctx, "webhook delivery", "delivery", d.ID, "error", err)
-		return // the lease runs out and the delivery is tried again
-	}
-	if hook.DeletedAt != nil {
-		d.Status, d.LastError = engine.OutboxFailed, "the subscription was deleted"
-	} else {
-		status, err := s.post(ctx, hook, d)
-		d.LastStatus = status
-		switch {
-		case err == nil:
-			at := time.Now().UTC()
-			d.Status, d.LastError, d.DeliveredAt = engine.OutboxDelivered, "", &at
-		case d.Attempts >= s.settings.MaxAttempts:
-			d.Status, d.LastError = engine.OutboxFailed, err.Error()
-		default:
-			d.Status, d.LastError = engine.OutboxPending, err.Error()
-			d.NextAttemptAt = time.Now().UTC().Add(backoff(s.settings.RetryBase, d.Attempts))
-		}
-		if err != nil {
-			log.WarnContext(ctx, "webhook delivery failed", "webhook", hook.ID, "delivery", d.ID, "attempt", d.Attempts,
-				"status", d.Status, "error", err)
-		}
-	}
-	// Record the outcome even when shutdown has begun: a delivered event stays delivered.
-	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := s.cfg.Store.WebhookDeliveryUpdate(uctx, &d); err != nil {
-		log.ErrorContext(ctx, "webhook delivery: record outcome", "delivery", d.ID, "error", err)
-	}
-}
-
 // post sends one attempt, signed: Vanthu-Signature is t=<unix seconds>,v1=<hex
-// HMAC-SHA256 of "<t>.<body>" keyed with the subscription's secret>.
-func (s *Service) post(ctx context.Context, hook engine.Webhook, d engine.WebhookDelivery) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.settings.WebhookTimeout)
+// HMAC-SHA256 of "<t>.<body>" keyed with the subscription's secret>. Vanthu-Delivery-Id
+// is the same on every attempt of the delivery: a receiver that got it before has it.
+func (d *Deliveries) post(ctx context.Context, hook engine.Webhook, a webhookArgs) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.settings.WebhookTimeout)
 	defer cancel()
-	body := []byte(d.Payload)
+	body := []byte(a.Payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(body))
 	if err != nil {
 		return 0, fmt.Errorf("build request: %w", err)
@@ -313,10 +165,11 @@ func (s *Service) post(ctx context.Context, hook engine.Webhook, d engine.Webhoo
 	ts := time.Now().Unix()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "vanthu-webhook/1")
-	req.Header.Set("Vanthu-Event-Id", d.EventID)
-	req.Header.Set("Vanthu-Event-Type", d.EventType)
+	req.Header.Set("Vanthu-Delivery-Id", a.DeliveryID)
+	req.Header.Set("Vanthu-Event-Id", a.EventID)
+	req.Header.Set("Vanthu-Event-Type", a.EventType)
 	req.Header.Set("Vanthu-Signature", "t="+strconv.FormatInt(ts, 10)+",v1="+Sign(hook.Secret, ts, body))
-	resp, err := s.settings.HTTPClient.Do(req)
+	resp, err := d.settings.HTTPClient.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/storage/bagit"
 )
 

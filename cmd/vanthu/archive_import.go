@@ -12,7 +12,8 @@ import (
 	"strings"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/service/archive"
+	"github.com/vanthu/vanthu/service/indexing"
 )
 
 const importUsage = "usage: vanthu archive import --user NAME [--into AGENCY_CODE] DIR (a bag, or a directory of bags)"
@@ -53,12 +54,16 @@ func runArchiveImport(ctx context.Context, args []string, stdout io.Writer) erro
 		return err
 	}
 	eng := engine.New(store)
+	ix, err := indexing.New(indexing.Config{Engine: eng, Store: store, Blobs: blobs})
+	if err != nil {
+		return err
+	}
 	var failed []string
 	for _, bag := range bags {
 		name := filepath.Base(bag)
 		res, err := archive.Import(ctx, eng, store, blobs, bag, archive.ImportOptions{AgencyCode: *into, Actor: actor,
 			Validating: progressBar("Kiểm tra " + name), Storing: progressBar("Nhập " + name),
-			Text: func(ctx context.Context, d engine.Document) string { return documentText(ctx, store, blobs, d) }})
+			Text: ix.Text})
 		switch {
 		case err != nil && len(bags) == 1:
 			return err

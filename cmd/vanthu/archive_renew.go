@@ -2,27 +2,26 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/signer"
 	"github.com/vanthu/vanthu/signer/pades"
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/signer/verify"
-	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
 var (
@@ -66,7 +65,7 @@ func runArchiveRenew(ctx context.Context, args []string, stdout io.Writer) error
 	}
 	opts.DryRun = *dryRun
 	renewer, err := archive.NewRenewer(archive.RenewerConfig{Engine: engine.New(store), Store: store, Blobs: blobs,
-		Replicas: replicas, Options: opts, Lease: archiveLease(cfg), Batch: 1 << 30})
+		Replicas: replicas, Options: opts, Batch: 1 << 30})
 	if err != nil {
 		return err
 	}
@@ -120,23 +119,9 @@ func renewOptions(cfg *config, tsa string, within time.Duration) (archive.RenewO
 	return opts, nil
 }
 
-// archiveLease keeps the archive passes of a cluster's nodes apart: an advisory lock in
-// the shared PostgreSQL, or a lock file in the data directory of a single machine.
-func archiveLease(cfg *config) archive.Lease {
-	u := cfg.databaseURL()
-	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
-		return archive.PostgresLease{URL: u}
-	}
-	return &archive.FileLease{Dir: cfg.Data}
-}
-
-// fixityReportPath is where the scheduled fixity check keeps its report.
-func fixityReportPath(cfg *config) string {
-	return envOr("VANTHU_FIXITY_REPORT", filepath.Join(cfg.Data, "fixity-report.json"))
-}
-
 // runFixityReport is `vanthu archive fixity --report`: prints the report the scheduled
-// check keeps (--json for the file as it is); non-zero when damage is left unrepaired.
+// check keeps in the database, of every node (--json as JSON); non-zero when damage is
+// left unrepaired.
 func runFixityReport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("archive fixity --report", flag.ContinueOnError)
 	cfg := bindConfig(fs)
@@ -145,23 +130,23 @@ func runFixityReport(ctx context.Context, args []string, stdout io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	path := fixityReportPath(cfg)
-	if *asJSON {
-		data, err := os.ReadFile(path)
-		if errors.Is(err, os.ErrNotExist) {
-			data, err = []byte("{}\n"), nil
-		}
-		if err != nil {
-			return err
-		}
-		_, err = stdout.Write(data)
-		return err
-	}
-	rep, err := archive.LoadFixityReport(path)
+	store, err := cfg.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
-	if err := rep.WriteText(stdout); err != nil {
+	defer store.Close()
+	rep, err := store.FixityReportGet(ctx)
+	if err != nil {
+		return fmt.Errorf("fixity report: %w", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rep)
+	} else {
+		err = writeFixityReport(stdout, rep)
+	}
+	if err != nil {
 		return err
 	}
 	for _, f := range rep.Findings {
@@ -169,63 +154,80 @@ func runFixityReport(ctx context.Context, args []string, stdout io.Writer) error
 			return silentFailure{}
 		}
 	}
-	return ctx.Err()
+	return nil
 }
 
-// startArchiveServices starts the scheduled fixity check on every serve, and the B-LTA
-// renewal when a timestamp authority is configured (VANTHU_TSA_URL). The lease lets one
-// node of a cluster run each pass. The returned function stops them.
-func startArchiveServices(ctx context.Context, cfg *config, eng *engine.Engine, store *sqlstore.Store, blobs blob.Store,
-	replicas []blob.Store, logger *slog.Logger) (stop func(), metrics []prometheus.Collector, err error) {
+// writeFixityReport prints the report for a person: the last run, then every finding.
+func writeFixityReport(w io.Writer, r engine.FixityReport) error {
+	if len(r.Runs) == 0 {
+		_, err := fmt.Fprintln(w, "fixity: no run yet")
+		return err
+	}
+	last := r.Runs[len(r.Runs)-1]
+	fmt.Fprintf(w, "fixity report, updated %s\n", r.UpdatedAt.Format(time.RFC3339))
+	fmt.Fprintf(w, "last run on %s at %s: %d packages, %d objects, %d damaged, %d repaired\n",
+		last.Node, last.Finished.Format(time.RFC3339), last.Packages, last.Objects, last.Damaged, last.Repaired)
+	if len(r.Findings) == 0 {
+		_, err := fmt.Fprintln(w, "no damage found")
+		return err
+	}
+	for _, f := range r.Findings {
+		state := "NOT REPAIRED"
+		if f.RepairedAt != nil {
+			state = "repaired " + f.RepairedAt.Format(time.RFC3339)
+		} else if f.RepairError != "" {
+			state = "NOT REPAIRED: " + f.RepairError
+		}
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s (%s)\n", f.DetectedAt.Format(time.RFC3339), f.Record, f.Key, state, f.Error); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// registerArchive adds the archive's periodic work to workers: the fixity check on every
+// serve, a slice per tick and a full pass per VANTHU_FIXITY_INTERVAL, and the B-LTA
+// renewal, daily, when a timestamp authority is configured (VANTHU_TSA_URL). It returns
+// the periodic jobs and the fixity metrics for /metrics.
+func registerArchive(d backgroundDeps, workers *river.Workers) ([]*river.PeriodicJob, []prometheus.Collector, error) {
 	interval := archive.DefaultFixityInterval
 	if v := os.Getenv(settingFixityInterval.env); v != "" {
-		d, err := archive.ParsePeriod(v)
+		p, err := archive.ParsePeriod(v)
 		if err != nil {
 			return nil, nil, settingError{settingFixityInterval, err}
 		}
-		interval = d
+		interval = p
 	}
 	var replica blob.Store
-	if len(replicas) > 0 {
-		replica = replicas[0]
+	if len(d.replicas) > 0 {
+		replica = d.replicas[0]
 	}
-	lease := archiveLease(cfg)
-	fixity, err := archive.NewFixity(archive.FixityConfig{Store: store, Blobs: blobs, Replica: replica, Interval: interval,
-		Lease: lease, ReportPath: fixityReportPath(cfg), Logger: logger})
+	fixity, err := archive.NewFixity(archive.FixityConfig{Store: d.store, Blobs: d.blobs, Replica: replica, Interval: interval,
+		Logger: d.logger})
 	if err != nil {
 		return nil, nil, fmt.Errorf("fixity check: %w", err)
 	}
-	fixity.Start(ctx)
-	stops := []func(){fixity.Stop}
-	if tsa := os.Getenv(settingTSA.env); tsa != "" {
-		within := archive.DefaultRenewWithin
-		if v := os.Getenv(settingRenewWithin.env); v != "" {
-			if within, err = archive.ParsePeriod(v); err != nil {
-				fixity.Stop()
-				return nil, nil, settingError{settingRenewWithin, err}
-			}
-		}
-		opts, err := renewOptions(cfg, tsa, within)
-		if err == nil {
-			var renewer *archive.Renewer
-			renewer, err = archive.NewRenewer(archive.RenewerConfig{Engine: eng, Store: store, Blobs: blobs, Replicas: replicas,
-				Options: opts, Lease: lease, Logger: logger})
-			if err == nil {
-				renewer.Start(ctx)
-				stops = append(stops, renewer.Stop)
-			}
-		}
-		if err != nil {
-			fixity.Stop()
-			return nil, nil, err
-		}
-	} else {
-		logger.Info("archive renewal off: set VANTHU_TSA_URL to keep archived signatures verifiable")
+	periodic := []*river.PeriodicJob{fixity.Register(workers)}
+	d.logger.Info("fixity check scheduled", "interval", interval.String(), "replica", replica != nil)
+	tsa := os.Getenv(settingTSA.env)
+	if tsa == "" {
+		d.logger.Info("archive renewal off: set VANTHU_TSA_URL to keep archived signatures verifiable")
+		return periodic, fixity.Collectors(), nil
 	}
-	logger.Info("fixity check scheduled", "interval", interval.String(), "replica", replica != nil)
-	return func() {
-		for _, stop := range stops {
-			stop()
+	within := archive.DefaultRenewWithin
+	if v := os.Getenv(settingRenewWithin.env); v != "" {
+		if within, err = archive.ParsePeriod(v); err != nil {
+			return nil, nil, settingError{settingRenewWithin, err}
 		}
-	}, fixity.Collectors(), nil
+	}
+	opts, err := renewOptions(d.cfg, tsa, within)
+	if err != nil {
+		return nil, nil, err
+	}
+	renewer, err := archive.NewRenewer(archive.RenewerConfig{Engine: d.eng, Store: d.store, Blobs: d.blobs, Replicas: d.replicas,
+		Options: opts, Logger: d.logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(periodic, renewer.Register(workers)), fixity.Collectors(), nil
 }

@@ -3,13 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/riverqueue/river"
+
+	"github.com/vanthu/vanthu/engine"
 )
 
 func TestArchiveRenewCommand(t *testing.T) {
@@ -47,11 +49,18 @@ func TestFixityReportCommand(t *testing.T) {
 	if err := runFixityReport(ctx, []string{"--data", dir}, &out); err != nil || !strings.Contains(out.String(), "no run yet") {
 		t.Fatalf("empty report: %v\n%s", err, out.String())
 	}
+	// Another node's run, as the job queue may give the slices to any node.
+	store, err := (&config{Data: dir, LogFormat: "text", LogLevel: "warn"}).openMigrated(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now().UTC()
 	key := "archive/H23/2026/01.VP/ab/ab" + strings.Repeat("0", 62)
-	err := archive.UpdateFixityReport(filepath.Join(dir, "fixity-report.json"),
-		archive.FixityRun{Node: "nut-1", Started: now, Finished: now, Objects: 3, Damaged: 1},
-		[]archive.FixityFinding{{DetectedAt: now, Record: "H23.2026.01.VP", Key: key, Error: "blob: integrity check failed"}})
+	err = store.InTx(ctx, func(q engine.Queries) error {
+		return q.FixityRunInsert(ctx, &engine.FixityRun{Node: "nut-1", Started: now, Finished: now, Objects: 3, Damaged: 1},
+			[]engine.FixityFinding{{DetectedAt: now, Record: "H23.2026.01.VP", Key: key, Error: "blob: integrity check failed"}}, 10, 10)
+	})
+	store.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +72,18 @@ func TestFixityReportCommand(t *testing.T) {
 	if !strings.Contains(out.String(), key) || !strings.Contains(out.String(), "NOT REPAIRED") || !strings.Contains(out.String(), "nut-1") {
 		t.Fatalf("report:\n%s", out.String())
 	}
+	out.Reset()
+	err = runFixityReport(ctx, []string{"--data", dir, "--json"}, &out)
+	var rep engine.FixityReport
+	if !errors.As(err, new(silentFailure)) || json.Unmarshal(out.Bytes(), &rep) != nil || len(rep.Findings) != 1 || rep.Runs[0].Node != "nut-1" {
+		t.Fatalf("JSON report (%v):\n%s", err, out.String())
+	}
 }
 
 func TestServeRefusesABadFixityInterval(t *testing.T) {
 	t.Setenv("VANTHU_FIXITY_INTERVAL", "weekly")
 	cfg := &config{Data: t.TempDir()}
-	_, _, err := startArchiveServices(context.Background(), cfg, nil, nil, nil, nil, nil)
+	_, _, err := registerArchive(backgroundDeps{cfg: cfg}, river.NewWorkers())
 	if err == nil || !strings.Contains(err.Error(), "VANTHU_FIXITY_INTERVAL") {
 		t.Fatalf("err %v, want one naming VANTHU_FIXITY_INTERVAL", err)
 	}

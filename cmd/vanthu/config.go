@@ -225,6 +225,7 @@ func (c *config) openBlobs(ctx context.Context) (blob.Store, error) {
 type eventFlags struct {
 	smtpURL, smtpFrom, webhookTimeout string
 	maxAttempts                       int
+	allowLoopback                     bool
 }
 
 func bindEventSettings(fs *flag.FlagSet) *eventFlags {
@@ -237,12 +238,14 @@ func bindEventSettings(fs *flag.FlagSet) *eventFlags {
 		attempts = -1 // reported by settings(), naming the variable
 	}
 	fs.IntVar(&e.maxAttempts, "delivery-max-attempts", attempts, "tries of a webhook or e-mail before it is marked failed")
+	fs.BoolVar(&e.allowLoopback, "webhook-allow-loopback", envOr("VANTHU_WEBHOOK_ALLOW_LOOPBACK", "") == "true",
+		"let webhooks post to this machine's loopback addresses (a receiver on the same host; tests)")
 	return e
 }
 
-// settings checks the values and turns them into the event service's settings.
-func (e *eventFlags) settings() (events.Settings, error) {
-	var st events.Settings
+// settings checks the values and turns them into the deliveries' settings.
+func (e *eventFlags) settings() (events.DeliverySettings, error) {
+	st := events.DeliverySettings{WebhookAllowLoopback: e.allowLoopback}
 	if e.maxAttempts < 1 || e.maxAttempts > 100 {
 		return st, settingError{setting{"--delivery-max-attempts", "VANTHU_DELIVERY_MAX_ATTEMPTS"}, errors.New("must be a whole number from 1 to 100")}
 	}

@@ -7,16 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/search"
-	"github.com/vanthu/vanthu/signer/pdftext"
-	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/service/indexing"
 )
 
 // runSearch is `vanthu search --user NAME [--role ROLE] [filters] [--json] QUERY`: the
@@ -63,12 +60,17 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	eng := engine.New(store)
+	const batch = 500
+	ix, err := indexing.New(indexing.Config{Engine: eng, Store: store, Blobs: blobs, BatchSize: batch})
+	if err != nil {
+		return err
+	}
 	for {
-		n, err := eng.IndexStale(ctx, 500, func(ctx context.Context, d engine.Document) string { return documentText(ctx, store, blobs, d) })
+		n, err := ix.RunOnce(ctx)
 		if err != nil {
 			return err
 		}
-		if n < 500 {
+		if n < batch {
 			break
 		}
 	}
@@ -147,58 +149,4 @@ func (f searchFilters) query(words []string) (string, error) {
 		parts = append(parts, term)
 	}
 	return strings.TrimSpace(strings.Join(parts, " ")), nil
-}
-
-// documentText is the text layer of a document's newest PDF, for the index.
-func documentText(ctx context.Context, store engine.Store, blobs blob.Store, d engine.Document) string {
-	files, err := store.FileListByDocument(ctx, d.ID)
-	if err != nil || len(files) == 0 {
-		return ""
-	}
-	f := files[len(files)-1]
-	r, err := blobs.Open(ctx, f.BlobKey)
-	if err != nil {
-		return ""
-	}
-	defer r.Close()
-	tmp, err := os.CreateTemp("", "vanthu-index-*.pdf")
-	if err != nil {
-		return ""
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if _, err := io.Copy(tmp, r); err != nil {
-		return ""
-	}
-	text, _ := pdftext.Extract(ctx, tmp, f.Size, pdftext.Options{MaxPages: 200})
-	if text.NeedsOCR() {
-		// A scan: read it with Tesseract's Vietnamese model when the machine has it.
-		octx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		if ocr, err := pdftext.OCR(octx, tmp.Name(), "vie"); err == nil {
-			text = ocr
-		}
-	}
-	return strings.Join(text.Pages, " ")
-}
-
-// startIndexer keeps the search index up to date in the background: changed documents
-// are indexed with their PDFs' text, scans through OCR. It stops with ctx.
-func startIndexer(ctx context.Context, eng *engine.Engine, store engine.Store, blobs blob.Store, logger *slog.Logger, every time.Duration) {
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			if _, err := eng.IndexStale(ctx, 200, func(ctx context.Context, d engine.Document) string {
-				return documentText(ctx, store, blobs, d)
-			}); err != nil && ctx.Err() == nil {
-				logger.Error("search index", "error", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
 }

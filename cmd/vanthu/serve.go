@@ -12,10 +12,13 @@ import (
 	"os"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/vanthu/vanthu/api"
+	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer"
-	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
 )
 
@@ -57,21 +60,27 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	logger.Info("trust store", "anchors", len(anchors))
 	eng := engine.New(store)
-	// Reminders and escalation run on every node; each notice is stored once.
-	reminders := &engine.Reminders{Engine: eng, Logger: logger}
-	reminders.Start(ctx)
-	defer reminders.Stop()
-	// Fixity (and B-LTA renewal with VANTHU_TSA_URL) run on one node at a time (a lease).
 	replicas, err := cfg.openReplicas(ctx)
 	if err != nil {
 		return err
 	}
-	stopArchive, archiveMetrics, err := startArchiveServices(ctx, cfg, eng, store, blobs, replicas, logger)
+	// Background work (jobs_wiring.go): every service adds its workers here; the job
+	// queue starts once the handler is built, and runs periodic work once per cluster.
+	workers := river.NewWorkers()
+	periodic, archiveMetrics, err := registerPeriodic(backgroundDeps{cfg: cfg, eng: eng, store: store, blobs: blobs,
+		replicas: replicas, logger: logger}, workers)
 	if err != nil {
 		return err
 	}
-	defer stopArchive()
-	startIndexer(ctx, eng, store, blobs, logger, time.Minute)
+	// Webhooks and e-mails are jobs too, enqueued in the transaction of the change that
+	// causes them: the hook is in place before any job runs.
+	deliveries := events.NewDeliveries(store, eventSettings, logger)
+	deliveries.AddWorkers(workers)
+	queue, err := newJobs(store, logger, workers, periodic)
+	if err != nil {
+		return err
+	}
+	store.AddTxHook(deliveries.TxHook(queue))
 	revocation := pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)
 	// Signatures made in the UI and API are B-B; with a timestamp authority they carry a
 	// timestamp and the revocation data (B-LT), as Decree 30 documents should.
@@ -82,9 +91,14 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
 		TrustRoots: roots, Revocation: revocation, Signer: keyring.New(kr),
 		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics, Replicas: replicas})
-	handler.Events().Configure(eventSettings)
 	handler.Events().Start(ctx)
 	defer handler.Events().Stop()
+	stopJobs, err := startJobs(ctx, queue, logger)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
+	// End of the background work's wiring.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return settingError{setting{"--addr", "VANTHU_ADDR"}, err}

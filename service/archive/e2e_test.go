@@ -15,7 +15,7 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/storage/bagit"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/postgres"

@@ -27,7 +27,7 @@ func (e Eraser) PackageObjects(ctx context.Context, manifestKey string) ([]strin
 	var keys []string
 	for _, m := range append(slices.Clone(ver.Versions), manifestKey) {
 		pkg, err := Load(ctx, e.Blobs, m)
-		if errors.Is(err, engine.ErrNotFound) {
+		if errors.Is(err, blob.ErrNotFound) {
 			continue // an earlier run deleted it
 		}
 		if err != nil {
@@ -50,7 +50,7 @@ func (e Eraser) Delete(ctx context.Context, key string) error {
 		switch {
 		case err == nil:
 			found = true
-		case errors.Is(err, engine.ErrNotFound):
+		case errors.Is(err, blob.ErrNotFound):
 		case errors.Is(err, blob.ErrLocked):
 			return fmt.Errorf("%w: %w", engine.ErrRetained, err)
 		default:

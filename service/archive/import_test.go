@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/storage/bagit"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlite"

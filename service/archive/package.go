@@ -63,7 +63,7 @@ func Store(ctx context.Context, store engine.Store, blobs blob.Store, recordID s
 		until = due.UTC()
 	}
 	pkg := &Package{Record: agency.Code + "." + fmt.Sprint(rec.Year) + "." + rec.Code,
-		Prefix: fmt.Sprintf("archive/%s/%d/%s", agency.Code, rec.Year, rec.Code), RetainUntil: until, CreatedAt: now,
+		Prefix: KeyPrefix + fmt.Sprintf("%s/%d/%s", agency.Code, rec.Year, rec.Code), RetainUntil: until, CreatedAt: now,
 		Permanent: rec.Retention.Permanent}
 	put := func(data []byte, role, doc string, contentType string) error {
 		opts := blob.PutOptions{Prefix: pkg.Prefix, RetainUntil: until, ContentType: contentType}

@@ -20,13 +20,11 @@ type RenewerConfig struct {
 	Replicas []blob.Store
 	// Options say what is due and how to renew it (TSA, revocation, trust anchors).
 	Options RenewOptions
-	// Interval between runs; a day by default.
+	// Interval between runs of the periodic job; a day by default.
 	Interval time.Duration
 	// Batch bounds the packages renewed per run (50 by default): each renewed PDF asks
 	// the TSA and the OCSP responders, and the next run takes the rest.
-	Batch int
-	// Lease keeps two nodes from renewing the same package at once; nil for one process.
-	Lease  Lease
+	Batch  int
 	Logger *slog.Logger
 }
 
@@ -65,9 +63,7 @@ func (c *RenewerConfig) validate() error {
 type Renewer struct {
 	cfg RenewerConfig
 
-	mu   sync.Mutex
-	stop chan struct{}
-	done sync.WaitGroup
+	mu sync.Mutex // one run at a time in this process; the job queue runs one per cluster
 }
 
 // NewRenewer checks the configuration and fills in its defaults.
@@ -79,58 +75,12 @@ func NewRenewer(cfg RenewerConfig) (*Renewer, error) {
 	return &Renewer{cfg: cfg}, nil
 }
 
-// Start runs the renewal every interval until Stop or ctx ends.
-func (r *Renewer) Start(ctx context.Context) {
-	r.stop = make(chan struct{})
-	r.done.Add(1)
-	go func() {
-		defer r.done.Done()
-		t := time.NewTicker(r.cfg.Interval)
-		defer t.Stop()
-		for {
-			switch _, err := r.RunOnce(ctx); {
-			case errors.Is(err, ErrLeaseHeld):
-				r.cfg.Logger.DebugContext(ctx, "archive renewal runs on another node")
-			case err != nil && ctx.Err() == nil:
-				r.cfg.Logger.ErrorContext(ctx, "archive renewal", "error", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-r.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
-// Stop ends the service and waits for a run in progress.
-func (r *Renewer) Stop() {
-	if r.stop != nil {
-		close(r.stop)
-		r.done.Wait()
-		r.stop = nil
-	}
-}
-
 // RunOnce examines every archived package and renews what is due (or, on a dry run,
 // only lists it). It returns the packages with something due; a package that fails is
-// logged and the others go on, the errors joined in the result. ErrLeaseHeld means
-// another node is renewing right now.
+// logged and the others go on, the errors joined in the result.
 func (r *Renewer) RunOnce(ctx context.Context) ([]*Renewal, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cfg.Lease != nil {
-		release, ok, err := r.cfg.Lease.TryAcquire(ctx, "renewal")
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, ErrLeaseHeld
-		}
-		defer release()
-	}
 	records, err := packagedRecords(ctx, r.cfg.Store)
 	if err != nil {
 		return nil, err

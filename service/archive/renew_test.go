@@ -16,13 +16,14 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/signer"
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/signertest"
 	"github.com/vanthu/vanthu/signer/verify"
-	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
@@ -41,12 +42,12 @@ type renewBundle struct {
 }
 
 // demoCA runs a DEMO CA (OCSP, CRL, TSA) on a loopback server.
-func renewDemoCA(t *testing.T) (*pki.DemoCA, string) {
+func renewDemoCA(t *testing.T) (*pkidemo.CA, string) {
 	t.Helper()
 	var handler http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
-	ca, err := pki.NewDemoCA(t.TempDir(), pki.WithBaseURL(srv.URL))
+	ca, err := pkidemo.New(t.TempDir(), pkidemo.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,9 +57,9 @@ func renewDemoCA(t *testing.T) (*pki.DemoCA, string) {
 
 // signedPDF is a one-page PDF signed at B-T by a leader whose certificate ends after
 // validity: the signature carries a timestamp but no revocation data.
-func renewSignedPDF(t *testing.T, ca *pki.DemoCA, caURL string, validity time.Duration) []byte {
+func renewSignedPDF(t *testing.T, ca *pkidemo.CA, caURL string, validity time.Duration) []byte {
 	t.Helper()
-	issued, err := ca.IssuePerson("Bùi Văn Khánh", "khanh@hoabinh.gov.vn", pki.WithValidity(validity))
+	issued, err := ca.IssuePerson("Bùi Văn Khánh", "khanh@hoabinh.gov.vn", pkidemo.WithValidity(validity))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func renewSnapshot(t *testing.T, root string) map[string][]byte {
 	return out
 }
 
-func renewTestOptions(ca *pki.DemoCA, caURL string) archive.RenewOptions {
+func renewTestOptions(ca *pkidemo.CA, caURL string) archive.RenewOptions {
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	roots.AddCert(ca.Root())
 	inter.AddCert(ca.Issuing())
@@ -343,30 +344,6 @@ func TestRenewalThatWouldNotHelpWritesNothing(t *testing.T) {
 	}
 	if rec, _ := b.store.RecordGetByID(ctx, b.recordID); rec.PackageKey != b.pkg.Manifest {
 		t.Fatalf("record moved to %s", rec.PackageKey)
-	}
-}
-
-func TestRenewerLeavesThePassToTheLeaseHolder(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	ca, caURL := renewDemoCA(t)
-	b := renewArchived(t, renewSignedPDF(t, ca, caURL, 60*24*time.Hour))
-	dir := t.TempDir()
-	release, ok, err := (&archive.FileLease{Dir: dir}).TryAcquire(ctx, "renewal") // another process renewing
-	if err != nil || !ok {
-		t.Fatal(ok, err)
-	}
-	r, err := archive.NewRenewer(archive.RenewerConfig{Engine: b.eng, Store: b.store, Blobs: b.primary,
-		Options: renewTestOptions(ca, caURL), Lease: &archive.FileLease{Dir: dir}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.RunOnce(ctx); !errors.Is(err, archive.ErrLeaseHeld) {
-		t.Fatalf("run while another holds the lease: %v", err)
-	}
-	release()
-	if due, err := r.RunOnce(ctx); err != nil || len(due) != 1 || due[0].Manifest == "" {
-		t.Fatalf("run after the lease was released: %+v, %v", due, err)
 	}
 }
 

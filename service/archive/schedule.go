@@ -24,18 +24,13 @@ type FixityConfig struct {
 	// Interval is one full pass over every archived object; a week by default
 	// (VANTHU_FIXITY_INTERVAL).
 	Interval time.Duration
-	// Tick is how often a slice of the pass runs: the records are spread over the
-	// Interval/Tick slices of a pass, so the store is read evenly. Interval/168 (an hour
-	// for a week) by default, at least a minute.
+	// Tick is how often a slice of the pass runs (a periodic job): the records are spread
+	// over the Interval/Tick slices of a pass, so the store is read evenly. Interval/168
+	// (an hour for a week) by default, at least a minute.
 	Tick time.Duration
 	// Batch bounds the objects one slice reads (100 000 by default); a slice cut short
 	// is logged, and what it left is read in the next pass.
 	Batch int
-	// Lease keeps the nodes of a cluster from running slices at the same time; nil
-	// runs without one (a single process).
-	Lease Lease
-	// ReportPath is the JSON fixity report kept up to date by every slice; none when empty.
-	ReportPath string
 	// Registerer, when set, receives the fixity metrics (see Fixity.Collectors).
 	Registerer prometheus.Registerer
 	// LockHorizon: permanent records' locks ending within it are moved ahead (5 years).
@@ -90,11 +85,8 @@ type Fixity struct {
 	cfg     FixityConfig
 	metrics fixityMetrics
 
-	mu      sync.Mutex // one slice at a time in this process; the lease does it across nodes
+	mu      sync.Mutex // one slice at a time in this process; the job queue runs one per cluster
 	damaged map[string]bool
-
-	stop chan struct{}
-	done sync.WaitGroup
 }
 
 // NewFixity checks the configuration and fills in its defaults.
@@ -115,85 +107,36 @@ func NewFixity(cfg FixityConfig) (*Fixity, error) {
 // Collectors are the fixity metrics, for a registry that exposes them on /metrics.
 func (f *Fixity) Collectors() []prometheus.Collector { return f.metrics.collectors() }
 
-// Start runs a slice every tick until Stop or ctx ends.
-func (f *Fixity) Start(ctx context.Context) {
-	f.stop = make(chan struct{})
-	f.done.Add(1)
-	go func() {
-		defer f.done.Done()
-		t := time.NewTicker(f.cfg.Tick)
-		defer t.Stop()
-		for {
-			if _, err := f.RunOnce(ctx); err != nil && ctx.Err() == nil {
-				f.cfg.Logger.ErrorContext(ctx, "fixity", "error", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-f.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
-// Stop ends the service and waits for a slice in progress.
-func (f *Fixity) Stop() {
-	if f.stop != nil {
-		close(f.stop)
-		f.done.Wait()
-		f.stop = nil
-	}
-}
-
-// FixityRun is what one slice (or a whole pass) did.
-type FixityRun struct {
-	Node       string    `json:"node"`
-	Started    time.Time `json:"started"`
-	Finished   time.Time `json:"finished"`
-	Slice      int       `json:"slice"`  // -1 for a whole pass
-	Slices     int       `json:"slices"` // in a pass
-	Packages   int       `json:"packages"`
-	Objects    int       `json:"objects"`
-	Damaged    int       `json:"damaged"`
-	Repaired   int       `json:"repaired"`
-	Incomplete bool      `json:"incomplete,omitempty"` // the batch limit cut it short
-	Skipped    bool      `json:"skipped,omitempty"`    // another node held the lease
-}
+// What the report keeps (engine.FixityReport, in the database): enough for an operator
+// to see the last weeks, bounded so that a failing disk cannot make it grow without end.
+const (
+	reportRuns     = 500
+	reportFindings = 5000
+)
 
 // RunOnce checks the slice of the records that falls on the current tick.
-func (f *Fixity) RunOnce(ctx context.Context) (FixityRun, error) {
+func (f *Fixity) RunOnce(ctx context.Context) (engine.FixityRun, error) {
 	slices := f.slices()
 	slice := int((f.cfg.Now().UnixNano() / int64(f.cfg.Tick)) % int64(slices))
 	return f.run(ctx, slice, slices)
 }
 
 // RunPass checks every record at once (the test hook, and `vanthu archive fixity`).
-func (f *Fixity) RunPass(ctx context.Context) (FixityRun, error) { return f.run(ctx, -1, f.slices()) }
+func (f *Fixity) RunPass(ctx context.Context) (engine.FixityRun, error) {
+	return f.run(ctx, -1, f.slices())
+}
 
 func (f *Fixity) slices() int { return max(int(f.cfg.Interval/f.cfg.Tick), 1) }
 
-func (f *Fixity) run(ctx context.Context, slice, slices int) (FixityRun, error) {
+func (f *Fixity) run(ctx context.Context, slice, slices int) (engine.FixityRun, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	run := FixityRun{Node: fixityNode(), Started: f.cfg.Now().UTC(), Slice: slice, Slices: slices}
-	if f.cfg.Lease != nil {
-		release, ok, err := f.cfg.Lease.TryAcquire(ctx, "fixity")
-		if err != nil {
-			return run, err
-		}
-		if !ok {
-			run.Skipped = true
-			return run, nil
-		}
-		defer release()
-	}
+	run := engine.FixityRun{Node: fixityNode(), Started: f.cfg.Now().UTC(), Slice: slice, Slices: slices}
 	records, err := packagedRecords(ctx, f.cfg.Store)
 	if err != nil {
 		return run, err
 	}
-	var findings []FixityFinding
+	var findings []engine.FixityFinding
 	var errs []error
 	for _, r := range records {
 		if slice >= 0 && sliceOf(r.ID, slices) != slice {
@@ -214,22 +157,23 @@ func (f *Fixity) run(ctx context.Context, slice, slices int) (FixityRun, error) 
 	run.Finished = f.cfg.Now().UTC()
 	f.metrics.lastRun.Set(float64(run.Finished.Unix()))
 	f.metrics.unrepaired.Set(float64(len(f.damaged)))
-	if f.cfg.ReportPath != "" {
-		if err := UpdateFixityReport(f.cfg.ReportPath, run, findings); err != nil {
-			errs = append(errs, err)
-		}
+	err = f.cfg.Store.InTx(ctx, func(q engine.Queries) error {
+		return q.FixityRunInsert(ctx, &run, findings, reportRuns, reportFindings)
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("archive: fixity report: %w", err))
 	}
 	return run, errors.Join(errs...)
 }
 
 // checkRecord checks every version of one record's package.
-func (f *Fixity) checkRecord(ctx context.Context, r packagedRecord, run *FixityRun) ([]FixityFinding, error) {
-	var findings []FixityFinding
-	report := func(manifest, key string, cause error) *FixityFinding {
+func (f *Fixity) checkRecord(ctx context.Context, r packagedRecord, run *engine.FixityRun) ([]engine.FixityFinding, error) {
+	var findings []engine.FixityFinding
+	report := func(manifest, key string, cause error) *engine.FixityFinding {
 		f.cfg.Logger.ErrorContext(ctx, "fixity: archived object damaged", "record", r.Name, "record_id", r.ID,
 			"manifest", manifest, "key", key, "error", cause)
 		f.metrics.mismatches.Inc()
-		findings = append(findings, FixityFinding{DetectedAt: f.cfg.Now().UTC(), Record: r.Name, RecordID: r.ID,
+		findings = append(findings, engine.FixityFinding{DetectedAt: f.cfg.Now().UTC(), Record: r.Name, RecordID: r.ID,
 			Manifest: manifest, Key: key, Error: cause.Error()})
 		f.damaged[key] = true
 		run.Damaged++
@@ -285,7 +229,7 @@ func (f *Fixity) checkRecord(ctx context.Context, r packagedRecord, run *FixityR
 
 // repairObject restores one object from the replica (whose bytes the store checks against
 // the key's digest) and reports whether it is sound now.
-func (f *Fixity) repairObject(ctx context.Context, key string, finding *FixityFinding, run *FixityRun) bool {
+func (f *Fixity) repairObject(ctx context.Context, key string, finding *engine.FixityFinding, run *engine.FixityRun) bool {
 	if f.cfg.Replica == nil {
 		return false
 	}

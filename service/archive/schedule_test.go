@@ -1,7 +1,6 @@
 package archive_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -12,10 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/signer/signertest"
-	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/testenv"
 )
 
 // flip changes one byte of a stored object on disk, as a failing disk would.
@@ -39,10 +37,9 @@ func TestScheduledFixityRepairsAFlippedByteFromTheReplica(t *testing.T) {
 	b := renewArchived(t, signertest.OnePagePDF())
 	damaged := b.pkg.Objects[0].Key
 	fixityFlip(t, b.dir, damaged)
-	reportPath := filepath.Join(t.TempDir(), "fixity", "report.json")
 	reg := prometheus.NewRegistry()
 	f, err := archive.NewFixity(archive.FixityConfig{Store: b.store, Blobs: b.primary, Replica: b.replica,
-		Interval: time.Hour, Tick: time.Minute, ReportPath: reportPath, Registerer: reg, Lease: &archive.FileLease{Dir: t.TempDir()}})
+		Interval: time.Hour, Tick: time.Minute, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,17 +60,13 @@ func TestScheduledFixityRepairsAFlippedByteFromTheReplica(t *testing.T) {
 		t.Fatalf("damaged objects gauge %v after the repair, want 0", got)
 	}
 
-	rep, err := archive.LoadFixityReport(reportPath)
-	if err != nil || len(rep.Findings) != 1 || len(rep.Runs) != 1 {
+	rep, err := b.store.FixityReportGet(ctx)
+	if err != nil || len(rep.Findings) != 1 || len(rep.Runs) != 1 || rep.Runs[0].Repaired != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
 	fd := rep.Findings[0]
 	if fd.Key != damaged || fd.Record != "H23.2026.01.VP" || fd.RepairedAt == nil || fd.DetectedAt.IsZero() || !strings.Contains(fd.Error, "integrity") {
 		t.Fatalf("finding %+v", fd)
-	}
-	var text bytes.Buffer
-	if err := rep.WriteText(&text); err != nil || !strings.Contains(text.String(), damaged) || !strings.Contains(text.String(), "repaired") {
-		t.Fatalf("text report:\n%s", text.String())
 	}
 
 	again, err := f.RunPass(ctx)
@@ -87,9 +80,8 @@ func TestScheduledFixityWithoutReplicaRaisesTheAlarm(t *testing.T) {
 	ctx := context.Background()
 	b := renewArchived(t, signertest.OnePagePDF())
 	fixityFlip(t, b.dir, b.pkg.Manifest)
-	reportPath := filepath.Join(t.TempDir(), "report.json")
 	reg := prometheus.NewRegistry()
-	f, err := archive.NewFixity(archive.FixityConfig{Store: b.store, Blobs: b.primary, ReportPath: reportPath, Registerer: reg})
+	f, err := archive.NewFixity(archive.FixityConfig{Store: b.store, Blobs: b.primary, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +92,9 @@ func TestScheduledFixityWithoutReplicaRaisesTheAlarm(t *testing.T) {
 	if got := fixityMetric(t, reg, "vanthu_fixity_damaged_objects"); got != 1 {
 		t.Fatalf("damaged objects gauge %v, want 1", got)
 	}
-	rep, _ := archive.LoadFixityReport(reportPath)
-	var text bytes.Buffer
-	rep.WriteText(&text)
-	if !strings.Contains(text.String(), "NOT REPAIRED") || !strings.Contains(text.String(), b.pkg.Manifest) {
-		t.Fatalf("report:\n%s", text.String())
+	rep, err := b.store.FixityReportGet(ctx)
+	if err != nil || len(rep.Findings) != 1 || rep.Findings[0].Key != b.pkg.Manifest || rep.Findings[0].RepairedAt != nil {
+		t.Fatalf("report %+v, %v; want the manifest, not repaired", rep, err)
 	}
 }
 
@@ -154,37 +144,6 @@ func TestFixityConfigIsValidated(t *testing.T) {
 	if run, _ := f.RunOnce(context.Background()); run.Slices != 168 {
 		t.Fatalf("default slices %d, want an hour each over a week", run.Slices)
 	}
-}
-
-func TestLeaseLetsOneHolderAtATime(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	check := func(t *testing.T, a, b archive.Lease, name string) {
-		t.Helper()
-		release, ok, err := a.TryAcquire(ctx, name)
-		if err != nil || !ok {
-			t.Fatalf("first acquire: %v, %v", ok, err)
-		}
-		if _, ok, err := b.TryAcquire(ctx, name); err != nil || ok {
-			t.Fatalf("second holder admitted: %v, %v", ok, err)
-		}
-		release()
-		release2, ok, err := b.TryAcquire(ctx, name)
-		if err != nil || !ok {
-			t.Fatalf("acquire after release: %v, %v", ok, err)
-		}
-		release2()
-	}
-	t.Run("File", func(t *testing.T) {
-		t.Parallel()
-		dir := t.TempDir()
-		check(t, &archive.FileLease{Dir: dir}, &archive.FileLease{Dir: dir}, "fixity")
-	})
-	t.Run("Postgres", func(t *testing.T) {
-		t.Parallel()
-		url := testenv.PostgresURL(t)
-		check(t, archive.PostgresLease{URL: url}, archive.PostgresLease{URL: url}, testenv.Name("lease"))
-	})
 }
 
 func TestParsePeriod(t *testing.T) {

@@ -101,5 +101,5 @@ func CopyKey(agencyID, copyID, sha256 string) string {
 }
 
 func copyPrefix(agencyID, copyID string) string {
-	return "certified-copies/" + agencyID + "/" + copyID
+	return engine.CopyBlobPrefix + agencyID + "/" + copyID
 }

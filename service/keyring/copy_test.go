@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/verify"
 )
 

@@ -21,14 +21,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/digitorus/pdf"
-
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/signer"
 	"github.com/vanthu/vanthu/signer/appearance"
 	"github.com/vanthu/vanthu/signer/docpdf"
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
+	"github.com/vanthu/vanthu/signer/pdf"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
@@ -114,9 +113,9 @@ func (k *Keyring) SignAsLeader(ctx context.Context, actor engine.Actor, docID, p
 
 // SignAsLeaderWith is SignAsLeader with a title and signing form.
 func (k *Keyring) SignAsLeaderWith(ctx context.Context, actor engine.Actor, docID, pin, requestID string, opts SignOptions) (engine.Document, error) {
-	doc, err := k.document(ctx, actor, docID)
-	if err != nil {
-		return engine.Document{}, err
+	doc, done, err := k.replayed(ctx, actor, docID, requestID, engine.ActionSign)
+	if err != nil || done {
+		return doc, err
 	}
 	if opts.Title == "" {
 		opts.Title = k.membershipTitle(ctx, actor)
@@ -148,11 +147,12 @@ func (k *Keyring) SignAsLeaderWith(ctx context.Context, actor engine.Actor, docI
 // IssueAndSeal is the clerk's part: number the signed document (Engine.Issue), then sign it
 // with the agency's key and seal, writing the number and date into the draft's blanks
 // (Engine.AgencySign). The agency key is opened first, so a wrong PIN takes no number; a
-// document already numbered (an earlier attempt failed after numbering) is only sealed.
+// document already numbered (an earlier attempt failed after numbering, under
+// IssueRequestID) is only sealed, and a request already sealed returns the document.
 func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error) {
-	doc, err := k.document(ctx, actor, docID)
-	if err != nil {
-		return engine.Document{}, err
+	doc, done, err := k.replayed(ctx, actor, docID, requestID, engine.ActionAgencySign)
+	if err != nil || done {
+		return doc, err
 	}
 	key, ref, closeKey, err := k.open(ctx, engine.KeyOwnerAgency, doc.AgencyID, pin)
 	if err != nil {
@@ -168,11 +168,7 @@ func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, p
 		return engine.Document{}, err
 	}
 	if doc.State != engine.StateNumbered {
-		issueID := ""
-		if requestID != "" {
-			issueID = requestID + ":issue"
-		}
-		if doc, err = k.cfg.Engine.Issue(ctx, actor, docID, issueID); err != nil {
+		if doc, err = k.cfg.Engine.Issue(ctx, actor, docID, IssueRequestID(requestID)); err != nil {
 			return engine.Document{}, err
 		}
 	}
@@ -207,6 +203,35 @@ func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, p
 		return engine.Document{}, err
 	}
 	return k.cfg.Engine.AgencySign(ctx, actor, docID, file, requestID)
+}
+
+// IssueRequestID is the request id under which IssueAndSeal numbers a document: the
+// numbering commits before the seal, so a retry must know it happened.
+func IssueRequestID(requestID string) string {
+	if requestID == "" {
+		return ""
+	}
+	return requestID + ":issue"
+}
+
+// replayed reads the document for the actor and reports whether requestID already did
+// its last transaction (action): a retry gets the document rather than signing again (a second
+// signature would only be thrown away by the engine's own replay check).
+func (k *Keyring) replayed(ctx context.Context, actor engine.Actor, docID, requestID string, action engine.Action) (engine.Document, bool, error) {
+	doc, err := k.document(ctx, actor, docID)
+	if err != nil || requestID == "" {
+		return doc, false, err
+	}
+	rec, err := k.cfg.Store.RequestLogGet(ctx, requestID)
+	switch {
+	case errors.Is(err, engine.ErrNotFound):
+		return doc, false, nil
+	case err != nil:
+		return engine.Document{}, false, fmt.Errorf("keyring: request log: %w", err)
+	case rec.ActorID != actor.UserID || rec.ObjectID != docID || rec.Action != action:
+		return engine.Document{}, false, fmt.Errorf("keyring: request id %q was used for another request: %w", requestID, engine.ErrConflict)
+	}
+	return doc, true, nil
 }
 
 // Placement is where the leader's signature and the seal will go on a document's latest
@@ -382,15 +407,10 @@ func certSHA256(c *x509.Certificate) string {
 }
 
 // pageCount is the number of pages of a PDF, 0 when it cannot be read.
-func pageCount(b []byte) (n int) {
-	defer func() {
-		if recover() != nil { // the PDF reader panics on some malformed files
-			n = 0
-		}
-	}()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+func pageCount(b []byte) int {
+	doc, err := pdf.Open(b)
 	if err != nil {
 		return 0
 	}
-	return r.NumPage()
+	return doc.PageCount()
 }

@@ -13,9 +13,10 @@ import (
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/dbtest"
@@ -28,7 +29,7 @@ type bundle struct {
 	store                     *sqlstore.Store
 	eng                       *engine.Engine
 	blobs                     blob.Store
-	ca                        *pki.DemoCA
+	ca                        *pkidemo.CA
 	kr                        *keyring.Keyring
 	agency                    engine.Agency
 	leader, clerk, specialist engine.Actor
@@ -61,7 +62,7 @@ func setup(t *testing.T, s *sqlstore.Store) *bundle {
 	var handler http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
-	ca, err := pki.NewDemoCA(filepath.Join(t.TempDir(), "ca"), pki.WithBaseURL(srv.URL))
+	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"), pkidemo.WithBaseURL(srv.URL))
 	must(t, err)
 	handler = ca.Handler()
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/signer/keys"
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
@@ -95,7 +95,7 @@ func (k *Keyring) HasKey(ctx context.Context, owner Owner) (bool, error) {
 }
 
 // IssueDemoPerson gives a user a key from the demo CA, under pin (demo data only).
-func (k *Keyring) IssueDemoPerson(ctx context.Context, ca *pki.DemoCA, user engine.User, pin string, signature []byte) (engine.SigningKey, error) {
+func (k *Keyring) IssueDemoPerson(ctx context.Context, ca *pkidemo.CA, user engine.User, pin string, signature []byte) (engine.SigningKey, error) {
 	issued, err := ca.IssuePerson(user.FullName, user.Email)
 	if err != nil {
 		return engine.SigningKey{}, fmt.Errorf("demo certificate: %w", err)
@@ -104,7 +104,7 @@ func (k *Keyring) IssueDemoPerson(ctx context.Context, ca *pki.DemoCA, user engi
 }
 
 // IssueDemoAgency gives an agency a key from the demo CA, under pin (demo data only).
-func (k *Keyring) IssueDemoAgency(ctx context.Context, ca *pki.DemoCA, a engine.Agency, pin string, seal []byte) (engine.SigningKey, error) {
+func (k *Keyring) IssueDemoAgency(ctx context.Context, ca *pkidemo.CA, a engine.Agency, pin string, seal []byte) (engine.SigningKey, error) {
 	issued, err := ca.IssueAgency(a.Name, a.Code)
 	if err != nil {
 		return engine.SigningKey{}, fmt.Errorf("demo certificate: %w", err)
@@ -112,7 +112,7 @@ func (k *Keyring) IssueDemoAgency(ctx context.Context, ca *pki.DemoCA, a engine.
 	return k.importIssued(ctx, issued, Agency(a.ID), pin, seal)
 }
 
-func (k *Keyring) importIssued(ctx context.Context, issued *pki.Issued, owner Owner, pin string, image []byte) (engine.SigningKey, error) {
+func (k *Keyring) importIssued(ctx context.Context, issued *pkidemo.Issued, owner Owner, pin string, image []byte) (engine.SigningKey, error) {
 	p12, err := issued.PKCS12(pin)
 	if err != nil {
 		return engine.SigningKey{}, err

@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/signer/keyring"
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/service/keyring"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/signertest"
 	"github.com/vanthu/vanthu/signer/verify"
 )
@@ -46,7 +46,7 @@ func TestSignAsLeaderWithAToken(t *testing.T) {
 	b := setup(t, openSQLite(t))
 	ctx := context.Background()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	issued, err := b.ca.IssuePerson("Đinh Quang Khánh", "", pki.WithPublicKey(key.Public()))
+	issued, err := b.ca.IssuePerson("Đinh Quang Khánh", "", pkidemo.WithPublicKey(key.Public()))
 	must(t, err)
 	der, _ := x509.MarshalPKCS8PrivateKey(key)
 	keyPEM := filepath.Join(dir, "key.pem")

@@ -16,8 +16,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/vanthu/vanthu/engine"
 )
 
 // Store is a blob store.
@@ -40,6 +38,11 @@ type Store interface {
 	Repair(ctx context.Context, key string, r io.Reader) error
 	// Ping checks that the store is reachable and usable.
 	Ping(ctx context.Context) error
+	// List calls fn with every object whose key starts with prefix, in key order, with
+	// its size, last change and retention; an error from fn stops the listing and is
+	// returned. Only the store's own keys (Prefix/aa/<sha256 hex>) are listed, never
+	// what something else left in the same bucket or directory.
+	List(ctx context.Context, prefix string, fn func(Object) error) error
 }
 
 // Object describes a stored blob.
@@ -48,6 +51,7 @@ type Object struct {
 	SHA256      string // lower-case hex
 	Size        int64
 	RetainUntil time.Time // zero when not locked
+	Modified    time.Time // when the bytes were stored; set by List
 }
 
 // PutOptions say where and how to keep an object.
@@ -66,11 +70,13 @@ type PutOptions struct {
 	Size   int64
 }
 
+// The kinds of blob errors; callers map them onto their own (a missing object is a 404
+// to the API, a bad key a refused request), so the store knows nothing of the engine.
 var (
-	ErrNotFound  = fmt.Errorf("blob: %w", engine.ErrNotFound)
+	ErrNotFound  = errors.New("blob: object not found")
 	ErrIntegrity = errors.New("blob: integrity check failed")
 	ErrLocked    = errors.New("blob: object is under retention")
-	ErrBadKey    = fmt.Errorf("blob: %w key", engine.ErrInvalid)
+	ErrBadKey    = errors.New("blob: invalid key")
 )
 
 const defaultPrefix = "sha256"

@@ -9,7 +9,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -35,7 +37,8 @@ func (s *FS) path(key string) string { return filepath.Join(s.root, filepath.Fro
 
 // Put writes atomically: a temp file, fsync, rename into place, fsync the directory. A
 // crash leaves either no object or the whole object, never a torn one.
-func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (_ Object, err error) {
+	defer outage(&err)
 	if err := opts.checkKnown(); err != nil {
 		return Object{}, err
 	}
@@ -61,7 +64,13 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, err
 	obj := Object{Key: key, SHA256: digest, Size: size}
 	final := s.path(key)
 	if _, err := os.Stat(final); err == nil {
-		// Same bytes already stored; only the retention may need to grow.
+		// Same bytes already stored; only the retention may need to grow. Stored now as far
+		// as the collector of unreferenced blobs can tell: the caller is about to
+		// reference them.
+		now := time.Now()
+		if err := os.Chtimes(final, now, now); err != nil {
+			return Object{}, fmt.Errorf("blob: put: %w", err)
+		}
 		if !opts.RetainUntil.IsZero() {
 			if err := s.ExtendRetention(ctx, key, opts.RetainUntil); err != nil {
 				return Object{}, err
@@ -98,7 +107,8 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, err
 	return obj, nil
 }
 
-func (s *FS) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+func (s *FS) Open(ctx context.Context, key string) (_ io.ReadCloser, err error) {
+	defer outage(&err)
 	digest, err := digestOf(key)
 	if err != nil {
 		return nil, err
@@ -113,7 +123,8 @@ func (s *FS) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	return newVerifier(f, key, digest), nil
 }
 
-func (s *FS) Stat(ctx context.Context, key string) (Object, error) {
+func (s *FS) Stat(ctx context.Context, key string) (_ Object, err error) {
+	defer outage(&err)
 	digest, err := digestOf(key)
 	if err != nil {
 		return Object{}, err
@@ -132,7 +143,8 @@ func (s *FS) Stat(ctx context.Context, key string) (Object, error) {
 	return Object{Key: key, SHA256: digest, Size: fi.Size(), RetainUntil: until}, nil
 }
 
-func (s *FS) Delete(ctx context.Context, key string) error {
+func (s *FS) Delete(ctx context.Context, key string) (err error) {
+	defer outage(&err)
 	obj, err := s.Stat(ctx, key)
 	if err != nil {
 		return err
@@ -150,7 +162,8 @@ func (s *FS) Delete(ctx context.Context, key string) error {
 	return syncDir(filepath.Dir(p))
 }
 
-func (s *FS) ExtendRetention(ctx context.Context, key string, until time.Time) error {
+func (s *FS) ExtendRetention(ctx context.Context, key string, until time.Time) (err error) {
+	defer outage(&err)
 	obj, err := s.Stat(ctx, key)
 	if err != nil {
 		return err
@@ -165,7 +178,8 @@ func (s *FS) ExtendRetention(ctx context.Context, key string, until time.Time) e
 }
 
 // Repair writes the verified bytes over a damaged file, keeping its retention.
-func (s *FS) Repair(ctx context.Context, key string, r io.Reader) error {
+func (s *FS) Repair(ctx context.Context, key string, r io.Reader) (err error) {
+	defer outage(&err)
 	digest, err := digestOf(key)
 	if err != nil {
 		return err
@@ -197,7 +211,8 @@ func (s *FS) Repair(ctx context.Context, key string, r io.Reader) error {
 }
 
 // Ping checks that the root exists and takes writes.
-func (s *FS) Ping(ctx context.Context) error {
+func (s *FS) Ping(ctx context.Context) (err error) {
+	defer outage(&err)
 	f, err := os.CreateTemp(filepath.Join(s.root, ".tmp"), "ping-*")
 	if err != nil {
 		return fmt.Errorf("blob: %s is not writable: %w", s.root, err)
@@ -274,4 +289,52 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// List walks the directories under prefix; side files (retention, temporary files) and
+// the readiness probe are not objects and are left out.
+func (s *FS) List(ctx context.Context, prefix string, fn func(Object) error) error {
+	start := filepath.Join(s.root, filepath.FromSlash(path.Dir(prefix+"x")))
+	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == start {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(s.root, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if d.IsDir() {
+			if key == ".tmp" {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		digest, err := digestOf(key)
+		if err != nil || !strings.HasPrefix(key, prefix) || !listed(key) {
+			return nil
+		}
+		fi, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // deleted while listing
+		}
+		if err != nil {
+			return err
+		}
+		until, err := readRetention(p)
+		if err != nil {
+			return err
+		}
+		return fn(Object{Key: key, SHA256: digest, Size: fi.Size(), RetainUntil: until, Modified: fi.ModTime().UTC()})
+	})
+	if err != nil {
+		return fmt.Errorf("blob: list %s: %w", prefix, err)
+	}
+	return nil
 }

@@ -132,7 +132,8 @@ func (s *S3) probeChecksums(ctx context.Context) bool {
 // size known (and the object fitting one request) it streams them and lets the server
 // check the digest; otherwise it holds and hashes them first. Large objects go up in
 // parts.
-func (s *S3) Put(ctx context.Context, r io.Reader, opts PutOptions) (Object, error) {
+func (s *S3) Put(ctx context.Context, r io.Reader, opts PutOptions) (_ Object, err error) {
+	defer outage(&err)
 	if err := opts.checkKnown(); err != nil {
 		return Object{}, err
 	}
@@ -249,7 +250,10 @@ func (s *S3) putBuffered(ctx context.Context, r io.Reader, opts PutOptions) (Obj
 	} else {
 		existing.obj, existing.err = s.Stat(ctx, key)
 	}
-	if existing.err == nil {
+	// Bytes stored already and locked stay as they are. Unlocked ones are stored again,
+	// so that their date is now: the collector of unreferenced blobs goes by it, and must
+	// not take bytes a caller is about to reference for an old orphan.
+	if existing.err == nil && time.Now().Before(existing.obj.RetainUntil) {
 		obj := existing.obj
 		if !opts.RetainUntil.IsZero() {
 			if err := s.ExtendRetention(ctx, key, opts.RetainUntil); err != nil {
@@ -275,12 +279,44 @@ func (s *S3) putBuffered(ctx context.Context, r io.Reader, opts PutOptions) (Obj
 	return Object{Key: key, SHA256: sp.digest, Size: sp.size, RetainUntil: put.RetainUntilDate}, nil
 }
 
+// List lists the bucket's current objects under prefix; the retention of each is read
+// with a HEAD request, as listings do not carry it.
+func (s *S3) List(ctx context.Context, prefix string, fn func(Object) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops minio-go's listing when fn stops early
+	for info := range s.client.ListObjects(ctx, s.cfg.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if info.Err != nil {
+			if minio.ToErrorResponse(info.Err).Code == "NoSuchBucket" {
+				return nil // created on first write: nothing stored yet
+			}
+			return fmt.Errorf("blob: s3 list %s: %w", prefix, info.Err)
+		}
+		digest, err := digestOf(info.Key)
+		if err != nil || !listed(info.Key) {
+			continue
+		}
+		head, err := s.client.StatObject(ctx, s.cfg.Bucket, info.Key, minio.StatObjectOptions{})
+		if err != nil {
+			if errors.Is(s.translate("list", info.Key, err), ErrNotFound) {
+				continue // deleted while listing
+			}
+			return s.translate("list", info.Key, err)
+		}
+		obj := Object{Key: info.Key, SHA256: digest, Size: head.Size, RetainUntil: retainUntil(head), Modified: head.LastModified.UTC()}
+		if err := fn(obj); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
 type statResult struct {
 	obj Object
 	err error
 }
 
-func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+func (s *S3) Open(ctx context.Context, key string) (_ io.ReadCloser, err error) {
+	defer outage(&err)
 	digest, err := digestOf(key)
 	if err != nil {
 		return nil, err
@@ -296,7 +332,8 @@ func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	return newVerifier(obj, key, digest), nil
 }
 
-func (s *S3) Stat(ctx context.Context, key string) (Object, error) {
+func (s *S3) Stat(ctx context.Context, key string) (_ Object, err error) {
+	defer outage(&err)
 	digest, err := digestOf(key)
 	if err != nil {
 		return Object{}, err
@@ -325,7 +362,8 @@ func retainUntil(info minio.ObjectInfo) time.Time {
 
 // Delete removes the object's current version for good (not just a delete marker), and
 // refuses while it is under retention; the server would refuse too.
-func (s *S3) Delete(ctx context.Context, key string) error {
+func (s *S3) Delete(ctx context.Context, key string) (err error) {
+	defer outage(&err)
 	if _, err := digestOf(key); err != nil {
 		return err
 	}
@@ -343,7 +381,8 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-func (s *S3) ExtendRetention(ctx context.Context, key string, until time.Time) error {
+func (s *S3) ExtendRetention(ctx context.Context, key string, until time.Time) (err error) {
+	defer outage(&err)
 	obj, err := s.Stat(ctx, key)
 	if err != nil {
 		return err
@@ -363,7 +402,8 @@ func (s *S3) ExtendRetention(ctx context.Context, key string, until time.Time) e
 // Repair stores the verified bytes as the object's newest version with the same
 // retention; a damaged locked version stays (the lock forbids removing it) but is no
 // longer what a read returns.
-func (s *S3) Repair(ctx context.Context, key string, r io.Reader) error {
+func (s *S3) Repair(ctx context.Context, key string, r io.Reader) (err error) {
+	defer outage(&err)
 	digest, err := digestOf(key)
 	if err != nil {
 		return err
@@ -388,7 +428,8 @@ func (s *S3) Repair(ctx context.Context, key string, r io.Reader) error {
 
 // Ping checks that the server answers and accepts the credentials. A bucket that does
 // not exist yet is fine: it is created on first write.
-func (s *S3) Ping(ctx context.Context) error {
+func (s *S3) Ping(ctx context.Context) (err error) {
+	defer outage(&err)
 	if _, err := s.client.BucketExists(ctx, s.cfg.Bucket); err != nil {
 		return fmt.Errorf("blob: s3 %s: %w", s.cfg.Endpoint, err)
 	}

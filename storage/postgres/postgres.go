@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -48,6 +51,7 @@ func (d *driver) Dialect() string                { return "postgres" }
 func (d *driver) Conn() sqlstore.Conn            { return conn{d.pool} }
 func (d *driver) Ping(ctx context.Context) error { return d.pool.Ping(ctx) }
 func (d *driver) Close() error                   { d.pool.Close(); return nil }
+func (d *driver) Raw() any                       { return d.pool }
 
 func (d *driver) Begin(ctx context.Context) (sqlstore.Tx, error) {
 	tx, err := d.pool.Begin(ctx)
@@ -99,8 +103,31 @@ func (d *driver) Translate(err error) error {
 		return fmt.Errorf("%w: %s", engine.ErrConflict, pgErr.ConstraintName)
 	case errors.As(err, &pgErr) && pgErr.Code == "23503": // foreign_key_violation
 		return fmt.Errorf("%w: %s", engine.ErrInvalid, pgErr.ConstraintName)
+	case unavailable(err):
+		return fmt.Errorf("%w: %w", engine.ErrUnavailable, err)
 	}
 	return err
+}
+
+// unavailable reports an outage of the server rather than a fault of the statement: no
+// connection (refused, reset, pool acquire timing out), the server shutting down or out of
+// connections, disk full.
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// 08: connection exception; 53: insufficient resources (disk full, too many
+		// connections); 57P01–03: shutting down, cannot connect now.
+		class := pgErr.Code[:min(2, len(pgErr.Code))]
+		return class == "08" || class == "53" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		// A connection the server dropped (stopped, restarted) fails every later
+		// statement with "conn closed", never sent: the outage, not the statement.
+		errors.Is(err, pgconn.ErrConnClosed) || pgconn.SafeToRetry(err)
 }
 
 // querier is what pgxpool.Pool and pgx.Tx share.
@@ -132,3 +159,4 @@ type txConn struct {
 
 func (t txConn) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t txConn) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+func (t txConn) Raw() any                           { return t.tx }

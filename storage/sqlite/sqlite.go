@@ -79,6 +79,10 @@ func (d *driver) Ping(ctx context.Context) error {
 	return d.read.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&v)
 }
 
+// Raw is the write pool: River and anything else that writes must queue behind the one
+// writer like the store does.
+func (d *driver) Raw() any { return d.write }
+
 func (d *driver) Close() error {
 	return errors.Join(d.readStmts.close(), d.writeStmts.close(), d.read.Close(), d.write.Close())
 }
@@ -115,6 +119,12 @@ func (d *driver) Translate(err error) error {
 			return fmt.Errorf("%w: %s", engine.ErrConflict, sqErr.Error())
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return fmt.Errorf("%w: %s", engine.ErrInvalid, sqErr.Error())
+		}
+		// An outage of the file rather than a fault of the statement: disk full, the
+		// file read-only or gone, an I/O error, the write lock not granted in time.
+		switch sqErr.Code() & 0xff {
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY:
+			return fmt.Errorf("%w: %s", engine.ErrUnavailable, sqErr.Error())
 		}
 	}
 	return err
@@ -274,3 +284,4 @@ type txConn struct {
 
 func (t txConn) Commit(context.Context) error   { return t.tx.Commit() }
 func (t txConn) Rollback(context.Context) error { return t.tx.Rollback() }
+func (t txConn) Raw() any                       { return t.tx }

@@ -13,6 +13,12 @@ var (
 	qArchiveImportEventInsert     = sqlFor("ArchiveImportEventInsert")
 	qArchiveImportEventList       = sqlFor("ArchiveImportEventList")
 	qArchiveAuditListByRecord     = sqlFor("ArchiveAuditListByRecord")
+	qFixityRunInsert              = sqlFor("FixityRunInsert")
+	qFixityRunPrune               = sqlFor("FixityRunPrune")
+	qFixityRunList                = sqlFor("FixityRunList")
+	qFixityFindingInsert          = sqlFor("FixityFindingInsert")
+	qFixityFindingPrune           = sqlFor("FixityFindingPrune")
+	qFixityFindingList            = sqlFor("FixityFindingList")
 )
 
 func (q queries) ArchiveImportInsert(ctx context.Context, a *engine.ArchiveImport) error {
@@ -70,4 +76,50 @@ func scanEvent(r Row) (engine.Event, error) {
 		&e.After, &e.PrevHash, &e.Hash)
 	e.Role, e.At = engine.Role(role), utc(e.At)
 	return e, err
+}
+
+func (q queries) FixityRunInsert(ctx context.Context, run *engine.FixityRun, findings []engine.FixityFinding, keepRuns, keepFindings int) error {
+	if _, err := q.exec(ctx, "fixity run insert", qFixityRunInsert, run.Node, run.Started.UTC(), run.Finished.UTC(), run.Slice,
+		run.Slices, run.Packages, run.Objects, run.Damaged, run.Repaired, run.Incomplete); err != nil {
+		return err
+	}
+	for _, f := range findings {
+		if _, err := q.exec(ctx, "fixity finding insert", qFixityFindingInsert, f.DetectedAt.UTC(), f.Record, f.RecordID,
+			f.Manifest, f.Key, f.Error, utcPtr(f.RepairedAt), f.RepairError); err != nil {
+			return err
+		}
+	}
+	if _, err := q.exec(ctx, "fixity run prune", qFixityRunPrune, keepRuns); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, "fixity finding prune", qFixityFindingPrune, keepFindings)
+	return err
+}
+
+func (q queries) FixityReportGet(ctx context.Context) (engine.FixityReport, error) {
+	var rep engine.FixityReport
+	runs, err := list(ctx, q, "fixity run list", qFixityRunList, func(r Row) (engine.FixityRun, error) {
+		var run engine.FixityRun
+		err := r.Scan(&run.Node, &run.Started, &run.Finished, &run.Slice, &run.Slices, &run.Packages, &run.Objects,
+			&run.Damaged, &run.Repaired, &run.Incomplete)
+		run.Started, run.Finished = utc(run.Started), utc(run.Finished)
+		return run, err
+	})
+	if err != nil {
+		return rep, err
+	}
+	findings, err := list(ctx, q, "fixity finding list", qFixityFindingList, func(r Row) (engine.FixityFinding, error) {
+		var f engine.FixityFinding
+		err := r.Scan(&f.DetectedAt, &f.Record, &f.RecordID, &f.Manifest, &f.Key, &f.Error, &f.RepairedAt, &f.RepairError)
+		f.DetectedAt, f.RepairedAt = utc(f.DetectedAt), utcPtr(f.RepairedAt)
+		return f, err
+	})
+	if err != nil {
+		return rep, err
+	}
+	rep.Runs, rep.Findings = runs, findings
+	if len(runs) > 0 {
+		rep.UpdatedAt = runs[len(runs)-1].Finished
+	}
+	return rep, nil
 }

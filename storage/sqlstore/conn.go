@@ -31,6 +31,8 @@ type Tx interface {
 	Conn
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
+	// Raw is the driver's transaction: pgx.Tx or *sql.Tx.
+	Raw() any
 }
 
 // Beginner starts read-write transactions.
@@ -52,4 +54,6 @@ type Driver interface {
 	Translate(err error) error
 	Ping(ctx context.Context) error
 	Close() error
+	// Raw is the driver's handle: *pgxpool.Pool or the write *sql.DB.
+	Raw() any
 }

@@ -18,23 +18,31 @@ var (
 	qDocumentGetByID           = sqlFor("DocumentGetByID")
 	qDocumentList              = sqlFor("DocumentList")
 	qDocumentPage              = sqlFor("DocumentPage")
+	qDocumentListByIDs         = sqlFor("DocumentListByIDs")
+	qDocumentCountByMonth      = sqlFor("DocumentCountByMonth")
+	qDocumentCountHandled      = sqlFor("DocumentCountHandled")
 	qDocumentGetForActor       = sqlFor("DocumentGetForActor")
 	qFileInsert                = sqlFor("FileInsert")
 	qFileListByDocument        = sqlFor("FileListByDocument")
 	qReviewStepInsert          = sqlFor("ReviewStepInsert")
 	qReviewStepUpdate          = sqlFor("ReviewStepUpdate")
 	qReviewStepListByDocument  = sqlFor("ReviewStepListByDocument")
+	qReviewStepListByDocuments = sqlFor("ReviewStepListByDocuments")
 	qDeliveryInsert            = sqlFor("DeliveryInsert")
 	qDeliveryUpdate            = sqlFor("DeliveryUpdate")
 	qDeliveryListByOutgoing    = sqlFor("DeliveryListByOutgoing")
+	qDeliveryListByOutgoings   = sqlFor("DeliveryListByOutgoings")
 	qDeliveryGetByIncoming     = sqlFor("DeliveryGetByIncoming")
 	qAssignmentInsert          = sqlFor("AssignmentInsert")
 	qAssignmentUpdate          = sqlFor("AssignmentUpdate")
 	qAssignmentListByDocument  = sqlFor("AssignmentListByDocument")
+	qAssignmentListByDocuments = sqlFor("AssignmentListByDocuments")
 	qDelegationInsert          = sqlFor("DelegationInsert")
 	qDelegationListTo          = sqlFor("DelegationListTo")
 	qRequestLogInsert          = sqlFor("RequestLogInsert")
 	qRequestLogGet             = sqlFor("RequestLogGet")
+	qRequestReplyInsert        = sqlFor("RequestReplyInsert")
+	qRequestReplyGet           = sqlFor("RequestReplyGet")
 )
 
 func (q queries) RegisterNextNumber(ctx context.Context, agencyID string, year int, kind engine.RegisterKind, series string) (int, error) {
@@ -97,6 +105,50 @@ func (q queries) DocumentList(ctx context.Context, f engine.DocumentFilter) ([]e
 	return list(ctx, q, "document list", qDocumentList, scanDocument, f.AgencyID, string(f.Flow), f.SourceID, f.Year, limit)
 }
 
+// idSlots is how many ids the ...ByIDs queries take at a time: neither database binds a
+// list the same way, so a longer list goes in several queries.
+const idSlots = 50
+
+// listByIDs runs a query of idSlots id parameters over ids, a chunk at a time, the unused
+// slots NULL.
+func listByIDs[T any](ctx context.Context, q queries, op, query string, scan func(Row) (T, error), ids []string) ([]T, error) {
+	var out []T
+	for chunk := range slices.Chunk(ids, idSlots) {
+		args := make([]any, idSlots)
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := list(ctx, q, op, query, scan, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+func (q queries) DocumentListByIDs(ctx context.Context, ids []string) ([]engine.Document, error) {
+	return listByIDs(ctx, q, "document list by ids", qDocumentListByIDs, scanDocument, ids)
+}
+
+func (q queries) DocumentCountByMonth(ctx context.Context, f engine.ActivityFilter) ([]engine.MonthCount, error) {
+	args := []any{f.AgencyID, f.FromYear, f.ToYear}
+	for _, m := range f.Months {
+		args = append(args, m.UTC())
+	}
+	return list(ctx, q, "document count by month", qDocumentCountByMonth, func(r Row) (engine.MonthCount, error) {
+		var c engine.MonthCount
+		err := r.Scan(&c.What, &c.Slot, &c.Count)
+		return c, err
+	}, args...)
+}
+
+func (q queries) DocumentCountHandled(ctx context.Context, f engine.ActivityFilter) (handled, online int, err error) {
+	err = q.get(ctx, "document count handled", qDocumentCountHandled, func(r Row) error { return r.Scan(&handled, &online) },
+		f.AgencyID, f.FromYear, f.ToYear)
+	return handled, online, err
+}
+
 func scanDocument(r Row) (engine.Document, error) { return scanDocumentWith(r) }
 
 // scanDocumentWith scans a document row followed by extra columns.
@@ -147,12 +199,18 @@ func (q queries) ReviewStepUpdate(ctx context.Context, s *engine.ReviewStep) err
 }
 
 func (q queries) ReviewStepListByDocument(ctx context.Context, documentID string) ([]engine.ReviewStep, error) {
-	return list(ctx, q, "review step list", qReviewStepListByDocument, func(r Row) (engine.ReviewStep, error) {
-		var s engine.ReviewStep
-		err := r.Scan(&s.DocumentID, &s.Seq, &s.ReviewerID, &s.Kind, &s.Status, &s.Comment, &s.DecidedAt)
-		s.DecidedAt = utcPtr(s.DecidedAt)
-		return s, err
-	}, documentID)
+	return list(ctx, q, "review step list", qReviewStepListByDocument, scanReviewStep, documentID)
+}
+
+func (q queries) ReviewStepListByDocuments(ctx context.Context, documentIDs []string) ([]engine.ReviewStep, error) {
+	return listByIDs(ctx, q, "review step list by documents", qReviewStepListByDocuments, scanReviewStep, documentIDs)
+}
+
+func scanReviewStep(r Row) (engine.ReviewStep, error) {
+	var s engine.ReviewStep
+	err := r.Scan(&s.DocumentID, &s.Seq, &s.ReviewerID, &s.Kind, &s.Status, &s.Comment, &s.DecidedAt)
+	s.DecidedAt = utcPtr(s.DecidedAt)
+	return s, err
 }
 
 func (q queries) DeliveryInsert(ctx context.Context, d *engine.Delivery) error {
@@ -167,6 +225,10 @@ func (q queries) DeliveryUpdate(ctx context.Context, d *engine.Delivery) error {
 
 func (q queries) DeliveryListByOutgoing(ctx context.Context, outgoingID string) ([]engine.Delivery, error) {
 	return list(ctx, q, "delivery list", qDeliveryListByOutgoing, scanDelivery, outgoingID)
+}
+
+func (q queries) DeliveryListByOutgoings(ctx context.Context, outgoingIDs []string) ([]engine.Delivery, error) {
+	return listByIDs(ctx, q, "delivery list by outgoings", qDeliveryListByOutgoings, scanDelivery, outgoingIDs)
 }
 
 func (q queries) DeliveryGetByIncoming(ctx context.Context, incomingID string) (engine.Delivery, error) {
@@ -196,6 +258,10 @@ func (q queries) AssignmentUpdate(ctx context.Context, a *engine.Assignment) err
 
 func (q queries) AssignmentListByDocument(ctx context.Context, documentID string) ([]engine.Assignment, error) {
 	return list(ctx, q, "assignment list", qAssignmentListByDocument, scanAssignment, documentID)
+}
+
+func (q queries) AssignmentListByDocuments(ctx context.Context, documentIDs []string) ([]engine.Assignment, error) {
+	return listByIDs(ctx, q, "assignment list by documents", qAssignmentListByDocuments, scanAssignment, documentIDs)
 }
 
 func scanAssignment(r Row) (engine.Assignment, error) {
@@ -242,6 +308,20 @@ func (q queries) RequestLogGet(ctx context.Context, requestID string) (engine.Re
 	}, requestID)
 	rec.Action, rec.CreatedAt = engine.Action(action), utc(rec.CreatedAt)
 	return rec, err
+}
+
+func (q queries) RequestReplyInsert(ctx context.Context, r engine.RequestReply) error {
+	_, err := q.exec(ctx, "request reply insert", qRequestReplyInsert, r.RequestID, r.Digest, r.Reply, r.CreatedAt.UTC())
+	return err
+}
+
+func (q queries) RequestReplyGet(ctx context.Context, requestID string) (engine.RequestReply, error) {
+	var rep engine.RequestReply
+	err := q.get(ctx, "request reply get", qRequestReplyGet, func(r Row) error {
+		return r.Scan(&rep.RequestID, &rep.Digest, &rep.Reply, &rep.CreatedAt)
+	}, requestID)
+	rep.CreatedAt = utc(rep.CreatedAt)
+	return rep, err
 }
 
 func nullInt(n int) any {

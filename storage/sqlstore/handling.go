@@ -13,6 +13,8 @@ var (
 	qAssignmentNoteInsert           = sqlFor("AssignmentNoteInsert")
 	qAssignmentNoteGetByID          = sqlFor("AssignmentNoteGetByID")
 	qAssignmentNoteListByAssignment = sqlFor("AssignmentNoteListByAssignment")
+	qAssignmentListByHolder         = sqlFor("AssignmentListByHolder")
+	qAssignmentNoteListByAssigns    = sqlFor("AssignmentNoteListByAssignments")
 	qDistributionListInsert         = sqlFor("DistributionListInsert")
 	qDistributionMemberInsert       = sqlFor("DistributionMemberInsert")
 	qDistributionListGet            = sqlFor("DistributionListGet")
@@ -36,6 +38,10 @@ func (q queries) AssignmentListByAgency(ctx context.Context, agencyID string) ([
 	return list(ctx, q, "assignment list by agency", qAssignmentListByAgency, scanAssignment, agencyID)
 }
 
+func (q queries) AssignmentListByHolder(ctx context.Context, agencyID, userID string, role engine.Role) ([]engine.Assignment, error) {
+	return list(ctx, q, "assignment list by holder", qAssignmentListByHolder, scanAssignment, agencyID, userID, string(role))
+}
+
 func (q queries) AssignmentNoteInsert(ctx context.Context, n *engine.AssignmentNote) error {
 	_, err := q.exec(ctx, "assignment note insert", qAssignmentNoteInsert, n.ID, n.AssignmentID, n.AuthorID, n.Kind, n.Body,
 		utcPtr(n.NewDeadline), n.CreatedAt.UTC())
@@ -50,6 +56,10 @@ func (q queries) AssignmentNoteGetByID(ctx context.Context, id string) (engine.A
 
 func (q queries) AssignmentNoteListByAssignment(ctx context.Context, assignmentID string) ([]engine.AssignmentNote, error) {
 	return list(ctx, q, "assignment note list", qAssignmentNoteListByAssignment, scanNote, assignmentID)
+}
+
+func (q queries) AssignmentNoteListByAssignments(ctx context.Context, assignmentIDs []string) ([]engine.AssignmentNote, error) {
+	return listByIDs(ctx, q, "assignment note list by assignments", qAssignmentNoteListByAssigns, scanNote, assignmentIDs)
 }
 
 func scanNote(r Row) (engine.AssignmentNote, error) {
@@ -90,6 +100,9 @@ func (q queries) DistributionListGet(ctx context.Context, id string) (engine.Dis
 func (q queries) NotificationInsert(ctx context.Context, n *engine.Notification) (bool, error) {
 	k, err := q.exec(ctx, "notification insert", qNotificationInsert, n.ID, n.UserID, n.Kind, nullable(n.DocumentID),
 		nullable(n.AssignmentID), n.Body, n.CreatedAt.UTC())
+	if k > 0 && err == nil {
+		q.recordNotification(n)
+	}
 	return k > 0, err
 }
 

@@ -23,7 +23,16 @@ const (
 // Migrate applies the pending migrations of the driver's dialect, each in its own
 // transaction together with the row that records it. Several nodes may start at once: the
 // driver's exclusive lock serialises them and a step already applied is skipped.
+//
+// The job queue's tables are migrated first, under the same lock: vanthu's migrations
+// may use them.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	return s.MigrateTo(ctx, 0)
+}
+
+// MigrateTo is Migrate up to version (0: all); a migration's test starts from the schema
+// before it.
+func (s *Store) MigrateTo(ctx context.Context, version int) (applied int, err error) {
 	steps, err := migrations.For(s.driver.Dialect())
 	if err != nil {
 		return 0, err
@@ -35,7 +44,13 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 		}); err != nil {
 			return fmt.Errorf("create schema_migration: %w", err)
 		}
+		if err := migrateJobQueue(ctx, b); err != nil {
+			return err
+		}
 		for _, m := range steps {
+			if version > 0 && m.Version > version {
+				break
+			}
 			done, err := applyMigration(ctx, b, m)
 			if err != nil {
 				return fmt.Errorf("migration %03d_%s: %w", m.Version, m.Name, s.driver.Translate(err))

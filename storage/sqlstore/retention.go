@@ -4,7 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -25,6 +30,8 @@ var (
 	qDestructionListByAppraisal = sqlFor("DestructionListByAppraisal")
 	qDocumentMoveAgency         = sqlFor("DocumentMoveAgency")
 	qAssignmentReassign         = sqlFor("AssignmentReassign")
+	qBlobKeyListReferenced      = sqlFor("BlobKeyListReferenced")
+	qCertifiedCopyListByIDs     = sqlFor("CertifiedCopyListByIDs")
 )
 
 func (q queries) RetentionRuleUpsert(ctx context.Context, r *engine.RetentionRule) error {
@@ -165,4 +172,52 @@ func (q queries) DocumentMoveAgency(ctx context.Context, d *engine.Document, pre
 
 func (q queries) AssignmentReassign(ctx context.Context, a *engine.Assignment) error {
 	return q.execOne(ctx, "assignment reassign", qAssignmentReassign, a.ID, nullable(a.UnitID), nullable(a.UserID))
+}
+
+func (q queries) BlobKeyListReferenced(ctx context.Context, keys []string) ([]string, error) {
+	out, err := listByIDs(ctx, q, "blob key list referenced", qBlobKeyListReferenced, scanID, keys)
+	if err != nil {
+		return nil, err
+	}
+	copies := map[string][]string{} // copy id → the keys kept for it
+	for _, k := range keys {
+		if id, ok := copyID(k); ok {
+			copies[id] = append(copies[id], k)
+		}
+	}
+	if len(copies) == 0 {
+		return out, nil
+	}
+	found, err := listByIDs(ctx, q, "certified copy list by ids", qCertifiedCopyListByIDs, func(r Row) ([2]string, error) {
+		var c [2]string // id, agency
+		return c, r.Scan(&c[0], &c[1])
+	}, slices.Collect(maps.Keys(copies)))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range found {
+		for _, k := range copies[c[0]] {
+			if strings.HasPrefix(k, engine.CopyBlobPrefix+c[1]+"/"+c[0]+"/") {
+				out = append(out, k)
+			}
+		}
+	}
+	return out, nil
+}
+
+// copyID is the certified copy a key is kept for (certified-copies/<agency>/<copy>/…),
+// when it is one; only a well-formed id is asked about (PostgreSQL's ids are uuids).
+func copyID(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, engine.CopyBlobPrefix)
+	if !ok {
+		return "", false
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 3 {
+		return "", false
+	}
+	if _, err := uuid.Parse(parts[1]); err != nil {
+		return "", false
+	}
+	return parts[1], true
 }

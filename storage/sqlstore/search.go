@@ -118,9 +118,9 @@ func containsPattern(s string) string {
 	return "%" + likeEscape(s) + "%"
 }
 
-// likeEscape drops LIKE's "%" (folded text never holds one). "_", which an identifier may
-// hold, stays: as a wildcard it still matches itself.
-func likeEscape(s string) string { return strings.ReplaceAll(s, "%", "") }
+// likeEscape makes what a user typed match only itself in a LIKE pattern whose escape
+// character is "\\" (queries/search.sql): "c_uyen" must not find "chuyen".
+var likeEscape = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace
 
 func scanID(r Row) (string, error) {
 	var id string

@@ -12,26 +12,38 @@ import (
 type Store struct {
 	queries
 	driver Driver
+	hooks  *hooks
 }
 
 var _ engine.Store = (*Store)(nil)
 
 // New wraps a driver whose schema is already migrated.
 func New(d Driver) *Store {
-	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate}, driver: d}
+	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate}, driver: d, hooks: &hooks{}}
 }
 
 // InTx runs fn in a transaction. The rollback after a failure runs on a context that is
 // not cancelled with the request, so a cancelled request never leaves a transaction open.
 func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error {
 	err := inTx(ctx, s.driver, func(tx Tx) error {
-		return fn(queries{conn: tx, translate: s.driver.Translate})
+		q := queries{conn: tx, translate: s.driver.Translate, rec: &txRecord{}}
+		if err := fn(q); err != nil {
+			return err
+		}
+		return s.runHooks(ctx, tx, q)
 	})
 	if err != nil {
 		return s.driver.Translate(err)
 	}
 	return nil
 }
+
+// Raw is the driver's own handle (*pgxpool.Pool on PostgreSQL, the write *sql.DB on
+// SQLite), for libraries such as the job queue that run their own statements on it.
+func (s *Store) Raw() any { return s.driver.Raw() }
+
+// Dialect names the database: "postgres" or "sqlite".
+func (s *Store) Dialect() string { return s.driver.Dialect() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.driver.Ping(ctx) }
@@ -43,6 +55,7 @@ func (s *Store) Close() error { return s.driver.Close() }
 type queries struct {
 	conn      Conn
 	translate func(error) error
+	rec       *txRecord // inside a transaction: what its hooks will see
 }
 
 func (q queries) exec(ctx context.Context, op, query string, args ...any) (int64, error) {

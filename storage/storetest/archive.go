@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,44 @@ func testArchive(t *testing.T, open Opener) {
 		again := events[0]
 		if err := s.ArchiveImportEventInsert(ctx, imp.ID, &again); !errors.Is(err, engine.ErrConflict) {
 			t.Fatalf("err = %v, want ErrConflict", err)
+		}
+	})
+
+	t.Run("FixityReportKeepsTheNewestRunsAndFindings", func(t *testing.T) {
+		if rep, err := s.FixityReportGet(ctx); err != nil || len(rep.Runs) != 0 || len(rep.Findings) != 0 || !rep.UpdatedAt.IsZero() {
+			t.Fatalf("empty report %+v, %v", rep, err)
+		}
+		repaired := at.Add(time.Minute)
+		var want []engine.FixityFinding
+		for i := range 4 {
+			run := engine.FixityRun{Node: fmt.Sprintf("node-%d", i), Started: at.Add(time.Duration(i) * time.Hour),
+				Finished: at.Add(time.Duration(i)*time.Hour + time.Second), Slice: i, Slices: 168, Packages: 2, Objects: 9,
+				Damaged: 1, Repaired: i % 2, Incomplete: i == 3}
+			found := []engine.FixityFinding{{DetectedAt: run.Finished, Record: "H23.2024.01.VX", RecordID: rec.ID,
+				Manifest: "archive/H23/2024/01.VX/manifest/ab/ab", Key: fmt.Sprintf("archive/H23/2024/01.VX/cd/cd%d", i),
+				Error: "blob: integrity check failed"}}
+			if i%2 == 1 {
+				found[0].RepairedAt = &repaired
+			} else {
+				found[0].RepairError = "replica: blob: object not found"
+			}
+			want = append(want, found...)
+			// A run and its findings are kept together, in a transaction.
+			if err := s.InTx(ctx, func(q engine.Queries) error { return q.FixityRunInsert(ctx, &run, found, 3, 2) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := s.FixityReportGet(ctx)
+		if err != nil || len(rep.Runs) != 3 || len(rep.Findings) != 2 {
+			t.Fatalf("report %+v, %v; want the newest three runs and two findings", rep, err)
+		}
+		last := rep.Runs[2]
+		if rep.Runs[0].Node != "node-1" || last.Node != "node-3" || !last.Incomplete || last.Slice != 3 || last.Slices != 168 ||
+			last.Objects != 9 || !last.Finished.Equal(at.Add(3*time.Hour+time.Second)) || !rep.UpdatedAt.Equal(last.Finished) {
+			t.Fatalf("runs %+v", rep.Runs)
+		}
+		if !reflect.DeepEqual(rep.Findings, want[2:]) {
+			t.Fatalf("findings %+v, want %+v", rep.Findings, want[2:])
 		}
 	})
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -153,6 +154,46 @@ func testRetention(t *testing.T, open Opener) {
 		none, err := s.FileListByBlobKey(ctx, "sha256/00/none")
 		if err != nil || len(none) != 0 {
 			t.Fatalf("unknown blob: %v, %v", none, err)
+		}
+	})
+
+	t.Run("BlobKeysAreReferencedThroughEveryColumnThatHoldsOne", func(t *testing.T) {
+		packaged := &engine.Record{ID: uuid.NewString(), AgencyID: district.ID, FondsCode: district.Code, Code: "06.VP",
+			Title: "Hồ sơ lưu trữ", Year: 2015, Retention: engine.Retention{Permanent: true}, State: engine.RecordHandedOver,
+			PackageKey: "archive/H23.10/2015/06.VP/manifest/cd/cd01", Version: 1, CreatedAt: now()}
+		if err := s.RecordInsert(ctx, packaged); err != nil {
+			t.Fatal(err)
+		}
+		key := engine.SigningKey{ID: uuid.NewString(), OwnerKind: engine.KeyOwnerAgency, OwnerID: district.ID,
+			Kind: engine.KeyKindPKCS12, BlobKey: "keys/ef/ef01", ImageKey: "keys/ef/ef02", CreatedAt: now()}
+		if err := s.SigningKeyInsert(ctx, &key); err != nil {
+			t.Fatal(err)
+		}
+		cp := &engine.Copy{ID: uuid.NewString(), AgencyID: district.ID, SourceID: d1.ID, Form: "SY", Year: 2026, Number: 1,
+			Notation: "01/SY-UBND", CreatedBy: archivist.ID, CreatedAt: now()}
+		if err := s.CopyInsert(ctx, cp); err != nil {
+			t.Fatal(err)
+		}
+		copyKey := engine.CopyBlobPrefix + district.ID + "/" + cp.ID + "/12/12ab"
+		referenced := []string{"sha256/ab/abc", packaged.PackageKey, key.BlobKey, key.ImageKey, copyKey}
+		orphans := []string{"sha256/00/none", "keys/ef/ef03",
+			engine.CopyBlobPrefix + province.ID + "/" + cp.ID + "/12/12ab",            // another agency's prefix
+			engine.CopyBlobPrefix + district.ID + "/" + uuid.NewString() + "/12/12ab", // no such copy
+			engine.CopyBlobPrefix + district.ID + "/not-a-uuid/12/12ab"}
+		// More keys than one query takes, so that the batches are joined.
+		var ask []string
+		for i := range 120 {
+			ask = append(ask, fmt.Sprintf("sha256/ff/%064d", i))
+		}
+		ask = append(append(ask, orphans...), referenced...)
+		got, err := s.BlobKeyListReferenced(ctx, ask)
+		slices.Sort(got)
+		slices.Sort(referenced)
+		if err != nil || !slices.Equal(got, referenced) {
+			t.Fatalf("referenced %v, %v; want %v", got, err, referenced)
+		}
+		if none, err := s.BlobKeyListReferenced(ctx, nil); err != nil || len(none) != 0 {
+			t.Fatalf("no keys: %v, %v", none, err)
 		}
 	})
 

@@ -111,6 +111,9 @@ func testSearch(t *testing.T, open Opener) {
 		{"APhraseMatchesConsecutiveWords", func(p *engine.SearchParams) { p.Terms = []string{"phe duyet ke hoach"} },
 			[]string{"decision", "report"}},
 		{"APartOfAWordIsNoMatch", func(p *engine.SearchParams) { p.Terms = []string{"duye"} }, nil},
+		{"UnderscoreIsNoWildcard", func(p *engine.SearchParams) { p.Terms = []string{"q_yet"} }, nil},
+		{"PercentIsNoWildcard", func(p *engine.SearchParams) { p.Terms = []string{"quyet%hoach"} }, nil},
+		{"SignerUnderscoreIsNoWildcard", func(p *engine.SearchParams) { p.Signer = "van c_ien" }, nil},
 		{"ExcludedWordsExclude", func(p *engine.SearchParams) {
 			p.Terms, p.Excluded = []string{"quyet"}, []string{"nhan su", "du thao"}
 		}, []string{"decision", "fromDistrict", "incoming"}},

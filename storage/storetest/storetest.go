@@ -33,11 +33,13 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Agencies", func(t *testing.T) { testAgencies(t, open) })
 	t.Run("UnitsUsersMemberships", func(t *testing.T) { testPeople(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
+	t.Run("Documents", func(t *testing.T) { testDocuments(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Archive", func(t *testing.T) { testArchive(t, open) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })
 	t.Run("Auth", func(t *testing.T) { testAuth(t, open) })
 	t.Run("Events", func(t *testing.T) { testEvent(t, open) })
+	t.Run("Replies", func(t *testing.T) { testReplies(t, open) })
 }
 
 // setup opens one migrated store on a fresh database.

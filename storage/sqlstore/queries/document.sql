@@ -65,6 +65,15 @@ WHERE document_id = $1 AND seq = $2 AND reviewer_id = $3;
 SELECT document_id, seq, reviewer_id, kind, status, comment, decided_at
 FROM review_step WHERE document_id = $1 ORDER BY seq, reviewer_id;
 
+-- name: ReviewStepListByDocuments
+-- The review steps of up to 50 documents; unused slots are NULL, which matches nothing.
+SELECT document_id, seq, reviewer_id, kind, status, comment, decided_at
+FROM review_step
+WHERE document_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43,
+    $44, $45, $46, $47, $48, $49, $50)
+ORDER BY document_id, seq, reviewer_id;
+
 -- name: DeliveryInsert
 INSERT INTO delivery (id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
@@ -75,6 +84,15 @@ UPDATE delivery SET incoming_id = $2, status = $3, reason = $4, updated_at = $5 
 -- name: DeliveryListByOutgoing
 SELECT id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at
 FROM delivery WHERE outgoing_id = $1 ORDER BY recipient_agency_id;
+
+-- name: DeliveryListByOutgoings
+-- The deliveries of up to 50 outgoing documents; unused slots are NULL, which matches nothing.
+SELECT id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at
+FROM delivery
+WHERE outgoing_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43,
+    $44, $45, $46, $47, $48, $49, $50)
+ORDER BY outgoing_id, recipient_agency_id;
 
 -- name: DeliveryGetByIncoming
 SELECT id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at
@@ -90,6 +108,15 @@ UPDATE assignment SET user_id = $2, deadline = $3, status = $4, note = $5, done_
 -- name: AssignmentListByDocument
 SELECT id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at
 FROM assignment WHERE document_id = $1 ORDER BY created_at, id;
+
+-- name: AssignmentListByDocuments
+-- The assignments of up to 50 documents; unused slots are NULL, which matches nothing.
+SELECT id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at
+FROM assignment
+WHERE document_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43,
+    $44, $45, $46, $47, $48, $49, $50)
+ORDER BY created_at, id;
 
 -- name: DelegationInsert
 INSERT INTO delegation (id, agency_id, from_user, to_user, form, type_codes, valid_from, valid_to, revoked_at, created_at)
@@ -121,3 +148,47 @@ WHERE agency_id = $1
   AND id < $12
 ORDER BY id DESC
 LIMIT $13;
+
+-- name: DocumentListByIDs
+-- Up to 50 documents by id, for pages that show a known set of them; unused slots are
+-- NULL, which matches nothing.
+SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
+    drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
+    incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
+    reply_to_id, replaces_id, replace_kind
+FROM document
+WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+    $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46,
+    $47, $48, $49, $50);
+
+-- name: DocumentCountByMonth
+-- An agency's documents of the years $2..$3 received (incoming) or issued (the others),
+-- and the signatures made here on them (a received signed copy has no creator), per month
+-- 0..11: $4..$16 bound the months, oldest first. The bounds come from the caller, who
+-- knows the time zone the months are counted in.
+SELECT what,
+    CASE WHEN happened_at < $5 THEN 0 WHEN happened_at < $6 THEN 1 WHEN happened_at < $7 THEN 2
+        WHEN happened_at < $8 THEN 3 WHEN happened_at < $9 THEN 4 WHEN happened_at < $10 THEN 5
+        WHEN happened_at < $11 THEN 6 WHEN happened_at < $12 THEN 7 WHEN happened_at < $13 THEN 8
+        WHEN happened_at < $14 THEN 9 WHEN happened_at < $15 THEN 10
+        ELSE 11 END AS slot, count(*)
+FROM (
+    SELECT CASE WHEN flow = 'incoming' THEN 'in' ELSE 'out' END AS what,
+        CASE WHEN flow = 'incoming' THEN received_at ELSE issued_at END AS happened_at
+    FROM document WHERE agency_id = $1 AND year BETWEEN $2 AND $3
+    UNION ALL
+    SELECT 'signed', f.created_at
+    FROM document_file f JOIN document d ON d.id = f.document_id
+    WHERE d.agency_id = $1 AND d.year BETWEEN $2 AND $3 AND f.kind = 'signed' AND f.created_by IS NOT NULL
+) e
+WHERE happened_at >= $4 AND happened_at < $16
+GROUP BY what, slot
+ORDER BY what, slot;
+
+-- name: DocumentCountHandled
+-- An agency's documents of the years $2..$3 being or done being handled (an outgoing
+-- draft without a number is not yet), and how many of them have no paper scan.
+SELECT count(*), coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM document_file f WHERE f.document_id = d.id AND f.kind = 'scan')
+    THEN 1 ELSE 0 END), 0)
+FROM document d
+WHERE agency_id = $1 AND year BETWEEN $2 AND $3 AND NOT (flow = 'outgoing' AND coalesce(number, 0) = 0);

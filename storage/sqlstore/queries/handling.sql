@@ -23,6 +23,15 @@ SELECT id, assignment_id, author_id, kind, body, new_deadline, created_at FROM a
 SELECT id, assignment_id, author_id, kind, body, new_deadline, created_at
 FROM assignment_note WHERE assignment_id = $1 ORDER BY created_at, id;
 
+-- name: AssignmentNoteListByAssignments
+-- The notes of up to 50 assignments; unused slots are NULL, which matches nothing.
+SELECT id, assignment_id, author_id, kind, body, new_deadline, created_at
+FROM assignment_note
+WHERE assignment_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44,
+    $45, $46, $47, $48, $49, $50)
+ORDER BY created_at, id;
+
 -- name: DistributionListInsert
 INSERT INTO distribution_list (id, agency_id, name, created_at) VALUES ($1, $2, $3, $4);
 
@@ -54,4 +63,14 @@ SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadlin
     a.created_at, a.done_at
 FROM assignment a JOIN document d ON d.id = a.document_id
 WHERE d.agency_id = $1 AND d.flow = 'incoming' AND d.state NOT IN ('cancelled', 'returned_to_sender')
+ORDER BY a.created_at, a.id;
+
+-- name: AssignmentListByHolder
+-- Those of AssignmentListByAgency held by user $2, or by a unit where they hold role $3.
+SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadline, a.status, a.note, a.created_by,
+    a.created_at, a.done_at
+FROM assignment a JOIN document d ON d.id = a.document_id
+WHERE d.agency_id = $1 AND d.flow = 'incoming' AND d.state NOT IN ('cancelled', 'returned_to_sender')
+  AND (a.user_id = $2 OR a.unit_id IN (SELECT m.unit_id FROM membership m
+                                       WHERE m.user_id = $2 AND m.agency_id = $1 AND m.role = $3))
 ORDER BY a.created_at, a.id;

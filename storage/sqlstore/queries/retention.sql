@@ -69,3 +69,30 @@ WHERE id = $1 AND version = $8;
 
 -- name: AssignmentReassign
 UPDATE assignment SET unit_id = $2, user_id = $3 WHERE id = $1;
+
+-- name: BlobKeyListReferenced
+-- Which of up to 50 blob keys ($1..$50, unused slots NULL, which match nothing) a row
+-- points at, through every column that holds one: document files, records' archival
+-- packages (their manifest; the objects and older versions it names are found through
+-- it), signing keys and their images. Certified copies keep no key (see
+-- CertifiedCopyListByIDs). The collector of unreferenced blobs deletes only what this
+-- leaves out: a column holding a blob key that is missing here is data lost.
+SELECT blob_key FROM document_file WHERE blob_key IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+    $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34,
+    $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50)
+UNION SELECT package_key FROM record WHERE package_key IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33,
+    $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50)
+UNION SELECT blob_key FROM signing_key WHERE blob_key IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33,
+    $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50)
+UNION SELECT image_key FROM signing_key WHERE image_key IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33,
+    $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50);
+
+-- name: CertifiedCopyListByIDs
+-- The agencies of up to 50 certified copies by id ($1..$50, unused slots NULL): a copy's
+-- PDF is kept under certified-copies/<agency>/<copy>/, named by these two.
+SELECT id, agency_id FROM document_copy WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+    $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34,
+    $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50);

@@ -25,14 +25,16 @@ SELECT DISTINCT code FROM record WHERE agency_id = $1 ORDER BY code;
 -- $24 match, the store asks SearchQuery, which the trigram index answers.
 -- $2–$7 are word or phrase patterns that must all match, $8–$9 ones that must not (a
 -- pattern that never matches when unused); then the field filters, each off when ''.
+-- Patterns escape "%", "_" and "\" with "\" (PostgreSQL's default, SQLite's only when
+-- told), so that what a user types matches only itself.
 SELECT document_id FROM (
     SELECT document_id, doc_date, body FROM search_entry s
     WHERE agency_id = $1
       AND doc_date >= $10 AND doc_date <= $11
       AND ($12 = '' OR type_code = $12)
       AND ($13 = '' OR notation = $13)
-      AND ($14 = '' OR signer LIKE $14)
-      AND ($15 = '' OR issuer_code = $15 OR issuer_code LIKE $16 OR issuer LIKE $17)
+      AND ($14 = '' OR signer LIKE $14 ESCAPE '\')
+      AND ($15 = '' OR issuer_code = $15 OR issuer_code LIKE $16 ESCAPE '\' OR issuer LIKE $17 ESCAPE '\')
       AND ($18 = '' OR EXISTS (SELECT 1 FROM record_document rd JOIN record r ON r.id = rd.record_id
                                WHERE rd.document_id = s.document_id AND r.agency_id = $1
                                  AND r.code IN ($18, $19, $20, $21)))
@@ -40,8 +42,8 @@ SELECT document_id FROM (
     ORDER BY doc_date DESC, document_id DESC
     LIMIT $23
 ) recent
-WHERE body LIKE $2 AND body LIKE $3 AND body LIKE $4 AND body LIKE $5 AND body LIKE $6 AND body LIKE $7
-  AND body NOT LIKE $8 AND body NOT LIKE $9
+WHERE body LIKE $2 ESCAPE '\' AND body LIKE $3 ESCAPE '\' AND body LIKE $4 ESCAPE '\' AND body LIKE $5 ESCAPE '\' AND body LIKE $6 ESCAPE '\' AND body LIKE $7 ESCAPE '\'
+  AND body NOT LIKE $8 ESCAPE '\' AND body NOT LIKE $9 ESCAPE '\'
 ORDER BY doc_date DESC, document_id DESC
 LIMIT $24;
 
@@ -49,13 +51,13 @@ LIMIT $24;
 -- Every match, newest first: the same conditions as SearchRecent without the window.
 SELECT document_id FROM search_entry s
 WHERE agency_id = $1
-  AND body LIKE $2 AND body LIKE $3 AND body LIKE $4 AND body LIKE $5 AND body LIKE $6 AND body LIKE $7
-  AND body NOT LIKE $8 AND body NOT LIKE $9
+  AND body LIKE $2 ESCAPE '\' AND body LIKE $3 ESCAPE '\' AND body LIKE $4 ESCAPE '\' AND body LIKE $5 ESCAPE '\' AND body LIKE $6 ESCAPE '\' AND body LIKE $7 ESCAPE '\'
+  AND body NOT LIKE $8 ESCAPE '\' AND body NOT LIKE $9 ESCAPE '\'
   AND doc_date >= $10 AND doc_date <= $11
   AND ($12 = '' OR type_code = $12)
   AND ($13 = '' OR notation = $13)
-  AND ($14 = '' OR signer LIKE $14)
-  AND ($15 = '' OR issuer_code = $15 OR issuer_code LIKE $16 OR issuer LIKE $17)
+  AND ($14 = '' OR signer LIKE $14 ESCAPE '\')
+  AND ($15 = '' OR issuer_code = $15 OR issuer_code LIKE $16 ESCAPE '\' OR issuer LIKE $17 ESCAPE '\')
   AND ($18 = '' OR EXISTS (SELECT 1 FROM record_document rd JOIN record r ON r.id = rd.record_id
                            WHERE rd.document_id = s.document_id AND r.agency_id = $1
                              AND r.code IN ($18, $19, $20, $21)))
@@ -73,14 +75,14 @@ LIMIT $23;
 SELECT document_id FROM search_entry s
 WHERE document_id IN (SELECT rd.document_id FROM record r JOIN record_document rd ON rd.record_id = r.id
                       WHERE r.agency_id = $1 AND r.code IN ($18, $19, $20, $21))
-  AND body || '' LIKE $2 AND body || '' LIKE $3 AND body || '' LIKE $4 AND body || '' LIKE $5
-  AND body || '' LIKE $6 AND body || '' LIKE $7
-  AND body NOT LIKE $8 AND body NOT LIKE $9
+  AND body || '' LIKE $2 ESCAPE '\' AND body || '' LIKE $3 ESCAPE '\' AND body || '' LIKE $4 ESCAPE '\' AND body || '' LIKE $5 ESCAPE '\'
+  AND body || '' LIKE $6 ESCAPE '\' AND body || '' LIKE $7 ESCAPE '\'
+  AND body NOT LIKE $8 ESCAPE '\' AND body NOT LIKE $9 ESCAPE '\'
   AND doc_date >= $10 AND doc_date <= $11
   AND ($12 = '' OR type_code = $12)
   AND ($13 = '' OR notation = $13)
-  AND ($14 = '' OR signer LIKE $14)
-  AND ($15 = '' OR issuer_code = $15 OR issuer_code LIKE $16 OR issuer LIKE $17)
+  AND ($14 = '' OR signer LIKE $14 ESCAPE '\')
+  AND ($15 = '' OR issuer_code = $15 OR issuer_code LIKE $16 ESCAPE '\' OR issuer LIKE $17 ESCAPE '\')
   AND ($22 = 1 OR classification = '')
 ORDER BY doc_date DESC, document_id DESC
 LIMIT $23;

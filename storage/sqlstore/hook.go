@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/vanthu/vanthu/engine"
+)
+
+// TxHook runs at the end of every write transaction of the store, before it commits, with
+// what the transaction recorded. Work that follows from a change (webhook deliveries,
+// e-mails) is enqueued here so that it commits with the change or not at all; an error
+// rolls the whole transaction back.
+type TxHook func(ctx context.Context, tx *TxView) error
+
+// TxView is a transaction as hooks see it.
+type TxView struct {
+	// Raw is the driver's transaction (pgx.Tx on PostgreSQL, *sql.Tx on SQLite), for
+	// libraries that write in it, such as the job queue.
+	Raw any
+	// Queries run inside the transaction.
+	Queries engine.Queries
+	// Events are the audit events the transaction appended, in order.
+	Events []engine.Event
+	// Notifications are the notifications it stored (duplicates it skipped are absent).
+	Notifications []engine.Notification
+}
+
+// hooks are the store's transaction hooks; set at start, read by every transaction.
+type hooks struct {
+	mu   sync.RWMutex
+	list []TxHook
+}
+
+func (h *hooks) add(fn TxHook) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.list = append(h.list, fn)
+}
+
+func (h *hooks) snapshot() []TxHook {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.list
+}
+
+// AddTxHook makes fn run before every later write transaction commits.
+func (s *Store) AddTxHook(fn TxHook) { s.hooks.add(fn) }
+
+// txRecord collects, inside one transaction, what its hooks are told about.
+type txRecord struct {
+	events        []engine.Event
+	notifications []engine.Notification
+}
+
+func (q queries) recordEvent(e *engine.Event) {
+	if q.rec != nil {
+		q.rec.events = append(q.rec.events, *e)
+	}
+}
+
+func (q queries) recordNotification(n *engine.Notification) {
+	if q.rec != nil {
+		q.rec.notifications = append(q.rec.notifications, *n)
+	}
+}
+
+// runHooks gives the hooks the finished transaction's record; the first error wins.
+func (s *Store) runHooks(ctx context.Context, tx Tx, q queries) error {
+	hs := s.hooks.snapshot()
+	if len(hs) == 0 || (len(q.rec.events) == 0 && len(q.rec.notifications) == 0) {
+		return nil
+	}
+	view := &TxView{Raw: tx.Raw(), Queries: q, Events: q.rec.events, Notifications: q.rec.notifications}
+	for _, h := range hs {
+		if err := h(ctx, view); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NotificationInsert outside a transaction runs in one of its own, so that the hooks
+// see the notification: the reminders store theirs one at a time.
+func (s *Store) NotificationInsert(ctx context.Context, n *engine.Notification) (stored bool, err error) {
+	err = s.InTx(ctx, func(q engine.Queries) error {
+		stored, err = q.NotificationInsert(ctx, n)
+		return err
+	})
+	return stored, err
+}

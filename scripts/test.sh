@@ -110,9 +110,10 @@ if [ "$mode" = bench ]; then
 fi
 
 # --- checks and tests -------------------------------------------------------------------
-say "gofmt, go vet, staticcheck"
+say "gofmt, go mod tidy, go vet, staticcheck"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 [ -z "$unformatted" ] || die "gofmt needed: $unformatted"
+go mod tidy -diff || die "go.mod/go.sum are not tidy: run go mod tidy"
 go vet ./...
 if ! [ -x "$gobin/staticcheck" ] || ! "$gobin/staticcheck" -version | grep -q "(0.8.2)"; then
 	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2 || die "go install staticcheck failed"

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -29,16 +30,16 @@ func TestActingAsAndTokens(t *testing.T) {
 		if r.status != http.StatusBadRequest || r.problemKind() != "acting-as-required" {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
-		r = c.do(t, "GET", "/api/v1/audit/verify", nil, map[string]string{headerAgency: "H23", headerRole: "archivist"})
+		r = c.do(t, "GET", "/api/v1/audit/verify", nil, map[string]string{httpx.HeaderAgency: "H23", httpx.HeaderRole: "archivist"})
 		mustStatus(t, r, http.StatusOK)
 		if r.json["intact"] != true {
 			t.Fatalf("audit: %s", r.body)
 		}
-		r = c.do(t, "GET", "/api/v1/audit/verify", nil, map[string]string{headerAgency: province.ID, headerRole: "deputy_leader"})
+		r = c.do(t, "GET", "/api/v1/audit/verify", nil, map[string]string{httpx.HeaderAgency: province.ID, httpx.HeaderRole: "deputy_leader"})
 		if r.status != http.StatusForbidden {
 			t.Fatalf("a deputy verified the audit log: %d", r.status)
 		}
-		r = c.do(t, "GET", "/api/v1/records", nil, map[string]string{headerAgency: "H23", headerRole: "clerk"})
+		r = c.do(t, "GET", "/api/v1/records", nil, map[string]string{httpx.HeaderAgency: "H23", httpx.HeaderRole: "clerk"})
 		if r.status != http.StatusForbidden || r.problemKind() != "forbidden" {
 			t.Fatalf("acting in a role not held: %d %s", r.status, r.body)
 		}

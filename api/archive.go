@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/signer/keyring"
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/service/archive"
+	"github.com/vanthu/vanthu/service/keyring"
 )
 
 // archiveOpenAPI holds the schemas of the archive's endpoints (disposal, retention,
@@ -35,7 +36,7 @@ func (s *Server) disposalCandidates(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("at"); v != "" {
 		t, err := parseWhen(v)
 		if err != nil {
-			badRequest(w, "at", "ngày hoặc thời điểm RFC 3339 / a date or an RFC 3339 time")
+			httpx.BadRequest(w, "at", "ngày hoặc thời điểm RFC 3339 / a date or an RFC 3339 time")
 			return
 		}
 		at = t
@@ -45,7 +46,7 @@ func (s *Server) disposalCandidates(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(rs, recordOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(rs, recordOut))
 }
 
 func parseWhen(v string) (time.Time, error) {
@@ -105,7 +106,7 @@ func (s *Server) proposeDisposal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in proposeInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	ap, err := s.deps.Engine.ProposeDisposal(r.Context(), a, in.Title, in.RecordIDs)
@@ -114,7 +115,7 @@ func (s *Server) proposeDisposal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/appraisals/"+ap.ID)
-	writeJSON(w, http.StatusCreated, appraisalOut(ap))
+	httpx.WriteJSON(w, http.StatusCreated, appraisalOut(ap))
 }
 
 // getAppraisal is GET /api/v1/appraisals/{id}, with its destruction records.
@@ -130,7 +131,7 @@ func (s *Server) getAppraisal(w http.ResponseWriter, r *http.Request) {
 	}
 	out := appraisalOut(ap)
 	out.Destructions = mapSlice(ds, destructionOut)
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 type appraisalDecisionInput struct {
@@ -147,7 +148,7 @@ func (s *Server) decideDisposal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in appraisalDecisionInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	ap, err := s.deps.Engine.DecideDisposal(r.Context(), a, r.PathValue("id"), in.Approve, in.Decision, in.Reason)
@@ -155,7 +156,7 @@ func (s *Server) decideDisposal(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, appraisalOut(ap))
+	httpx.WriteJSON(w, http.StatusOK, appraisalOut(ap))
 }
 
 // destroy is POST /api/v1/appraisals/{id}/destroy: the archivist carries out an approved
@@ -170,12 +171,12 @@ func (s *Server) destroy(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, destructionOut(d))
+	httpx.WriteJSON(w, http.StatusOK, destructionOut(d))
 }
 
 // ---- certified copies (SAO Y) ----
 
-// copier issues signed certified copies; signer/keyring is one.
+// copier issues signed certified copies; service/keyring is one.
 type copier interface {
 	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin string) (keyring.IssuedCopy, []byte, error)
 }
@@ -210,7 +211,7 @@ func (s *Server) issueCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in pinInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	c, ok := s.deps.Signer.(copier)
@@ -232,7 +233,7 @@ func (s *Server) issueCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 	}
 	link := copyDownload(cp.ID, cp.Blob.SHA256)
 	w.Header().Set("Location", link)
-	writeJSON(w, http.StatusCreated, certifiedCopyJSON{ID: cp.ID, SourceID: cp.SourceID, Form: cp.Form, Number: cp.Number,
+	httpx.WriteJSON(w, http.StatusCreated, certifiedCopyJSON{ID: cp.ID, SourceID: cp.SourceID, Form: cp.Form, Number: cp.Number,
 		Notation: cp.Notation, Year: cp.Year, RecordID: cp.Record.ID, RecordCode: cp.Record.FileCode(), SHA256: cp.Blob.SHA256,
 		Size: cp.Blob.Size, CreatedAt: cp.CreatedAt, Download: link})
 }
@@ -257,7 +258,7 @@ func (s *Server) downloadCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Role != engine.RoleArchivist {
-		writeProblem(w, http.StatusForbidden, kindForbidden, "Không có quyền / Forbidden",
+		httpx.WriteProblem(w, http.StatusForbidden, httpx.KindForbidden, "Không có quyền / Forbidden",
 			"bản sao y do lưu trữ viên cấp và tải / certified copies are issued and downloaded by the archivist")
 		return
 	}
@@ -304,11 +305,11 @@ func (s *Server) succeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in successionInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if strings.TrimSpace(in.SuccessorID) == "" {
-		badRequest(w, "successor_id", "cơ quan kế thừa / the successor agency is required")
+		httpx.BadRequest(w, "successor_id", "cơ quan kế thừa / the successor agency is required")
 		return
 	}
 	at := in.At
@@ -325,5 +326,5 @@ func (s *Server) succeed(w http.ResponseWriter, r *http.Request) {
 	if rerouted == nil {
 		rerouted = []string{}
 	}
-	writeJSON(w, http.StatusOK, successionJSON{Records: rep.Records, Documents: rep.Documents, Assignments: rep.Assignments, Rerouted: rerouted})
+	httpx.WriteJSON(w, http.StatusOK, successionJSON{Records: rep.Records, Documents: rep.Documents, Assignments: rep.Assignments, Rerouted: rerouted})
 }

@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -44,7 +46,7 @@ func TestDisposalOverTheAPI(t *testing.T) {
 		t.Fatalf("destroying before the head decides: %d %s", r.status, r.body)
 	}
 	r = leader.do(t, "POST", "/api/v1/appraisals/"+f.appraisal+"/decision", map[string]any{"approve": true}, nil)
-	if r.status != http.StatusUnprocessableEntity || r.problemKind() != kindInvalid {
+	if r.status != http.StatusUnprocessableEntity || r.problemKind() != httpx.KindInvalid {
 		t.Fatalf("approval without the decision's number: %d %s", r.status, r.body)
 	}
 	r = leader.do(t, "POST", "/api/v1/appraisals/"+f.appraisal+"/decision", map[string]any{"approve": true, "decision": "15/QĐ-UBND"}, nil)
@@ -143,7 +145,7 @@ func TestRecordMetadataOverTheAPI(t *testing.T) {
 		t.Fatalf("after setting the metadata: %s (ETag %s)", r.body, r.header.Get("ETag"))
 	}
 	r = arch.do(t, "PUT", path, map[string]any{"access_mode": "secret"}, map[string]string{"If-Match": "*"})
-	if r.status != http.StatusUnprocessableEntity || r.problemKind() != kindInvalid {
+	if r.status != http.StatusUnprocessableEntity || r.problemKind() != httpx.KindInvalid {
 		t.Fatalf("an unknown access mode: %d %s", r.status, r.body)
 	}
 	mustStatus(t, b.as(t, "luutru.maichau").do(t, "PUT", path, body, map[string]string{"If-Match": "*"}), http.StatusNotFound)
@@ -201,7 +203,7 @@ func TestCertifiedCopyOverTheAPI(t *testing.T) {
 	var handler http.Handler
 	caSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(caSrv.Close)
-	ca, err := pki.NewDemoCA(filepath.Join(t.TempDir(), "ca"), pki.WithBaseURL(caSrv.URL))
+	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"), pkidemo.WithBaseURL(caSrv.URL))
 	must(t, err)
 	handler = ca.Handler()
 	kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.srv.deps.Blobs,

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"time"
+
+	"github.com/vanthu/vanthu/api/httpx"
 )
 
 // listNotes is GET /api/v1/assignments/{id}/notes.
@@ -16,7 +18,7 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(notes, noteOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(notes, noteOut))
 }
 
 type progressInput struct {
@@ -30,7 +32,7 @@ func (s *Server) reportProgress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in progressInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if err := s.deps.Engine.ReportProgress(r.Context(), a, r.PathValue("id"), in.Text); err != nil {
@@ -55,7 +57,7 @@ func (s *Server) subAssign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in subAssignInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	as, err := s.deps.Engine.AssignWithin(r.Context(), a, r.PathValue("id"), in.UserID, in.Deadline, in.WorkingDays, in.Note)
@@ -63,7 +65,7 @@ func (s *Server) subAssign(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, assignmentOut(as))
+	httpx.WriteJSON(w, http.StatusCreated, assignmentOut(as))
 }
 
 type extensionInput struct {
@@ -78,7 +80,7 @@ func (s *Server) requestExtension(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in extensionInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	n, err := s.deps.Engine.RequestExtension(r.Context(), a, r.PathValue("id"), in.Until, in.Reason)
@@ -86,7 +88,7 @@ func (s *Server) requestExtension(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, noteOut(n))
+	httpx.WriteJSON(w, http.StatusCreated, noteOut(n))
 }
 
 type decisionInput struct {
@@ -102,7 +104,7 @@ func (s *Server) decideExtension(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in decisionInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if err := s.deps.Engine.DecideExtension(r.Context(), a, r.PathValue("id"), in.Grant, in.Comment); err != nil {

@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
-// engineSigner stands in for signer/keyring: it records the signature through the
+// engineSigner stands in for service/keyring: it records the signature through the
 // engine without a key, so that the table exercises the engine's rules for signing.
 type engineSigner struct{ eng *engine.Engine }
 
@@ -152,7 +153,7 @@ func TestAuthorizationTable(t *testing.T) {
 		t.Helper()
 		if strings.Contains(rw.path, "/documents/") && rw.method == "POST" && !strings.HasSuffix(rw.path, "/copies") {
 			headers["If-Match"] = `"v1"`
-			if c.user.ID != "" && headers[headerAgency] == "" && !strings.Contains(c.user.Username, ".maichau") {
+			if c.user.ID != "" && headers[httpx.HeaderAgency] == "" && !strings.Contains(c.user.Username, ".maichau") {
 				headers["If-Match"] = b.as(t, "vanthu.tinh").etagOf(t, strings.Split(strings.TrimPrefix(rw.path, "/api/v1/documents/"), "/")[0])
 			}
 		}
@@ -199,7 +200,7 @@ func TestAuthorizationTable(t *testing.T) {
 				}
 				foreigner := b.as(t, tr.prefix+".maichau")
 				if rw.collection {
-					check(string(tr.role)+" of Mai Châu acting as the province", send(t, foreigner, rw, map[string]string{headerAgency: "H23"}), http.StatusForbidden)
+					check(string(tr.role)+" of Mai Châu acting as the province", send(t, foreigner, rw, map[string]string{httpx.HeaderAgency: "H23"}), http.StatusForbidden)
 				} else {
 					check(string(tr.role)+" of Mai Châu", send(t, foreigner, rw, map[string]string{}), http.StatusNotFound)
 				}
@@ -316,7 +317,7 @@ func importedRecord(t *testing.T, b *testBundle, agencyID, archivistID string) s
 	return res.Record.ID
 }
 
-// storedCopy keeps a certified copy's PDF where signer/keyring keeps them.
+// storedCopy keeps a certified copy's PDF where service/keyring keeps them.
 func storedCopy(t *testing.T, b *testBundle, agencyID string) (copyID, sha string) {
 	t.Helper()
 	copyID = engine.NewID()

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/storage/blob"
@@ -89,7 +90,7 @@ func BenchmarkHTTP(b *testing.B) {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-			writeJSON(w, http.StatusOK, mapSlice(docs, documentOut))
+			httpx.WriteJSON(w, http.StatusOK, mapSlice(docs, documentOut))
 			return
 		}
 		d := engine.Document{ID: r.URL.Query().Get("id"), AgencyID: province.ID, Flow: engine.Incoming, State: engine.StateRegistered,
@@ -98,7 +99,7 @@ func BenchmarkHTTP(b *testing.B) {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		writeJSON(w, http.StatusOK, documentOut(d))
+		httpx.WriteJSON(w, http.StatusOK, documentOut(d))
 	}))
 	defer bare.Close()
 

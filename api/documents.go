@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	}
 	after, err := decodeCursor(q.Get("cursor"))
 	if err != nil {
-		badRequest(w, "cursor", "con trỏ trang không hợp lệ / not a cursor of this list")
+		httpx.BadRequest(w, "cursor", "con trỏ trang không hợp lệ / not a cursor of this list")
 		return
 	}
 	var page engine.Page
@@ -45,7 +46,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 		page, err = s.deps.Engine.ListDocuments(r.Context(), a, engine.ListQuery{Flow: engine.Flow(view),
 			State: engine.State(q.Get("state")), Year: year, After: after, Limit: limit})
 	default:
-		badRequest(w, "view", "inbox, incoming hoặc outgoing / inbox, incoming or outgoing")
+		httpx.BadRequest(w, "view", "inbox, incoming hoặc outgoing / inbox, incoming or outgoing")
 		return
 	}
 	if err != nil {
@@ -61,7 +62,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 		next.RawQuery = nq.Encode()
 		w.Header().Set("Link", "<"+next.RequestURI()+`>; rel="next"`)
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // inboxPage pages through the inbox, which the engine orders by urgency rather than by
@@ -99,7 +100,7 @@ func intParam(w http.ResponseWriter, q url.Values, name string) (int, bool) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		badRequest(w, name, "phải là số nguyên không âm / must be a non-negative integer")
+		httpx.BadRequest(w, name, "phải là số nguyên không âm / must be a non-negative integer")
 		return 0, false
 	}
 	return n, true
@@ -135,7 +136,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(files, fileOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(files, fileOut))
 }
 
 // listAssignments is GET /api/v1/documents/{id}/assignments.
@@ -149,7 +150,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(as, assignmentOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(as, assignmentOut))
 }
 
 // listDeliveries is GET /api/v1/documents/{id}/deliveries: each recipient's status.
@@ -163,7 +164,7 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(ds, func(d engine.Delivery) deliveryJSON {
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(ds, func(d engine.Delivery) deliveryJSON {
 		return deliveryJSON{RecipientAgencyID: d.RecipientAgencyID, Status: string(d.Status), Reason: d.Reason, UpdatedAt: d.UpdatedAt}
 	}))
 }
@@ -187,7 +188,7 @@ func (s *Server) issueCopy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in copyInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	c, err := s.deps.Engine.IssueCopy(r.Context(), a, r.PathValue("id"), in.Form)
@@ -195,5 +196,5 @@ func (s *Server) issueCopy(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, copyJSON{ID: c.ID, SourceID: c.SourceID, Form: c.Form, Number: c.Number, Notation: c.Notation})
+	httpx.WriteJSON(w, http.StatusCreated, copyJSON{ID: c.ID, SourceID: c.SourceID, Form: c.Form, Number: c.Number, Notation: c.Notation})
 }

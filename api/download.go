@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) downloadFile(w http.ResponseWriter, r *http.Request) {
 	}
 	seq, err := strconv.Atoi(r.PathValue("seq"))
 	if err != nil {
-		badRequest(w, "seq", "số thứ tự tệp / the file's sequence number")
+		httpx.BadRequest(w, "seq", "số thứ tự tệp / the file's sequence number")
 		return
 	}
 	files, err := s.deps.Engine.DocumentFiles(r.Context(), a, r.PathValue("id"))
@@ -48,7 +49,7 @@ func (s *Server) downloadFile(w http.ResponseWriter, r *http.Request) {
 	}
 	rc, err := s.deps.Blobs.Open(r.Context(), f.BlobKey)
 	if err != nil {
-		s.internalError(w, r, err)
+		s.engineError(w, r, err)
 		return
 	}
 	defer rc.Close()

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+
+	"github.com/vanthu/vanthu/api/httpx"
 )
 
 // openAPI is GET /api/openapi.json.
@@ -30,11 +32,11 @@ func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allow) > 0 && !slices.Contains(allow, r.Method) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeProblem(w, http.StatusMethodNotAllowed, kindMethodNotAllowed, "Phương thức không được hỗ trợ / Method not allowed",
+		httpx.WriteProblem(w, http.StatusMethodNotAllowed, httpx.KindMethodNotAllowed, "Phương thức không được hỗ trợ / Method not allowed",
 			r.Method+" "+r.URL.Path+": dùng / use "+strings.Join(allow, ", "))
 		return
 	}
-	writeProblem(w, http.StatusNotFound, kindNotFound, "Không tìm thấy / Not found", "không có địa chỉ này / no such endpoint: "+r.URL.Path)
+	httpx.WriteProblem(w, http.StatusNotFound, httpx.KindNotFound, "Không tìm thấy / Not found", "không có địa chỉ này / no such endpoint: "+r.URL.Path)
 }
 
 // recoverPanics turns a handler's panic into a 500 (a problem under /api) that shows
@@ -51,7 +53,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 			}
 			log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
 			if strings.HasPrefix(r.URL.Path, "/api/") {
-				writeProblem(w, http.StatusInternalServerError, kindInternal, "Lỗi hệ thống / Internal error", "")
+				httpx.WriteProblem(w, http.StatusInternalServerError, httpx.KindInternal, "Lỗi hệ thống / Internal error", "")
 				return
 			}
 			http.Error(w, "Lỗi hệ thống / Internal error", http.StatusInternalServerError)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/storage/blob"
@@ -107,7 +108,7 @@ type response struct {
 
 func (r response) problemKind() string {
 	s, _ := r.json["type"].(string)
-	return strings.TrimPrefix(s, problemBase)
+	return strings.TrimPrefix(s, httpx.ProblemBase)
 }
 
 // do sends a JSON request (body nil: none); headers are added as given.

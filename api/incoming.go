@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -39,6 +40,11 @@ func (s *Server) receiveScan(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	write := answer(r, func(w http.ResponseWriter, d engine.Document) {
+		w.Header().Set("ETag", etag(d.Version))
+		w.Header().Set("Location", "/api/v1/documents/"+d.ID)
+		httpx.WriteJSON(w, http.StatusCreated, receivedJSON{Document: documentOut(d), File: up.out()})
+	})
 	d, err := s.deps.Engine.ReceiveExternal(r.Context(), a, engine.ExternalInput{TypeCode: in.TypeCode, Subject: in.Subject,
 		Urgency: engine.Urgency(in.Urgency), Classification: engine.Classification(in.Classification), SenderName: in.SenderName,
 		SenderNotation: in.SenderNotation, Files: []engine.FileInput{up.File}, Integrity: up.note()}, requestID)
@@ -46,9 +52,7 @@ func (s *Server) receiveScan(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(d.Version))
-	w.Header().Set("Location", "/api/v1/documents/"+d.ID)
-	writeJSON(w, http.StatusCreated, receivedJSON{Document: documentOut(d), File: up.out()})
+	write(w, d)
 }
 
 type noInput struct{}

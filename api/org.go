@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(as, agencyOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(as, agencyOut))
 }
 
 type agencyInput struct {
@@ -38,7 +39,7 @@ func (s *Server) createAgency(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in agencyInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	ag, err := s.deps.Engine.CreateAgency(r.Context(), a, engine.Agency{Code: in.Code, Code102: in.Code102, Name: in.Name,
@@ -47,7 +48,7 @@ func (s *Server) createAgency(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, agencyOut(ag))
+	httpx.WriteJSON(w, http.StatusCreated, agencyOut(ag))
 }
 
 // listUnits is GET /api/v1/agencies/{id}/units.
@@ -61,7 +62,7 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(us, unitOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(us, unitOut))
 }
 
 type unitInput struct {
@@ -76,7 +77,7 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in unitInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	u, err := s.deps.Engine.CreateUnit(r.Context(), a, engine.Unit{AgencyID: r.PathValue("id"), Name: in.Name, ShortName: in.ShortName})
@@ -84,7 +85,7 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, unitOut(u))
+	httpx.WriteJSON(w, http.StatusCreated, unitOut(u))
 }
 
 type userInput struct {
@@ -108,7 +109,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in userInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	u, err := s.deps.Engine.CreateUser(r.Context(), a, engine.User{Username: in.Username, FullName: in.FullName, Email: in.Email}, in.Password)
@@ -116,7 +117,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, userJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email})
+	httpx.WriteJSON(w, http.StatusCreated, userJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email})
 }
 
 type grantInput struct {
@@ -134,7 +135,7 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in grantInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	err := s.deps.Engine.Grant(r.Context(), a, engine.Membership{UserID: in.UserID, AgencyID: in.AgencyID, UnitID: in.UnitID,
@@ -155,11 +156,11 @@ func (s *Server) setCalendarYear(w http.ResponseWriter, r *http.Request) {
 	}
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil {
-		badRequest(w, "year", "năm là số / the year is a number")
+		httpx.BadRequest(w, "year", "năm là số / the year is a number")
 		return
 	}
 	var in engine.CalendarYear
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if err := s.deps.Engine.SetCalendarYear(r.Context(), a, year, in); err != nil {
@@ -183,7 +184,7 @@ func (s *Server) delegate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in delegationInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	d, err := s.deps.Engine.Delegate(r.Context(), a, in.ToUser, engine.SigningForm(in.Form), in.TypeCodes, in.ValidTo)
@@ -191,7 +192,7 @@ func (s *Server) delegate(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, idOnly{ID: d.ID})
+	httpx.WriteJSON(w, http.StatusCreated, idOnly{ID: d.ID})
 }
 
 type distributionInput struct {
@@ -206,7 +207,7 @@ func (s *Server) saveDistributionList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in distributionInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	l, err := s.deps.Engine.SaveDistributionList(r.Context(), a, in.Name, in.Members)
@@ -214,5 +215,5 @@ func (s *Server) saveDistributionList(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, idOnly{ID: l.ID})
+	httpx.WriteJSON(w, http.StatusCreated, idOnly{ID: l.ID})
 }

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
-// Signer signs with personal keys and the agency's seal (signer/keyring). The PIN is
+// Signer signs with personal keys and the agency's seal (service/keyring). The PIN is
 // asked for each signature and passed straight through, never kept or logged.
 type Signer interface {
 	SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
@@ -34,8 +35,8 @@ type draftedJSON struct {
 	File     uploadJSON   `json:"file"`
 }
 
-// createDraft is POST /api/v1/outgoing: a new draft with its first version as a PDF.
-// A retry with the same Idempotency-Key returns the draft made the first time.
+// createDraft is POST /api/v1/outgoing: a new draft with its first version as a PDF, the
+// PDF stored before the one transaction that records both.
 func (s *Server) createDraft(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.actor(w, r)
 	if !ok {
@@ -50,25 +51,20 @@ func (s *Server) createDraft(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	replay := false
-	if requestID != "" {
-		_, err := s.deps.Store.RequestLogGet(r.Context(), requestID)
-		replay = err == nil
-	}
+	write := answer(r, func(w http.ResponseWriter, d engine.Document) {
+		w.Header().Set("ETag", etag(d.Version))
+		w.Header().Set("Location", "/api/v1/documents/"+d.ID)
+		httpx.WriteJSON(w, http.StatusCreated, draftedJSON{Document: documentOut(d), File: up.out()})
+	})
 	d, err := s.deps.Engine.CreateDraft(r.Context(), a, engine.DraftInput{TypeCode: in.TypeCode, Subject: in.Subject,
 		Urgency: engine.Urgency(in.Urgency), Classification: engine.Classification(in.Classification), DraftingUnitID: in.DraftingUnitID,
-		Note: joinNote(in.Note, up.note()), ReplyToID: in.ReplyToID, ReplacesID: in.ReplacesID, ReplaceKind: in.ReplaceKind}, requestID)
-	if err == nil && !replay {
-		up.File.Kind = "draft"
-		_, err = s.deps.Engine.AddFile(r.Context(), a, d.ID, up.File)
-	}
+		Note: joinNote(in.Note, up.note()), ReplyToID: in.ReplyToID, ReplacesID: in.ReplacesID, ReplaceKind: in.ReplaceKind,
+		Files: []engine.FileInput{up.File}}, requestID)
 	if err != nil {
 		s.engineError(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(d.Version))
-	w.Header().Set("Location", "/api/v1/documents/"+d.ID)
-	writeJSON(w, http.StatusCreated, draftedJSON{Document: documentOut(d), File: up.out()})
+	write(w, d)
 }
 
 func joinNote(a, b string) string {
@@ -99,7 +95,7 @@ func (s *Server) addVersion(w http.ResponseWriter, r *http.Request) {
 	}
 	out := up.out()
 	out.Name = f.Name
-	writeJSON(w, http.StatusCreated, struct {
+	httpx.WriteJSON(w, http.StatusCreated, struct {
 		Seq int `json:"seq"`
 		uploadJSON
 	}{f.Seq, out})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -22,7 +23,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(rs, recordOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(rs, recordOut))
 }
 
 // getRecord is GET /api/v1/records/{id}, with its documents.
@@ -39,7 +40,7 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 	out := recordOut(rec)
 	out.DocumentIDs = docs
 	w.Header().Set("ETag", etag(rec.Version))
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 type recordInput struct {
@@ -65,7 +66,7 @@ func (s *Server) openRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in openRecordInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	rec, err := s.deps.Engine.OpenRecord(r.Context(), a, in.Year, in.spec())
@@ -73,7 +74,7 @@ func (s *Server) openRecord(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, recordOut(rec))
+	httpx.WriteJSON(w, http.StatusCreated, recordOut(rec))
 }
 
 type planInput struct {
@@ -88,7 +89,7 @@ func (s *Server) planRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in planInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	rs, err := s.deps.Engine.PlanRecords(r.Context(), a, in.Year, mapSlice(in.Records, recordInput.spec))
@@ -96,7 +97,7 @@ func (s *Server) planRecords(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, mapSlice(rs, recordOut))
+	httpx.WriteJSON(w, http.StatusCreated, mapSlice(rs, recordOut))
 }
 
 type fileIntoInput struct {
@@ -110,7 +111,7 @@ func (s *Server) fileIntoRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in fileIntoInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if err := s.deps.Engine.FileDocument(r.Context(), a, r.PathValue("id"), in.DocumentID); err != nil {
@@ -136,7 +137,7 @@ func recordStep[T any](s *Server, do func(r *http.Request, a engine.Actor, id st
 			return
 		}
 		var in T
-		if !decode(w, r, &in) {
+		if !httpx.Decode(w, r, &in) {
 			return
 		}
 		rec, err := do(r, a, r.PathValue("id"), in)
@@ -145,7 +146,7 @@ func recordStep[T any](s *Server, do func(r *http.Request, a engine.Actor, id st
 			return
 		}
 		w.Header().Set("ETag", etag(rec.Version))
-		writeJSON(w, http.StatusOK, recordOut(rec))
+		httpx.WriteJSON(w, http.StatusOK, recordOut(rec))
 	}
 }
 
@@ -203,7 +204,7 @@ func (s *Server) setRecordMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in recordMetadataJSON
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	rec, _, err := s.deps.Engine.Record(r.Context(), a, r.PathValue("id"))
@@ -222,7 +223,7 @@ func (s *Server) setRecordMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", etag(rec.Version))
-	writeJSON(w, http.StatusOK, recordWithMetadataJSON{recordJSON: recordOut(rec), Metadata: recordMetadataOut(rec)})
+	httpx.WriteJSON(w, http.StatusOK, recordWithMetadataJSON{recordJSON: recordOut(rec), Metadata: recordMetadataOut(rec)})
 }
 
 type archiveImportJSON struct {
@@ -274,5 +275,5 @@ func (s *Server) importedHistory(w http.ResponseWriter, r *http.Request) {
 		out.Events = append(out.Events, sourceEventJSON{Seq: e.Seq, At: e.At, ActorID: e.ActorID, Role: string(e.Role), Action: e.Action,
 			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Before: e.Before, After: e.After, Hash: e.Hash})
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }

@@ -1,46 +1,17 @@
 package api
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
-// maxJSONBody bounds a JSON request body; documents themselves travel as uploads.
-const maxJSONBody = 1 << 20
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// decode reads a JSON request body into v; an empty body leaves v zero. Unknown fields
-// are refused so that a misspelt field is an error, not silently ignored.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil, errors.Is(err, io.EOF):
-		return true
-	case errors.As(err, &tooBig):
-		writeProblem(w, http.StatusRequestEntityTooLarge, kindTooLarge, "Yêu cầu quá lớn / Payload too large", "a JSON body is at most 1 MiB")
-	default:
-		badRequest(w, "body", "không đọc được JSON / not valid JSON: "+err.Error())
-	}
-	return false
-}
-
 func writeDocument(w http.ResponseWriter, status int, d engine.Document) {
 	w.Header().Set("ETag", etag(d.Version))
-	writeJSON(w, status, documentOut(d))
+	httpx.WriteJSON(w, status, documentOut(d))
 }
 
 func etag(version int) string { return `"v` + strconv.Itoa(version) + `"` }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) retentionRules(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(rules, retentionRuleOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(rules, retentionRuleOut))
 }
 
 type retentionRuleInput struct {
@@ -64,11 +65,11 @@ func (s *Server) setRetentionRules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in retentionRulesInput
-	if !decode(w, r, &in) {
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if len(in.Rules) == 0 {
-		badRequest(w, "rules", "cần ít nhất một dòng / at least one line is required")
+		httpx.BadRequest(w, "rules", "cần ít nhất một dòng / at least one line is required")
 		return
 	}
 	for i, l := range in.Rules {

@@ -119,6 +119,9 @@ func (s *Server) routes() []route {
 // (incoming, outgoing, their handling) or the archive (records, audit), or "admin" to
 // change the organisation.
 func scope(o openapi.Operation) string {
+	if o.Public {
+		return auth.NeedPublic
+	}
 	level := ":write"
 	if o.Method == http.MethodGet {
 		level = ":read"
@@ -132,23 +135,6 @@ func scope(o openapi.Operation) string {
 		}
 	}
 	return "documents" + level
-}
-
-// scoped refuses a token request whose token lacks the operation's scope; sessions and
-// public operations pass.
-func scoped(o openapi.Operation, h http.Handler) http.Handler {
-	if o.Public {
-		return h
-	}
-	need := scope(o)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, ok := auth.FromContext(r.Context()); ok && !p.Allows(need) {
-			writeProblem(w, http.StatusForbidden, kindInsufficientScope, "API token thiếu quyền / Insufficient scope",
-				"yêu cầu này cần scope / this request needs the scope "+need)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
 
 // operations are the OpenAPI descriptions of routes.

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mapSlice(docs, documentOut))
+	httpx.WriteJSON(w, http.StatusOK, mapSlice(docs, documentOut))
 }
 
 type auditReportJSON struct {
@@ -49,6 +50,6 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, auditReportJSON{Events: n, Intact: len(problems) == 0,
+	httpx.WriteJSON(w, http.StatusOK, auditReportJSON{Events: n, Intact: len(problems) == 0,
 		Problems: mapSlice(problems, func(p engine.ChainProblem) chainProblem { return chainProblem{p.Seq, p.Reason} })})
 }

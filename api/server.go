@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,10 +16,11 @@ import (
 
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/events"
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/api/openapi"
 	"github.com/vanthu/vanthu/api/web"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -36,7 +38,7 @@ type Deps struct {
 	Revocation verify.RevocationSource
 	// SecureCookies marks session cookies Secure: set when served over TLS or behind a TLS proxy.
 	SecureCookies bool
-	// Signer signs with personal keys and seals; nil: a signer/keyring over Engine, Store
+	// Signer signs with personal keys and seals; nil: a service/keyring over Engine, Store
 	// and Blobs (B-B signatures, no timestamps).
 	Signer Signer
 	// MaxUpload bounds one uploaded PDF; 0 means DefaultMaxUpload.
@@ -50,8 +52,10 @@ type Deps struct {
 
 // Server routes requests.
 type Server struct {
-	deps    Deps
-	mux     *http.ServeMux
+	deps Deps
+	mux  *patternMux
+	// needs are what each route pattern asks of API tokens (auth.NeedFunc).
+	needs   map[string]string
 	handler http.Handler
 	metrics *metrics
 	auth    *auth.Service
@@ -67,14 +71,23 @@ func New(deps Deps) *Server {
 	if deps.Signer == nil && deps.Engine != nil {
 		deps.Signer = keyring.New(keyring.Config{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Logger: deps.Logger})
 	}
-	s := &Server{deps: deps, mux: http.NewServeMux(), metrics: newMetrics(deps.Version, deps.Collectors...)}
+	s := &Server{deps: deps, mux: &patternMux{ServeMux: http.NewServeMux()}, needs: map[string]string{},
+		metrics: newMetrics(deps.Version, deps.Collectors...)}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	for _, p := range []string{"GET /healthz", "GET /readyz", "GET /metrics", "/api/"} {
+		s.needs[p] = auth.NeedPublic
+	}
 	routes := s.routes()
 	for _, rt := range routes {
 		pattern := rt.Method + " " + rt.Path
-		s.mux.Handle(pattern, scoped(rt.Operation, rt.handler))
+		var h http.Handler = rt.handler
+		if rt.Idempotent {
+			h = s.replayable(h)
+		}
+		s.mux.Handle(pattern, h)
+		s.needs[pattern] = scope(rt.Operation)
 		s.apiRoutes = append(s.apiRoutes, pattern)
 	}
 	s.mux.HandleFunc("/api/", s.unknownRoute)
@@ -90,10 +103,35 @@ func New(deps Deps) *Server {
 	s.auth.Routes(s.mux)
 	s.events = events.New(events.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger})
 	s.events.Routes(s.mux)
+	maps.Copy(s.needs, auth.RouteNeeds)
+	maps.Copy(s.needs, events.RouteNeeds)
 	web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
 		Logger: deps.Logger, Version: deps.Version, Keyring: deps.Signer, MaxUpload: deps.MaxUpload}).Routes(s.mux)
-	s.handler = recoverPanics(deps.Logger, s.auth.Middleware(s.mux))
+	s.handler = httpx.SecurityHeaders(recoverPanics(deps.Logger, s.auth.Middleware(s.mux, s.routeNeed)), deps.SecureCookies)
 	return s
+}
+
+// routeNeed says what the request's route asks of an API token (auth.NeedFunc); the web
+// UI's pages and token management declare nothing and so take no token.
+func (s *Server) routeNeed(r *http.Request) (string, bool) {
+	_, pattern := s.mux.Handler(r)
+	need, ok := s.needs[pattern]
+	return need, ok
+}
+
+// patternMux is the server's mux; it keeps every registered pattern.
+type patternMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *patternMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *patternMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
 }
 
 // Events is the event service, for serve to start and stop its workers.
@@ -120,10 +158,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // healthz says the process is up; it checks nothing else so that a slow database never
 // gets a live process restarted.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz says whether this node can serve: the database and the blob store answer.
+// readyz says whether this node can serve: the database answers and the blob store takes
+// a write (a full or read-only disk is not ready).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
@@ -133,11 +172,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		checks["database"], status = "unavailable", http.StatusServiceUnavailable
 		s.deps.Logger.WarnContext(ctx, "readiness: database", "error", err)
 	}
-	if err := s.deps.Blobs.Ping(ctx); err != nil {
+	if err := blob.Probe(ctx, s.deps.Blobs); err != nil {
 		checks["blobs"], status = "unavailable", http.StatusServiceUnavailable
 		s.deps.Logger.WarnContext(ctx, "readiness: blob store", "error", err)
 	}
-	writeJSON(w, status, checks)
+	httpx.WriteJSON(w, status, checks)
 }
 
 type statusRecorder struct {

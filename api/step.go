@@ -6,7 +6,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 )
 
 // stepFunc does one step on a document the actor may see, with the request's body and
@@ -23,7 +25,7 @@ func documentStep[T any](s *Server, do stepFunc[T]) http.HandlerFunc {
 			return
 		}
 		var in T
-		if !decode(w, r, &in) {
+		if !httpx.Decode(w, r, &in) {
 			return
 		}
 		requestID, ok := requestIDFrom(w, r, a)
@@ -34,32 +36,38 @@ func documentStep[T any](s *Server, do stepFunc[T]) http.HandlerFunc {
 		if !ok {
 			return
 		}
+		write := answer(r, func(w http.ResponseWriter, d engine.Document) { writeDocument(w, http.StatusOK, d) })
 		out, err := do(r, a, d, in, requestID)
 		if err != nil {
 			s.engineError(w, r, err)
 			return
 		}
-		writeDocument(w, http.StatusOK, out)
+		write(w, out)
 	}
 }
 
 // precondition reads the document and checks If-Match against its version: missing →
-// 428, stale → 412. A retry of a request already done (same Idempotency-Key) skips the
-// check, so that it gets the first answer rather than a 412 for its own change. The
-// engine's version check still guards the write itself.
+// 428, stale → 412. A retry of a request already done, wholly or in part (same
+// Idempotency-Key), skips the check, so that it gets the first answer or completes the
+// step rather than a 412 for its own change. The engine's version check still guards the
+// write itself.
 func (s *Server) precondition(w http.ResponseWriter, r *http.Request, a engine.Actor, docID, requestID string) (engine.Document, bool) {
 	d, err := s.deps.Engine.Document(r.Context(), a, docID)
 	if err != nil {
 		s.engineError(w, r, err)
 		return d, false
 	}
-	if requestID != "" {
-		_, err := s.deps.Store.RequestLogGet(r.Context(), requestID)
+	// A composite step (issue and seal) logs its first part under a request id of its own.
+	for _, id := range []string{requestID, keyring.IssueRequestID(requestID)} {
+		if id == "" {
+			continue
+		}
+		_, err := s.deps.Store.RequestLogGet(r.Context(), id)
 		switch {
 		case err == nil:
 			return d, true
 		case !errors.Is(err, engine.ErrNotFound):
-			s.internalError(w, r, err)
+			httpx.Internal(w, r, s.deps.Logger, err)
 			return d, false
 		}
 	}
@@ -73,12 +81,12 @@ func ifMatch(w http.ResponseWriter, r *http.Request, version int, viTitle, vi, e
 	match := r.Header.Get("If-Match")
 	switch {
 	case match == "":
-		writeProblem(w, http.StatusPreconditionRequired, kindPreconditionNeeded, "Cần If-Match / Precondition required",
+		httpx.WriteProblem(w, http.StatusPreconditionRequired, httpx.KindPreconditionRequired, "Cần If-Match / Precondition required",
 			"gửi If-Match với ETag của "+vi+" / send If-Match with the "+en+"'s ETag, e.g. "+etag(version))
 		return false
 	case match != "*" && !etagListHas(match, etag(version)):
 		w.Header().Set("ETag", etag(version))
-		writeProblem(w, http.StatusPreconditionFailed, kindPreconditionFailed, viTitle+" đã thay đổi / Precondition failed",
+		httpx.WriteProblem(w, http.StatusPreconditionFailed, httpx.KindPreconditionFailed, viTitle+" đã thay đổi / Precondition failed",
 			vi+" đã được người khác thay đổi, hãy tải lại / the "+en+" changed since you read it; reload it")
 		return false
 	}
@@ -100,13 +108,18 @@ const maxIdempotencyKey = 128
 // requestIDFrom turns the Idempotency-Key header into the engine's request id, scoped to
 // the user so that two clients choosing the same key never meet.
 func requestIDFrom(w http.ResponseWriter, r *http.Request, a engine.Actor) (string, bool) {
+	return requestIDFor(w, r, a.UserID)
+}
+
+// requestIDFor is requestIDFrom for a user id.
+func requestIDFor(w http.ResponseWriter, r *http.Request, userID string) (string, bool) {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
 		return "", true
 	}
 	if len(key) > maxIdempotencyKey || strings.IndexFunc(key, func(c rune) bool { return c > unicode.MaxASCII || !unicode.IsPrint(c) }) >= 0 {
-		badRequest(w, "Idempotency-Key", "at most 128 printable ASCII characters")
+		httpx.BadRequest(w, "Idempotency-Key", "at most 128 printable ASCII characters")
 		return "", false
 	}
-	return "api:" + a.UserID + ":" + key, true
+	return "api:" + userID + ":" + key, true
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/signer/verify"
 )
 
@@ -29,19 +30,19 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 		r.Body = body
 		file, _, err := r.FormFile("file")
 		if err != nil {
-			writeProblem(w, http.StatusBadRequest, "missing-file", "No PDF in the form", "send the PDF in the form field \"file\"")
+			httpx.WriteProblem(w, http.StatusBadRequest, "missing-file", "No PDF in the form", "send the PDF in the form field \"file\"")
 			return
 		}
 		defer file.Close()
 		src = file
 	default:
-		writeProblem(w, http.StatusUnsupportedMediaType, "unsupported-media-type", "Send a PDF",
+		httpx.WriteProblem(w, http.StatusUnsupportedMediaType, "unsupported-media-type", "Send a PDF",
 			"Content-Type must be application/pdf or multipart/form-data, not "+mediaType)
 		return
 	}
 	tmp, err := os.CreateTemp("", "vanthu-verify-*.pdf")
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.deps.Logger, err)
 		return
 	}
 	defer os.Remove(tmp.Name())
@@ -50,24 +51,24 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeProblem(w, http.StatusRequestEntityTooLarge, kindTooLarge, "The PDF is too large", "at most 100 MiB")
+		httpx.WriteProblem(w, http.StatusRequestEntityTooLarge, httpx.KindTooLarge, "The PDF is too large", "at most 100 MiB")
 		return
 	case err != nil:
-		writeProblem(w, http.StatusBadRequest, "upload-failed", "The upload did not arrive whole", err.Error())
+		httpx.WriteProblem(w, http.StatusBadRequest, "upload-failed", "The upload did not arrive whole", err.Error())
 		return
 	}
 	head := make([]byte, 1024)
 	k, _ := tmp.ReadAt(head, 0)
 	if !bytes.Contains(head[:k], []byte("%PDF-")) {
-		writeProblem(w, http.StatusUnprocessableEntity, "not-a-pdf", "Not a PDF", "the file does not start with a PDF header")
+		httpx.WriteProblem(w, http.StatusUnprocessableEntity, "not-a-pdf", "Not a PDF", "the file does not start with a PDF header")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
 	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.deps.TrustRoots, Revocation: s.deps.Revocation})
 	if err != nil {
-		writeProblem(w, http.StatusUnprocessableEntity, "malformed-pdf", "The PDF cannot be read", err.Error())
+		httpx.WriteProblem(w, http.StatusUnprocessableEntity, "malformed-pdf", "The PDF cannot be read", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, report)
+	httpx.WriteJSON(w, http.StatusOK, report)
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keyring"
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 )
 
 // TestADayThroughTheAPI drafts, signs, seals and dispatches a directive with the real
@@ -19,7 +19,7 @@ func TestADayThroughTheAPI(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	const pin = "123456"
-	ca, err := pki.NewDemoCA(filepath.Join(t.TempDir(), "ca"))
+	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"))
 	must(t, err)
 	kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.srv.deps.Blobs})
 	leaderUser, err := b.store.UserGetByUsername(ctx, "lanhdao.tinh")

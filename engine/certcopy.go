@@ -16,6 +16,11 @@ type CertifiedCopy struct {
 	Original   File // the signed original the copy reproduces
 }
 
+// CopyBlobPrefix is where certified copies are kept in the blob store:
+// certified-copies/<agency id>/<copy id>/…; the copy's row keeps no key, its agency and
+// id name it.
+const CopyBlobPrefix = "certified-copies/"
+
 // IssueCertifiedCopy numbers a certified copy of a record's document for the archivist of
 // the agency holding the record, and audits it as a retrieval. A document in no record
 // of the actor's agency is not found.

@@ -12,6 +12,9 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrInvalid   = errors.New("invalid")
 	ErrForbidden = errors.New("forbidden")
+	// ErrUnavailable is an outage rather than a fault of the request: the database is
+	// unreachable or out of space. Nothing was changed; the same request may succeed later.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // ValidationError names the field that is wrong and why, in words safe to show a user.

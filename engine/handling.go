@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -309,7 +310,9 @@ func (e *Engine) IssueCopy(ctx context.Context, actor Actor, sourceID, form stri
 }
 
 // Document reads one document for the actor: a document of another agency is not found,
-// and every read of a classified document is audited (who read which, when).
+// nor is a classified one the actor does not handle (see handlesClassified), and every
+// read of a classified document is audited (who read which, when). Every read of a
+// document and of what belongs to it (files, assignments, notes) goes through here.
 func (e *Engine) Document(ctx context.Context, actor Actor, id string) (Document, error) {
 	var d Document
 	err := e.store.InTx(ctx, func(q Queries) error {
@@ -324,6 +327,9 @@ func (e *Engine) Document(ctx context.Context, actor Actor, id string) (Document
 		if d.Classification == Unclassified {
 			return nil
 		}
+		if ok, err := handlesClassified(ctx, q, actor, d); err != nil || !ok {
+			return cmp.Or(err, fmt.Errorf("document %s: %w", id, ErrNotFound))
+		}
 		c.audit(d.AgencyID, "document", d.ID, nil, map[string]any{"read": true, "classification": d.Classification})
 		return c.finish(ctx, "", d.ID)
 	})
@@ -332,4 +338,40 @@ func (e *Engine) Document(ctx context.Context, actor Actor, id string) (Document
 		return Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
 	return d, err
+}
+
+// handlesClassified says whether the actor may see a classified document: the roles that
+// see them in lists (seesClassified), its drafter, and the people it was given to — an
+// assignment to them or to a unit they head, or a review step. To anyone else it does not
+// exist: hidden from lists and not found by id alike.
+func handlesClassified(ctx context.Context, q Queries, actor Actor, d Document) (bool, error) {
+	if seesClassified(actor.Role) || d.DrafterID == actor.UserID {
+		return true, nil
+	}
+	as, err := q.AssignmentListByDocument(ctx, d.ID)
+	if err != nil {
+		return false, err
+	}
+	var headOf []string
+	if actor.Role == RoleUnitHead {
+		ms, err := q.MembershipListByUser(ctx, actor.UserID)
+		if err != nil {
+			return false, err
+		}
+		for _, m := range ms {
+			if m.AgencyID == actor.AgencyID && m.Role == RoleUnitHead && m.UnitID != "" {
+				headOf = append(headOf, m.UnitID)
+			}
+		}
+	}
+	for _, a := range as {
+		if a.UserID == actor.UserID || (a.UserID == "" && slices.Contains(headOf, a.UnitID)) {
+			return true, nil
+		}
+	}
+	steps, err := q.ReviewStepListByDocument(ctx, d.ID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(steps, func(s ReviewStep) bool { return s.ReviewerID == actor.UserID }), nil
 }

@@ -365,3 +365,78 @@ func TestNumberingPerTypeAndSecretSeries(t *testing.T) {
 		t.Fatalf("a series per type: %v, want %v", got, want)
 	}
 }
+
+// A classified document exists only for those who handle it: by id, like in lists, it is
+// not found for anyone else of the agency, and becomes readable as it is given to them.
+func TestClassifiedDocumentsAreNotFoundByThoseWhoDoNotHandleThem(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		secret, err := b.eng.ReceiveExternal(ctx, p.clerk, engine.ExternalInput{Subject: "Phương án bảo vệ bí mật nhà nước",
+			Classification: engine.Secret, SenderName: "Công an tỉnh", Files: []engine.FileInput{signedPDF}}, "")
+		must(t, err)
+		reads := func(who engine.Actor) error {
+			_, err := b.eng.Document(ctx, who, secret.ID)
+			_, ferr := b.eng.DocumentFiles(ctx, who, secret.ID)
+			if (err == nil) != (ferr == nil) {
+				t.Fatalf("the document and its files disagree: %v / %v", err, ferr)
+			}
+			return err
+		}
+		for name, who := range map[string]engine.Actor{"specialist": p.specialist, "unit head": p.head} {
+			if err := reads(who); !errors.Is(err, engine.ErrNotFound) {
+				t.Fatalf("%s with no assignment read the classified document: %v", name, err)
+			}
+		}
+		for _, who := range []engine.Actor{p.clerk, p.leader} {
+			must(t, reads(who))
+		}
+		_, err = b.eng.Register(ctx, p.clerk, secret.ID, "")
+		must(t, err)
+		_, err = b.eng.Present(ctx, p.clerk, secret.ID, "")
+		must(t, err)
+		_, err = b.eng.Direct(ctx, p.leader, secret.ID, engine.DirectInput{Text: "Giao VX chủ trì",
+			Tasks: []engine.UnitTask{{UnitID: p.culture.ID, Role: engine.Lead, WorkingDays: 5}}}, "")
+		must(t, err)
+		if err := reads(p.head); err != nil {
+			t.Fatalf("the head of the unit it was given to: %v", err)
+		}
+		if err := reads(p.specialist); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("a specialist of the unit before being given it: %v", err)
+		}
+		as, err := b.store.AssignmentListByDocument(ctx, secret.ID)
+		must(t, err)
+		_, err = b.eng.AssignWithin(ctx, p.head, as[0].ID, p.specialist.UserID, nil, 3, "Xây dựng phương án")
+		must(t, err)
+		if err := reads(p.specialist); err != nil {
+			t.Fatalf("the specialist it was given to: %v", err)
+		}
+	})
+}
+
+// Classified incoming documents are numbered in the secret series from 1, beside the
+// ordinary register's own 1: both hold.
+func TestClassifiedIncomingHasItsOwnSeries(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		register := func(class engine.Classification) engine.Document {
+			t.Helper()
+			d, err := b.eng.ReceiveExternal(ctx, p.clerk, engine.ExternalInput{Subject: "Công văn đến " + string(class),
+				Classification: class, SenderName: "Sở Nội vụ", Files: []engine.FileInput{signedPDF}}, "")
+			must(t, err)
+			d, err = b.eng.Register(ctx, p.clerk, d.ID, "")
+			must(t, err)
+			return d
+		}
+		plain, secret := register(engine.Unclassified), register(engine.Confidential)
+		if plain.IncomingNumber != 1 || secret.IncomingNumber != 1 || plain.Series == secret.Series {
+			t.Fatalf("ordinary %d (series %q), classified %d (series %q): want 1 in each series",
+				plain.IncomingNumber, plain.Series, secret.IncomingNumber, secret.Series)
+		}
+	})
+}

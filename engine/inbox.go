@@ -74,13 +74,13 @@ func (e *Engine) Inbox(ctx context.Context, actor Actor) ([]Document, error) {
 			}
 		}
 	}
+	assigned, reviewing, err := e.inboxClaims(ctx, actor, docs, myUnits)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
 	var out []Document
 	for _, d := range docs {
-		waits, err := e.waitsFor(ctx, actor, d, myUnits)
-		if err != nil {
-			return nil, err
-		}
-		if waits {
+		if waitsFor(actor, d, assigned[d.ID], reviewing[d.ID]) {
 			out = append(out, d)
 		}
 	}
@@ -93,40 +93,57 @@ func (e *Engine) Inbox(ctx context.Context, actor Actor) ([]Document, error) {
 	return out, nil
 }
 
-func (e *Engine) waitsFor(ctx context.Context, actor Actor, d Document, myUnits []string) (bool, error) {
+// inboxClaims reads, a batch at a time rather than per document, which of docs the actor
+// or a unit of theirs holds an open assignment on, and which wait for the actor's review.
+func (e *Engine) inboxClaims(ctx context.Context, actor Actor, docs []Document, myUnits []string) (assigned, reviewing map[string]bool, err error) {
+	var handled, inReview []string
+	for _, d := range docs {
+		if (actor.Role == RoleUnitHead || actor.Role == RoleSpecialist) && slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
+			handled = append(handled, d.ID)
+		}
+		if d.State == StateInReview && actor.Role != RoleClerk {
+			inReview = append(inReview, d.ID)
+		}
+	}
+	assigned, reviewing = map[string]bool{}, map[string]bool{}
+	as, err := e.store.AssignmentListByDocuments(ctx, handled)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range as {
+		if a.Status == "open" && a.Role != ForInformation && (a.UserID == actor.UserID || slices.Contains(myUnits, a.UnitID)) {
+			assigned[a.DocumentID] = true
+		}
+	}
+	steps, err := e.store.ReviewStepListByDocuments(ctx, inReview)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range steps {
+		if s.ReviewerID == actor.UserID && s.Status == "pending" {
+			reviewing[s.DocumentID] = true
+		}
+	}
+	return assigned, reviewing, nil
+}
+
+// waitsFor reports whether d waits for the actor: assigned and reviewing say whether they
+// hold an open assignment on it or a pending review step.
+func waitsFor(actor Actor, d Document, assigned, reviewing bool) bool {
 	switch actor.Role {
 	case RoleClerk:
-		return slices.Contains(ownSteps[RoleClerk], flowState{d.Flow, d.State}), nil
+		return slices.Contains(ownSteps[RoleClerk], flowState{d.Flow, d.State})
 	case RoleLeader, RoleDeputyLeader:
 		if slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
-			return true, nil
+			return true
 		}
 	case RoleUnitHead, RoleSpecialist:
-		if slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
-			as, err := e.store.AssignmentListByDocument(ctx, d.ID)
-			if err != nil {
-				return false, err
-			}
-			for _, a := range as {
-				if a.Status == "open" && a.Role != ForInformation && (a.UserID == actor.UserID || slices.Contains(myUnits, a.UnitID)) {
-					return true, nil
-				}
-			}
+		if assigned {
+			return true
 		}
 	}
-	if d.State == StateInReview {
-		steps, err := e.store.ReviewStepListByDocument(ctx, d.ID)
-		if err != nil {
-			return false, err
-		}
-		for _, s := range steps {
-			if s.ReviewerID == actor.UserID && s.Status == "pending" {
-				return true, nil
-			}
-		}
+	if d.State == StateInReview && reviewing {
+		return true
 	}
-	if (d.State == StateDraft || d.State == StateReturned) && d.DrafterID == actor.UserID {
-		return true, nil
-	}
-	return false, nil
+	return (d.State == StateDraft || d.State == StateReturned) && d.DrafterID == actor.UserID
 }

@@ -66,7 +66,10 @@ func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalIn
 			}
 		}
 		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
-		return c.finish(ctx, requestID, d.ID)
+		if err := c.finish(ctx, requestID, d.ID); err != nil {
+			return err
+		}
+		return c.reply(ctx, requestID, d)
 	})
 	if err != nil {
 		return Document{}, fmt.Errorf("receive: %w", err)

@@ -21,6 +21,10 @@ type DraftInput struct {
 	// replaces ("replace", thay thế); it goes to the same recipients.
 	ReplacesID  string
 	ReplaceKind string
+	// Files are the first draft version and any attachments, already in the blob store;
+	// they are recorded in the same transaction as the draft, so that a draft is never
+	// acknowledged without them.
+	Files []FileInput
 }
 
 // CreateDraft starts an outgoing document (dự thảo) in the actor's agency.
@@ -63,8 +67,16 @@ func (e *Engine) CreateDraft(ctx context.Context, actor Actor, in DraftInput, re
 		if err := q.DocumentInsert(ctx, &d); err != nil {
 			return err
 		}
+		for _, f := range in.Files {
+			if err := c.addFile(ctx, d.ID, f, "draft"); err != nil {
+				return err
+			}
+		}
 		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
-		return c.finish(ctx, requestID, d.ID)
+		if err := c.finish(ctx, requestID, d.ID); err != nil {
+			return err
+		}
+		return c.reply(ctx, requestID, d)
 	})
 	if err != nil {
 		return Document{}, fmt.Errorf("create draft: %w", err)

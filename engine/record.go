@@ -163,6 +163,9 @@ func (e *Engine) OpenRecord(ctx context.Context, actor Actor, year int, spec Rec
 			return e.recordChange(ctx, actor, r.ID, "open_record", func(c *change, r *Record) error {
 				r.State, r.OpenedAt = RecordOpen, &c.now
 				if spec.OwnerID != "" {
+					if err := ownerInAgency(ctx, c.q, r.Custodian(), spec.OwnerID, "owner_id"); err != nil {
+						return err
+					}
 					r.OwnerID = spec.OwnerID
 				}
 				if r.OwnerID == "" {
@@ -214,6 +217,19 @@ func (e *Engine) createRecords(ctx context.Context, actor Actor, year int, specs
 				out[i].State, out[i].OpenedAt = RecordOpen, &now
 			}
 			bad = append(bad, prefixed(fmt.Sprintf("records[%d].", i), len(specs) > 1, recordEntryErrors(&out[i], schedule))...)
+			if s.OwnerID != actor.UserID && s.OwnerID != "" {
+				field := "owner_id"
+				if len(specs) > 1 {
+					field = fmt.Sprintf("records[%d].owner_id", i)
+				}
+				err := ownerInAgency(ctx, q, actor.AgencyID, s.OwnerID, field)
+				var ve *ValidationError
+				if errors.As(err, &ve) {
+					bad = append(bad, ve)
+				} else if err != nil {
+					return err
+				}
+			}
 		}
 		if len(bad) > 0 {
 			return bad
@@ -230,6 +246,21 @@ func (e *Engine) createRecords(ctx context.Context, actor Actor, year int, specs
 		return nil, fmt.Errorf("records: %w", err)
 	}
 	return out, nil
+}
+
+// ownerInAgency refuses a record owner (người lập hồ sơ) who works elsewhere: a record is
+// kept by the agency's own staff.
+func ownerInAgency(ctx context.Context, q Queries, agencyID, userID, field string) error {
+	ms, err := q.MembershipListByUser(ctx, userID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	for _, m := range ms {
+		if m.AgencyID == agencyID {
+			return nil
+		}
+	}
+	return invalid(field, "người lập hồ sơ phải là cán bộ của cơ quan / the owner must be a member of the agency")
 }
 
 // recordEntryErrors applies the schedule to a new record and checks every field.

@@ -94,3 +94,34 @@ func TestRetentionCountsFromTheYearAfterTheWorkEnded(t *testing.T) {
 		t.Fatal("a permanent record has a disposal date")
 	}
 }
+
+// A record is kept by the agency's own staff: naming someone of another agency as its
+// owner (người lập hồ sơ) is refused, when opening it and when planning it.
+func TestRecordOwnerMustBelongToTheAgency(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		year := time.Now().Year()
+		district := b.districts[0]
+		stranger := b.province.specialist.UserID
+		var ve *engine.ValidationError
+		_, err := b.eng.OpenRecord(ctx, district.clerk, year, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ công văn đến",
+			Retention: engine.Retention{Years: 10}, OwnerID: stranger})
+		if !errors.As(err, &ve) || ve.Field != "owner_id" {
+			t.Fatalf("owner from another agency: %v, want a validation error on owner_id", err)
+		}
+		plan, err := b.eng.PlanRecords(ctx, district.clerk, year, []engine.RecordSpec{
+			{Code: "02.VP", Title: "Hồ sơ kế hoạch", Retention: engine.Retention{Years: 10}},
+		})
+		must(t, err)
+		if _, err := b.eng.OpenRecord(ctx, district.clerk, year, engine.RecordSpec{Code: "02.VP", OwnerID: stranger}); !errors.As(err, &ve) {
+			t.Fatalf("opening a planned record for another agency's owner: %v", err)
+		}
+		own, err := b.eng.OpenRecord(ctx, district.clerk, year, engine.RecordSpec{Code: "02.VP", OwnerID: district.specialist.UserID})
+		must(t, err)
+		if own.ID != plan[0].ID || own.OwnerID != district.specialist.UserID {
+			t.Fatalf("opened %+v, want the planned record owned by the agency's specialist", own)
+		}
+	})
+}

@@ -157,12 +157,8 @@ func (e *Engine) Search(ctx context.Context, actor Actor, query string, limit in
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			d, err := qs.DocumentGetByID(ctx, id)
-			if err != nil {
-				return err
-			}
-			docs = append(docs, d)
+		if docs, err = documentsInOrder(ctx, qs, ids); err != nil {
+			return err
 		}
 		c.audit(actor.AgencyID, "search", actor.UserID, nil, map[string]any{"query": query, "results": len(ids)})
 		return c.finish(ctx, "", actor.AgencyID)
@@ -215,4 +211,25 @@ func (e *Engine) searchIDs(ctx context.Context, qs Queries, p SearchParams, reco
 		}
 	}
 	return qs.SearchQuery(ctx, p)
+}
+
+// documentsInOrder reads the documents of ids in one batch, in the order of ids.
+func documentsInOrder(ctx context.Context, qs Queries, ids []string) ([]Document, error) {
+	read, err := qs.DocumentListByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Document, len(read))
+	for _, d := range read {
+		byID[d.ID] = d
+	}
+	docs := make([]Document, 0, len(ids))
+	for _, id := range ids {
+		d, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
 }

@@ -25,6 +25,7 @@ type Queries interface {
 	RetentionQueries
 	AuthQueries
 	EventQueries
+	CheckQueries
 
 	AgencyInsert(ctx context.Context, a *Agency) error
 	AgencyUpdate(ctx context.Context, a *Agency) error
@@ -65,6 +66,15 @@ type Queries interface {
 	DocumentList(ctx context.Context, f DocumentFilter) ([]Document, error)
 	// DocumentPage lists one page of an agency's documents along an index, newest first.
 	DocumentPage(ctx context.Context, f DocumentPageFilter) ([]Document, error)
+	// DocumentListByIDs reads the documents of ids in one go, in no particular order;
+	// ids that name no document are left out.
+	DocumentListByIDs(ctx context.Context, ids []string) ([]Document, error)
+	// DocumentCountByMonth counts, per month of f, the agency's documents received and
+	// issued and the signatures made on them; months with none are left out.
+	DocumentCountByMonth(ctx context.Context, f ActivityFilter) ([]MonthCount, error)
+	// DocumentCountHandled counts the agency's documents of f's years past drafting, and
+	// those of them with no paper scan.
+	DocumentCountHandled(ctx context.Context, f ActivityFilter) (handled, online int, err error)
 
 	FileInsert(ctx context.Context, f *File) error
 	FileListByDocument(ctx context.Context, documentID string) ([]File, error)
@@ -72,15 +82,22 @@ type Queries interface {
 	ReviewStepInsert(ctx context.Context, r *ReviewStep) error
 	ReviewStepUpdate(ctx context.Context, r *ReviewStep) error
 	ReviewStepListByDocument(ctx context.Context, documentID string) ([]ReviewStep, error)
+	// ReviewStepListByDocuments reads the review steps of several documents in one go.
+	ReviewStepListByDocuments(ctx context.Context, documentIDs []string) ([]ReviewStep, error)
 
 	DeliveryInsert(ctx context.Context, d *Delivery) error
 	DeliveryUpdate(ctx context.Context, d *Delivery) error
 	DeliveryListByOutgoing(ctx context.Context, outgoingID string) ([]Delivery, error)
+	// DeliveryListByOutgoings reads the deliveries of several outgoing documents in one go.
+	DeliveryListByOutgoings(ctx context.Context, outgoingIDs []string) ([]Delivery, error)
 	DeliveryGetByIncoming(ctx context.Context, incomingID string) (Delivery, error)
 
 	AssignmentInsert(ctx context.Context, a *Assignment) error
 	AssignmentUpdate(ctx context.Context, a *Assignment) error
 	AssignmentListByDocument(ctx context.Context, documentID string) ([]Assignment, error)
+	// AssignmentListByDocuments reads the assignments of several documents in one go,
+	// oldest first.
+	AssignmentListByDocuments(ctx context.Context, documentIDs []string) ([]Assignment, error)
 	AssignmentGetByID(ctx context.Context, id string) (Assignment, error)
 	// AssignmentListOpenWithDeadline lists open assignments with a deadline on documents
 	// still being handled, earliest deadline first.
@@ -88,9 +105,15 @@ type Queries interface {
 	// AssignmentListByAgency lists the assignments of an agency's incoming documents,
 	// leaving out documents cancelled by recall or returned to their sender.
 	AssignmentListByAgency(ctx context.Context, agencyID string) ([]Assignment, error)
+	// AssignmentListByHolder is AssignmentListByAgency narrowed to the assignments held by
+	// the user or by a unit where they hold role.
+	AssignmentListByHolder(ctx context.Context, agencyID, userID string, role Role) ([]Assignment, error)
 	AssignmentNoteInsert(ctx context.Context, n *AssignmentNote) error
 	AssignmentNoteGetByID(ctx context.Context, id string) (AssignmentNote, error)
 	AssignmentNoteListByAssignment(ctx context.Context, assignmentID string) ([]AssignmentNote, error)
+	// AssignmentNoteListByAssignments reads the notes of several assignments in one go,
+	// oldest first.
+	AssignmentNoteListByAssignments(ctx context.Context, assignmentIDs []string) ([]AssignmentNote, error)
 
 	DistributionListInsert(ctx context.Context, l *DistributionList) error
 	DistributionListGet(ctx context.Context, id string) (DistributionList, error)
@@ -123,6 +146,10 @@ type Queries interface {
 	// RequestLogInsert records a request id; ErrConflict when it was seen before.
 	RequestLogInsert(ctx context.Context, r RequestRecord) error
 	RequestLogGet(ctx context.Context, requestID string) (RequestRecord, error)
+	// RequestReplyInsert keeps the first answer to a request; a later one for the same
+	// request id leaves it as it is.
+	RequestReplyInsert(ctx context.Context, r RequestReply) error
+	RequestReplyGet(ctx context.Context, requestID string) (RequestReply, error)
 
 	// AuditHeadAdvance reserves the next sequence number of an agency's chain and returns
 	// it with the hash of the event before it; it holds the chain until commit.
@@ -185,5 +212,15 @@ type RequestRecord struct {
 	ActorID   string
 	Action    Action
 	ObjectID  string
+	CreatedAt time.Time
+}
+
+// RequestReply is the first answer to a request, replayed to its retries. The engine does
+// not read it: Digest identifies the request and Reply encodes the answer, both as the
+// caller (the API) defines them.
+type RequestReply struct {
+	RequestID string
+	Digest    string
+	Reply     []byte
 	CreatedAt time.Time
 }

@@ -23,6 +23,10 @@ type RetentionQueries interface {
 	// FileListByBlobKey lists every document file stored under a blob key (blobs are
 	// content-addressed, so two documents may share one).
 	FileListByBlobKey(ctx context.Context, key string) ([]File, error)
+	// BlobKeyListReferenced returns which of keys the database points at: a document's
+	// file, a record's archival package (its manifest), a signing key or its image, a
+	// certified copy (kept under CopyBlobPrefix). Blobs it leaves out may be collected.
+	BlobKeyListReferenced(ctx context.Context, keys []string) ([]string, error)
 
 	AppraisalInsert(ctx context.Context, a *Appraisal) error
 	// AppraisalUpdate writes a if the stored version is still prevVersion; ErrConflict otherwise.

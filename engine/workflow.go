@@ -122,7 +122,7 @@ func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, 
 			return err
 		}
 		out = d
-		return nil
+		return c.reply(ctx, requestID, d)
 	})
 	if err != nil {
 		return Document{}, fmt.Errorf("%s %s: %w", action, docID, err)

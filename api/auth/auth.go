@@ -13,10 +13,10 @@ import (
 	_ "embed"
 	"errors"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -155,7 +155,7 @@ func New(cfg Config) *Service {
 
 // Routes registers the authentication endpoints under /api/v1/auth, and the OpenID Connect
 // login under /auth/oidc (answering 404 while it is not configured).
-func (s *Service) Routes(mux *http.ServeMux) {
+func (s *Service) Routes(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/auth/login", s.handleLogin)
 	mux.HandleFunc("POST /api/v1/auth/logout", s.handleLogout)
 	mux.HandleFunc("GET /api/v1/auth/me", s.handleMe)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/password"
 	"github.com/vanthu/vanthu/storage/dbtest"
@@ -106,16 +108,22 @@ func setup(t *testing.T, open opener) *bundle {
 		_, _ = io.WriteString(w, strings.Join(names, ","))
 	})
 	mux.HandleFunc("GET /api/v1/docs", func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := auth.RequireScope(w, r, "documents:read"); ok {
+		if _, ok := auth.RequireUser(w, r); ok {
 			_, _ = io.WriteString(w, "ok")
 		}
 	})
 	mux.HandleFunc("POST /api/v1/docs", func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := auth.RequireScope(w, r, "documents:write"); ok {
+		if _, ok := auth.RequireUser(w, r); ok {
 			_, _ = io.WriteString(w, "ok")
 		}
 	})
-	srv := httptest.NewServer(svc.Middleware(mux))
+	needs := map[string]string{"GET /api/v1/docs": "documents:read", "POST /api/v1/docs": "documents:write"}
+	maps.Copy(needs, auth.RouteNeeds)
+	srv := httptest.NewServer(svc.Middleware(mux, func(r *http.Request) (string, bool) {
+		_, pattern := mux.Handler(r)
+		need, ok := needs[pattern]
+		return need, ok
+	}))
 	t.Cleanup(srv.Close)
 	return &bundle{store: s, eng: e, svc: svc, clock: c, server: srv, agency: a, clerk: u}
 }
@@ -183,7 +191,7 @@ func problemType(t *testing.T, resp *http.Response) string {
 	}
 	var p struct{ Type string }
 	must(t, json.NewDecoder(resp.Body).Decode(&p))
-	return strings.TrimPrefix(p.Type, auth.ProblemBase)
+	return strings.TrimPrefix(p.Type, httpx.ProblemBase)
 }
 
 func TestLogin(t *testing.T) {

@@ -1,14 +1,12 @@
 package auth
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -49,38 +47,35 @@ type tokenInfo struct {
 	Token      string     `json:"token,omitempty"` // only in the answer that creates it
 }
 
-const maxJSONBody = 64 << 10
-
 func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		WriteProblem(w, http.StatusBadRequest, "invalid-json", "Malformed request", err.Error())
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	p, err := s.Login(w, r, in.Username, in.Password)
 	if errors.Is(err, ErrBadCredentials) {
-		WriteProblem(w, http.StatusUnauthorized, "bad-credentials", "Login failed", ErrBadCredentials.Error())
+		httpx.WriteProblem(w, http.StatusUnauthorized, httpx.KindBadCredentials, "Login failed", ErrBadCredentials.Error())
 		return
 	}
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	me, err := s.me(r, p)
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	me.CSRFToken = SessionCSRFToken(sessionCookieSet(w))
-	writeJSON(w, http.StatusOK, me)
+	httpx.WriteJSON(w, http.StatusOK, me)
 }
 
 func (s *Service) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if err := s.Logout(w, r); err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -93,10 +88,10 @@ func (s *Service) handleMe(w http.ResponseWriter, r *http.Request) {
 	}
 	me, err := s.me(r, p)
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, me)
+	httpx.WriteJSON(w, http.StatusOK, me)
 }
 
 // handlePassword changes the caller's own password. Every session of the user ends, this
@@ -107,7 +102,7 @@ func (s *Service) handlePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.TokenID != "" {
-		WriteProblem(w, http.StatusForbidden, "insufficient-scope", "Passwords are changed in a session",
+		httpx.WriteProblem(w, http.StatusForbidden, httpx.KindInsufficientScope, "Passwords are changed in a session",
 			"an API token cannot change its user's password")
 		return
 	}
@@ -115,44 +110,38 @@ func (s *Service) handlePassword(w http.ResponseWriter, r *http.Request) {
 		CurrentPassword string `json:"current_password"`
 		NewPassword     string `json:"new_password"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		WriteProblem(w, http.StatusBadRequest, "invalid-json", "Malformed request", err.Error())
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	ctx := r.Context()
 	u, err := s.checkPassword(ctx, p.Username, in.CurrentPassword, s.clientIP(r))
 	if errors.Is(err, ErrBadCredentials) {
 		setRetryAfter(w, err)
-		WriteProblem(w, http.StatusUnauthorized, "bad-credentials", "Wrong current password", "")
+		httpx.WriteProblem(w, http.StatusUnauthorized, httpx.KindBadCredentials, "Wrong current password", "")
 		return
 	}
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	err = s.cfg.Engine.ChangePassword(ctx, engine.Actor{UserID: u.ID}, u.ID, in.NewPassword)
-	var ve *engine.ValidationError
-	if errors.As(err, &ve) {
-		WriteProblem(w, http.StatusUnprocessableEntity, "validation", "Invalid new password", ve.Message)
-		return
-	}
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.EngineError(w, r, s.cfg.Logger, err)
 		return
 	}
 	raw, np, err := s.startSession(ctx, u, r)
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	s.setCookie(w, raw, s.cfg.SessionLifetime)
 	me, err := s.me(r, np)
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	me.CSRFToken = SessionCSRFToken(raw)
-	writeJSON(w, http.StatusOK, me)
+	httpx.WriteJSON(w, http.StatusOK, me)
 }
 
 func (s *Service) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +150,7 @@ func (s *Service) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.TokenID != "" {
-		WriteProblem(w, http.StatusForbidden, "insufficient-scope", "Tokens are created in a session",
+		httpx.WriteProblem(w, http.StatusForbidden, httpx.KindInsufficientScope, "Tokens are created in a session",
 			"an API token cannot create other tokens; log in to create one")
 		return
 	}
@@ -170,27 +159,26 @@ func (s *Service) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 		Scopes        []string `json:"scopes"`
 		ExpiresInDays int      `json:"expires_in_days"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		WriteProblem(w, http.StatusBadRequest, "invalid-json", "Malformed request", err.Error())
+	if !httpx.Decode(w, r, &in) {
 		return
 	}
 	if in.ExpiresInDays < 0 || in.ExpiresInDays > 3650 {
-		WriteProblem(w, http.StatusUnprocessableEntity, "validation", "Invalid expiry", "expires_in_days must be 0 (never) to 3650")
+		httpx.Invalid(w, "expires_in_days", "0 (never) to 3650")
 		return
 	}
 	t, err := s.CreateToken(r.Context(), p.UserID, in.Name, in.Scopes, time.Duration(in.ExpiresInDays)*24*time.Hour)
 	if errors.Is(err, ErrUnknownScope) {
-		WriteProblem(w, http.StatusUnprocessableEntity, "validation", "Invalid scopes", err.Error())
+		httpx.Invalid(w, "scopes", err.Error())
 		return
 	}
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	info := toTokenInfo(t.APIToken)
 	info.Token = t.Secret
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, info)
+	httpx.WriteJSON(w, http.StatusCreated, info)
 }
 
 func (s *Service) handleTokenList(w http.ResponseWriter, r *http.Request) {
@@ -200,7 +188,7 @@ func (s *Service) handleTokenList(w http.ResponseWriter, r *http.Request) {
 	}
 	ts, err := s.Tokens(r.Context(), p.UserID)
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	out := struct {
@@ -209,7 +197,7 @@ func (s *Service) handleTokenList(w http.ResponseWriter, r *http.Request) {
 	for _, t := range ts {
 		out.Items = append(out.Items, toTokenInfo(t))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
@@ -219,11 +207,11 @@ func (s *Service) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.RevokeToken(r.Context(), p.UserID, r.PathValue("id"))
 	if errors.Is(err, engine.ErrNotFound) {
-		WriteProblem(w, http.StatusNotFound, "not-found", "No such token", "no active token of yours has this id")
+		httpx.WriteProblem(w, http.StatusNotFound, httpx.KindNotFound, "No such token", "no active token of yours has this id")
 		return
 	}
 	if err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -270,35 +258,4 @@ func sessionCookieSet(w http.ResponseWriter) string {
 		}
 	}
 	return ""
-}
-
-func (s *Service) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	s.cfg.Logger.ErrorContext(r.Context(), "auth", "path", r.URL.Path, "error", err)
-	WriteProblem(w, http.StatusInternalServerError, "internal", "Internal error", "")
-}
-
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	ct := r.Header.Get("Content-Type")
-	if ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return fmt.Errorf("send application/json, not %s", ct)
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("request body: %w", err)
-	}
-	return nil
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	b, err := json.Marshal(v)
-	if err != nil {
-		WriteProblem(w, http.StatusInternalServerError, "internal", "Internal error", "")
-		return
-	}
-	b = append(b, '\n')
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -12,36 +11,51 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-)
 
-// ProblemBase prefixes the type of every problem+json answer.
-const ProblemBase = "https://vanthu.dev/problems/"
+	"github.com/vanthu/vanthu/api/httpx"
+)
 
 // loginPaths may be posted with a stale session cookie and no CSRF token: logging in
 // again must work from a fresh login form. The cross-site check still applies.
 var loginPaths = map[string]bool{"/api/v1/auth/login": true, "/login": true}
 
-// Middleware puts the principal of an authenticated request into its context and checks
-// CSRF tokens on unsafe requests authenticated by a session cookie.
+// Route needs besides scopes: NeedPublic routes take anyone, NeedAnyToken ones any valid
+// API token whatever its scopes (who am I).
+const (
+	NeedPublic   = "public"
+	NeedAnyToken = "any-token"
+)
+
+// NeedFunc says what the route of a request asks of an API token: a scope of Scopes,
+// NeedPublic or NeedAnyToken; declared is false for a route that takes no token at all
+// (the web UI, token management, anything new that nobody thought about).
+type NeedFunc func(r *http.Request) (need string, declared bool)
+
+// Middleware is the one authentication every request passes: it puts the principal of an
+// authenticated request into its context, checks an API token's scopes against what the
+// route needs, and checks CSRF tokens on unsafe requests authenticated by a session cookie.
 //
 // A request with a bearer token that is unknown, revoked or expired is answered 401 at
 // once: a client that sends a credential wants it used. A stale session cookie is simply
 // cleared and the request continues unauthenticated (the handler decides).
-func (s *Service) Middleware(next http.Handler) http.Handler {
+func (s *Service) Middleware(next http.Handler, need NeedFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if bearer, ok := bearerToken(r); ok {
 			p, err := s.tokenPrincipal(ctx, bearer)
 			if err != nil && !errors.Is(err, errBadToken) {
 				s.cfg.Logger.ErrorContext(ctx, "bearer token lookup", "error", err)
-				WriteProblem(w, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "")
+				httpx.Unavailable(w)
 				return
 			}
 			if err != nil {
 				s.cfg.Logger.WarnContext(ctx, "bearer token refused", "error", err)
 				w.Header().Set("WWW-Authenticate", `Bearer realm="vanthu", error="invalid_token"`)
-				WriteProblem(w, http.StatusUnauthorized, "unauthenticated", "Invalid API token",
+				httpx.WriteProblem(w, http.StatusUnauthorized, httpx.KindUnauthenticated, "Invalid API token",
 					"the bearer token is unknown, revoked or expired")
+				return
+			}
+			if !tokenMayReach(w, r, p, need) {
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(WithPrincipal(ctx, p)))
@@ -49,7 +63,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		}
 		unsafe := !isSafeMethod(r.Method)
 		if unsafe && crossSite(r) {
-			WriteProblem(w, http.StatusForbidden, "csrf", "Cross-site request refused",
+			httpx.WriteProblem(w, http.StatusForbidden, httpx.KindCSRF, "Cross-site request refused",
 				"this request came from another site")
 			return
 		}
@@ -61,7 +75,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		p, ok, err := s.session(ctx, c.Value)
 		if err != nil {
 			s.cfg.Logger.ErrorContext(ctx, "session lookup", "error", err)
-			WriteProblem(w, http.StatusServiceUnavailable, "unavailable", "Service unavailable", "")
+			httpx.Unavailable(w)
 			return
 		}
 		if !ok {
@@ -73,7 +87,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		if unsafe && !loginPaths[r.URL.Path] {
 			sent, err := sentCSRFToken(r)
 			if err != nil || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				WriteProblem(w, http.StatusForbidden, "csrf", "CSRF token missing or wrong",
+				httpx.WriteProblem(w, http.StatusForbidden, httpx.KindCSRF, "CSRF token missing or wrong",
 					"send the session's token in the X-CSRF-Token header or the csrf_token form field")
 				return
 			}
@@ -81,6 +95,35 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		ctx = context.WithValue(WithPrincipal(ctx, p), csrfKey{}, token)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// tokenMayReach answers 403 and reports false when the route takes no API token or needs a
+// scope the token lacks.
+func tokenMayReach(w http.ResponseWriter, r *http.Request, p Principal, need NeedFunc) bool {
+	scope, declared := "", false
+	if need != nil {
+		scope, declared = need(r)
+	}
+	switch {
+	case !declared:
+		httpx.WriteProblem(w, http.StatusForbidden, httpx.KindInsufficientScope,
+			"API token không dùng được ở đây / API tokens are not accepted here",
+			"chỉ phiên đăng nhập / only a logged-in session may do this")
+		return false
+	case scope == NeedPublic || scope == NeedAnyToken || p.Allows(scope):
+		return true
+	}
+	httpx.WriteProblem(w, http.StatusForbidden, httpx.KindInsufficientScope, "API token thiếu quyền / Insufficient scope",
+		"yêu cầu này cần scope / this request needs the scope "+scope)
+	return false
+}
+
+// RouteNeeds are what this package's routes ask of API tokens; the others take none.
+var RouteNeeds = map[string]string{
+	"POST /api/v1/auth/login": NeedPublic,
+	"GET /api/v1/auth/me":     NeedAnyToken,
+	"GET /auth/oidc/login":    NeedPublic,
+	"GET /auth/oidc/callback": NeedPublic,
 }
 
 // Require answers 401 to a request that is not authenticated and passes the others on.
@@ -96,39 +139,11 @@ func Require(next http.Handler) http.Handler {
 func RequireUser(w http.ResponseWriter, r *http.Request) (Principal, bool) {
 	p, ok := FromContext(r.Context())
 	if !ok {
-		WriteProblem(w, http.StatusUnauthorized, "unauthenticated", "Authentication required",
+		httpx.WriteProblem(w, http.StatusUnauthorized, httpx.KindUnauthenticated, "Authentication required",
 			"log in or send an API token (Authorization: Bearer …)")
 		return Principal{}, false
 	}
 	return p, true
-}
-
-// RequireScope is RequireUser for an action that needs scope: a session may do anything
-// its user may; an API token only what its scopes allow (else 403 insufficient-scope).
-func RequireScope(w http.ResponseWriter, r *http.Request, scope string) (Principal, bool) {
-	p, ok := RequireUser(w, r)
-	if !ok {
-		return p, false
-	}
-	if !p.Allows(scope) {
-		WriteProblem(w, http.StatusForbidden, "insufficient-scope", "API token lacks a scope",
-			"this request needs the scope "+scope)
-		return Principal{}, false
-	}
-	return p, true
-}
-
-// WriteProblem answers an RFC 9457 problem whose type is ProblemBase+kind.
-func WriteProblem(w http.ResponseWriter, status int, kind, title, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-		Detail string `json:"detail,omitempty"`
-	}{ProblemBase + kind, title, status, detail})
 }
 
 func isSafeMethod(m string) bool {

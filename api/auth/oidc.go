@@ -16,6 +16,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -77,23 +78,23 @@ func (c *oidcClient) setup(ctx context.Context) (*oidc.Provider, *oauth2.Config,
 
 func (s *Service) handleOIDCLogin(w http.ResponseWriter, r *http.Request) {
 	if s.oidc == nil {
-		WriteProblem(w, http.StatusNotFound, "not-found", "OpenID Connect is not configured", "")
+		httpx.WriteProblem(w, http.StatusNotFound, httpx.KindNotFound, "OpenID Connect is not configured", "")
 		return
 	}
 	_, oc, err := s.oidc.setup(r.Context())
 	if err != nil {
 		s.cfg.Logger.ErrorContext(r.Context(), "oidc login", "error", err)
-		WriteProblem(w, http.StatusServiceUnavailable, "unavailable", "The identity provider does not answer", "")
+		httpx.WriteProblem(w, http.StatusServiceUnavailable, httpx.KindUnavailable, "The identity provider does not answer", "")
 		return
 	}
 	state, err1 := randomSecret("")
 	nonce, err2 := randomSecret("")
 	if err := errors.Join(err1, err2); err != nil {
-		s.internalError(w, r, err)
+		httpx.Internal(w, r, s.cfg.Logger, err)
 		return
 	}
 	verifier := oauth2.GenerateVerifier()
-	next := localPath(r.URL.Query().Get("next"))
+	next := httpx.LocalPath(r.URL.Query().Get("next"))
 	value := strings.Join([]string{state, nonce, verifier, base64.RawURLEncoding.EncodeToString([]byte(next))}, ".")
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: value, Path: "/auth/oidc/", MaxAge: 600,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
@@ -102,7 +103,7 @@ func (s *Service) handleOIDCLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Service) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 	if s.oidc == nil {
-		WriteProblem(w, http.StatusNotFound, "not-found", "OpenID Connect is not configured", "")
+		httpx.WriteProblem(w, http.StatusNotFound, httpx.KindNotFound, "OpenID Connect is not configured", "")
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: "", Path: "/auth/oidc/", MaxAge: -1,
@@ -183,13 +184,4 @@ func (s *Service) oidcLogin(w http.ResponseWriter, r *http.Request) (string, err
 	}
 	s.setCookie(w, rawSession, s.cfg.SessionLifetime)
 	return string(nextBytes), nil
-}
-
-// localPath keeps a redirect target on this site: a path, never a scheme or a host.
-func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
-		return "/"
-	}
-	return next
 }

@@ -112,7 +112,7 @@ func TestOIDCLogin(t *testing.T) {
 		OIDC: &auth.OIDCConfig{Issuer: p.srv.URL, ClientID: "vanthu", ClientSecret: "s", RedirectURL: "http://vanthu.test/auth/oidc/callback"}})
 	mux := http.NewServeMux()
 	svc.Routes(mux)
-	srv := httptest.NewServer(svc.Middleware(mux))
+	srv := httptest.NewServer(svc.Middleware(mux, nil))
 	t.Cleanup(srv.Close)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 

@@ -19,9 +19,9 @@ import (
 	"github.com/vanthu/vanthu/api"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keyring"
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/storage"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -66,7 +66,7 @@ func demoServer(t *testing.T) *httptest.Server {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	eng := engine.New(store)
 	kr := keyring.New(keyring.Config{Engine: eng, Store: store, Blobs: blobs, Location: "Hòa Bình", Logger: logger})
-	ca, err := pki.NewDemoCA(filepath.Join(t.TempDir(), "ca"))
+	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"))
 	if err != nil {
 		t.Fatal(err)
 	}

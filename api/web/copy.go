@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/service/keyring"
 )
 
-// copier issues signed certified copies (SAO Y); signer/keyring is one.
+// copier issues signed certified copies (SAO Y); service/keyring is one.
 type copier interface {
 	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin string) (keyring.IssuedCopy, []byte, error)
 }

@@ -12,9 +12,10 @@ import (
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -32,7 +33,7 @@ func TestArchivistIssuesACertifiedCopyFromTheRecordsPage(t *testing.T) {
 	var handler http.Handler
 	caSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(caSrv.Close)
-	ca, err := pki.NewDemoCA(filepath.Join(t.TempDir(), "ca"), pki.WithBaseURL(caSrv.URL))
+	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"), pkidemo.WithBaseURL(caSrv.URL))
 	must(err)
 	handler = ca.Handler()
 	kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.ui.deps.Blobs,

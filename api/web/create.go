@@ -11,11 +11,28 @@ type createView struct {
 	Types     []engine.DocumentType
 	Units     []engine.Unit
 	RequestID string
+	// Values are what the user typed, when the form comes back after an outage.
+	Values map[string]string
 }
 
 func (u *UI) createView(s *session) createView {
 	units, _ := u.deps.Store.UnitListByAgency(s.ctx, s.Actor.AgencyID)
 	return createView{Types: engine.DocumentTypes, Units: units, RequestID: engine.NewID()}
+}
+
+// failCreate answers a failed creation form: after an outage, the form again with what
+// the user typed and the same request id; anything else as fail does.
+func (u *UI) failCreate(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, f map[string]string, err error) {
+	if !unavailable(err) {
+		u.fail(w, r, s, err)
+		return
+	}
+	v := u.createView(s)
+	v.Values = f
+	if f["request_id"] != "" {
+		v.RequestID = f["request_id"]
+	}
+	u.busy(w, r, s, name, titleKey, v, err)
 }
 
 // incomingNew is the clerk's form to receive a paper document from its scan.
@@ -34,17 +51,17 @@ func (u *UI) incomingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 		u.fail(w, r, s, engine.ErrForbidden)
 		return
 	}
-	file, f, err := u.storeUpload(w, r, "scan")
+	up, f, err := u.storeUpload(w, r, "scan")
 	if err != nil {
-		u.fail(w, r, s, err)
+		u.failCreate(w, r, s, "incoming_new", "receive.title", f, err)
 		return
 	}
 	in := engine.ExternalInput{TypeCode: f["type"], Subject: strings.TrimSpace(f["subject"]), Urgency: engine.Urgency(f["urgency"]),
 		Classification: engine.Classification(f["classification"]), SenderName: strings.TrimSpace(f["sender"]),
-		SenderNotation: strings.TrimSpace(f["sender_notation"]), Files: []engine.FileInput{file}}
+		SenderNotation: strings.TrimSpace(f["sender_notation"]), Files: []engine.FileInput{up.File}, Integrity: up.note()}
 	d, err := u.deps.Engine.ReceiveExternal(r.Context(), s.Actor, in, f["request_id"])
 	if err != nil {
-		u.fail(w, r, s, err)
+		u.failCreate(w, r, s, "incoming_new", "receive.title", f, err)
 		return
 	}
 	done := "received"
@@ -69,20 +86,19 @@ func (u *UI) outgoingNew(w http.ResponseWriter, r *http.Request, s *session) {
 
 // outgoingCreate starts a draft (dự thảo) and stores its first version.
 func (u *UI) outgoingCreate(w http.ResponseWriter, r *http.Request, s *session) {
-	file, f, err := u.storeUpload(w, r, "draft")
+	up, f, err := u.storeUpload(w, r, "draft")
 	if err != nil {
-		u.fail(w, r, s, err)
+		u.failCreate(w, r, s, "outgoing_new", "draft.title", f, err)
 		return
 	}
+	// The user's note, then what the upload check found, one per line.
+	note := strings.TrimSpace(strings.TrimSpace(f["note"]) + "\n" + up.note())
 	in := engine.DraftInput{TypeCode: f["type"], Subject: strings.TrimSpace(f["subject"]), Urgency: engine.Urgency(f["urgency"]),
-		Classification: engine.Classification(f["classification"]), DraftingUnitID: f["unit"], Note: strings.TrimSpace(f["note"])}
+		Classification: engine.Classification(f["classification"]), DraftingUnitID: f["unit"], Note: note,
+		Files: []engine.FileInput{up.File}}
 	d, err := u.deps.Engine.CreateDraft(r.Context(), s.Actor, in, f["request_id"])
 	if err != nil {
-		u.fail(w, r, s, err)
-		return
-	}
-	if _, err := u.deps.Engine.AddFile(r.Context(), s.Actor, d.ID, file); err != nil {
-		u.fail(w, r, s, err)
+		u.failCreate(w, r, s, "outgoing_new", "draft.title", f, err)
 		return
 	}
 	http.Redirect(w, r, "/documents/"+d.ID+"?done=draft", http.StatusSeeOther)

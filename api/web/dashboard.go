@@ -1,12 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -35,117 +35,115 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, engine.ErrForbidden)
 		return
 	}
-	now := time.Now().In(vietnam)
-	var labels []string
-	var months []time.Time
-	for i := 11; i >= 0; i-- {
-		m := time.Date(now.Year(), now.Month()-time.Month(i), 1, 0, 0, 0, 0, vietnam)
-		months = append(months, m)
-		labels = append(labels, m.Format("01/06"))
-	}
-	slot := func(t *time.Time) int {
-		if t == nil {
-			return -1
-		}
-		tt := t.In(vietnam)
-		for i, m := range months {
-			if tt.Year() == m.Year() && tt.Month() == m.Month() {
-				return i
-			}
-		}
-		return -1
-	}
-	in, out, sigs := make([]int, 12), make([]int, 12), make([]int, 12)
-	var v dashboardView
-	online, total := 0, 0
-	byID := map[string]engine.Document{} // the overdue list below names documents read here
-	for _, year := range []int{now.Year() - 1, now.Year()} {
-		docs, err := u.deps.Store.DocumentList(ctx, engine.DocumentFilter{AgencyID: s.Actor.AgencyID, Year: year, Limit: 100000})
-		if err != nil {
-			u.fail(w, r, s, err)
-			return
-		}
-		for _, d := range docs {
-			byID[d.ID] = d
-			// One query per document: the store has no listing of an agency's files yet.
-			files, err := u.deps.Store.FileListByDocument(ctx, d.ID)
-			if err != nil {
-				u.fail(w, r, s, err)
-				return
-			}
-			if d.Flow == engine.Incoming {
-				if i := slot(d.ReceivedAt); i >= 0 {
-					in[i]++
-					v.Incoming++
-				}
-			} else if i := slot(d.IssuedAt); i >= 0 {
-				out[i]++
-				v.Outgoing++
-			}
-			for _, f := range files {
-				if f.Kind == "signed" && f.CreatedBy != "" { // signed here, not a received copy
-					if i := slot(&f.CreatedAt); i >= 0 {
-						sigs[i]++
-					}
-				}
-			}
-			if d.Flow == engine.Outgoing && d.Number == 0 {
-				continue // a draft is not handled yet
-			}
-			total++
-			if !slices.ContainsFunc(files, func(f engine.File) bool { return f.Kind == "scan" }) {
-				online++
-			}
-		}
-	}
-	if total > 0 {
-		v.OnlineShare = float64(online) / float64(total)
-	}
-	v.InOut = barChart(s.T("dash.inout"), labels, []series{{Name: s.T("dash.in"), Values: in, Class: "s1"}, {Name: s.T("dash.out"), Values: out, Class: "s2"}})
-	v.Signatures = barChart(s.T("dash.signatures"), labels, []series{{Name: s.T("dash.signatures"), Values: sigs, Class: "s3"}})
-
-	totalOT, perUnit, overdue, err := u.deps.Engine.Deadlines(ctx, s.Actor.AgencyID)
+	act, err := u.deps.Engine.Activity(ctx, s.Actor.AgencyID)
 	if err != nil {
 		u.fail(w, r, s, err)
 		return
 	}
-	v.Total = totalOT
-	var unitRows []rateRow
+	v := activityView(s, act)
+	total, perUnit, overdue, err := u.deps.Engine.Deadlines(ctx, s.Actor.AgencyID)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	v.Total = total
+	v.UnitRates, v.HasUnits = unitRates(s, perUnit)
+	v.AgencyRates, v.HasAgencies = u.agencyRates(ctx, s, total)
+	if v.Overdue, err = u.overdueItems(ctx, overdue); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	u.render(w, r, s, "dashboard", "dash.title", v)
+}
+
+// activityView draws the documents counted over the twelve months.
+func activityView(s *session, act engine.Activity) dashboardView {
+	var v dashboardView
+	labels := make([]string, 0, len(act.Months))
+	for i, m := range act.Months {
+		labels = append(labels, m.Format("01/06"))
+		v.Incoming += act.Incoming[i]
+		v.Outgoing += act.Outgoing[i]
+	}
+	if act.Handled > 0 {
+		v.OnlineShare = float64(act.Online) / float64(act.Handled)
+	}
+	v.InOut = barChart(s.T("dash.inout"), labels, []series{{Name: s.T("dash.in"), Values: act.Incoming[:], Class: "s1"},
+		{Name: s.T("dash.out"), Values: act.Outgoing[:], Class: "s2"}})
+	v.Signatures = barChart(s.T("dash.signatures"), labels, []series{{Name: s.T("dash.signatures"), Values: act.Signatures[:], Class: "s3"}})
+	return v
+}
+
+func unitRates(s *session, perUnit map[string]engine.OnTime) (template.HTML, bool) {
+	var rows []rateRow
 	for unitID, ot := range perUnit {
 		name := s.UnitName(unitID)
 		if name == "" {
 			name = s.T("dash.persons")
 		}
-		unitRows = append(unitRows, rateRow{Label: name, Rate: ot.Rate(), Note: rateNote(ot)})
+		rows = append(rows, rateRow{Label: name, Rate: ot.Rate(), Note: rateNote(ot)})
 	}
-	slices.SortFunc(unitRows, func(a, b rateRow) int { return strings.Compare(a.Label, b.Label) })
-	v.UnitRates, v.HasUnits = rateChart(s.T("dash.units"), unitRows), len(unitRows) > 0
-	if below, err := u.deps.Store.AgencyListSubtree(ctx, s.Actor.AgencyID); err == nil && len(below) > 1 {
-		var rows []rateRow
-		for _, a := range below {
-			ot := totalOT // the agency itself was counted above
-			if a.ID != s.Actor.AgencyID {
-				if ot, _, _, err = u.deps.Engine.Deadlines(ctx, a.ID); err != nil {
-					continue
-				}
-			}
-			if ot.Done+ot.DoneLate+ot.OnTrack+ot.DueSoon+ot.Overdue == 0 {
+	slices.SortFunc(rows, func(a, b rateRow) int { return strings.Compare(a.Label, b.Label) })
+	return rateChart(s.T("dash.units"), rows), len(rows) > 0
+}
+
+// agencyRates charts the on-time rates of the agency and those below it that have work;
+// own is the agency's, counted already.
+func (u *UI) agencyRates(ctx context.Context, s *session, own engine.OnTime) (template.HTML, bool) {
+	below, err := u.deps.Store.AgencyListSubtree(ctx, s.Actor.AgencyID)
+	if err != nil || len(below) < 2 {
+		return "", false
+	}
+	var rows []rateRow
+	for _, a := range below {
+		ot := own
+		if a.ID != s.Actor.AgencyID {
+			if ot, _, _, err = u.deps.Engine.Deadlines(ctx, a.ID); err != nil {
 				continue
 			}
-			rows = append(rows, rateRow{Label: a.Name, Rate: ot.Rate(), Note: rateNote(ot)})
 		}
-		v.AgencyRates, v.HasAgencies = rateChart(s.T("dash.agencies"), rows), len(rows) > 0
+		if ot.Done+ot.DoneLate+ot.OnTrack+ot.DueSoon+ot.Overdue == 0 {
+			continue
+		}
+		rows = append(rows, rateRow{Label: a.Name, Rate: ot.Rate(), Note: rateNote(ot)})
 	}
+	return rateChart(s.T("dash.agencies"), rows), len(rows) > 0
+}
+
+// overdueItems pairs the overdue assignments with their documents, read in one batch.
+func (u *UI) overdueItems(ctx context.Context, overdue []engine.Assignment) ([]overdueItem, error) {
+	docs, err := u.documentsByID(ctx, overdue)
+	if err != nil {
+		return nil, err
+	}
+	var out []overdueItem
 	for _, a := range overdue {
-		d, ok := byID[a.DocumentID]
-		if !ok { // not among the documents read above
-			if d, err = u.deps.Store.DocumentGetByID(ctx, a.DocumentID); err != nil {
-				continue
-			}
+		if d, ok := docs[a.DocumentID]; ok {
+			out = append(out, overdueItem{A: a, Doc: d})
 		}
-		v.Overdue = append(v.Overdue, overdueItem{A: a, Doc: d})
 	}
-	u.render(w, r, s, "dashboard", "dash.title", v)
+	return out, nil
+}
+
+// documentsByID reads the documents of the assignments in one batch.
+func (u *UI) documentsByID(ctx context.Context, as []engine.Assignment) (map[string]engine.Document, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, a := range as {
+		if !seen[a.DocumentID] {
+			seen[a.DocumentID] = true
+			ids = append(ids, a.DocumentID)
+		}
+	}
+	docs, err := u.deps.Store.DocumentListByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]engine.Document, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d
+	}
+	return out, nil
 }
 
 func rateNote(o engine.OnTime) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,9 +14,9 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer"
 	"github.com/vanthu/vanthu/signer/appearance"
-	"github.com/vanthu/vanthu/signer/keyring"
 )
 
 // home is the inbox: what waits for the actor in their role.
@@ -46,6 +47,9 @@ type docView struct {
 	Signing     bool // the keyring is configured
 	RequestID   string
 	DefaultDays int
+	// Values are what the user typed in an action's form, when the page comes back after
+	// an outage (never the PIN).
+	Values map[string]string
 }
 
 type recipientGroup struct {
@@ -61,14 +65,29 @@ type overlay struct {
 }
 
 func (u *UI) document(w http.ResponseWriter, r *http.Request, s *session) {
+	u.documentPage(w, r, s, r.PathValue("id"), nil, nil)
+}
+
+// documentPage shows a document with its actions; after an outage (busy), with what the
+// user typed in the action's form and the same request id, so that sending it again is
+// the same request.
+func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id string, typed map[string]string, busy error) {
 	ctx := r.Context()
-	d, err := u.deps.Engine.Document(ctx, s.Actor, r.PathValue("id"))
+	d, err := u.deps.Engine.Document(ctx, s.Actor, id)
 	if err != nil {
 		u.fail(w, r, s, err)
 		return
 	}
 	v := docView{Doc: d, Can: allowed(d, s.Actor.Role), Signing: u.deps.Keyring != nil, RequestID: engine.NewID(),
-		Notes: map[string][]engine.AssignmentNote{}, DefaultDays: 10}
+		DefaultDays: 10}
+	if busy != nil {
+		v.Values = maps.Clone(typed)
+		delete(v.Values, "pin")
+		// The forms add a suffix of their own to the page's request id.
+		if rid, _, _ := strings.Cut(typed["request_id"], "."); rid != "" {
+			v.RequestID = rid
+		}
+	}
 	if v.Files, err = u.deps.Store.FileListByDocument(ctx, d.ID); err != nil {
 		u.fail(w, r, s, err)
 		return
@@ -78,12 +97,9 @@ func (u *UI) document(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
+	v.Notes = u.notesByAssignment(ctx, v.Assignments)
 	myUnits := u.myUnits(s)
 	for _, a := range v.Assignments {
-		notes, err := u.deps.Store.AssignmentNoteListByAssignment(ctx, a.ID)
-		if err == nil {
-			v.Notes[a.ID] = notes
-		}
 		if a.Status == "open" && a.Role != engine.ForInformation && (a.UserID == s.Actor.UserID || slices.Contains(myUnits, a.UnitID)) {
 			v.Mine = append(v.Mine, a)
 		}
@@ -103,6 +119,10 @@ func (u *UI) document(w http.ResponseWriter, r *http.Request, s *session) {
 	v.CanSign = v.Can[string(engine.ActionSign)] || v.Can[string(engine.ActionIssue)]
 	if v.Preview != nil && v.CanSign {
 		v.Overlays = u.overlays(ctx, s, d, *v.Preview)
+	}
+	if busy != nil {
+		u.busy(w, r, s, "document", "doc.title", v, busy)
+		return
 	}
 	u.render(w, r, s, "document", "doc.title", v)
 }
@@ -283,10 +303,10 @@ func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) 
 	var err error
 	var form map[string]string
 	if action == "version" {
-		var fi engine.FileInput
-		fi, form, err = u.storeUpload(w, r, "draft")
+		var up upload
+		up, form, err = u.storeUpload(w, r, "draft")
 		if err == nil {
-			_, err = u.deps.Engine.AddFile(ctx, s.Actor, id, fi)
+			_, err = u.deps.Engine.AddFile(ctx, s.Actor, id, up.File)
 		}
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -298,6 +318,10 @@ func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) 
 	}
 	if err == nil && action != "version" {
 		err = u.runAction(ctx, r, s, id, action, form)
+	}
+	if unavailable(err) {
+		u.documentPage(w, r, s, id, form, err)
+		return
 	}
 	if err != nil {
 		u.fail(w, r, s, err)
@@ -367,6 +391,8 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 			return &userError{status: http.StatusUnprocessableEntity, key: "err.nokey"}
 		case errors.Is(err, keyring.ErrNoDraft):
 			return &userError{status: http.StatusUnprocessableEntity, key: "err.nodraft"}
+		case unavailable(err):
+			return err
 		case err != nil && !isEngineKind(err):
 			// Another key problem: the keyring's own error stays in the log.
 			u.deps.Logger.WarnContext(ctx, "web: signing failed", "document", id, "error", err)

@@ -155,6 +155,7 @@ var messages = map[string][2]string{
 
 	"err.title":        {"Không thực hiện được", "Something went wrong"},
 	"err.back":         {"Quay lại", "Back"},
+	"err.busy":         {"Hệ thống đang bận, vui lòng thử lại", "The system is busy, please try again"},
 	"err.internal":     {"Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.", "The system failed to handle the request. Please try again; if it keeps failing, tell the administrator."},
 	"err.invalid":      {"Thông tin nhập chưa hợp lệ.", "Some of the information is not valid."},
 	"err.state":        {"Văn bản không còn ở bước cho phép thao tác này (có thể người khác vừa xử lý). Hãy tải lại trang.", "The document is no longer at a step that allows this (someone may just have handled it). Reload the page."},
@@ -172,6 +173,7 @@ var messages = map[string][2]string{
 	"err.nofile":       {"Chưa chọn tệp PDF.", "No PDF file was chosen."},
 	"err.notpdf":       {"Tệp tải lên không phải là PDF.", "The uploaded file is not a PDF."},
 	"err.toolarge":     {"Tệp quá lớn.", "The file is too large."},
+	"err.malformedpdf": {"Không đọc được cấu trúc tệp PDF: tệp bị hỏng hoặc không phải PDF.", "The PDF's structure cannot be read: the file is damaged or not a PDF."},
 	"err.pin":          {"Hãy nhập mã PIN của khóa ký.", "Enter the signing key's PIN."},
 	"err.sign":         {"Không ký được: mã PIN không đúng hoặc khóa ký chưa sẵn sàng.", "Could not sign: wrong PIN or the signing key is not ready."},
 	"err.wrongpin":     {"Mã PIN không đúng. Chưa có gì thay đổi; hãy nhập lại.", "Wrong PIN. Nothing was changed; try again."},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/httpx"
 )
 
 type loginData struct {
@@ -14,10 +15,10 @@ type loginData struct {
 func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) {
 	lang := language(w, r)
 	if _, ok := auth.FromContext(r.Context()); ok {
-		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+		http.Redirect(w, r, httpx.LocalPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	u.showLogin(w, r, lang, loginData{Next: localPath(r.URL.Query().Get("next"))}, http.StatusOK)
+	u.showLogin(w, r, lang, loginData{Next: httpx.LocalPath(r.URL.Query().Get("next"))}, http.StatusOK)
 }
 
 func (u *UI) showLogin(w http.ResponseWriter, r *http.Request, lang string, d loginData, status int) {
@@ -30,7 +31,7 @@ func (u *UI) showLogin(w http.ResponseWriter, r *http.Request, lang string, d lo
 
 func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	lang := language(w, r)
-	d := loginData{Next: localPath(r.FormValue("next")), Username: r.FormValue("username")}
+	d := loginData{Next: httpx.LocalPath(r.FormValue("next")), Username: r.FormValue("username")}
 	if u.deps.Auth == nil {
 		d.Error = translate(lang, "login.unavailable")
 		u.showLogin(w, r, lang, d, http.StatusServiceUnavailable)

@@ -142,7 +142,12 @@ func (u *UI) registerPDF(w http.ResponseWriter, r *http.Request, s *session) {
 	agency, _ := s.agency(s.Actor.AgencyID)
 	reg := docpdf.Register{Agency: strings.ToUpper(agency.Name), Subtitle: "Năm " + strconv.Itoa(f.Year)}
 	slices.Reverse(docs) // the paper register runs in number order
+	ids := make([]string, 0, len(docs))
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
 	if flow == engine.Incoming {
+		leads := u.leadUnits(s, ids)
 		reg.Title = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 		reg.Columns = []docpdf.Column{{Title: "Ngày đến", Width: 1.2}, {Title: "Số đến", Width: 0.8}, {Title: "Tác giả", Width: 2.2},
 			{Title: "Số, ký hiệu", Width: 1.4}, {Title: "Loại", Width: 1.1}, {Title: "Trích yếu nội dung", Width: 4},
@@ -152,18 +157,19 @@ func (u *UI) registerPDF(w http.ResponseWriter, r *http.Request, s *session) {
 				continue
 			}
 			reg.Rows = append(reg.Rows, []string{formatTime(d.ReceivedAt, "02/01/2006"), strconv.Itoa(d.IncomingNumber), d.SenderName,
-				d.SenderNotation, s.TypeName(d.TypeCode), d.Subject, u.leadUnit(s, d.ID), formatTime(d.Deadline, "02/01/2006")})
+				d.SenderNotation, s.TypeName(d.TypeCode), d.Subject, leads[d.ID], formatTime(d.Deadline, "02/01/2006")})
 		}
 	} else {
 		reg.Title = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 		reg.Columns = []docpdf.Column{{Title: "Số, ký hiệu", Width: 1.5}, {Title: "Ngày tháng", Width: 1.2}, {Title: "Loại", Width: 1.1},
 			{Title: "Trích yếu nội dung", Width: 4.2}, {Title: "Người ký", Width: 1.8}, {Title: "Nơi nhận", Width: 2.2}}
+		recipients := u.recipientNames(s, ids)
 		for _, d := range docs {
 			if d.Number == 0 {
 				continue
 			}
 			reg.Rows = append(reg.Rows, []string{d.Notation, formatTime(d.IssuedAt, "02/01/2006"), s.TypeName(d.TypeCode), d.Subject,
-				s.UserName(d.SignerID), u.recipientNames(s, d.ID)})
+				s.UserName(d.SignerID), recipients[d.ID]})
 		}
 	}
 	pdf, err := docpdf.RenderRegister(reg)
@@ -176,30 +182,34 @@ func (u *UI) registerPDF(w http.ResponseWriter, r *http.Request, s *session) {
 	_, _ = w.Write(pdf)
 }
 
-func (u *UI) leadUnit(s *session, docID string) string {
-	as, err := u.deps.Store.AssignmentListByDocument(s.ctx, docID)
-	if err != nil {
-		return ""
-	}
+// leadUnits names the unit or person leading the handling of each document, read in one
+// batch; a document without is left out, and so are all when the read fails.
+func (u *UI) leadUnits(s *session, docIDs []string) map[string]string {
+	as, _ := u.deps.Store.AssignmentListByDocuments(s.ctx, docIDs)
+	out := map[string]string{}
 	for _, a := range as {
-		if a.Role == engine.Lead {
-			if a.UnitID != "" {
-				return s.UnitName(a.UnitID)
-			}
-			return s.UserName(a.UserID)
+		if _, seen := out[a.DocumentID]; seen || a.Role != engine.Lead {
+			continue
+		}
+		if a.UnitID != "" {
+			out[a.DocumentID] = s.UnitName(a.UnitID)
+		} else {
+			out[a.DocumentID] = s.UserName(a.UserID)
 		}
 	}
-	return ""
+	return out
 }
 
-func (u *UI) recipientNames(s *session, docID string) string {
-	ds, err := u.deps.Store.DeliveryListByOutgoing(s.ctx, docID)
-	if err != nil {
-		return ""
-	}
-	names := make([]string, 0, len(ds))
+// recipientNames lists the recipients of each outgoing document, read in one batch.
+func (u *UI) recipientNames(s *session, docIDs []string) map[string]string {
+	ds, _ := u.deps.Store.DeliveryListByOutgoings(s.ctx, docIDs)
+	names := map[string][]string{}
 	for _, d := range ds {
-		names = append(names, s.AgencyName(d.RecipientAgencyID))
+		names[d.OutgoingID] = append(names[d.OutgoingID], s.AgencyName(d.RecipientAgencyID))
 	}
-	return strings.Join(names, "; ")
+	out := make(map[string]string, len(names))
+	for id, ns := range names {
+		out[id] = strings.Join(ns, "; ")
+	}
+	return out
 }

@@ -6,16 +6,22 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/blob"
 )
 
 // page is what every template gets: the session (labels, names, the user) and the page's own data.
 type page struct {
 	*session
-	Title  string
-	Flash  string
+	Title string
+	Flash string
+	// Alert says why the form on the page was not done (the system is busy); what the
+	// user typed is in the form again.
+	Alert  string
 	Data   any
 	Nav    []navItem
 	Inbox  int
@@ -153,7 +159,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error)
 		status, key = http.StatusForbidden, "err.delegation"
 	case errors.As(err, &te) && te.Reason == engine.ReasonNotAssigned:
 		status, key = http.StatusForbidden, "err.notassigned"
-	case errors.Is(err, engine.ErrNotFound):
+	case errors.Is(err, engine.ErrNotFound), errors.Is(err, blob.ErrNotFound):
 		status, key = http.StatusNotFound, "err.notfound"
 	case errors.Is(err, engine.ErrForbidden):
 		status, key = http.StatusForbidden, "err.forbidden"
@@ -161,8 +167,11 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error)
 		status, key = http.StatusConflict, "err.conflict"
 	case errors.Is(err, errNoMembership):
 		status, key = http.StatusForbidden, "err.nomembership"
-	case errors.Is(err, engine.ErrInvalid):
+	case errors.Is(err, engine.ErrInvalid), errors.Is(err, blob.ErrBadKey):
 		status, key = http.StatusUnprocessableEntity, "err.invalid"
+	case unavailable(err):
+		status, key = http.StatusServiceUnavailable, "err.busy"
+		w.Header().Set("Retry-After", strconv.Itoa(int(httpx.RetryAfter.Seconds())))
 	}
 	if status >= 500 {
 		u.deps.Logger.ErrorContext(r.Context(), "web: request failed", "path", r.URL.Path, "error", err)
@@ -177,11 +186,28 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error)
 	u.write(w, r, "error", p)
 }
 
+// unavailable reports an outage of the database or the blob store: the user may send the
+// same form again in a moment.
+func unavailable(err error) bool {
+	return errors.Is(err, engine.ErrUnavailable) || blob.IsUnavailable(err)
+}
+
+// busy renders a form page again after an outage, with what the user typed (in data) and
+// the same request id, so that sending it again is the same request: 503 with
+// Retry-After.
+func (u *UI) busy(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, data any, err error) {
+	u.deps.Logger.WarnContext(r.Context(), "web: unavailable", "path", r.URL.Path, "error", err)
+	p := &page{session: s, Title: s.T(titleKey), Data: data, Alert: s.T("err.busy"), Status: http.StatusServiceUnavailable}
+	p.Nav = u.nav(s)
+	w.Header().Set("Retry-After", strconv.Itoa(int(httpx.RetryAfter.Seconds())))
+	u.write(w, r, name, p)
+}
+
 // backLink is where the error page's "back" goes: the page the form was on.
 func backLink(r *http.Request) string {
 	if r.Method == http.MethodPost {
 		if ref, err := http.NewRequest(http.MethodGet, r.Referer(), nil); err == nil && ref.URL.Host == r.Host {
-			return localPath(ref.URL.RequestURI())
+			return httpx.LocalPath(ref.URL.RequestURI())
 		}
 	}
 	return "/"

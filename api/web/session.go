@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 )
 
@@ -123,7 +123,7 @@ func (u *UI) setLang(w http.ResponseWriter, r *http.Request) {
 		l = "vi"
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
-	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, httpx.LocalPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
 // setActingAs switches the agency and role the user acts in, among their own memberships.
@@ -136,14 +136,6 @@ func (u *UI) setActingAs(w http.ResponseWriter, r *http.Request, s *session) {
 	http.SetCookie(w, &http.Cookie{Name: actingAsCookie, Value: want, Path: "/", SameSite: http.SameSiteLaxMode, HttpOnly: true,
 		Secure: r.TLS != nil})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-// localPath keeps redirects on this site: anything else goes home.
-func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return "/"
-	}
-	return p
 }
 
 // T translates a message key.

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/vanthu/vanthu/api/auth"
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -23,7 +24,7 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Signer signs with the keys the server keeps (signer/keyring): the leader's personal key
+// Signer signs with the keys the server keeps (service/keyring): the leader's personal key
 // and the agency's certificate and seal. The PIN is asked for every signature.
 type Signer interface {
 	SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
@@ -81,7 +82,7 @@ func parsePages() map[string]*template.Template {
 }
 
 // Routes registers the pages.
-func (u *UI) Routes(mux *http.ServeMux) {
+func (u *UI) Routes(mux httpx.Mux) {
 	// The events service registers before the UI; ask the mux whether its stream is there.
 	probe, _ := http.NewRequest(http.MethodGet, "/api/v1/events/inbox", nil)
 	if _, pattern := mux.Handler(probe); pattern == "GET /api/v1/events/inbox" {

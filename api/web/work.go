@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,7 +23,7 @@ type task struct {
 // overdue and due-soon marks counted on the agency's working-day calendar.
 func (u *UI) tasks(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	as, err := u.deps.Store.AssignmentListByAgency(ctx, s.Actor.AgencyID)
+	as, err := u.deps.Store.AssignmentListByHolder(ctx, s.Actor.AgencyID, s.Actor.UserID, s.Actor.Role)
 	if err != nil {
 		u.fail(w, r, s, err)
 		return
@@ -32,23 +33,20 @@ func (u *UI) tasks(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
-	units := u.myUnits(s)
+	docs, err := u.documentsByID(ctx, as)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	notes := u.notesByAssignment(ctx, as)
 	now := time.Now()
 	var open, done []task
-	docs := map[string]engine.Document{} // a document often has several of these assignments
 	for _, a := range as {
-		if a.UserID != s.Actor.UserID && !slices.Contains(units, a.UnitID) {
-			continue
-		}
 		d, ok := docs[a.DocumentID]
 		if !ok {
-			if d, err = u.deps.Store.DocumentGetByID(ctx, a.DocumentID); err != nil {
-				continue
-			}
-			docs[a.DocumentID] = d
+			continue
 		}
-		notes, _ := u.deps.Store.AssignmentNoteListByAssignment(ctx, a.ID)
-		t := task{A: a, Doc: d, Status: engine.AssignmentStatus(cal, a, now), Notes: notes}
+		t := task{A: a, Doc: d, Status: engine.AssignmentStatus(cal, a, now), Notes: notes[a.ID]}
 		if a.Status == "open" {
 			open = append(open, t)
 		} else {
@@ -67,6 +65,21 @@ func (u *UI) tasks(w http.ResponseWriter, r *http.Request, s *session) {
 		return x.A.Deadline.Compare(*y.A.Deadline)
 	})
 	u.render(w, r, s, "tasks", "tasks.title", map[string]any{"Open": open, "Done": done})
+}
+
+// notesByAssignment reads the notes of the assignments in one batch; without them the
+// page still lists the work.
+func (u *UI) notesByAssignment(ctx context.Context, as []engine.Assignment) map[string][]engine.AssignmentNote {
+	ids := make([]string, 0, len(as))
+	for _, a := range as {
+		ids = append(ids, a.ID)
+	}
+	notes, _ := u.deps.Store.AssignmentNoteListByAssignments(ctx, ids)
+	out := map[string][]engine.AssignmentNote{}
+	for _, n := range notes {
+		out[n.AssignmentID] = append(out[n.AssignmentID], n)
+	}
+	return out
 }
 
 // records lists the agency's hồ sơ of a year with retention and hand-over state.

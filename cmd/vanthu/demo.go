@@ -19,10 +19,11 @@ import (
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/service/archive"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
-	"github.com/vanthu/vanthu/storage/archive"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
@@ -157,7 +158,7 @@ const demoLookbackDays = 21
 // startDemoPKI runs the demo CA's OCSP, CRL and TSA on a loopback port for the demo. The
 // CA's own certificates name the address they were made with, so later runs listen on the
 // same port again (kept in the CA's directory) to keep revocation data reachable.
-func startDemoPKI(dir string) (net.Listener, *pki.DemoCA, error) {
+func startDemoPKI(dir string) (net.Listener, *pkidemo.CA, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, err
 	}
@@ -178,7 +179,7 @@ func startDemoPKI(dir string) (net.Listener, *pki.DemoCA, error) {
 		ln.Close()
 		return nil, nil, err
 	}
-	ca, err := pki.NewDemoCA(dir, pki.WithBaseURL("http://"+ln.Addr().String()))
+	ca, err := pkidemo.New(dir, pkidemo.WithBaseURL("http://"+ln.Addr().String()))
 	if err != nil {
 		ln.Close()
 		return nil, nil, fmt.Errorf("demo CA: %w", err)
@@ -215,7 +216,7 @@ type demoDay struct {
 	store    *sqlstore.Store
 	blobs    blob.Store
 	replicas []blob.Store
-	ca       *pki.DemoCA
+	ca       *pkidemo.CA
 	kr       *keyring.Keyring
 	pin      string                    // the demo password: every demo key's PIN
 	layouts  map[string]keyring.Layout // where each draft's signatures go, by document

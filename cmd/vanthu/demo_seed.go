@@ -18,7 +18,7 @@ import (
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
-	"github.com/vanthu/vanthu/signer/keyring"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/storage"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlstore"

@@ -15,12 +15,12 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/archive"
 	"github.com/vanthu/vanthu/signer"
 	"github.com/vanthu/vanthu/signer/keys"
 	"github.com/vanthu/vanthu/signer/pades"
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/signertest"
-	"github.com/vanthu/vanthu/storage/archive"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlite"
 	"github.com/vanthu/vanthu/storage/sqlstore"
@@ -33,7 +33,7 @@ type recordsWorld struct {
 	store     *sqlstore.Store
 	blobs     blob.Store
 	eng       *engine.Engine
-	ca        *pki.DemoCA
+	ca        *pkidemo.CA
 	province  engine.Agency
 	district  engine.Agency
 	archivist engine.Actor
@@ -52,7 +52,7 @@ func newRecordsWorld(t *testing.T) *recordsWorld {
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { handler.ServeHTTP(rw, r) }))
 	t.Cleanup(srv.Close)
 	var err error
-	if w.ca, err = pki.NewDemoCA(filepath.Join(w.dir, "ca"), pki.WithBaseURL(srv.URL)); err != nil {
+	if w.ca, err = pkidemo.New(filepath.Join(w.dir, "ca"), pkidemo.WithBaseURL(srv.URL)); err != nil {
 		t.Fatal(err)
 	}
 	handler = w.ca.Handler()
@@ -133,7 +133,7 @@ func newRecordsWorld(t *testing.T) *recordsWorld {
 	return w
 }
 
-func p12Key(t *testing.T, issued *pki.Issued) keys.Key {
+func p12Key(t *testing.T, issued *pkidemo.Issued) keys.Key {
 	t.Helper()
 	data, err := issued.PKCS12("x")
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/signertest"
 )
 
@@ -46,7 +46,7 @@ func TestSignCommand(t *testing.T) {
 	var handler http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	defer srv.Close()
-	ca, err := pki.NewDemoCA(filepath.Join(dir, "ca"), pki.WithBaseURL(srv.URL))
+	ca, err := pkidemo.New(filepath.Join(dir, "ca"), pkidemo.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}

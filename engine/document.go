@@ -218,6 +218,10 @@ const (
 	DeliveryDone       DeliveryStatus = "done"
 	DeliveryReturned   DeliveryStatus = "returned"
 	DeliveryRecalled   DeliveryStatus = "recalled"
+	// Reported only by recipients over the national exchange axis (statuses 04, 15, 16).
+	DeliveryAssigned       DeliveryStatus = "assigned"
+	DeliveryChangeAccepted DeliveryStatus = "change_accepted"
+	DeliveryChangeRejected DeliveryStatus = "change_rejected"
 )
 
 // AssignmentRole is a unit's or person's part in handling an incoming document.

@@ -32,6 +32,38 @@ func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalIn
 	if actor == System {
 		agencyID = in.AgencyID
 	}
+	d, err := newExternalDocument(in, agencyID, now)
+	if err != nil {
+		return Document{}, err
+	}
+	err = e.store.InTx(ctx, func(q Queries) error {
+		c := &change{e: e, q: q, actor: actor, action: "receive", now: now}
+		if replay, done, err := c.replayedCreation(ctx, requestID); err != nil || done {
+			d = replay
+			return err
+		}
+		if err := c.authorize(ctx, agencyID); err != nil {
+			return err
+		}
+		if actor.Role != RoleClerk && actor != System {
+			return refuse("receive", ReasonWrongRole, "only the clerk receives documents")
+		}
+		if err := c.insertExternal(ctx, &d, in.Files); err != nil {
+			return err
+		}
+		if err := c.finish(ctx, requestID, d.ID); err != nil {
+			return err
+		}
+		return c.reply(ctx, requestID, d)
+	})
+	if err != nil {
+		return Document{}, fmt.Errorf("receive: %w", err)
+	}
+	return d, nil
+}
+
+// newExternalDocument is the incoming document in describes, checked, in state received.
+func newExternalDocument(in ExternalInput, agencyID string, now time.Time) (Document, error) {
 	d := Document{ID: NewID(), AgencyID: agencyID, Flow: Incoming, State: StateReceived, Version: 1,
 		TypeCode: in.TypeCode, Subject: in.Subject, Urgency: in.Urgency, Classification: in.Classification,
 		SenderName: in.SenderName, SenderNotation: in.SenderNotation, ReceivedAt: &now, Year: now.In(vietnam).Year(),
@@ -45,36 +77,21 @@ func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalIn
 	if len(in.Files) == 0 {
 		return Document{}, invalid("files", "a received document has at least one file")
 	}
-	err := e.store.InTx(ctx, func(q Queries) error {
-		c := &change{e: e, q: q, actor: actor, action: "receive", now: now}
-		if replay, done, err := c.replayedCreation(ctx, requestID); err != nil || done {
-			d = replay
-			return err
-		}
-		if err := c.authorize(ctx, agencyID); err != nil {
-			return err
-		}
-		if actor.Role != RoleClerk && actor != System {
-			return refuse("receive", ReasonWrongRole, "only the clerk receives documents")
-		}
-		if err := q.DocumentInsert(ctx, &d); err != nil {
-			return err
-		}
-		for _, f := range in.Files {
-			if err := c.addFile(ctx, d.ID, f, "scan"); err != nil {
-				return err
-			}
-		}
-		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
-		if err := c.finish(ctx, requestID, d.ID); err != nil {
-			return err
-		}
-		return c.reply(ctx, requestID, d)
-	})
-	if err != nil {
-		return Document{}, fmt.Errorf("receive: %w", err)
-	}
 	return d, nil
+}
+
+// insertExternal stores a received document with its files and audits it.
+func (c *change) insertExternal(ctx context.Context, d *Document, files []FileInput) error {
+	if err := c.q.DocumentInsert(ctx, d); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := c.addFile(ctx, d.ID, f, "scan"); err != nil {
+			return err
+		}
+	}
+	c.audit(d.AgencyID, "document", d.ID, nil, summary(*d))
+	return nil
 }
 
 // Register gives an incoming document its số đến: the next number of the agency's

@@ -237,6 +237,8 @@ var messages = map[string][2]string{
 	"delivery.delivered": {"Đã đến", "Delivered"}, "delivery.registered": {"Đã vào sổ", "Registered"},
 	"delivery.in_progress": {"Đang xử lý", "In progress"}, "delivery.done": {"Đã xử lý xong", "Done"},
 	"delivery.returned": {"Bị trả lại", "Returned"}, "delivery.recalled": {"Đã thu hồi", "Recalled"},
+	"delivery.assigned":        {"Đã phân công", "Assigned"},
+	"delivery.change_accepted": {"Đồng ý cập nhật, lấy lại", "Change accepted"}, "delivery.change_rejected": {"Từ chối cập nhật, lấy lại", "Change refused"},
 	"due.no_deadline": {"Không có hạn", "No deadline"}, "due.on_track": {"Trong hạn", "On track"}, "due.due_soon": {"Sắp đến hạn", "Due soon"},
 	"due.overdue": {"Quá hạn", "Overdue"}, "due.done": {"Đúng hạn", "On time"}, "due.done_late": {"Trễ hạn", "Late"},
 	"record.planned": {"Trong danh mục", "Planned"}, "record.open": {"Đang lập", "Open"}, "record.closed": {"Đã đóng", "Closed"},

@@ -71,7 +71,8 @@ func TestCatalogueCoversTemplates(t *testing.T) {
 		}
 	}
 	for _, s := range []engine.DeliveryStatus{engine.DeliveryDelivered, engine.DeliveryRegistered, engine.DeliveryInProgress,
-		engine.DeliveryDone, engine.DeliveryReturned, engine.DeliveryRecalled} {
+		engine.DeliveryDone, engine.DeliveryReturned, engine.DeliveryRecalled, engine.DeliveryAssigned, engine.DeliveryChangeAccepted,
+		engine.DeliveryChangeRejected} {
 		used["delivery."+string(s)] = true
 	}
 	for _, s := range []calendar.Status{calendar.NoDeadline, calendar.OnTrack, calendar.DueSoon, calendar.Overdue, calendar.Done, calendar.DoneLate} {

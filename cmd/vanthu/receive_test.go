@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,8 +26,10 @@ func TestReceiveAnEdXMLMessage(t *testing.T) {
 	}
 	pdf := signertest.CorpusFile(t, "pades-bes.pdf")
 	msg := &edxml.Message{
-		From:         edxml.Organization{OrganID: "000.00.00.G09", OrganName: "Bộ Nội vụ"},
-		To:           []edxml.Organization{{OrganID: "000.00.00.H23", OrganName: "UBND tỉnh Hòa Bình"}},
+		From: edxml.Organization{OrganID: "000.00.00.G09", OrganName: "Bộ Nội vụ"},
+		// The first addressee is not on this instance: the reply comes from the one that is.
+		To: []edxml.Organization{{OrganID: "000.00.00.G22", OrganName: "Văn phòng Chính phủ"},
+			{OrganID: "000.00.00.H23", OrganName: "UBND tỉnh Hòa Bình"}},
 		Code:         edxml.Code{Number: "4512", Notation: "BNV-VP"},
 		Promulgation: edxml.PromulgationInfo{Place: "Hà Nội", Date: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)},
 		DocumentType: edxml.DocumentType{TypeName: "Công văn"},
@@ -74,7 +77,7 @@ func TestReceiveAnEdXMLMessage(t *testing.T) {
 	}
 	defer st.Close()
 	parsed, err := edxml.ParseStatus(st)
-	if err != nil || parsed.Code != edxml.StatusArrived || parsed.ResponseFor.Code != "4512/BNV-VP" {
+	if err != nil || parsed.Code != edxml.StatusArrived || parsed.ResponseFor.Code != "4512/BNV-VP" || parsed.From.OrganID != "000.00.00.H23" {
 		t.Fatalf("status: %+v, %v", parsed, err)
 	}
 
@@ -85,6 +88,100 @@ func TestReceiveAnEdXMLMessage(t *testing.T) {
 		os.WriteFile(file, env.Bytes(), 0o600)
 		if code := run(context.Background(), []string{"receive", "--data", data, "--log-format", "text", "--edxml", file}, &out, &errOut); code == 0 {
 			t.Fatal("a message for no agency here was accepted")
+		}
+	})
+}
+
+// TestReceiveEveryKindOfMessage feeds the messages of engine/edxml/testdata, written
+// after the public layouts, to `vanthu receive --json`: each is read as what it is.
+func TestReceiveEveryKindOfMessage(t *testing.T) {
+	data := t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"seed", "--data", data, "--log-format", "text"}, &out, &errOut); code != 0 {
+		t.Fatalf("seed: %s", errOut.String())
+	}
+	receive := func(t *testing.T, file string) (receiveReport, int) {
+		t.Helper()
+		out.Reset()
+		errOut.Reset()
+		code := run(context.Background(), []string{"receive", "--data", data, "--log-format", "text", "--json",
+			"--edxml", filepath.Join("..", "..", "engine", "edxml", "testdata", file)}, &out, &errOut)
+		var r receiveReport
+		if code == 0 {
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatalf("%s: %v\n%s", file, err, out.String())
+			}
+		}
+		return r, code
+	}
+	cases := []struct {
+		file, business, result string
+		documents              int
+	}{
+		{"edoc_vxp_sender.edxml", "new", "registered", 1},
+		{"edoc_digit_id.edxml", "new", "registered", 1},
+		{"edoc_new.edxml", "new", "registered", 1},
+		{"edoc_new.edxml", "new", "duplicate", 1},
+		{"edoc_update.edxml", "update", "updated", 2},
+		{"edoc_replace.edxml", "replacement", "replaced", 3}, // the replacement, the original and its update
+		{"edoc_revoke.edxml", "revocation", "recalled", 2},
+		{"edoc_revoke.edxml", "revocation", "duplicate", 0},
+		{"edoc_zip.edxml", "new", "registered", 1},
+	}
+	for _, c := range cases {
+		r, code := receive(t, c.file)
+		if code != 0 || r.Kind != "document" || r.Business != c.business || r.Result != c.result || len(r.Documents) != c.documents {
+			t.Errorf("%s: exit %d %+v %s", c.file, code, r, errOut.String())
+		}
+		if c.file == "edoc_new.edxml" && !strings.Contains(strings.Join(r.Warnings, " "), "28.22.H17") {
+			t.Errorf("%s: the odd recipient is not a warning: %q", c.file, r.Warnings)
+		}
+	}
+	store, err := sqlite.Open(context.Background(), filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	province, _ := store.AgencyGetByCode(context.Background(), "H23")
+	docs, _ := store.DocumentList(context.Background(), engine.DocumentFilter{AgencyID: province.ID, Flow: engine.Incoming})
+	before := len(docs)
+
+	t.Run("AZippedAttachmentArrivesUnpacked", func(t *testing.T) {
+		for _, d := range docs {
+			if d.SenderNotation != "0901/BNV-VP" {
+				continue
+			}
+			files, _ := store.FileListByDocument(context.Background(), d.ID)
+			if len(files) != 2 || files[0].Name != "0901-BNV-VP.pdf" || files[1].Name != "Phu luc I.pdf" || strings.Contains(d.Note, "not a PDF") {
+				t.Errorf("files %+v, note %q", files, d.Note)
+			}
+			return
+		}
+		t.Error("the zipped document was not received")
+	})
+	t.Run("AZipBombIsRefusedWhole", func(t *testing.T) {
+		if _, code := receive(t, "edoc_zip_bomb.edxml"); code == 0 || !strings.Contains(errOut.String(), "zip bomb") ||
+			strings.Count(strings.TrimSpace(errOut.String()), "\n") != 0 {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+		after, _ := store.DocumentList(context.Background(), engine.DocumentFilter{AgencyID: province.ID, Flow: engine.Incoming})
+		if len(after) != before {
+			t.Errorf("%d documents after the bomb, %d before", len(after), before)
+		}
+	})
+	t.Run("StatusesInEitherLayoutAboutAnUnknownDocumentAreWarnings", func(t *testing.T) {
+		for _, file := range []string{"status_01.edxml", "status_03.edxml", "status_04.edxml", "status_05.edxml", "status_06.edxml",
+			"status_sample.xml"} {
+			r, code := receive(t, file)
+			if code != 0 || r.Kind != "status" || r.Result != "unknown_document" || len(r.Warnings) == 0 ||
+				r.StatusCode != strings.TrimSuffix(strings.TrimPrefix(file, "status_"), ".edxml") && file != "status_sample.xml" {
+				t.Errorf("%s: exit %d %+v %s", file, code, r, errOut.String())
+			}
+		}
+	})
+	t.Run("Status13TakesBackWhatWasRevokedAlready", func(t *testing.T) {
+		if r, code := receive(t, "status_13.edxml"); code != 0 || r.StatusCode != "13" || r.Result != "applied" {
+			t.Errorf("exit %d %+v %s", code, r, errOut.String())
 		}
 	})
 }

@@ -29,7 +29,7 @@ type Attachment struct {
 // Element order follows the VNPT sample that the axis accepts, because the
 // .NET receivers deserialise by position.
 func BuildMessage(w io.Writer, m *Message, attachments ...Attachment) error {
-	if err := m.validate(); err != nil {
+	if _, err := m.validate(); err != nil {
 		return err
 	}
 	if len(attachments) == 0 {

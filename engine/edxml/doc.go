@@ -12,7 +12,15 @@
 //     AttachmentSink, so a 100 MB attachment is never held in memory whole;
 //   - every resource is bounded by Limits (message size, markup size,
 //     attachment count and size, element depth);
-//   - DOCTYPE declarations are refused, so no entity tricks reach the parser.
+//   - DOCTYPE declarations are refused, so no entity tricks reach the parser;
+//   - zipped attachments are unpacked by Unzip within ZipLimits; a bomb is
+//     refused by its directory, or as its bytes inflate when that lies.
+//
+// Parse is lenient where the axis is: a value of an unusual form (an agency
+// code QCVN 102 does not name, a date it cannot read) is a warning on what
+// it returns, and only a structurally unreadable package is refused. Status
+// messages are read in the axis SDK's layout and in the older SOAP one, and
+// written in the SDK's.
 //
 // Elements are matched by local name and the namespace is not checked:
 // senders disagree (VPCP prefixes every element with edXML:, the Bkav hub uses

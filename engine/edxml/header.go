@@ -3,12 +3,17 @@ package edxml
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// fields reads typed values out of nodes and keeps the first error, so the
-// mapping below reads as a list of assignments.
-type fields struct{ err error }
+// fields reads typed values out of nodes. A value it cannot read becomes a
+// warning and its zero value, except in the few fields (must…) whose meaning
+// decides what is done with the message; there the first error is kept.
+type fields struct {
+	err      error
+	warnings []string
+}
 
 func (f *fields) fail(n *node, name string, err error) {
 	if f.err == nil {
@@ -16,20 +21,42 @@ func (f *fields) fail(n *node, name string, err error) {
 	}
 }
 
-// int reads a number; absent or empty is 0.
+func (f *fields) warn(n *node, name string, err error) {
+	f.warnings = append(f.warnings, fmt.Sprintf("%s/%s: %s; ignored", n.path, name, strings.TrimSuffix(err.Error(), ": "+ErrMalformed.Error())))
+}
+
+// int reads a number; absent or empty is 0, unreadable a warning and 0.
 func (f *fields) int(n *node, name string) int {
-	s := n.str(name)
-	if s == "" {
-		return 0
-	}
-	v, err := strconv.Atoi(s)
+	v, err := readInt(n, name)
 	if err != nil {
-		f.fail(n, name, fmt.Errorf("%q is not a number: %w", s, ErrMalformed))
+		f.warn(n, name, err)
 	}
 	return v
 }
 
-// date reads yyyy/MM/dd; absent or empty is the zero time.
+// mustInt is int for a number the message cannot be handled without.
+func (f *fields) mustInt(n *node, name string) int {
+	v, err := readInt(n, name)
+	if err != nil {
+		f.fail(n, name, err)
+	}
+	return v
+}
+
+func readInt(n *node, name string) (int, error) {
+	s := n.str(name)
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number: %w", s, ErrMalformed)
+	}
+	return v, nil
+}
+
+// date reads yyyy/MM/dd; absent or empty is the zero time, unreadable a
+// warning and the zero time.
 func (f *fields) date(n *node, name string) time.Time {
 	s := n.str(name)
 	if s == "" {
@@ -37,12 +64,14 @@ func (f *fields) date(n *node, name string) time.Time {
 	}
 	t, err := parseDate(s)
 	if err != nil {
-		f.fail(n, name, err)
+		f.warn(n, name, err)
 	}
 	return t
 }
 
-func (f *fields) timestamp(n *node, name string) time.Time {
+// mustTimestamp reads the time a status was made; a status cannot be
+// ordered without it.
+func (f *fields) mustTimestamp(n *node, name string) time.Time {
 	s := n.str(name)
 	if s == "" {
 		return time.Time{}
@@ -50,6 +79,19 @@ func (f *fields) timestamp(n *node, name string) time.Time {
 	t, err := parseTimestamp(s)
 	if err != nil {
 		f.fail(n, name, err)
+	}
+	return t
+}
+
+// timestamp is mustTimestamp for a hop's time, which only informs.
+func (f *fields) timestamp(n *node, name string) time.Time {
+	s := n.str(name)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := parseTimestamp(s)
+	if err != nil {
+		f.warn(n, name, err)
 	}
 	return t
 }
@@ -86,8 +128,7 @@ func (f *fields) responseFor(n *node) ResponseFor {
 }
 
 // readHeader maps MessageHeader (QCVN 1.1–1.14).
-func readHeader(h *node, m *Message) error {
-	var f fields
+func readHeader(f *fields, h *node, m *Message) {
 	m.From = readOrganization(h.child("From"))
 	for _, to := range h.children("To") {
 		m.To = append(m.To, readOrganization(to))
@@ -126,20 +167,18 @@ func readHeader(h *node, m *Message) error {
 	}
 	m.SteeringType = f.int(h, "SteeringType")
 	m.DeclaredID = h.str("DocumentId")
-	return f.err
 }
 
 // readTrace maps TraceHeaderList; it is optional because a message that
 // has not yet crossed the axis has no hops.
-func readTrace(t *node, m *Message) error {
-	var f fields
+func readTrace(f *fields, t *node, m *Message) {
 	for _, th := range t.children("TraceHeader") {
 		m.TraceHeaders = append(m.TraceHeaders, TraceHeader{OrganID: th.str("OrganId"), Timestamp: f.timestamp(th, "Timestamp")})
 	}
 	b := t.child("Bussiness")
 	info := b.child("BussinessDocumentInfo")
 	m.Business = Business{
-		DocType:      BusinessDocType(f.int(b, "BussinessDocType")),
+		DocType:      BusinessDocType(f.mustInt(b, "BussinessDocType")),
 		DocReason:    b.str("BussinessDocReason"),
 		DocumentID:   b.str("DocumentId"),
 		Paper:        f.int(b, "Paper"),
@@ -157,7 +196,6 @@ func readTrace(t *node, m *Message) error {
 		}
 		m.Business.Replacements = append(m.Business.Replacements, rep)
 	}
-	return f.err
 }
 
 func readManifest(n *node) []AttachmentInfo {

@@ -36,11 +36,14 @@ type Message struct {
 	Business     Business
 	Manifest     []AttachmentInfo // edXMLBody/edXMLManifest/Reference, as declared
 	Attachments  []AttachmentInfo // AttachmentEncoded/Attachment, as received (filled by the parser)
+	// Warnings are the unusual values the parser accepted (an agency code of
+	// an unknown form, a date it could not read); not written by BuildMessage.
+	Warnings []string
 }
 
 // Organization is From, To, or the From of a status message (QCVN 1.1/1.2).
 type Organization struct {
-	OrganID              string // QCVN 102 code (000.00.00.H23) or QĐ 20/2020 code (H23.01)
+	OrganID              string // QCVN 102 code (000.00.00.H23), QĐ 20/2020 code (H23.01) or an axis id; see CheckOrganID
 	OrganizationInCharge string
 	OrganName            string
 	OrganAdd             string
@@ -197,19 +200,25 @@ var (
 	legacyOrganID = regexp.MustCompile(`^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$`)
 	// QĐ 20/2020/QĐ-TTg: groups of 0-9A-Z joined by ".", level 1 at the left.
 	qd20OrganID = regexp.MustCompile(`^[A-Z][0-9A-Z]*(\.[0-9A-Z]+)*$`)
+	// The axis's own system ids ("mã trung tâm"), e.g. vxp.saas.03.
+	systemOrganID = regexp.MustCompile(`^[a-z][a-z0-9]*(\.[a-z0-9]+)+$`)
+	// Ids of agencies registered by tax code or another operator number,
+	// e.g. 020100107370 (10 to 14 digits).
+	digitOrganID = regexp.MustCompile(`^[0-9]{10,14}$`)
 )
 
-// CheckOrganID accepts an agency code in either form the axis carries: the
-// legacy QCVN 102:2016 code ("000.00.00.H23") or the QĐ 20/2020 code (at most
-// 35 characters, "H23.01.02").
+// CheckOrganID accepts an agency code in a form the axis is known to route:
+// the legacy QCVN 102:2016 code ("000.00.00.H23"), the QĐ 20/2020 code (at
+// most 35 characters, "H23.01.02"), one of the axis's system ids
+// ("vxp.saas.03") or a tax-code-like digit id ("020100107370"). Readers treat
+// a refusal as a warning, not as a reason to drop the message.
 func CheckOrganID(id string) error {
-	if legacyOrganID.MatchString(id) {
+	switch {
+	case legacyOrganID.MatchString(id), len(id) <= 35 && qd20OrganID.MatchString(id),
+		len(id) <= 35 && systemOrganID.MatchString(id), digitOrganID.MatchString(id):
 		return nil
 	}
-	if len(id) <= 35 && qd20OrganID.MatchString(id) {
-		return nil
-	}
-	return fmt.Errorf("%q is neither a QCVN 102:2016 nor a QĐ 20/2020 agency code: %w", id, ErrMalformed)
+	return fmt.Errorf("%q is not an agency code of QCVN 102:2016 or QĐ 20/2020, nor an axis system id: %w", id, ErrMalformed)
 }
 
 const (

@@ -200,12 +200,12 @@ func TestDocumentID(t *testing.T) {
 
 func TestCheckOrganID(t *testing.T) {
 	t.Parallel()
-	for _, ok := range []string{"000.00.00.H41", "000.01.01.H08", "H41", "H37.02.02", "G09.01"} {
+	for _, ok := range []string{"000.00.00.H41", "000.01.01.H08", "H41", "H37.02.02", "G09.01", "vxp.saas.03", "020100107370"} {
 		if err := CheckOrganID(ok); err != nil {
 			t.Errorf("CheckOrganID(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "h41", "000.00.00.h41", "H41..02", "H41.02.", "ubnd nghệ an", strings.Repeat("H", 36)} {
+	for _, bad := range []string{"", "h41", "000.00.00.h41", "H41..02", "H41.02.", "ubnd nghệ an", strings.Repeat("H", 36), "28.22.H17", "12345"} {
 		if err := CheckOrganID(bad); err == nil {
 			t.Errorf("CheckOrganID(%q) accepted", bad)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -24,21 +25,77 @@ func ParseMessage(r io.Reader, limits Limits) (*Message, error) {
 // ParseMessageStream is ParseMessage handing each attachment to sink as it
 // is decoded, in document order. A nil sink discards the contents.
 func ParseMessageStream(r io.Reader, limits Limits, sink AttachmentSink) (*Message, error) {
+	pkg, err := Parse(r, limits, sink)
+	if err != nil {
+		return nil, err
+	}
+	if pkg.Message == nil {
+		return nil, fmt.Errorf("edxml: MessageHeader: a status message (%s), not a document: %w", pkg.Status.Code, ErrMalformed)
+	}
+	return pkg.Message, nil
+}
+
+// Package is what one edXML file carries: a document or a status message,
+// exactly one of the two.
+type Package struct {
+	Message *Message
+	Status  *StatusMessage
+}
+
+// Parse reads a document or a status message, whichever the input holds. A
+// status is recognised in the axis SDK's layout (StatusCode inside
+// MessageHeader, no To) and in the older one (a Status element in a SOAP
+// header, or alone). Only a structurally unreadable package is refused: an
+// unusual value is reported in the Warnings of what is returned.
+func Parse(r io.Reader, limits Limits, sink AttachmentSink) (*Package, error) {
 	p := newParser(r, limits)
 	root, err := p.root()
 	if err != nil {
 		return nil, err
 	}
-	if root.Name.Local != "edXML" && root.Name.Local != "edXMLEnvelope" {
-		return nil, fmt.Errorf("edxml: root element <%s>: want <edXML> or <edXMLEnvelope>: %w", root.Name.Local, ErrMalformed)
-	}
 	var m Message
-	var header, trace, manifest *node
+	var parts envelopeParts
+	switch root.Name.Local {
+	case "Status":
+		parts.status, err = p.readNode(root, "")
+	case "edXML", "edXMLEnvelope", "Envelope":
+		err = p.walk(root, &parts, &m, sink)
+	default:
+		err = fmt.Errorf("edxml: root element <%s>: want <edXML>, <edXMLEnvelope> or a SOAP <Envelope>: %w", root.Name.Local, ErrMalformed)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := p.end(); err != nil {
+		return nil, err
+	}
+	switch {
+	case parts.status != nil:
+		s, err := readStatus(parts.status)
+		return &Package{Status: s}, err
+	case parts.header == nil:
+		return nil, fmt.Errorf("edxml: %s: holds neither a MessageHeader nor a Status: %w", root.Name.Local, ErrMissing)
+	case parts.header.child("StatusCode") != nil && parts.header.child("To") == nil:
+		s, err := readStatus(parts.header)
+		return &Package{Status: s}, err
+	}
+	return readMessage(&m, parts)
+}
+
+// envelopeParts are the elements read whole while walking an envelope.
+type envelopeParts struct {
+	header, trace, manifest, status *node
+}
+
+// walk reads the envelope under root: containers are entered, the parts
+// kept, attachments streamed to sink, anything else (Signature, a SOAP Body,
+// elements a newer sender adds) skipped.
+func (p *parser) walk(root xml.StartElement, parts *envelopeParts, m *Message, sink AttachmentSink) error {
 	stack := []string{root.Name.Local}
 	for len(stack) > 0 {
 		tok, err := p.next()
 		if err != nil {
-			return nil, fmt.Errorf("edxml: %s: %w", strings.Join(stack, "/"), eofIsUnexpected(err))
+			return fmt.Errorf("edxml: %s: %w", strings.Join(stack, "/"), eofIsUnexpected(err))
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
@@ -46,79 +103,106 @@ func ParseMessageStream(r io.Reader, limits Limits, sink AttachmentSink) (*Messa
 		case xml.StartElement:
 			parent := strings.Join(stack, "/")
 			switch t.Name.Local {
-			case "edXMLEnvelope", "edXMLHeader", "edXMLBody", "AttachmentEncoded":
+			case "edXMLEnvelope", "edXMLHeader", "edXMLBody", "AttachmentEncoded", "Header":
 				stack = append(stack, t.Name.Local)
 			case "MessageHeader":
-				header, err = p.readNode(t, parent)
+				err = p.readPart(t, parent, &parts.header)
 			case "TraceHeaderList":
-				trace, err = p.readNode(t, parent)
+				err = p.readPart(t, parent, &parts.trace)
 			case "edXMLManifest":
-				manifest, err = p.readNode(t, parent)
+				err = p.readPart(t, parent, &parts.manifest)
+			case "Status":
+				err = p.readPart(t, parent, &parts.status)
 			case "Attachment":
-				err = p.attachment(t, &m, parent, sink)
-			default: // Signature, and anything a newer sender adds
+				err = p.attachment(t, m, parent, sink)
+			default:
 				err = p.skip(t.Name.Local, parent)
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	if err := p.end(); err != nil {
+	return nil
+}
+
+// readPart reads an element into *into; a repeated part is read (so that it
+// is checked) but the first one is kept.
+func (p *parser) readPart(t xml.StartElement, parent string, into **node) error {
+	n, err := p.readNode(t, parent)
+	if err == nil && *into == nil {
+		*into = n
+	}
+	return err
+}
+
+// readMessage maps the parts of a document message and checks it.
+func readMessage(m *Message, parts envelopeParts) (*Package, error) {
+	var f fields
+	readHeader(&f, parts.header, m)
+	readTrace(&f, parts.trace, m)
+	if f.err != nil {
+		return nil, f.err
+	}
+	m.Warnings = append(m.Warnings, f.warnings...)
+	m.Manifest = readManifest(parts.manifest)
+	warnings, err := m.validate()
+	if err != nil {
 		return nil, err
 	}
-	if header == nil {
-		return nil, fmt.Errorf("edxml: edXMLEnvelope/edXMLHeader/MessageHeader: %w", ErrMissing)
-	}
-	if err := readHeader(header, &m); err != nil {
-		return nil, err
-	}
-	if err := readTrace(trace, &m); err != nil {
-		return nil, err
-	}
-	m.Manifest = readManifest(manifest)
-	if err := m.validate(); err != nil {
-		return nil, err
-	}
+	m.Warnings = append(m.Warnings, warnings...)
 	if len(m.Attachments) == 0 {
 		return nil, fmt.Errorf("edxml: AttachmentEncoded/Attachment: a message carries at least one attachment: %w", ErrMissing)
 	}
-	return &m, nil
+	return &Package{Message: m}, nil
 }
 
-// validate checks the elements every edoc needs; BuildMessage and
-// ParseMessage share it so that what one writes the other accepts.
-func (m *Message) validate() error {
+// validate checks what every edoc needs to be handled at all: a sender, a
+// recipient, a subject and a known business type. Anything else unusual (an
+// agency code of a form not in QCVN 102 or QĐ 20/2020, a recipient named
+// twice) is returned as a warning: the axis routes what it routes, and
+// dropping a message over one odd code loses the document. BuildMessage and
+// Parse share it so that what one writes the other accepts.
+func (m *Message) validate() (warnings []string, err error) {
 	if m.From.OrganID == "" {
-		return fmt.Errorf("edxml: MessageHeader/From/OrganId: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: MessageHeader/From/OrganId: %w", ErrMissing)
 	}
-	if err := CheckOrganID(m.From.OrganID); err != nil {
-		return fmt.Errorf("edxml: MessageHeader/From/OrganId: %w", err)
+	if w := organIDWarning("MessageHeader/From/OrganId", m.From.OrganID); w != "" {
+		warnings = append(warnings, w)
 	}
 	if len(m.To) == 0 {
-		return fmt.Errorf("edxml: MessageHeader/To: a message names at least one recipient: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: MessageHeader/To: a message names at least one recipient: %w", ErrMissing)
 	}
 	seen := make(map[string]bool, len(m.To))
 	for i, to := range m.To {
 		path := fmt.Sprintf("MessageHeader/To[%d]/OrganId", i+1)
-		if to.OrganID == "" {
-			return fmt.Errorf("edxml: %s: %w", path, ErrMissing)
-		}
-		if err := CheckOrganID(to.OrganID); err != nil {
-			return fmt.Errorf("edxml: %s: %w", path, err)
-		}
-		if seen[to.OrganID] {
-			return fmt.Errorf("edxml: %s: recipient %s is named twice: %w", path, to.OrganID, ErrMalformed)
+		switch {
+		case to.OrganID == "":
+			warnings = append(warnings, path+": empty, the recipient "+strconv.Quote(to.OrganName)+" has no code")
+		case seen[to.OrganID]:
+			warnings = append(warnings, path+": recipient "+to.OrganID+" is named twice")
+		default:
+			if w := organIDWarning(path, to.OrganID); w != "" {
+				warnings = append(warnings, w)
+			}
 		}
 		seen[to.OrganID] = true
 	}
 	if strings.TrimSpace(m.Subject) == "" {
-		return fmt.Errorf("edxml: MessageHeader/Subject: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: MessageHeader/Subject: %w", ErrMissing)
 	}
 	if !m.Business.DocType.Valid() {
-		return fmt.Errorf("edxml: TraceHeaderList/Bussiness/BussinessDocType: %d is not 0–3: %w", m.Business.DocType, ErrMalformed)
+		return nil, fmt.Errorf("edxml: TraceHeaderList/Bussiness/BussinessDocType: %d is not 0–3: %w", m.Business.DocType, ErrMalformed)
 	}
-	return nil
+	return warnings, nil
+}
+
+// organIDWarning is "" for a code of a known form, else the warning to keep.
+func organIDWarning(path, id string) string {
+	if CheckOrganID(id) == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s: %q is not an agency code of a known form; kept as written", path, id)
 }
 
 // parser wraps the XML decoder with the depth limit and the DOCTYPE refusal;

@@ -1,7 +1,6 @@
 package edxml
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -50,34 +49,43 @@ type StatusMessage struct {
 	Description string
 	Timestamp   time.Time
 	Staff       StaffInfo
+	// Warnings are the unusual values the parser accepted; not written.
+	Warnings []string
 }
 
 // statusLimits: a status message is a few hundred bytes.
 var statusLimits = Limits{MaxMessageBytes: 1 << 20, MaxMarkupBytes: 1 << 20, MaxDepth: 16}
 
-func (s *StatusMessage) validate() error {
+// validate refuses a status that cannot be applied (no document named, no
+// sender, no known code, no time) and warns about an agency code of an
+// unknown form.
+func (s *StatusMessage) validate() (warnings []string, err error) {
 	switch {
 	case s.ResponseFor.DocumentID == "" && (s.ResponseFor.OrganID == "" || s.ResponseFor.Code == ""):
-		return fmt.Errorf("edxml: Status/ResponseFor: needs DocumentId, or OrganId and Code: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: Status/ResponseFor: needs DocumentId, or OrganId and Code: %w", ErrMissing)
 	case s.From.OrganID == "":
-		return fmt.Errorf("edxml: Status/From/OrganId: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: Status/From/OrganId: %w", ErrMissing)
 	case s.Code == "":
-		return fmt.Errorf("edxml: Status/StatusCode: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: Status/StatusCode: %w", ErrMissing)
 	case !s.Code.Valid():
-		return fmt.Errorf("edxml: Status/StatusCode: unknown code %q: %w", string(s.Code), ErrMalformed)
+		return nil, fmt.Errorf("edxml: Status/StatusCode: unknown code %q: %w", string(s.Code), ErrMalformed)
 	case s.Timestamp.IsZero():
-		return fmt.Errorf("edxml: Status/Timestamp: %w", ErrMissing)
+		return nil, fmt.Errorf("edxml: Status/Timestamp: %w", ErrMissing)
 	}
-	if err := CheckOrganID(s.From.OrganID); err != nil {
-		return fmt.Errorf("edxml: Status/From/OrganId: %w", err)
+	if w := organIDWarning("Status/From/OrganId", s.From.OrganID); w != "" {
+		warnings = append(warnings, w)
 	}
-	return nil
+	if w := organIDWarning("Status/ResponseFor/OrganId", s.ResponseFor.OrganID); w != "" && s.ResponseFor.OrganID != "" {
+		warnings = append(warnings, w)
+	}
+	return warnings, nil
 }
 
-// BuildStatus writes s in the SOAP envelope the axis uses for status
-// messages. A rejection (02, 16) must say why.
+// BuildStatus writes s in the layout of the axis SDK's own samples: the
+// status fields directly in MessageHeader, no To, no body. A rejection (02,
+// 16) must say why.
 func BuildStatus(w io.Writer, s StatusMessage) error {
-	if err := s.validate(); err != nil {
+	if _, err := s.validate(); err != nil {
 		return err
 	}
 	if (s.Code == StatusRejected || s.Code == StatusChangeRejected) && strings.TrimSpace(s.Description) == "" {
@@ -85,48 +93,50 @@ func BuildStatus(w io.Writer, s StatusMessage) error {
 	}
 	x := newWriter(w)
 	x.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	x.raw(`<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:edXML="` + Namespace + `">` + "\n")
-	x.open("SOAP-ENV:Header")
-	x.open("edXML:Status")
-	writeResponseFor(x, s.ResponseFor)
+	x.raw(`<edXML xmlns="` + Namespace + `" xmlns:edXML="` + Namespace + `">` + "\n")
+	x.open("edXML:edXMLEnvelope")
+	x.open("edXML:edXMLHeader")
+	x.open("edXML:MessageHeader")
 	writeOrganization(x, "edXML:From", s.From)
+	writeResponseFor(x, s.ResponseFor)
+	writeStaff(x, s.Staff)
 	x.el("edXML:StatusCode", string(s.Code))
 	x.el("edXML:Description", s.Description)
 	x.timestamp("edXML:Timestamp", s.Timestamp)
-	writeStaff(x, s.Staff)
-	x.close("edXML:Status")
-	x.close("SOAP-ENV:Header")
-	x.raw("  <SOAP-ENV:Body/>\n</SOAP-ENV:Envelope>\n")
+	x.close("edXML:MessageHeader")
+	x.close("edXML:edXMLHeader")
+	x.close("edXML:edXMLEnvelope")
+	x.raw("</edXML>\n")
 	if err := x.w.Flush(); err != nil {
 		return fmt.Errorf("edxml: writing status: %w", err)
 	}
 	return nil
 }
 
-// ParseStatus reads a status message. The Status element is found wherever
-// the sender put it (SOAP Header, edXMLHeader, or as the root). Code "14",
-// which one SDK sample writes for "đồng ý", is read as 15 [INFER, §6.8].
+// ParseStatus reads a status message in either layout Parse knows. Code
+// "14", which one SDK sample writes for "đồng ý", is read as 15 [INFER, §6.8].
 func ParseStatus(r io.Reader) (*StatusMessage, error) {
-	p := newParser(r, statusLimits)
-	root, err := p.root()
+	pkg, err := Parse(r, statusLimits, nil)
 	if err != nil {
 		return nil, err
 	}
-	status, err := p.findStatus(root)
-	if err != nil {
-		return nil, err
+	if pkg.Status == nil {
+		return nil, fmt.Errorf("edxml: MessageHeader/StatusCode: a document message, not a status: %w", ErrMissing)
 	}
-	if err := p.end(); err != nil {
-		return nil, err
-	}
+	return pkg.Status, nil
+}
+
+// readStatus maps a status node: the SDK's MessageHeader or the older
+// Status element, whose children have the same names.
+func readStatus(n *node) (*StatusMessage, error) {
 	var f fields
 	s := &StatusMessage{
-		ResponseFor: f.responseFor(status.child("ResponseFor")),
-		From:        readOrganization(status.child("From")),
-		Code:        StatusCode(status.str("StatusCode")),
-		Description: status.str("Description"),
-		Timestamp:   f.timestamp(status, "Timestamp"),
-		Staff:       readStaff(status.child("StaffInfo")),
+		ResponseFor: f.responseFor(n.child("ResponseFor")),
+		From:        readOrganization(n.child("From")),
+		Code:        StatusCode(n.str("StatusCode")),
+		Description: n.str("Description"),
+		Timestamp:   f.mustTimestamp(n, "Timestamp"),
+		Staff:       readStaff(n.child("StaffInfo")),
 	}
 	if f.err != nil {
 		return nil, f.err
@@ -134,45 +144,12 @@ func ParseStatus(r io.Reader) (*StatusMessage, error) {
 	if s.Code == "14" {
 		s.Code = StatusChangeAccepted
 	}
-	if err := s.validate(); err != nil {
+	warnings, err := s.validate()
+	if err != nil {
 		return nil, err
 	}
+	if w := append(f.warnings, warnings...); len(w) > 0 {
+		s.Warnings = w
+	}
 	return s, nil
-}
-
-// findStatus walks down from root to the first Status element and reads it;
-// other elements on the way are skipped.
-func (p *parser) findStatus(root xml.StartElement) (*node, error) {
-	if root.Name.Local == "Status" {
-		return p.readNode(root, "")
-	}
-	var status *node
-	stack := []string{root.Name.Local}
-	for len(stack) > 0 {
-		tok, err := p.next()
-		if err != nil {
-			return nil, fmt.Errorf("edxml: %s: %w", strings.Join(stack, "/"), eofIsUnexpected(err))
-		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.StartElement:
-			parent := strings.Join(stack, "/")
-			switch {
-			case t.Name.Local == "Status" && status == nil:
-				status, err = p.readNode(t, parent)
-			case t.Name.Local == "Header" || t.Name.Local == "edXMLHeader" || t.Name.Local == "edXMLEnvelope":
-				stack = append(stack, t.Name.Local)
-			default:
-				err = p.skip(t.Name.Local, parent)
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	if status == nil {
-		return nil, fmt.Errorf("edxml: %s/Header/Status: %w", root.Name.Local, ErrMissing)
-	}
-	return status, nil
 }

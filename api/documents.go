@@ -41,7 +41,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	var page engine.Page
 	switch view := q.Get("view"); view {
 	case "inbox":
-		page, err = s.inboxPage(r, a, after, limit)
+		page, err = s.deps.Engine.InboxPage(r.Context(), a, after, limit)
 	case "", "incoming", "outgoing":
 		page, err = s.deps.Engine.ListDocuments(r.Context(), a, engine.ListQuery{Flow: engine.Flow(view),
 			State: engine.State(q.Get("state")), Year: year, After: after, Limit: limit})
@@ -63,29 +63,6 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "<"+next.RequestURI()+`>; rel="next"`)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
-}
-
-// inboxPage pages through the inbox, which the engine orders by urgency rather than by
-// id: its cursor is a position, "i<offset>".
-func (s *Server) inboxPage(r *http.Request, a engine.Actor, after string, limit int) (engine.Page, error) {
-	docs, err := s.deps.Engine.Inbox(r.Context(), a)
-	if err != nil {
-		return engine.Page{}, err
-	}
-	if limit <= 0 || limit > engine.MaxPageSize {
-		limit = 50
-	}
-	from := 0
-	if after != "" {
-		if n, err := strconv.Atoi(after[1:]); err == nil && after[0] == 'i' && n >= 0 {
-			from = min(n, len(docs))
-		}
-	}
-	p := engine.Page{Documents: docs[from:min(from+limit, len(docs))]}
-	if from+limit < len(docs) {
-		p.Next = "i" + strconv.Itoa(from+limit)
-	}
-	return p, nil
 }
 
 func decodeCursor(c string) (string, error) {

@@ -1,13 +1,16 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
-)
+	"strconv"
+	"strings"
+	"time"
 
-// inboxBatch is how many documents the inbox reads per query.
-const inboxBatch = 500
+	"github.com/google/uuid"
+)
 
 type flowState struct {
 	flow  Flow
@@ -24,126 +27,130 @@ var ownSteps = map[Role][]flowState{
 	RoleSpecialist:   {{Incoming, StateDirected}, {Incoming, StateInProgress}},
 }
 
-// inboxStates are the states in which a document can wait for someone in role: the
-// role's own steps, plus drafts (their drafter) and reviews (a named reviewer), which
-// any role can be asked for.
-func inboxStates(role Role) []flowState {
-	return append(slices.Clone(ownSteps[role]), flowState{Outgoing, StateInReview}, flowState{Outgoing, StateDraft}, flowState{Outgoing, StateReturned})
+// inboxParts are the (flow, state, claim) in which a document can wait for the actor: the
+// role's own steps (for unit heads and specialists, only where they or their unit are
+// assigned), reviews pending for them (any role but the clerk) and their own drafts. The
+// parts' states differ, so no document is in two of them.
+func inboxParts(actor Actor) []InboxFilter {
+	var parts []InboxFilter
+	part := func(fs flowState, c Claim) {
+		f := InboxFilter{AgencyID: actor.AgencyID, Flow: fs.flow, State: fs.state, Claim: c}
+		if c != ClaimNone {
+			f.UserID = actor.UserID
+		}
+		if c == ClaimAssigned {
+			f.Role = actor.Role
+		}
+		parts = append(parts, f)
+	}
+	own := ClaimNone
+	if actor.Role == RoleUnitHead || actor.Role == RoleSpecialist {
+		own = ClaimAssigned
+	}
+	for _, fs := range ownSteps[actor.Role] {
+		part(fs, own)
+	}
+	if actor.Role != RoleClerk {
+		part(flowState{Outgoing, StateInReview}, ClaimReviewing)
+	}
+	part(flowState{Outgoing, StateDraft}, ClaimDrafted)
+	part(flowState{Outgoing, StateReturned}, ClaimDrafted)
+	return parts
 }
 
-// Inbox lists what waits for the actor in their role, most urgent first (Hỏa tốc, then
-// Thượng khẩn, then Khẩn), then oldest first:
+// InboxPage lists a page of what waits for the actor in their role, most urgent first
+// (Hỏa tốc, then Thượng khẩn, then Khẩn), then oldest change first:
 //   - clerk: incoming documents to register or present, outgoing ones to number, sign and dispatch;
 //   - leader, deputy: incoming documents presented for direction, drafts to approve and sign;
 //   - unit head, specialist: incoming documents their unit or they are assigned and not finished;
-//   - reviewers: drafts whose review step waits for them.
-func (e *Engine) Inbox(ctx context.Context, actor Actor) ([]Document, error) {
-	// Only the states something can wait in for this role are read, one query per flow
-	// along the (agency, flow, state) index, never the agency's whole archive.
+//   - reviewers: drafts whose review step waits for them; drafters: their drafts.
+//
+// after is the Next of the previous page. Each part of the inbox is read along an index
+// from the cursor, at most one page of it, whatever the number waiting; documents that
+// arrive later take their place in the order without shifting pages already read.
+func (e *Engine) InboxPage(ctx context.Context, actor Actor, after string, limit int) (Page, error) {
+	if limit < 0 || limit > MaxPageSize {
+		return Page{}, invalid("limit", "must be between 1 and %d", MaxPageSize)
+	}
+	if limit == 0 {
+		limit = 50
+	}
+	key, err := parseInboxCursor(after)
+	if err != nil {
+		return Page{}, err
+	}
 	var docs []Document
-	byFlow := map[Flow][]State{}
-	for _, fs := range inboxStates(actor.Role) {
-		byFlow[fs.flow] = append(byFlow[fs.flow], fs.state)
-	}
-	for _, flow := range []Flow{Incoming, Outgoing} {
-		if len(byFlow[flow]) == 0 {
-			continue
-		}
-		for before := ""; ; {
-			page, err := e.store.DocumentPage(ctx, DocumentPageFilter{AgencyID: actor.AgencyID, Flow: flow, States: byFlow[flow],
-				Before: before, Limit: inboxBatch})
-			if err != nil {
-				return nil, fmt.Errorf("inbox: %w", err)
-			}
-			docs = append(docs, page...)
-			if len(page) < inboxBatch {
-				break
-			}
-			before = page[len(page)-1].ID
-		}
-	}
-	var myUnits []string
-	if actor.Role == RoleUnitHead || actor.Role == RoleSpecialist {
-		ms, err := e.store.MembershipListByUser(ctx, actor.UserID)
+	for _, f := range inboxParts(actor) {
+		f.After, f.Limit = key, limit+1
+		part, err := e.store.InboxPage(ctx, f)
 		if err != nil {
-			return nil, err
+			return Page{}, fmt.Errorf("inbox: %w", err)
 		}
-		for _, m := range ms {
-			if m.AgencyID == actor.AgencyID && m.Role == actor.Role && m.UnitID != "" {
-				myUnits = append(myUnits, m.UnitID)
+		docs = append(docs, part...)
+	}
+	slices.SortFunc(docs, func(a, b Document) int { return compareInboxKeys(inboxKey(a), inboxKey(b)) })
+	p := Page{Documents: docs[:min(limit, len(docs))]}
+	if len(docs) > limit {
+		p.Next = inboxKey(docs[limit-1]).String()
+	}
+	return p, nil
+}
+
+// InboxCount counts what waits for the user in any of the actors (their memberships)
+// without reading the documents: the menu's and the notifications' badge.
+func (e *Engine) InboxCount(ctx context.Context, actors ...Actor) (int, error) {
+	var seen []InboxFilter
+	total := 0
+	for _, a := range actors {
+		for _, f := range inboxParts(a) {
+			// A leader's and a deputy's own steps, or one's drafts under two roles,
+			// are the same documents.
+			if slices.Contains(seen, f) {
+				continue
 			}
+			seen = append(seen, f)
+			n, err := e.store.InboxCount(ctx, f)
+			if err != nil {
+				return 0, fmt.Errorf("inbox count: %w", err)
+			}
+			total += n
 		}
 	}
-	assigned, reviewing, err := e.inboxClaims(ctx, actor, docs, myUnits)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
-	}
-	var out []Document
-	for _, d := range docs {
-		if waitsFor(actor, d, assigned[d.ID], reviewing[d.ID]) {
-			out = append(out, d)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Document) int {
-		if ra, rb := a.Urgency.Rank(), b.Urgency.Rank(); ra != rb {
-			return rb - ra
-		}
-		return a.UpdatedAt.Compare(b.UpdatedAt)
-	})
-	return out, nil
+	return total, nil
 }
 
-// inboxClaims reads, a batch at a time rather than per document, which of docs the actor
-// or a unit of theirs holds an open assignment on, and which wait for the actor's review.
-func (e *Engine) inboxClaims(ctx context.Context, actor Actor, docs []Document, myUnits []string) (assigned, reviewing map[string]bool, err error) {
-	var handled, inReview []string
-	for _, d := range docs {
-		if (actor.Role == RoleUnitHead || actor.Role == RoleSpecialist) && slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
-			handled = append(handled, d.ID)
-		}
-		if d.State == StateInReview && actor.Role != RoleClerk {
-			inReview = append(inReview, d.ID)
-		}
-	}
-	assigned, reviewing = map[string]bool{}, map[string]bool{}
-	as, err := e.store.AssignmentListByDocuments(ctx, handled)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, a := range as {
-		if a.Status == "open" && a.Role != ForInformation && (a.UserID == actor.UserID || slices.Contains(myUnits, a.UnitID)) {
-			assigned[a.DocumentID] = true
-		}
-	}
-	steps, err := e.store.ReviewStepListByDocuments(ctx, inReview)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, s := range steps {
-		if s.ReviewerID == actor.UserID && s.Status == "pending" {
-			reviewing[s.DocumentID] = true
-		}
-	}
-	return assigned, reviewing, nil
+// queuePlace is an urgency's place in the inbox: Hỏa tốc (0) first, none (3) last, as
+// the CASE of queries/inbox.sql.
+func queuePlace(u Urgency) int { return 3 - u.Rank() }
+
+func inboxKey(d Document) InboxKey {
+	return InboxKey{Place: queuePlace(d.Urgency), UpdatedAt: d.UpdatedAt, Flow: d.Flow, ID: d.ID}
 }
 
-// waitsFor reports whether d waits for the actor: assigned and reviewing say whether they
-// hold an open assignment on it or a pending review step.
-func waitsFor(actor Actor, d Document, assigned, reviewing bool) bool {
-	switch actor.Role {
-	case RoleClerk:
-		return slices.Contains(ownSteps[RoleClerk], flowState{d.Flow, d.State})
-	case RoleLeader, RoleDeputyLeader:
-		if slices.Contains(ownSteps[actor.Role], flowState{d.Flow, d.State}) {
-			return true
-		}
-	case RoleUnitHead, RoleSpecialist:
-		if assigned {
-			return true
-		}
+func compareInboxKeys(a, b InboxKey) int {
+	return cmp.Or(cmp.Compare(a.Place, b.Place), a.UpdatedAt.Compare(b.UpdatedAt), cmp.Compare(a.Flow, b.Flow),
+		-cmp.Compare(a.ID, b.ID))
+}
+
+// String is the key as a page cursor: "place.unixmicro.flow.id".
+func (k InboxKey) String() string {
+	return strconv.Itoa(k.Place) + "." + strconv.FormatInt(k.UpdatedAt.UnixMicro(), 10) + "." + string(k.Flow) + "." + k.ID
+}
+
+func parseInboxCursor(s string) (InboxKey, error) {
+	if s == "" {
+		return InboxKey{}, nil
 	}
-	if d.State == StateInReview && reviewing {
-		return true
+	bad := invalid("cursor", "not a cursor of this list")
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return InboxKey{}, bad
 	}
-	return (d.State == StateDraft || d.State == StateReturned) && d.DrafterID == actor.UserID
+	place, err1 := strconv.Atoi(parts[0])
+	micros, err2 := strconv.ParseInt(parts[1], 10, 64)
+	flow, id := Flow(parts[2]), parts[3]
+	if err1 != nil || err2 != nil || place < 0 || place > 3 || (flow != Incoming && flow != Outgoing) || uuid.Validate(id) != nil {
+		return InboxKey{}, bad
+	}
+	return InboxKey{Place: place, UpdatedAt: time.UnixMicro(micros).UTC(), Flow: flow, ID: id}, nil
 }

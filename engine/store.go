@@ -26,6 +26,7 @@ type Queries interface {
 	AuthQueries
 	EventQueries
 	CheckQueries
+	ExchangeQueries
 
 	AgencyInsert(ctx context.Context, a *Agency) error
 	AgencyUpdate(ctx context.Context, a *Agency) error
@@ -66,6 +67,10 @@ type Queries interface {
 	DocumentList(ctx context.Context, f DocumentFilter) ([]Document, error)
 	// DocumentPage lists one page of an agency's documents along an index, newest first.
 	DocumentPage(ctx context.Context, f DocumentPageFilter) ([]Document, error)
+	// InboxPage lists the documents of one (flow, state) of an agency that wait for f's
+	// claim, in inbox order (InboxAfter), after f.After; InboxCount counts them all.
+	InboxPage(ctx context.Context, f InboxFilter) ([]Document, error)
+	InboxCount(ctx context.Context, f InboxFilter) (int, error)
 	// DocumentListByIDs reads the documents of ids in one go, in no particular order;
 	// ids that name no document are left out.
 	DocumentListByIDs(ctx context.Context, ids []string) ([]Document, error)
@@ -82,8 +87,6 @@ type Queries interface {
 	ReviewStepInsert(ctx context.Context, r *ReviewStep) error
 	ReviewStepUpdate(ctx context.Context, r *ReviewStep) error
 	ReviewStepListByDocument(ctx context.Context, documentID string) ([]ReviewStep, error)
-	// ReviewStepListByDocuments reads the review steps of several documents in one go.
-	ReviewStepListByDocuments(ctx context.Context, documentIDs []string) ([]ReviewStep, error)
 
 	DeliveryInsert(ctx context.Context, d *Delivery) error
 	DeliveryUpdate(ctx context.Context, d *Delivery) error
@@ -175,10 +178,41 @@ type DocumentPageFilter struct {
 	AgencyID string // required
 	Flow     Flow
 	State    State
-	States   []State // any of these (at most 8), besides State
 	Year     int
 	Before   string
 	Limit    int
+}
+
+// InboxFilter selects the documents of one agency in one (flow, state) that wait for a
+// user under Claim, in inbox order, after the position After (zero: from the start).
+type InboxFilter struct {
+	AgencyID string
+	Flow     Flow
+	State    State
+	Claim    Claim
+	UserID   string // the claim's user
+	Role     Role   // ClaimAssigned: the role whose units' assignments count
+	After    InboxKey
+	Limit    int
+}
+
+// Claim is what ties a waiting document to a user beyond its state.
+type Claim int
+
+const (
+	ClaimNone      Claim = iota // the state alone: the role's own step
+	ClaimAssigned               // an open assignment, not for information, of the user or of a unit they hold Role in
+	ClaimReviewing              // a pending review step of the user
+	ClaimDrafted                // the user drafted it
+)
+
+// InboxKey is a document's position in inbox order: most urgent first, then the oldest
+// change, then incoming before outgoing, then the newest id. A key without ID precedes all.
+type InboxKey struct {
+	Place     int // the urgency's place in the queue: 0 for Hỏa tốc … 3 for none
+	UpdatedAt time.Time
+	Flow      Flow
+	ID        string
 }
 
 // File is one stored file of a document: a draft version, the signed PDF, an attachment.

@@ -510,13 +510,23 @@ func TestGroupsAndUrgentFirstInbox(t *testing.T) {
 			SenderName: "Bộ Nội vụ", SenderNotation: "12/BNV-VP", Files: []engine.FileInput{signedPDF}}, "")
 		must(t, err)
 	}
-	inbox, err := b.eng.Inbox(ctx, p.clerk)
+	// Two pages of two: the cursor carries on where the first page stopped.
+	first, err := b.eng.InboxPage(ctx, p.clerk, "", 2)
 	must(t, err)
-	if len(inbox) != 3 || inbox[0].Urgency != engine.UrgencyFlash || inbox[1].Urgency != engine.UrgencyUrgent {
-		t.Fatalf("clerk's inbox order: %v", urgencies(inbox))
+	if first.Next == "" {
+		t.Fatalf("first page of 2 of 3 has no next cursor")
 	}
-	if others, _ := b.eng.Inbox(ctx, b.districts[0].clerk); len(others) != 0 {
-		t.Fatalf("another agency's clerk sees %d documents", len(others))
+	second, err := b.eng.InboxPage(ctx, p.clerk, first.Next, 2)
+	must(t, err)
+	inbox := append(first.Documents, second.Documents...)
+	if len(inbox) != 3 || second.Next != "" || inbox[0].Urgency != engine.UrgencyFlash || inbox[1].Urgency != engine.UrgencyUrgent {
+		t.Fatalf("clerk's inbox order: %v (next %q)", urgencies(inbox), second.Next)
+	}
+	if n, err := b.eng.InboxCount(ctx, p.clerk); err != nil || n != 3 {
+		t.Fatalf("clerk's inbox count = %d, %v; want 3", n, err)
+	}
+	if others, _ := b.eng.InboxPage(ctx, b.districts[0].clerk, "", 0); len(others.Documents) != 0 {
+		t.Fatalf("another agency's clerk sees %d documents", len(others.Documents))
 	}
 }
 

@@ -250,23 +250,15 @@ func countsEvent(c Counts) string {
 // CountsFor computes a user's counts over their memberships.
 func (s *Service) CountsFor(ctx context.Context, userID string, ms []engine.Membership) (Counts, error) {
 	var c Counts
-	waiting := map[string]bool{}
 	var actors []engine.Actor
 	for _, m := range ms {
-		a := engine.Actor{UserID: userID, AgencyID: m.AgencyID, Role: m.Role}
-		if slices.Contains(actors, a) {
-			continue
-		}
-		actors = append(actors, a)
-		docs, err := s.cfg.Engine.Inbox(ctx, a)
-		if err != nil {
-			return Counts{}, fmt.Errorf("counts: inbox: %w", err)
-		}
-		for _, d := range docs {
-			waiting[d.ID] = true
-		}
+		actors = append(actors, engine.Actor{UserID: userID, AgencyID: m.AgencyID, Role: m.Role})
 	}
-	c.Inbox = len(waiting)
+	inbox, err := s.cfg.Engine.InboxCount(ctx, actors...)
+	if err != nil {
+		return Counts{}, fmt.Errorf("counts: %w", err)
+	}
+	c.Inbox = inbox
 	if err := s.countTasks(ctx, userID, &c); err != nil {
 		return Counts{}, err
 	}

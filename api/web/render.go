@@ -71,8 +71,8 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, s *session, name, ti
 		}
 	}
 	p.Nav = u.nav(s)
-	if inbox, err := s.inbox(); err == nil {
-		p.Inbox = len(inbox)
+	if n, err := s.waiting(); err == nil {
+		p.Inbox = n
 	}
 	u.write(w, r, name, p)
 }

@@ -35,19 +35,24 @@ type session struct {
 	units    map[string]engine.Unit
 	users    map[string]engine.User
 
-	inboxRead bool
-	inboxDocs []engine.Document
-	inboxErr  error
+	inboxRead  bool
+	inboxCount int
+	inboxErr   error
 }
 
-// inbox is what waits for the actor, read once a request: the home page lists it and
-// every page's menu counts it.
+// inbox is the first page of what waits for the actor: what the home page lists.
 func (s *session) inbox() ([]engine.Document, error) {
+	p, err := s.ui.deps.Engine.InboxPage(s.ctx, s.Actor, "", engine.MaxPageSize)
+	return p.Documents, err
+}
+
+// waiting counts what waits for the actor, once a request: every page's menu shows it.
+func (s *session) waiting() (int, error) {
 	if !s.inboxRead {
-		s.inboxDocs, s.inboxErr = s.ui.deps.Engine.Inbox(s.ctx, s.Actor)
+		s.inboxCount, s.inboxErr = s.ui.deps.Engine.InboxCount(s.ctx, s.Actor)
 		s.inboxRead = true
 	}
-	return s.inboxDocs, s.inboxErr
+	return s.inboxCount, s.inboxErr
 }
 
 // user wraps a page for signed-in users: others go to the login page and come back.

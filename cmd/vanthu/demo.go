@@ -405,11 +405,11 @@ func (d *demoDay) districtDay(ctx context.Context, district engine.Agency, incom
 	}
 	// The communes' reports arrive: register them for information and close them.
 	d.at(4, 9)
-	inbox, err := d.eng.Inbox(ctx, s.actors[engine.RoleClerk])
+	inbox, err := d.eng.InboxPage(ctx, s.actors[engine.RoleClerk], "", engine.MaxPageSize)
 	if err != nil {
 		return err
 	}
-	for _, doc := range inbox {
+	for _, doc := range inbox.Documents {
 		if doc.Flow != engine.Incoming || doc.State != engine.StateReceived {
 			continue
 		}

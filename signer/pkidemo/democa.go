@@ -97,7 +97,7 @@ type certRecord struct {
 
 type demoConfig struct {
 	baseURL string
-	rsa     bool
+	rsaBits int // 0: ECDSA P-256
 	now     func() time.Time
 }
 
@@ -112,7 +112,11 @@ func WithBaseURL(u string) Option {
 
 // WithRSA makes new keys RSA-3072 instead of ECDSA P-256, for relying
 // parties that accept only RSA.
-func WithRSA() Option { return func(c *demoConfig) { c.rsa = true } }
+func WithRSA() Option { return WithRSABits(3072) }
+
+// WithRSABits makes new keys RSA of the given size instead of ECDSA P-256: RSA-2048 is
+// what most Vietnamese signing tokens hold.
+func WithRSABits(bits int) Option { return func(c *demoConfig) { c.rsaBits = bits } }
 
 // WithClock replaces time.Now, for tests.
 func WithClock(now func() time.Time) Option { return func(c *demoConfig) { c.now = now } }
@@ -285,8 +289,8 @@ func (ca *CA) sign(tmpl *x509.Certificate, pub crypto.PublicKey, issuer authorit
 }
 
 func (ca *CA) newKey() (crypto.Signer, error) {
-	if ca.cfg.rsa {
-		return rsa.GenerateKey(rand.Reader, 3072)
+	if ca.cfg.rsaBits > 0 {
+		return rsa.GenerateKey(rand.Reader, ca.cfg.rsaBits)
 	}
 	return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 }

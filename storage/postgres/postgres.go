@@ -26,12 +26,8 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse postgres url: %w", err)
 	}
-	// A generic plan of a prepared search scans an agency's whole index: searches with
-	// selective words must be planned for their values (1M-document benchmark: p95 1.3 s
-	// generic, 40 ms custom). Simple lookups plan in microseconds. The URL may override it.
-	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
+	// Plans are cached as PostgreSQL decides (plan_cache_mode, which the URL may set);
+	// the queries marked for custom plans run as unnamed statements (conn.Query).
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -145,11 +141,22 @@ func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error
 }
 
 func (c conn) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	return c.q.Query(ctx, query, args...)
+	return c.q.Query(ctx, query, planned(query, args)...)
 }
 
 func (c conn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
-	return c.q.QueryRow(ctx, query, args...)
+	return c.q.QueryRow(ctx, query, planned(query, args)...)
+}
+
+// planned sends the queries that need custom plans as unnamed statements: PostgreSQL
+// plans an unnamed statement when its values are bound, where a named one, prepared once
+// per connection, goes generic after five runs. The statement's description is still
+// cached, so this costs no extra round trip.
+func planned(query string, args []any) []any {
+	if !sqlstore.CustomPlan(query) {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
 }
 
 type txConn struct {

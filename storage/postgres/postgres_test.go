@@ -2,8 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/postgres"
 	"github.com/vanthu/vanthu/storage/storetest"
 	"github.com/vanthu/vanthu/storage/testenv"
@@ -29,5 +35,52 @@ func TestOpenRefusesAnUnreachableServer(t *testing.T) {
 	_, err := postgres.Open(context.Background(), "postgres://nobody@127.0.0.1:1/x?connect_timeout=2")
 	if err == nil {
 		t.Fatal("Open succeeded against a closed port")
+	}
+}
+
+func TestPlansCachedExceptForSearches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// One connection, so that its prepared statements are those the store used.
+	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	agencyID := uuid.NewString()
+	for range 8 {
+		if _, err := s.SearchQuery(ctx, engine.SearchParams{AgencyID: agencyID, Terms: []string{"muong"}, Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DocumentGetByID(ctx, uuid.NewString()); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("lookup: %v", err)
+		}
+	}
+	rows, err := s.Raw().(*pgxpool.Pool).Query(ctx, "SELECT statement, generic_plans FROM pg_prepared_statements")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lookupGeneric int64
+	for rows.Next() {
+		var statement string
+		var generic int64
+		if err := rows.Scan(&statement, &generic); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(statement, "FROM search_entry s") {
+			t.Errorf("a search is a prepared statement, which PostgreSQL may plan generically:\n%s", statement)
+		}
+		if strings.Contains(statement, "FROM document WHERE id = $1") {
+			lookupGeneric = generic
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if lookupGeneric == 0 {
+		t.Error("a primary-key lookup never ran from a cached generic plan")
 	}
 }

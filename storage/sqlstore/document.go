@@ -27,7 +27,6 @@ var (
 	qReviewStepInsert          = sqlFor("ReviewStepInsert")
 	qReviewStepUpdate          = sqlFor("ReviewStepUpdate")
 	qReviewStepListByDocument  = sqlFor("ReviewStepListByDocument")
-	qReviewStepListByDocuments = sqlFor("ReviewStepListByDocuments")
 	qDeliveryInsert            = sqlFor("DeliveryInsert")
 	qDeliveryUpdate            = sqlFor("DeliveryUpdate")
 	qDeliveryListByOutgoing    = sqlFor("DeliveryListByOutgoing")
@@ -202,10 +201,6 @@ func (q queries) ReviewStepListByDocument(ctx context.Context, documentID string
 	return list(ctx, q, "review step list", qReviewStepListByDocument, scanReviewStep, documentID)
 }
 
-func (q queries) ReviewStepListByDocuments(ctx context.Context, documentIDs []string) ([]engine.ReviewStep, error) {
-	return listByIDs(ctx, q, "review step list by documents", qReviewStepListByDocuments, scanReviewStep, documentIDs)
-}
-
 func scanReviewStep(r Row) (engine.ReviewStep, error) {
 	var s engine.ReviewStep
 	err := r.Scan(&s.DocumentID, &s.Seq, &s.ReviewerID, &s.Kind, &s.Status, &s.Comment, &s.DecidedAt)
@@ -361,24 +356,6 @@ func (q queries) DocumentPage(ctx context.Context, f engine.DocumentPageFilter) 
 	if limit <= 0 {
 		limit = 50
 	}
-	states := slices.Clone(f.States)
-	if f.State != "" {
-		states = append(states, f.State)
-	}
-	if len(states) > maxPageStates {
-		return nil, fmt.Errorf("document page: %w: at most %d states", engine.ErrInvalid, maxPageStates)
-	}
-	args := []any{f.AgencyID, string(f.Flow)}
-	for i := range maxPageStates {
-		st := ""
-		if i < len(states) {
-			st = string(states[i])
-		}
-		args = append(args, st)
-	}
-	args = append(args, f.Year, before, limit)
-	return list(ctx, q, "document page", qDocumentPage, scanDocument, args...)
+	return list(ctx, q, "document page", qDocumentPage, scanDocument,
+		f.AgencyID, string(f.Flow), string(f.State), f.Year, before, limit)
 }
-
-// maxPageStates is how many states one DocumentPage query can select.
-const maxPageStates = 8

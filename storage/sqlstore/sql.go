@@ -13,6 +13,26 @@ var queryFiles embed.FS
 // namedQueries maps "-- name: X" headers in queries/*.sql to the SQL below them.
 var namedQueries = mustParseQueries(queryFiles)
 
+// customPlans are the queries marked "-- plan: custom": their best plan depends on their
+// parameters' values, so a driver that caches plans must plan them for each execution.
+var customPlans = markedQueries(namedQueries, "-- plan: custom")
+
+// CustomPlan says whether query must be planned for its values at every execution rather
+// than run from a cached generic plan.
+func CustomPlan(query string) bool { return customPlans[query] }
+
+func markedQueries(queries map[string]string, marker string) map[string]bool {
+	out := map[string]bool{}
+	for _, q := range queries {
+		for _, line := range strings.Split(q, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), marker) {
+				out[q] = true
+			}
+		}
+	}
+	return out
+}
+
 // sqlFor returns a named query; a missing name is a programming error caught by any test,
 // since every query is looked up when the package initialises.
 func sqlFor(name string) string {

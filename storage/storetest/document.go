@@ -74,7 +74,7 @@ func testDocuments(t *testing.T, open Opener) {
 		State: engine.StateDispatched, IssuedAt: at(2026, 1, 10, 9, 0)},
 		engine.File{Kind: "signed", CreatedBy: clerk.ID, CreatedAt: *at(2026, 1, 9, 16, 0)},
 		engine.File{Kind: "signed", CreatedAt: *at(2026, 1, 9, 17, 0)}) // a received signed copy: no creator
-	draft := add(province, engine.Document{Flow: engine.Outgoing, Subject: "draft", Year: 2026, State: engine.StateDraft})
+	add(province, engine.Document{Flow: engine.Outgoing, Subject: "draft", Year: 2026, State: engine.StateDraft})
 	add(district, engine.Document{Flow: engine.Incoming, Subject: "another agency's", Year: 2026, ReceivedAt: at(2026, 2, 2, 9, 0)})
 
 	f := engine.ActivityFilter{AgencyID: province.ID, FromYear: 2025, ToYear: 2026}
@@ -146,17 +146,7 @@ func testDocuments(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("ReviewStepsAssignmentsAndDeliveriesOfSeveralDocuments", func(t *testing.T) {
-		for _, by := range []*engine.User{specialist, clerk} {
-			step := engine.ReviewStep{DocumentID: draft.ID, Seq: 1, ReviewerID: by.ID, Kind: "content", Status: "pending"}
-			if err := s.ReviewStepInsert(ctx, &step); err != nil {
-				t.Fatal(err)
-			}
-		}
-		steps, err := s.ReviewStepListByDocuments(ctx, []string{issued.ID, draft.ID})
-		if err != nil || len(steps) != 2 || steps[0].DocumentID != draft.ID || steps[1].DocumentID != draft.ID {
-			t.Fatalf("%+v, %v", steps, err)
-		}
+	t.Run("AssignmentsAndDeliveriesOfSeveralDocuments", func(t *testing.T) {
 		as, err := s.AssignmentListByDocuments(ctx, []string{first.ID, scanned.ID, issued.ID})
 		if err != nil || len(as) != 3 || as[0].ID != mine.ID || as[1].ID != ofMyUnit.ID {
 			t.Fatalf("%+v, %v", as, err)

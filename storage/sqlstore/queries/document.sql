@@ -65,15 +65,6 @@ WHERE document_id = $1 AND seq = $2 AND reviewer_id = $3;
 SELECT document_id, seq, reviewer_id, kind, status, comment, decided_at
 FROM review_step WHERE document_id = $1 ORDER BY seq, reviewer_id;
 
--- name: ReviewStepListByDocuments
--- The review steps of up to 50 documents; unused slots are NULL, which matches nothing.
-SELECT document_id, seq, reviewer_id, kind, status, comment, decided_at
-FROM review_step
-WHERE document_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43,
-    $44, $45, $46, $47, $48, $49, $50)
-ORDER BY document_id, seq, reviewer_id;
-
 -- name: DeliveryInsert
 INSERT INTO delivery (id, outgoing_id, recipient_agency_id, incoming_id, status, reason, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
@@ -134,8 +125,8 @@ SELECT request_id, actor_id, action, object_id, created_at FROM request_log WHER
 
 -- name: DocumentPage
 -- Keyset paging along document_agency_page_idx: ids are UUIDv7, so id order is creation
--- order; the caller passes the largest UUID as $12 for the first page. $3..$10 are up to
--- eight states, unused slots '' (no document has that state); $3 = '' means any state.
+-- order; the caller passes the largest UUID as $5 for the first page. $3 = '' means any
+-- state.
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
@@ -143,11 +134,11 @@ SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classif
 FROM document
 WHERE agency_id = $1
   AND ($2 = '' OR flow = $2)
-  AND ($3 = '' OR state IN ($3, $4, $5, $6, $7, $8, $9, $10))
-  AND ($11 = 0 OR year = $11)
-  AND id < $12
+  AND ($3 = '' OR state = $3)
+  AND ($4 = 0 OR year = $4)
+  AND id < $5
 ORDER BY id DESC
-LIMIT $13;
+LIMIT $6;
 
 -- name: DocumentListByIDs
 -- Up to 50 documents by id, for pages that show a known set of them; unused slots are

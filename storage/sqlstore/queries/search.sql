@@ -27,6 +27,8 @@ SELECT DISTINCT code FROM record WHERE agency_id = $1 ORDER BY code;
 -- pattern that never matches when unused); then the field filters, each off when ''.
 -- Patterns escape "%", "_" and "\" with "\" (PostgreSQL's default, SQLite's only when
 -- told), so that what a user types matches only itself.
+-- plan: custom — how common the words are decides the plan; a generic one read an agency's
+-- whole index (1M documents: p95 1.3 s generic, 40 ms custom).
 SELECT document_id FROM (
     SELECT document_id, doc_date, body FROM search_entry s
     WHERE agency_id = $1
@@ -49,6 +51,7 @@ LIMIT $24;
 
 -- name: SearchQuery
 -- Every match, newest first: the same conditions as SearchRecent without the window.
+-- plan: custom — as SearchRecent.
 SELECT document_id FROM search_entry s
 WHERE agency_id = $1
   AND body LIKE $2 ESCAPE '\' AND body LIKE $3 ESCAPE '\' AND body LIKE $4 ESCAPE '\' AND body LIKE $5 ESCAPE '\' AND body LIKE $6 ESCAPE '\' AND body LIKE $7 ESCAPE '\'

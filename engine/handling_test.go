@@ -440,3 +440,23 @@ func TestClassifiedIncomingHasItsOwnSeries(t *testing.T) {
 		}
 	})
 }
+
+// The system takes documents in with a request id too (a message read twice): the retry
+// is the first result, on PostgreSQL as on SQLite.
+func TestSystemRequestsAreIdempotent(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		in := engine.ExternalInput{Subject: "Công văn qua trục liên thông", SenderName: "Bộ Nội vụ",
+			Files: []engine.FileInput{signedPDF}}
+		in.AgencyID = b.province.agency.ID
+		first, err := b.eng.ReceiveExternal(ctx, engine.System, in, "edxml:000.00.00.G06,2026/12/07,12/BNV-VP")
+		must(t, err)
+		again, err := b.eng.ReceiveExternal(ctx, engine.System, in, "edxml:000.00.00.G06,2026/12/07,12/BNV-VP")
+		must(t, err)
+		if again.ID != first.ID {
+			t.Fatalf("the retry made document %s, want the first %s", again.ID, first.ID)
+		}
+	})
+}

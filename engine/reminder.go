@@ -72,10 +72,16 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 		if status == calendar.Overdue {
 			kind, text = NoticeOverdue, fmt.Sprintf("Quá hạn xử lý (hạn %s): %s", due, d.Subject)
 		}
+		// Each notice is a write of its own, in a transaction, so that what it causes
+		// (an e-mail job) commits with it.
 		notify := func(userID, kind, body string) error {
-			ok, err := e.store.NotificationInsert(ctx, &Notification{ID: NewID(), UserID: userID, Kind: kind, DocumentID: d.ID,
-				AssignmentID: a.ID, Body: body, CreatedAt: e.timestamp()})
-			if ok {
+			var stored bool
+			err := e.store.InTx(ctx, func(q Queries) (err error) {
+				stored, err = q.NotificationInsert(ctx, &Notification{ID: NewID(), UserID: userID, Kind: kind, DocumentID: d.ID,
+					AssignmentID: a.ID, Body: body, CreatedAt: e.timestamp()})
+				return err
+			})
+			if err == nil && stored {
 				sent++
 			}
 			return err

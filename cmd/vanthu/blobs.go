@@ -7,7 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"log/slog"
 	"time"
 
 	"github.com/vanthu/vanthu/service/blobgc"
@@ -47,10 +47,7 @@ func runBlobs(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger, err := cfg.logger(os.Stderr)
-	if err != nil {
-		return err
-	}
+	logger := slog.Default() // openMigratedStores set it from --log-format and --log-level
 	gc, err := blobgc.New(blobgc.Config{Store: store, Blobs: blobs, Replicas: replicas, Grace: keep, DryRun: *dryRun,
 		Logger: logger})
 	if err != nil {

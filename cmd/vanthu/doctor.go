@@ -7,7 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"log/slog"
 	"time"
 
 	"github.com/vanthu/vanthu/service/blobgc"
@@ -53,10 +53,7 @@ func runDoctor(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger, err := cfg.logger(os.Stderr)
-	if err != nil {
-		return err
-	}
+	logger := slog.Default() // openMigratedStores set it from --log-format and --log-level
 	var replica blob.Store
 	if len(replicas) > 0 {
 		replica = replicas[0]

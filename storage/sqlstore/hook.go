@@ -79,13 +79,3 @@ func (s *Store) runHooks(ctx context.Context, tx Tx, q queries) error {
 	}
 	return nil
 }
-
-// NotificationInsert outside a transaction runs in one of its own, so that the hooks
-// see the notification: the reminders store theirs one at a time.
-func (s *Store) NotificationInsert(ctx context.Context, n *engine.Notification) (stored bool, err error) {
-	err = s.InTx(ctx, func(q engine.Queries) error {
-		stored, err = q.NotificationInsert(ctx, n)
-		return err
-	})
-	return stored, err
-}

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/vanthu/vanthu/signer/appearance"
@@ -41,6 +42,28 @@ func Sign(ctx context.Context, pdfBytes []byte, req Request) ([]byte, error) {
 	if req.Key == nil {
 		return nil, errors.New("signer: no key")
 	}
+	out, err := pades.Sign(ctx, pdfBytes, req.options(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("signer: %w", err)
+	}
+	return out, nil
+}
+
+// SignTo is Sign writing the signed file to w as it is made (a file, an
+// upload), without a copy of it in memory; see pades.SignTo. On error w
+// may hold a partial file, which the caller must discard.
+func SignTo(ctx context.Context, w io.Writer, pdfBytes []byte, req Request) (int64, error) {
+	if req.Key == nil {
+		return 0, errors.New("signer: no key")
+	}
+	n, err := pades.SignTo(ctx, w, pdfBytes, req.options(ctx))
+	if err != nil {
+		return n, fmt.Errorf("signer: %w", err)
+	}
+	return n, nil
+}
+
+func (req Request) options(ctx context.Context) pades.Options {
 	opts := pades.Options{
 		Signer:            keys.Bind(ctx, req.Key),
 		Certificate:       req.Key.Certificate(),
@@ -59,11 +82,7 @@ func Sign(ctx context.Context, pdfBytes []byte, req Request) ([]byte, error) {
 	if req.Appearance != nil {
 		opts.Appearance = visible{req.Appearance}
 	}
-	out, err := pades.Sign(ctx, pdfBytes, opts)
-	if err != nil {
-		return nil, fmt.Errorf("signer: %w", err)
-	}
-	return out, nil
+	return opts
 }
 
 func chainWithoutLeaf(k keys.Key) []*x509.Certificate {

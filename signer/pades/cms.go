@@ -13,8 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // CMS SignedData (RFC 5652) is encoded here rather than with
@@ -219,7 +223,8 @@ func (s *cmsSigner) sign(digest []byte) (*signerOutput, error) {
 }
 
 // encode assembles ContentInfo{SignedData} with an optional signature
-// timestamp token as unsigned attribute.
+// timestamp token as unsigned attribute. It builds into one buffer of about
+// the final size: the certificates are copied once, not at every level.
 func (s *cmsSigner) encode(out *signerOutput, timestampToken []byte) ([]byte, error) {
 	hOID, err := hashOID(s.hash)
 	if err != nil {
@@ -229,14 +234,15 @@ func (s *cmsSigner) encode(out *signerOutput, timestampToken []byte) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
+	size := 1024 + len(out.signedAttrs) + len(out.signature) + len(timestampToken)
 	var certs [][]byte
-	seen := map[string]bool{}
 	for _, c := range append([]*x509.Certificate{s.cert}, s.chain...) {
-		if c != nil && !seen[string(c.Raw)] {
-			seen[string(c.Raw)] = true
+		if c != nil && !slices.ContainsFunc(certs, func(b []byte) bool { return bytes.Equal(b, c.Raw) }) {
 			certs = append(certs, c.Raw)
+			size += len(c.Raw)
 		}
 	}
+	slices.SortFunc(certs, bytes.Compare) // DER orders a SET OF by encoding (X.690 11.6)
 	sid, err := asn1.Marshal(issuerAndSerial{Issuer: asn1.RawValue{FullBytes: s.cert.RawIssuer}, Serial: s.cert.SerialNumber})
 	if err != nil {
 		return nil, err
@@ -245,38 +251,44 @@ func (s *cmsSigner) encode(out *signerOutput, timestampToken []byte) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	sigVal, err := asn1.Marshal(out.signature)
-	if err != nil {
-		return nil, err
-	}
-	version, _ := asn1.Marshal(1)
-	// signedAttrs is [0] IMPLICIT: same content, context tag instead of SET.
-	signed := append([]byte{0xA0}, out.signedAttrs[1:]...)
-	si := [][]byte{version, sid, digestAlg, signed, sigAlg, sigVal}
-	if len(timestampToken) > 0 {
-		a, err := asn1.Marshal(attribute{Type: oidAttrTimeStampToken, Values: asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: timestampToken}})
-		if err != nil {
-			return nil, err
-		}
-		unsigned := derSet([][]byte{a})
-		unsigned[0] = 0xA1
-		si = append(si, unsigned)
-	}
-	signerInfo := derSeq(si...)
-	encap := derSeq(mustMarshal(oidData))
-	certSet := derSet(certs)
-	certSet[0] = 0xA0 // [0] IMPLICIT SET OF Certificate
-	sd := derSeq(version, derSet([][]byte{digestAlg}), encap, certSet, derSet([][]byte{signerInfo}))
-	content, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: sd})
-	if err != nil {
-		return nil, err
-	}
-	return derSeq(mustMarshal(oidSignedData), content), nil
-}
-
-func derSeq(parts ...[]byte) []byte {
-	out, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: bytes.Join(parts, nil)})
-	return out
+	ctx0 := cbasn1.Tag(0).Constructed().ContextSpecific()
+	b := cryptobyte.NewBuilder(make([]byte, 0, size))
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
+		b.AddASN1ObjectIdentifier(oidSignedData)
+		b.AddASN1(ctx0, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
+				b.AddASN1Int64(1)
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(digestAlg) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData) })
+				b.AddASN1(ctx0, func(b *cryptobyte.Builder) { // [0] IMPLICIT SET OF Certificate
+					for _, c := range certs {
+						b.AddBytes(c)
+					}
+				})
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
+						b.AddASN1Int64(1)
+						b.AddBytes(sid)
+						b.AddBytes(digestAlg)
+						// signedAttrs is [0] IMPLICIT: same content, context tag instead of SET.
+						b.AddUint8(0xA0)
+						b.AddBytes(out.signedAttrs[1:])
+						b.AddBytes(sigAlg)
+						b.AddASN1OctetString(out.signature)
+						if len(timestampToken) > 0 {
+							b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+								b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+									b.AddASN1ObjectIdentifier(oidAttrTimeStampToken)
+									b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(timestampToken) })
+								})
+							})
+						}
+					})
+				})
+			})
+		})
+	})
+	return b.Bytes()
 }
 
 // mustMarshal is for constant values that cannot fail to encode.

@@ -2,8 +2,10 @@ package pades
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/vanthu/vanthu/signer/pdf"
 )
@@ -26,12 +28,13 @@ type signatureField struct {
 	docTimestamp bool
 }
 
-// preparedField is a serialised update with the placeholder located.
+// preparedField is a serialised update around the /Contents gap: the
+// original bytes (never copied), the update's head ending with the "<" of
+// /Contents, the hex digits reserved, and the tail starting with its ">".
 type preparedField struct {
-	out        []byte
-	byteRange  [4]int64
-	contentsAt int // offset of the first hex digit in out
-	contentsN  int // number of hex digits reserved
+	orig      []byte
+	enc       encoded
+	byteRange [4]int64
 }
 
 const byteRangePlaceholder = "[0 ********** ********** **********]"
@@ -78,10 +81,8 @@ func addSignatureField(doc *pdf.Doc, f signatureField) (*preparedField, error) {
 	pdf.Write(&body, f.sigDict)
 	body.Truncate(body.Len() - 2) // reopen the dictionary: drop ">>"
 	body.WriteString("/ByteRange " + byteRangePlaceholder + "/Contents <")
-	body.Write(bytes.Repeat([]byte("0"), 2*f.contents))
-	body.WriteString(">>>")
-	u.setRaw(sigNum, body.Bytes())
-	return locatePlaceholder(u.bytes(), len(doc.File.Bytes()))
+	u.setGapped(sigNum, body.Bytes(), 2*f.contents, []byte(">>>"))
+	return prepare(doc.File.Bytes(), u.encode())
 }
 
 // newWidget adds a merged signature field and widget annotation on the
@@ -210,52 +211,92 @@ func withAppearance(u *update, widget pdf.Dict, ap Appearance) (pdf.Dict, error)
 	return widget.With("AP", pdf.Dict{{Key: "N", Value: pdf.Ref{Num: xobj}}}), nil
 }
 
-// locatePlaceholder finds the placeholders in the new part of out and
-// fills in /ByteRange, which excludes exactly the "<...>" of /Contents.
-func locatePlaceholder(out []byte, from int) (*preparedField, error) {
-	br := bytes.Index(out[from:], []byte("/ByteRange "+byteRangePlaceholder))
-	if br < 0 {
-		return nil, errors.New("pades: internal error: /ByteRange placeholder missing")
+// prepare fills in /ByteRange, which excludes exactly the "<...>" of
+// /Contents. The placeholder has a fixed width, so no offset moves.
+func prepare(orig []byte, e encoded) (*preparedField, error) {
+	const after = "/Contents <"
+	at := len(e.head) - len(after) - len(byteRangePlaceholder)
+	if e.gap == 0 || at < 0 || string(e.head[at:at+len(byteRangePlaceholder)]) != byteRangePlaceholder ||
+		len(e.tail) == 0 || e.tail[0] != '>' {
+		return nil, errors.New("pades: internal error: /ByteRange or /Contents placeholder missing")
 	}
-	br += from + len("/ByteRange ")
-	lt := bytes.Index(out[br:], []byte("/Contents <"))
-	if lt < 0 {
-		return nil, errors.New("pades: internal error: /Contents placeholder missing")
-	}
-	lt += br + len("/Contents ")
-	gt := lt + bytes.IndexByte(out[lt:], '>')
-	p := &preparedField{out: out, contentsAt: lt + 1, contentsN: gt - lt - 1}
-	p.byteRange = [4]int64{0, int64(lt), int64(gt + 1), int64(len(out) - gt - 1)}
+	lt := int64(len(orig) + len(e.head) - 1) // the "<"
+	gt := lt + 1 + int64(e.gap)              // the ">"
+	total := int64(len(orig) + e.size())
+	p := &preparedField{orig: orig, enc: e, byteRange: [4]int64{0, lt, gt + 1, total - gt - 1}}
 	s := fmt.Sprintf("[0 %d %d %d]", p.byteRange[1], p.byteRange[2], p.byteRange[3])
-	copy(out[br:], s+string(bytes.Repeat([]byte(" "), len(byteRangePlaceholder)-len(s))))
+	if len(s) > len(byteRangePlaceholder) {
+		return nil, errors.New("pades: the document is too large for a /ByteRange")
+	}
+	n := copy(e.head[at:], s)
+	for i := at + n; i < at+len(byteRangePlaceholder); i++ {
+		e.head[i] = ' '
+	}
 	return p, nil
 }
 
-// digest hashes the two signed ranges in place, without copying them.
-func (p *preparedField) digest(newHash func() hashWriter) []byte {
-	h := newHash()
-	h.Write(p.out[:p.byteRange[1]])
-	h.Write(p.out[p.byteRange[2]:])
-	return h.Sum(nil)
+// size is the length of the signed file.
+func (p *preparedField) size() int64 { return int64(len(p.orig) + p.enc.size()) }
+
+// hashUpdate hashes the update's part of the two signed ranges; the
+// original bytes are hashed as they are written (see signing.run).
+func (p *preparedField) hashUpdate(h io.Writer) {
+	h.Write(p.enc.head[:len(p.enc.head)-1])
+	h.Write(p.enc.tail[1:])
 }
 
-type hashWriter interface {
-	Write([]byte) (int, error)
-	Sum([]byte) []byte
-}
-
-// embed writes the CMS (or timestamp token) into the /Contents placeholder.
-func (p *preparedField) embed(der []byte) error {
-	if 2*len(der) > p.contentsN {
+// fits reports errContentsTooSmall when der does not fit the gap.
+func (p *preparedField) fits(der []byte) error {
+	if 2*len(der) > p.enc.gap {
 		return errContentsTooSmall{need: len(der)}
 	}
-	const hexdigits = "0123456789ABCDEF"
-	dst := p.out[p.contentsAt:]
-	for i, c := range der {
-		dst[2*i] = hexdigits[c>>4]
-		dst[2*i+1] = hexdigits[c&15]
-	}
 	return nil
+}
+
+// writeUpdate writes the update after the original bytes: head, der in
+// upper-case hex padded with zeros to the reserved width, tail.
+func (p *preparedField) writeUpdate(w io.Writer, der []byte) (int64, error) {
+	if err := p.fits(der); err != nil {
+		return 0, err
+	}
+	n, err := w.Write(p.enc.head)
+	written := int64(n)
+	buf := make([]byte, min(p.enc.gap, 1024))
+	for left := p.enc.gap; err == nil && left > 0; {
+		chunk := buf[:min(left, len(buf))]
+		m := min(len(der), len(chunk)/2)
+		p.embed(chunk, der[:m])
+		for i := 2 * m; i < len(chunk); i++ {
+			chunk[i] = '0'
+		}
+		der, left = der[m:], left-len(chunk)
+		n, err = w.Write(chunk)
+		written += int64(n)
+	}
+	if err == nil {
+		n, err = w.Write(p.enc.tail)
+		written += int64(n)
+	}
+	if err != nil {
+		return written, fmt.Errorf("pades: write the signed PDF: %w", err)
+	}
+	return written, nil
+}
+
+// embed writes der in upper-case hex over the start of the gap in dst, which
+// fits has checked.
+func (p *preparedField) embed(dst, der []byte) {
+	hex.Encode(dst, der)
+	upper(dst[:2*len(der)])
+}
+
+// upper turns hex.Encode's digits upper case, as PDF writers usually do.
+func upper(b []byte) {
+	for i, c := range b {
+		if c >= 'a' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
 }
 
 type errContentsTooSmall struct{ need int }

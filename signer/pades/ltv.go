@@ -68,30 +68,19 @@ func AddDocumentTimestamp(ctx context.Context, signed []byte, opts ExtendOptions
 	if err != nil {
 		return nil, err
 	}
-	reserve := timestampSpace
-	for attempt := 0; ; attempt++ {
-		p, err := addSignatureField(doc, signatureField{
-			fieldName: "DocTimeStamp", contents: reserve, docTimestamp: true,
-			sigDict: pdf.Dict{{Key: "Type", Value: pdf.Name("DocTimeStamp")}, {Key: "Filter", Value: pdf.Name("Adobe.PPKLite")}, {Key: "SubFilter", Value: pdf.Name("ETSI.RFC3161")}},
-		})
-		if err != nil {
-			return nil, err
-		}
-		token, err := requestTimestamp(ctx, opts.Timestamper, p.digest(func() hashWriter { return h.New() }), h)
-		if err != nil {
-			return nil, err
-		}
-		err = p.embed(token)
-		var small errContentsTooSmall
-		if errors.As(err, &small) && attempt == 0 {
-			reserve = small.need + cmsOverhead
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return p.out, nil
+	s := signing{
+		hash: h, reserve: timestampSpace, retry: true,
+		prepare: func(reserve int) (*preparedField, error) {
+			return addSignatureField(doc, signatureField{
+				fieldName: "DocTimeStamp", contents: reserve, docTimestamp: true,
+				sigDict: pdf.Dict{{Key: "Type", Value: pdf.Name("DocTimeStamp")}, {Key: "Filter", Value: pdf.Name("Adobe.PPKLite")}, {Key: "SubFilter", Value: pdf.Name("ETSI.RFC3161")}},
+			})
+		},
+		produce: func(ctx context.Context, digest []byte) ([]byte, error) {
+			return requestTimestamp(ctx, opts.Timestamper, digest, h)
+		},
 	}
+	return s.bytes(ctx, signed)
 }
 
 // errUnreadableCMS marks a signature whose /Contents is not a usable CMS.

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/digitorus/timestamp"
@@ -24,17 +25,56 @@ const (
 
 // Sign adds one PAdES signature to the PDF in as an incremental update and, for
 // B-LT and B-LTA, the further updates that carry validation data and a
-// document timestamp. The input bytes are never modified.
+// document timestamp. The input bytes are never modified; the result is
+// allocated once, at its final size.
 func Sign(ctx context.Context, in []byte, opts Options) ([]byte, error) {
-	cs, err := opts.cmsSigner()
+	s, err := opts.start(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Level >= LevelBT && opts.Timestamper == nil {
-		return nil, fmt.Errorf("pades: level %v needs a Timestamper", opts.Level)
+	out, err := s.bytes(ctx, in)
+	if err != nil || opts.Level < LevelBLT {
+		return out, err
 	}
-	if opts.Level >= LevelBLT && opts.Revocation == nil {
-		return nil, fmt.Errorf("pades: level %v needs a RevocationSource", opts.Level)
+	return opts.extend(ctx, out)
+}
+
+// SignTo is Sign writing the signed file to w: the original bytes are hashed
+// as they are written, the update follows once the CMS is made, and nothing
+// of the file's size is allocated (for B-B and B-T; B-LT and B-LTA extend
+// the signed file in memory, then write it). Everything that can be checked
+// before writing is; on a later error w holds a partial file to discard. It
+// returns the number of bytes written.
+func SignTo(ctx context.Context, w io.Writer, in []byte, opts Options) (int64, error) {
+	if opts.Level < LevelBLT {
+		s, err := opts.start(ctx, in)
+		if err != nil {
+			return 0, err
+		}
+		return s.run(ctx, w, in)
+	}
+	out, err := Sign(ctx, in, opts)
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(out)
+	if err != nil {
+		return int64(n), fmt.Errorf("pades: write the signed PDF: %w", err)
+	}
+	return int64(n), nil
+}
+
+// start checks the options and the document and returns the signing to run.
+func (o *Options) start(ctx context.Context, in []byte) (*signing, error) {
+	cs, err := o.cmsSigner()
+	if err != nil {
+		return nil, err
+	}
+	if o.Level >= LevelBT && o.Timestamper == nil {
+		return nil, fmt.Errorf("pades: level %v needs a Timestamper", o.Level)
+	}
+	if o.Level >= LevelBLT && o.Revocation == nil {
+		return nil, fmt.Errorf("pades: level %v needs a RevocationSource", o.Level)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pades: sign: %w", err)
@@ -43,16 +83,14 @@ func Sign(ctx context.Context, in []byte, opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := signOnce(ctx, doc, cs, &opts)
-	if err != nil {
-		return nil, err
-	}
-	if opts.Level < LevelBLT {
-		return out, nil
-	}
-	ext := ExtendOptions{Timestamper: opts.Timestamper, Revocation: opts.Revocation, Hash: opts.Hash,
-		Certificates: append(append([]*x509.Certificate{}, opts.Chain...), opts.ExtraCertificates...)}
-	return Extend(ctx, out, opts.Level, ext)
+	return o.signing(doc, cs), nil
+}
+
+// extend raises a fresh signature to B-LT or B-LTA.
+func (o *Options) extend(ctx context.Context, signed []byte) ([]byte, error) {
+	ext := ExtendOptions{Timestamper: o.Timestamper, Revocation: o.Revocation, Hash: o.Hash,
+		Certificates: append(append([]*x509.Certificate{}, o.Chain...), o.ExtraCertificates...)}
+	return Extend(ctx, signed, o.Level, ext)
 }
 
 func (o *Options) cmsSigner() (*cmsSigner, error) {
@@ -87,41 +125,32 @@ func (o *Options) cmsSigner() (*cmsSigner, error) {
 	return cs, nil
 }
 
-// signOnce writes the signature field, hashes the byte ranges and embeds
-// the CMS. If the reserve was too small it retries once with the size
-// actually needed.
-func signOnce(ctx context.Context, doc *pdf.Doc, cs *cmsSigner, o *Options) ([]byte, error) {
+// signing adds the signature field and, once the byte ranges are hashed,
+// embeds the CMS. If the reserve was too small it retries once with the
+// size actually needed.
+func (o *Options) signing(doc *pdf.Doc, cs *cmsSigner) *signing {
 	reserve := o.ContentsSize
 	if reserve <= 0 {
 		reserve = estimateCMS(cs, o.Level >= LevelBT)
 	}
-	for attempt := 0; ; attempt++ {
-		p, err := addSignatureField(doc, signatureField{
-			fieldName: o.FieldName, sigDict: o.sigDict(), contents: reserve,
-			appearance: o.Appearance, docMDP: o.DocMDP,
-		})
-		if err != nil {
-			return nil, err
-		}
-		der, err := buildCMS(ctx, cs, p.digest(func() hashWriter { return cs.hash.New() }), o.Timestamper, o.Level >= LevelBT)
-		if err != nil {
-			return nil, err
-		}
-		err = p.embed(der)
-		var small errContentsTooSmall
-		if errors.As(err, &small) && attempt == 0 && o.ContentsSize <= 0 {
-			reserve = small.need + cmsOverhead
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return p.out, nil
+	return &signing{
+		hash: cs.hash, reserve: reserve, retry: o.ContentsSize <= 0,
+		prepare: func(reserve int) (*preparedField, error) {
+			return addSignatureField(doc, signatureField{
+				fieldName: o.FieldName, sigDict: o.sigDict(), contents: reserve,
+				appearance: o.Appearance, docMDP: o.DocMDP,
+			})
+		},
+		produce: func(ctx context.Context, digest []byte) ([]byte, error) {
+			return buildCMS(ctx, cs, digest, o.Timestamper, o.Level >= LevelBT)
+		},
 	}
 }
 
+// estimateCMS is the reserve for a CMS: its certificates and room for the
+// rest. Too small costs little: the retry hashes only the update again.
 func estimateCMS(cs *cmsSigner, withTimestamp bool) int {
-	n := cmsOverhead + 2*len(cs.cert.Raw)
+	n := cmsOverhead + len(cs.cert.Raw)
 	for _, c := range cs.chain {
 		n += len(c.Raw)
 	}

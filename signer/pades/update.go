@@ -21,6 +21,9 @@ type pendingObject struct {
 	num  int
 	gen  int
 	body []byte
+	// gap bytes, filled in later, follow body, then rest (see encoded).
+	gap  int
+	rest []byte
 }
 
 func newUpdate(doc *pdf.Doc) *update {
@@ -49,9 +52,15 @@ func (u *update) set(num int, v any) {
 }
 
 func (u *update) setRaw(num int, body []byte) {
+	u.setGapped(num, body, 0, nil)
+}
+
+// setGapped stores an object whose body has a gap of n bytes, written
+// later, between body and rest. One object per update may have a gap.
+func (u *update) setGapped(num int, body []byte, n int, rest []byte) {
 	for i := range u.objects {
 		if u.objects[i].num == num {
-			u.objects[i].body = body
+			u.objects[i].body, u.objects[i].gap, u.objects[i].rest = body, n, rest
 			return
 		}
 	}
@@ -59,7 +68,7 @@ func (u *update) setRaw(num int, body []byte) {
 	if e, ok := u.doc.XRef[num]; ok && e.Type != 2 {
 		gen = e.Gen
 	}
-	u.objects = append(u.objects, pendingObject{num: num, gen: gen, body: body})
+	u.objects = append(u.objects, pendingObject{num: num, gen: gen, body: body, gap: n, rest: rest})
 }
 
 // addStream adds a new stream object with the given extra dictionary keys.
@@ -72,34 +81,64 @@ func (u *update) addStream(d pdf.Dict, data []byte) int {
 	return u.AddObject(buf.Bytes())
 }
 
-// bytes returns the original document followed by the update. The result
-// is allocated once at its final size: this is the only full copy made.
+// bytes returns the original document followed by the update, for updates
+// without a gap. bytes.Join allocates the result once, at its final size,
+// and does not zero it before copying.
 func (u *update) bytes() []byte {
+	e := u.encode()
+	return bytes.Join([][]byte{u.doc.File.Bytes(), e.head, e.tail}, nil)
+}
+
+// encoded is an update serialised around an optional gap: after the
+// original file come head, gap bytes written later (a signature's hex
+// digits), then tail. Offsets in the xref already count the gap, so the
+// gap is never materialised as placeholder bytes.
+type encoded struct {
+	head []byte
+	gap  int
+	tail []byte
+}
+
+func (e *encoded) size() int { return len(e.head) + e.gap + len(e.tail) }
+
+// encode serialises the update's objects, xref and trailer.
+func (u *update) encode() encoded {
 	orig := u.doc.File.Bytes()
-	var tail bytes.Buffer
-	tail.Grow(4096 + 64*len(u.objects))
+	var e encoded
+	w := &bytes.Buffer{}
+	w.Grow(1024 + 96*len(u.objects))
 	if len(orig) > 0 && orig[len(orig)-1] != '\n' && orig[len(orig)-1] != '\r' {
-		tail.WriteByte('\n')
+		w.WriteByte('\n')
 	}
 	base := int64(len(orig))
+	pos := func() int64 { return base + int64(len(e.head)+e.gap+w.Len()) }
 	offsets := make(map[int]int64, len(u.objects))
 	sort.Slice(u.objects, func(i, j int) bool { return u.objects[i].num < u.objects[j].num })
 	for _, o := range u.objects {
-		offsets[o.num] = base + int64(tail.Len())
-		fmt.Fprintf(&tail, "%d %d obj\n", o.num, o.gen)
-		tail.Write(o.body)
-		tail.WriteString("\nendobj\n")
+		offsets[o.num] = pos()
+		w.WriteString(strconv.Itoa(o.num) + " " + strconv.Itoa(o.gen) + " obj\n")
+		w.Write(o.body)
+		if o.gap > 0 && e.head == nil {
+			e.head, e.gap = w.Bytes(), o.gap
+			w = &bytes.Buffer{}
+			w.Grow(1024 + 64*len(u.objects))
+		}
+		w.Write(o.rest)
+		w.WriteString("\nendobj\n")
 	}
-	xrefOff := base + int64(tail.Len())
+	xrefOff := pos()
 	if u.doc.XRefStream {
-		u.writeXrefStream(&tail, offsets, xrefOff)
+		u.writeXrefStream(w, offsets, xrefOff)
 	} else {
-		u.writeXrefTable(&tail, offsets)
+		u.writeXrefTable(w, offsets)
 	}
-	fmt.Fprintf(&tail, "startxref\n%d\n%%%%EOF\n", xrefOff)
-	out := make([]byte, 0, len(orig)+tail.Len())
-	out = append(out, orig...)
-	return append(out, tail.Bytes()...)
+	w.WriteString("startxref\n" + strconv.FormatInt(xrefOff, 10) + "\n%%EOF\n")
+	if e.head == nil {
+		e.head = w.Bytes()
+	} else {
+		e.tail = w.Bytes()
+	}
+	return e
 }
 
 // trailerFor builds the new trailer: Root, Info and ID carry over, Prev

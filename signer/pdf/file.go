@@ -177,8 +177,10 @@ type Revision struct {
 // some stream.
 func (f *File) Revisions() []Revision {
 	var out []Revision
-	prev, lastSX := 0, -1
-	nextSX := bytes.Index(f.b, []byte("startxref"))
+	// f.b[prev:clean] is known to hold no "startxref": each byte is searched
+	// for it at most once, so hostile runs of markers cost linear time, and
+	// the usual file costs one forward pass for %%EOF and a few bytes back.
+	prev, clean := 0, 0
 	for i := 0; ; {
 		j := bytes.Index(f.b[i:], []byte("%%EOF"))
 		if j < 0 {
@@ -192,21 +194,17 @@ func (f *File) Revisions() []Revision {
 			e++
 		}
 		i = e
-		// Both searches only move forward, so hostile runs of markers cost
-		// linear time.
-		for nextSX >= 0 && nextSX < e {
-			lastSX = nextSX
-			k := bytes.Index(f.b[nextSX+1:], []byte("startxref"))
-			nextSX = nextSX + 1 + k
-			if k < 0 {
-				nextSX = -1
-			}
+		// No "startxref" can straddle e: the bytes before it are %%EOF and
+		// its end of line.
+		from := max(prev, clean-len("startxref")+1)
+		k := bytes.LastIndex(f.b[from:e], []byte("startxref"))
+		clean = e
+		if k < 0 {
+			continue
 		}
-		if lastSX >= prev {
-			off, _ := NewScanner(f.b[:e], lastSX+len("startxref")).integer()
-			out = append(out, Revision{End: e, StartXRef: off})
-			prev = e
-		}
+		off, _ := NewScanner(f.b[:e], from+k+len("startxref")).integer()
+		out = append(out, Revision{End: e, StartXRef: off})
+		prev = e
 	}
 }
 

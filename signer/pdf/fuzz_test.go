@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"sort"
@@ -92,4 +93,65 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded %d bytes, more than the limit %d", len(out), limit)
 		}
 	})
+}
+
+// FuzzRevisions compares Revisions with the plain two-scan definition it
+// must keep: a %%EOF counts where the last "startxref" before it comes after
+// the previous revision's end.
+func FuzzRevisions(f *testing.F) {
+	addCorpus(f)
+	f.Add([]byte("startxref\n9\n%%EOF\n%%EOF\r\nxx startxref 12 %%EOFstartxref\r%%EOF"))
+	f.Add([]byte("%%EOF startxref %%EOF\n\nstartxrefstartxref 3\n%%EOF\r\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, want := NewFile(b).Revisions(), revisionsByTwoScans(b)
+		if len(got) != len(want) {
+			t.Fatalf("%d revisions, want %d: %+v, want %+v", len(got), len(want), got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("revision %d is %+v, want %+v", i, got[i], want[i])
+			}
+		}
+	})
+}
+
+// revisionsByTwoScans is the definition of Revisions: every "startxref" and
+// every %%EOF found by a forward scan each.
+func revisionsByTwoScans(b []byte) []Revision {
+	var sx []int
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("startxref"))
+		if j < 0 {
+			break
+		}
+		sx = append(sx, i+j)
+		i += j + 1
+	}
+	var out []Revision
+	prev := 0
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("%%EOF"))
+		if j < 0 {
+			return out
+		}
+		e := i + j + len("%%EOF")
+		if e < len(b) && b[e] == '\r' {
+			e++
+		}
+		if e < len(b) && b[e] == '\n' {
+			e++
+		}
+		i = e
+		last := -1
+		for _, p := range sx {
+			if p < e {
+				last = p
+			}
+		}
+		if last >= prev {
+			off, _ := NewScanner(b[:e], last+len("startxref")).integer()
+			out = append(out, Revision{End: e, StartXRef: off})
+			prev = e
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -15,6 +17,25 @@ import (
 // signature value can still be checked. Such a certificate never chains
 // (x509.Verify needs a fully parsed one), so it cannot make a signature pass.
 func parseCert(der []byte) (*x509.Certificate, error) {
+	key := sha256.Sum256(der)
+	if c, ok := parsedCerts.get(key); ok {
+		return c, nil
+	}
+	// A copy: a parsed certificate points into its bytes, and the memo must
+	// not keep a whole document alive.
+	c, err := parseCertBytes(bytes.Clone(der))
+	if err == nil {
+		parsedCerts.put(key, c)
+	}
+	return c, err
+}
+
+// parsedCerts remembers parsed certificates by the SHA-256 of their bytes
+// across verifications: the same few signers' and CAs' certificates come
+// with every document, and parsing depends on nothing but the bytes.
+var parsedCerts = newLRU[[sha256.Size]byte, *x509.Certificate](DefaultCacheSize)
+
+func parseCertBytes(der []byte) (*x509.Certificate, error) {
 	c, err := x509.ParseCertificate(der)
 	if err == nil {
 		return c, nil

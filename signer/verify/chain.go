@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -34,7 +35,28 @@ type Revocation struct {
 }
 
 func describe(c *x509.Certificate) Cert {
-	return Cert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), Serial: c.SerialNumber.Text(16),
+	if len(c.Raw) == 0 {
+		return describeNow(c)
+	}
+	key := sha256.Sum256(c.Raw)
+	if d, ok := descriptions.get(key); ok {
+		return d
+	}
+	d := describeNow(c)
+	descriptions.put(key, d)
+	return d
+}
+
+// descriptions remembers describe's answers by certificate: writing out
+// names (pkix.Name.String) costs more than hashing the certificate.
+var descriptions = newLRU[[sha256.Size]byte, Cert](DefaultCacheSize)
+
+func describeNow(c *x509.Certificate) Cert {
+	serial := ""
+	if c.SerialNumber != nil {
+		serial = c.SerialNumber.Text(16)
+	}
+	return Cert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), Serial: serial,
 		NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC()}
 }
 
@@ -51,6 +73,11 @@ func buildChain(leaf *x509.Certificate, known []*x509.Certificate, opts Options,
 	if opts.Roots == nil || leaf.Version == 0 {
 		return nil, errNoChain
 	}
+	for _, chain := range opts.Cache.chains(leaf) {
+		if chainUsable(chain, known, opts, at) {
+			return chain, nil
+		}
+	}
 	inter := x509.NewCertPool()
 	if opts.Intermediates != nil {
 		inter = opts.Intermediates.Clone()
@@ -64,6 +91,7 @@ func buildChain(leaf *x509.Certificate, known []*x509.Certificate, opts Options,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}
 	chains, err := leaf.Verify(vo)
 	if err == nil && len(chains) > 0 {
+		opts.Cache.addChain(chains[0])
 		return chains[0], nil
 	}
 	var inv x509.CertificateInvalidError
@@ -85,16 +113,54 @@ func buildChain(leaf *x509.Certificate, known []*x509.Certificate, opts Options,
 	return nil, fmt.Errorf("%w: %v", errNoChain, err)
 }
 
+// chainUsable tells whether a path crypto/x509 verified earlier is one it
+// would accept in this verification: every certificate valid at at, the
+// root one of opts.Roots, each intermediate one the path builder is given.
+// The signatures along the path, the costly part, need no new check.
+func chainUsable(chain, known []*x509.Certificate, opts Options, at time.Time) bool {
+	for _, c := range chain {
+		if at.Before(c.NotBefore) || at.After(c.NotAfter) {
+			return false
+		}
+	}
+	if !inPool(chain[len(chain)-1], opts.Roots, at) {
+		return false
+	}
+	for _, c := range chain[1:max(1, len(chain)-1)] {
+		if !inPath(known, c) && !inPool(c, opts.Intermediates, at) && !inPool(c, opts.Roots, at) {
+			return false
+		}
+	}
+	return true
+}
+
+// inPool tells whether pool holds c itself. CertPool has no lookup, but
+// Verify answers [[c]] at once, checking no signature, when c is one of its
+// roots; any other answer means c is not in the pool.
+func inPool(c *x509.Certificate, pool *x509.CertPool, at time.Time) bool {
+	if pool == nil {
+		return false
+	}
+	chains, err := c.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	return err == nil && len(chains) == 1 && len(chains[0]) == 1 && chains[0][0].Equal(c)
+}
+
 type certStatus struct {
 	revoked   bool
 	revokedAt time.Time
 	source    string
 	fromDSS   bool
+	// thisUpdate and nextUpdate bound when the answer is current.
+	thisUpdate, nextUpdate time.Time
+}
+
+func (s certStatus) currentAt(now time.Time) bool {
+	return !s.nextUpdate.IsZero() && !now.Before(s.thisUpdate) && now.Before(s.nextUpdate)
 }
 
 // checkRevocation determines the status of every non-root certificate in
 // chain from embedded data first, then from the online source.
-func checkRevocation(ctx context.Context, chain []*x509.Certificate, dss, embedded evidence, known []*x509.Certificate, src RevocationSource, crls crlCache) (Revocation, []certStatus) {
+func checkRevocation(ctx context.Context, chain []*x509.Certificate, dss, embedded evidence, known []*x509.Certificate, src RevocationSource, crls crlCache, cache *Cache, now time.Time) (Revocation, []certStatus) {
 	rev := Revocation{Status: "good", InDSS: true}
 	var out []certStatus
 	for i := 0; i+1 < len(chain); i++ {
@@ -110,7 +176,11 @@ func checkRevocation(ctx context.Context, chain []*x509.Certificate, dss, embedd
 			}
 		}
 		if !ok && src != nil {
-			st, ok = online(ctx, cert, issuer, src, known, crls)
+			if st, ok = cache.revocation(cert, issuer, now); !ok {
+				if st, ok = online(ctx, cert, issuer, src, known, crls); ok {
+					cache.addRevocation(cert, issuer, st, now)
+				}
+			}
 		}
 		if !ok {
 			rev.Status = "unknown"
@@ -179,9 +249,9 @@ func ocspStatus(b []byte, cert, issuer *x509.Certificate, known []*x509.Certific
 	}
 	switch resp.Status {
 	case ocsp.Good:
-		return certStatus{}, true
+		return certStatus{thisUpdate: resp.ThisUpdate, nextUpdate: resp.NextUpdate}, true
 	case ocsp.Revoked:
-		return certStatus{revoked: true, revokedAt: resp.RevokedAt}, true
+		return certStatus{revoked: true, revokedAt: resp.RevokedAt, thisUpdate: resp.ThisUpdate, nextUpdate: resp.NextUpdate}, true
 	}
 	return certStatus{}, false
 }
@@ -233,8 +303,8 @@ func crlStatus(b []byte, cert, issuer *x509.Certificate, crls crlCache) (certSta
 	}
 	for _, e := range crl.RevokedCertificateEntries {
 		if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
-			return certStatus{revoked: true, revokedAt: e.RevocationTime}, true
+			return certStatus{revoked: true, revokedAt: e.RevocationTime, thisUpdate: crl.ThisUpdate, nextUpdate: crl.NextUpdate}, true
 		}
 	}
-	return certStatus{}, true
+	return certStatus{thisUpdate: crl.ThisUpdate, nextUpdate: crl.NextUpdate}, true
 }

@@ -27,6 +27,7 @@ type analysis struct {
 	certRev  int                 // revision index of the certification signature
 	docCerts []*x509.Certificate // certificates of every CMS in the document
 	crls     crlCache
+	revCache *Cache // online revocation answers; nil keeps none
 }
 
 func newAnalysis(ctx context.Context, b []byte, opts Options) (*analysis, error) {

@@ -45,7 +45,7 @@ func (a *analysis) checkTrust(ctx context.Context, s *Signature, sd *signedData,
 	case err != nil:
 		vd.indet("NO_CERTIFICATE_CHAIN_FOUND", "%v", err)
 	}
-	rev, _ := checkRevocation(ctx, path, a.dss.all, cmsEvidence(sd), known, a.opts.Revocation, a.crls)
+	rev, _ := checkRevocation(ctx, path, a.dss.all, cmsEvidence(sd), known, a.opts.Revocation, a.crls, a.revCache, a.opts.Now())
 	if len(path) < 2 && !selfIssued(signer) {
 		rev = Revocation{Status: "unknown", Detail: "issuer certificate not found"}
 	}

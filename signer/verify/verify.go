@@ -35,6 +35,11 @@ type Options struct {
 	Intermediates *x509.CertPool
 	Revocation    RevocationSource // optional online fetcher (nil = embedded data only)
 	Now           func() time.Time
+	// Cache keeps verified certificate paths and current online revocation
+	// answers across calls. When nil, paths go to a cache the process shares
+	// and online answers are not kept: an answer is only reused with the
+	// source it came from, which the caller's own Cache stands for.
+	Cache *Cache
 }
 
 // RevocationSource fetches revocation data online when the document and
@@ -115,10 +120,15 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (rep *
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	revCache := opts.Cache
+	if opts.Cache == nil {
+		opts.Cache = sharedCache
+	}
 	a, err := newAnalysis(ctx, b, opts)
 	if err != nil {
 		return nil, err
 	}
+	a.revCache = revCache
 	rep = &Report{Signatures: []Signature{}, AnnotationOverlaps: annotationOverlaps(a.final)}
 	warnings := overlapWarnings(rep.AnnotationOverlaps)
 	var facts []*sigFacts

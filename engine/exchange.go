@@ -284,6 +284,9 @@ func (c *change) revoke(ctx context.Context, agencyID, externalID, sender, note 
 		}
 		if !IncomingLifecycle[ActionCancel].allowsFrom(d.State) {
 			out.Warnings = append(out.Warnings, fmt.Sprintf("document %s is already %s: not cancelled", d.SenderNotation, d.State))
+			if err := c.refuseRevocation(ctx, d); err != nil {
+				return out, err
+			}
 			continue
 		}
 		before, prev := summary(d), d.Version
@@ -300,6 +303,27 @@ func (c *change) revoke(ctx context.Context, agencyID, externalID, sender, note 
 		out.Documents = append(out.Documents, d)
 	}
 	return out, nil
+}
+
+// ActionRefuseChange records that a revocation or a recall (13) of a document received
+// over the axis could not be applied; its sender is told (16).
+const ActionRefuseChange = "refuse_change"
+
+// refuseRevocation notes on d, once, that its sender's revocation was not applied, with
+// an event the axis's status is sent from.
+func (c *change) refuseRevocation(ctx context.Context, d Document) error {
+	note := fmt.Sprintf("Không thu hồi được: văn bản đã ở trạng thái %s", d.State)
+	if strings.Contains(d.Note, note) {
+		return nil // a retried revocation: refused and told before
+	}
+	prev := d.Version
+	d.Note, d.Version, d.UpdatedAt = strings.TrimSpace(d.Note+"\n"+note), d.Version+1, c.now
+	if err := c.q.DocumentUpdate(ctx, &d, prev); err != nil {
+		return err
+	}
+	c.events = append(c.events, Event{AgencyID: d.AgencyID, At: c.now, ActorID: c.actor.UserID, Role: c.actor.Role, Action: ActionRefuseChange,
+		ObjectType: "document", ObjectID: d.ID, After: snapshot(map[string]any{"reason": note})})
+	return nil
 }
 
 // notifyHolders tells the agency's clerks and everyone assigned to d.

@@ -100,10 +100,21 @@ func (e *Engine) applyRecipientStatus(ctx context.Context, q Queries, s *edxml.S
 		return res, err
 	}
 	i := slices.IndexFunc(dels, func(del Delivery) bool { return recipient.ID != "" && del.RecipientAgencyID == recipient.ID })
+	onAxis, added := false, false
 	if i < 0 {
+		if onAxis, added, err = c.applyAxisStatus(ctx, d, s); err != nil {
+			return res, err
+		}
+	}
+	switch {
+	case onAxis && !added:
+		res.Warnings = append(res.Warnings, "this status was applied before")
+		return res, nil
+	case onAxis:
+	case i < 0:
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no delivery of %s to %s is recorded here: the status is kept in the audit trail",
 			d.Notation, s.From.OrganID))
-	} else {
+	default:
 		del := dels[i]
 		if del.Status == deliveryOf[s.Code] && del.Reason == s.Description {
 			// A retried status: the recipient's view and the trail have it already.

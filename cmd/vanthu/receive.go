@@ -3,21 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/edxml"
+	"github.com/vanthu/vanthu/service/exchange"
 	"github.com/vanthu/vanthu/signer"
-	"github.com/vanthu/vanthu/signer/verify"
-	"github.com/vanthu/vanthu/storage/blob"
 )
 
 // runReceive is `vanthu receive --edxml FILE [--json] [--status-out FILE]`: a message
@@ -55,29 +52,18 @@ func runReceive(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	in := &inbound{ctx: ctx, blobs: blobs, roots: roots}
-	// A refused message leaves at most blobs nothing references, which blob collection
-	// removes; they are not deleted here because a blob is shared by every file with
-	// the same content.
-	pkg, err := edxml.Parse(f, edxml.DefaultLimits(), in.store)
+	rc := &exchange.Receiver{Engine: engine.New(store), Blobs: blobs, Roots: roots}
+	got, err := rc.Receive(ctx, f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *path, err)
 	}
-	eng := engine.New(store)
-	if pkg.Status != nil {
-		res, err := eng.ApplyExchangeStatus(ctx, pkg.Status)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *path, err)
-		}
-		return printReceived(stdout, *asJSON, receiveReport{Kind: "status", StatusCode: string(pkg.Status.Code), Result: res.Result,
+	res := got.Result
+	if got.Status != nil {
+		return printReceived(stdout, *asJSON, receiveReport{Kind: "status", StatusCode: string(got.Status.Code), Result: res.Result,
 			Warnings: res.Warnings})
 	}
-	res, err := eng.ReceiveExchange(ctx, engine.ExchangeInput{Message: pkg.Message, Files: in.files, Integrity: in.integrity()})
-	if err != nil {
-		return fmt.Errorf("%s: %w", *path, err)
-	}
 	if *statusOut != "" {
-		if err := writeReceipt(ctx, store, *statusOut, pkg.Message, res); err != nil {
+		if err := writeReceipt(ctx, store, *statusOut, got.Message, res); err != nil {
 			return err
 		}
 	}
@@ -161,10 +147,7 @@ func writeReceipt(ctx context.Context, store engine.Store, path string, m *edxml
 	if err != nil {
 		return err
 	}
-	from := edxml.Organization{OrganID: agency.Code102, OrganName: agency.Name}
-	if from.OrganID == "" {
-		from.OrganID = agency.Code
-	}
+	from := edxml.Organization{OrganID: engine.AxisCode(agency), OrganName: agency.Name}
 	var buf bytes.Buffer
 	err = edxml.BuildStatus(&buf, edxml.StatusMessage{
 		ResponseFor: edxml.ResponseFor{OrganID: m.From.OrganID, Code: m.Code.String(), DocumentID: m.DocumentID(),
@@ -174,95 +157,4 @@ func writeReceipt(ctx context.Context, store engine.Store, path string, m *edxml
 		return err
 	}
 	return writeFileAtomic(path, buf.Bytes())
-}
-
-// inbound stores a message's attachments as they are read, zipped ones unpacked, and
-// keeps the signature checks of the PDFs.
-type inbound struct {
-	ctx    context.Context
-	blobs  blob.Store
-	roots  *x509.CertPool
-	files  []engine.FileInput
-	checks []string
-}
-
-// store is the edxml.AttachmentSink.
-func (in *inbound) store(name, contentType string, r io.Reader) error {
-	if !edxml.IsZip(name, contentType) {
-		return in.put(name, contentType, r)
-	}
-	// A zip is read from its directory at the end: spool it (bounded by the parser's
-	// attachment limit), then store its files.
-	tmp, err := os.CreateTemp("", "vanthu-receive-*.zip")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	n, err := io.Copy(tmp, r)
-	if err != nil {
-		return err
-	}
-	return edxml.Unzip(tmp, n, edxml.ZipLimits{}, func(entry string, r io.Reader) error {
-		return in.put(entry, "", r)
-	})
-}
-
-func (in *inbound) put(name, contentType string, r io.Reader) error {
-	isPDF := contentType == "application/pdf" || strings.HasSuffix(strings.ToLower(name), ".pdf")
-	if contentType == "" && isPDF {
-		contentType = "application/pdf"
-	}
-	obj, err := in.blobs.Put(in.ctx, r, blob.PutOptions{ContentType: contentType})
-	if err != nil {
-		return err
-	}
-	in.files = append(in.files, engine.FileInput{Kind: "attachment", Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size})
-	if isPDF {
-		in.checks = append(in.checks, name+": "+signatureCheck(in.ctx, in.blobs, obj, in.roots))
-	}
-	return nil
-}
-
-func (in *inbound) integrity() string {
-	if len(in.checks) == 0 {
-		return "Không có tệp PDF có chữ ký số để kiểm tra"
-	}
-	return "Kiểm tra chữ ký số khi tiếp nhận: " + strings.Join(in.checks, "; ")
-}
-
-// signatureCheck summarises the signatures of a received PDF for the clerk.
-func signatureCheck(ctx context.Context, blobs blob.Store, obj blob.Object, roots *x509.CertPool) string {
-	tmp, err := os.CreateTemp("", "vanthu-receive-*.pdf")
-	if err != nil {
-		return "không kiểm tra được: " + err.Error()
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	r, err := blobs.Open(ctx, obj.Key)
-	if err != nil {
-		return "không đọc được tệp: " + err.Error()
-	}
-	_, err = io.Copy(tmp, r)
-	r.Close()
-	if err != nil {
-		return "tệp hỏng: " + err.Error()
-	}
-	rep, err := verify.Verify(ctx, tmp, obj.Size, verify.Options{Roots: roots})
-	if err != nil {
-		return "không đọc được chữ ký: " + err.Error()
-	}
-	if len(rep.Signatures) == 0 {
-		return "không có chữ ký số"
-	}
-	intact, passed := 0, 0
-	for _, s := range rep.Signatures {
-		if s.Intact && !s.ModifiedAfterSigning {
-			intact++
-		}
-		if s.Indication == verify.TotalPassed {
-			passed++
-		}
-	}
-	return fmt.Sprintf("%d chữ ký, %d toàn vẹn, %d hợp lệ đầy đủ", len(rep.Signatures), intact, passed)
 }

@@ -112,6 +112,10 @@ func deputyTitle(t engine.Tier) string { return "Phó Chủ tịch" }
 // Demo seeds the province into an empty database in one transaction, so that a crash
 // leaves either nothing or everything. All demo users share plainPassword.
 func Demo(ctx context.Context, store engine.Store, plainPassword string) (*Result, error) {
+	return seedTree(ctx, store, plainPassword, Province)
+}
+
+func seedTree(ctx context.Context, store engine.Store, plainPassword string, root agencySpec) (*Result, error) {
 	hash, err := password.Hash(plainPassword, password.Default)
 	if err != nil {
 		return nil, err
@@ -127,7 +131,7 @@ func Demo(ctx context.Context, store engine.Store, plainPassword string) (*Resul
 		if n > 0 {
 			return fmt.Errorf("seed: database already has %d agencies", n)
 		}
-		return seedAgency(ctx, q, Province, "", hash, now, names, res)
+		return seedAgency(ctx, q, root, "", hash, now, names, res)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seed demo province: %w", err)

@@ -1,0 +1,45 @@
+-- The national document exchange axis (trục liên thông văn bản quốc gia): its agency
+-- directory as last synchronised, and where each document sent over it stands with each
+-- recipient that is not on this instance, with the history of the statuses it reported.
+CREATE TABLE axis_agency (
+    code        text PRIMARY KEY,    -- QCVN 102:2016 or QĐ 20/2020 code, or an axis id
+    name        text        NOT NULL,
+    parent_code text        NOT NULL,
+    email       text        NOT NULL,
+    phone       text        NOT NULL,
+    address     text        NOT NULL,
+    system_id   text        NOT NULL, -- the connected system that receives for it
+    folded      text        NOT NULL, -- code and name in search form (search.Fold)
+    synced_at   timestamptz NOT NULL
+);
+
+CREATE TABLE axis_delivery (
+    id             uuid PRIMARY KEY,
+    outgoing_id    uuid        NOT NULL REFERENCES document (id),
+    recipient_code text        NOT NULL,
+    recipient_name text        NOT NULL,
+    status         text        NOT NULL,
+    reason         text        NOT NULL,
+    status_code    text        NOT NULL, -- the edXML status code of status, "" for our own
+    status_at      timestamptz NOT NULL, -- when the recipient reported status
+    package_id     text        NOT NULL, -- the axis's package, once sent
+    updated_at     timestamptz NOT NULL,
+    UNIQUE (outgoing_id, recipient_code)
+);
+
+-- One row per status: a status received twice (the axis delivers at least once) is
+-- one row, whatever order statuses arrive in.
+CREATE TABLE axis_delivery_event (
+    delivery_id uuid        NOT NULL REFERENCES axis_delivery (id),
+    status_code text        NOT NULL,
+    at          timestamptz NOT NULL,
+    status      text        NOT NULL,
+    reason      text        NOT NULL,
+    staff       text        NOT NULL,
+    recorded_at timestamptz NOT NULL,
+    PRIMARY KEY (delivery_id, status_code, at)
+);
+
+-- A message is taken in once per addressee and business: two rounds of the poller that
+-- overlap cannot both take in the same package.
+CREATE UNIQUE INDEX exchange_document_once ON exchange_document (agency_id, external_id, business);

@@ -105,6 +105,9 @@ type User struct {
 	PasswordHash string // argon2id, never logged
 	Disabled     bool
 	CreatedAt    time.Time
+	// MustChangePassword: the password is temporary (an admin's reset, an import); the
+	// user chooses their own before doing anything else.
+	MustChangePassword bool
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)

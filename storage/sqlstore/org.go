@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -102,7 +103,7 @@ func scanUnit(r Row) (engine.Unit, error) {
 
 func (q queries) UserInsert(ctx context.Context, u *engine.User) error {
 	_, err := q.exec(ctx, "user insert", qUserInsert, u.ID, u.Username, u.FullName, u.Email, u.PasswordHash,
-		u.Disabled, u.CreatedAt.UTC())
+		u.Disabled, u.CreatedAt.UTC(), u.MustChangePassword)
 	return err
 }
 
@@ -124,7 +125,7 @@ func (q queries) UserList(ctx context.Context) ([]engine.User, error) {
 
 func scanUser(r Row) (engine.User, error) {
 	var u engine.User
-	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt)
+	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword)
 	u.CreatedAt = utc(u.CreatedAt)
 	return u, err
 }
@@ -154,4 +155,45 @@ func scanMembership(r Row) (engine.Membership, error) {
 	err := r.Scan(&m.UserID, &m.AgencyID, &unit, &role, &m.Title)
 	m.UnitID, m.Role = deref(unit), engine.Role(role)
 	return m, err
+}
+
+var (
+	qUserUpdate          = sqlFor("UserUpdate")
+	qUserResetPassword   = sqlFor("UserResetPassword")
+	qUserListByAgency    = sqlFor("UserListByAgency")
+	qUserCountByAgency   = sqlFor("UserCountByAgency")
+	qUserListByUsernames = sqlFor("UserListByUsernames")
+)
+
+func (q queries) UserUpdate(ctx context.Context, u *engine.User) error {
+	return q.execOne(ctx, "user update", qUserUpdate, u.ID, u.FullName, u.Email, u.Disabled, u.MustChangePassword)
+}
+
+func (q queries) UserResetPassword(ctx context.Context, userID, hash string) error {
+	return q.execOne(ctx, "user reset password", qUserResetPassword, userID, hash)
+}
+
+func (q queries) UserListByAgency(ctx context.Context, f engine.UserFilter) ([]engine.User, error) {
+	return list(ctx, q, "user list by agency", qUserListByAgency, scanUser, f.AgencyID, userPattern(f.Query), f.After, f.Limit)
+}
+
+func (q queries) UserCountByAgency(ctx context.Context, f engine.UserFilter) (int, error) {
+	var n int
+	err := q.get(ctx, "user count by agency", qUserCountByAgency, func(r Row) error { return r.Scan(&n) }, f.AgencyID,
+		userPattern(f.Query))
+	return n, err
+}
+
+func (q queries) UserListByUsernames(ctx context.Context, names []string) ([]engine.User, error) {
+	return listByIDs(ctx, q, "user list by usernames", qUserListByUsernames, scanUser, names)
+}
+
+// userPattern is the LIKE pattern of a users search: the lower-cased text anywhere, its
+// wildcards taken literally; "" matches everyone.
+func userPattern(query string) string {
+	query = strings.ToLower(strings.TrimSpace(query))
+	if query == "" {
+		return ""
+	}
+	return "%" + likeEscape(query) + "%"
 }

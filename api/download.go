@@ -2,7 +2,6 @@ package api
 
 import (
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -41,7 +40,7 @@ func (s *Server) downloadFile(w http.ResponseWriter, r *http.Request) {
 	tag := `"` + f.SHA256 + `"`
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", f.Name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.Header.Get("If-None-Match") == tag {
 		w.WriteHeader(http.StatusNotModified)

@@ -17,6 +17,12 @@ import (
 	"github.com/vanthu/vanthu/storage/bagit"
 )
 
+const archiveUsage = `usage:
+  vanthu archive export --out DIR --fonds CODE [--record CODE] [--year YYYY]
+  vanthu archive import --user NAME [--into CODE] DIR
+  vanthu archive fixity [--repair | --report [--json]]
+  vanthu archive renew  [--dry-run] [--within 6m] [--tsa URL]`
+
 // runArchive is `vanthu archive export --out DIR --fonds CODE [--record CODE] [--year YYYY]`:
 // the record — or, without --record, every record of the fonds and year — becomes a BagIt
 // bag (signed originals, metadata as JSON and XML, audit trail), validated after writing.
@@ -34,7 +40,7 @@ func runArchive(ctx context.Context, args []string, stdout io.Writer) error {
 		return runArchiveImport(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "export" {
-		return usageError{errors.New("usage: vanthu archive export --out DIR --fonds CODE [--record CODE] [--year YYYY] | vanthu archive import --user NAME [--into CODE] DIR | vanthu archive fixity [--repair | --report] | vanthu archive renew [--dry-run] [--within 6m]")}
+		return usageError{errors.New(archiveUsage)}
 	}
 	fs := flag.NewFlagSet("archive export", flag.ContinueOnError)
 	cfg := bindConfig(fs)

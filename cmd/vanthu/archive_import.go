@@ -27,6 +27,9 @@ func runArchiveImport(ctx context.Context, args []string, stdout io.Writer) erro
 	cfg := bindConfig(fs)
 	into := fs.String("into", "", "the agency taking the records in, when it is not the bag's fonds (a successor after a merger)")
 	username := fs.String("user", "", "the archivist or admin of that agency taking the records in (required)")
+	if helpAsked(args) {
+		return parseFlags(fs, []string{"-h"})
+	}
 	if len(args) == 0 {
 		return usageError{errors.New(importUsage)}
 	}

@@ -11,11 +11,13 @@ import (
 	"github.com/vanthu/vanthu/engine"
 )
 
+const auditUsage = "usage: vanthu audit verify [--agency CODE] [--json]"
+
 // runAudit is `vanthu audit verify [--agency CODE] [--json]`: it recomputes every
 // agency's hash chain and fails when any event was edited, deleted or cut off.
 func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "verify" {
-		return usageError{errors.New("usage: vanthu audit verify [--agency CODE] [--json]")}
+		return usageError{errors.New(auditUsage)}
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	cfg := bindConfig(fs)

@@ -5,15 +5,11 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,6 +40,8 @@ type demoSummary struct {
 		Notation   string            `json:"notation"`
 		Recipients map[string]string `json:"recipients"` // agency → delivery status
 	} `json:"directive"`
+	Steps       []demoStep    `json:"steps"`        // who did what, in order
+	OverdueWork []demoOverdue `json:"overdue_work"` // what is past its deadline at the end
 }
 
 // runDemo is `vanthu demo`: a scripted working fortnight of the demo province. The
@@ -79,7 +77,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum, err := playDemo(ctx, cfg, store, blobs, replicas, password, false)
+	sum, err := playDemo(ctx, cfg, store, blobs, replicas, nil, password, false)
 	if err != nil {
 		return err
 	}
@@ -88,17 +86,8 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(sum)
 	}
-	s := sum
-	fmt.Fprintf(stdout, "Ngày làm việc mẫu của tỉnh Hòa Bình\n")
-	fmt.Fprintf(stdout, "  Chỉ thị %s gửi %d huyện, thành phố\n", s.Directive.Notation, len(s.Directive.Recipients))
-	for agency, status := range s.Directive.Recipients {
-		fmt.Fprintf(stdout, "    %-40s %s\n", agency, status)
-	}
-	fmt.Fprintf(stdout, "  văn bản phát hành: %d, chữ ký số: %d, lượt gửi: %d, vào sổ đến: %d, hoàn thành: %d, quá hạn: %d\n",
-		s.DocumentsIssued, s.Signatures, s.Deliveries, s.Registered, s.Completed, s.Overdue)
-	fmt.Fprintf(stdout, "  hồ sơ đã đóng: %d, đã nộp lưu và đóng gói lưu trữ: %d\n", s.RecordsClosed, s.RecordsArchived)
-	fmt.Fprintf(stdout, "  nhật ký: %d sự kiện, chuỗi băm toàn vẹn: %v\n", s.AuditEvents, s.AuditChainOK)
-	if !s.AuditChainOK {
+	printDemo(stdout, sum)
+	if !sum.AuditChainOK {
 		return errors.New("an audit chain is broken")
 	}
 	return nil
@@ -106,24 +95,27 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 
 // playDemo runs the demo fortnight on a seeded demo province; with leaveWork it also
 // leaves today's work waiting for every role of the province and the districts' clerks, so
-// that a first look at the web UI shows each user something to do.
+// that a first look at the web UI shows each user something to do. The demo CA answers
+// from demo (serve's), else from this run.
 func playDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs blob.Store, replicas []blob.Store,
-	password string, leaveWork bool) (demoSummary, error) {
-	province, err := store.AgencyGetByCode(ctx, seed.ProvinceCode)
+	demo *demoPKI, password string, leaveWork bool) (demoSummary, error) {
+	province, err := store.AgencyGetByCode(ctx, demoIdentity().RootCode())
 	if err != nil {
 		return demoSummary{}, fmt.Errorf("the demo province is not in this database: %w", err)
 	}
 
-	pkiServer, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
-	if err != nil {
-		return demoSummary{}, err
+	if demo == nil {
+		if demo, err = startDemoPKI(ctx, demoPKIDir(cfg.Data)); err != nil {
+			return demoSummary{}, err
+		}
+		defer demo.Close()
 	}
-	defer pkiServer.Close()
+	ca := demo.ca
 
 	d := &demoDay{eng: engine.New(store), store: store, blobs: blobs, replicas: replicas, ca: ca,
 		pin: password, layouts: map[string]keyring.Layout{}}
 	d.kr = keyring.New(keyring.Config{Engine: d.eng, Store: store, Blobs: blobs, Location: "Hòa Bình",
-		Timestamper:       &pki.TSAClient{URL: "http://" + pkiServer.Addr().String() + "/tsa"},
+		Timestamper:       &pki.TSAClient{URL: demo.tsaURL},
 		Revocation:        pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()),
 		ExtraCertificates: []*x509.Certificate{ca.TSACertificate()},
 		Placer: func(ctx context.Context, doc engine.Document, draft []byte) (keyring.Layout, error) {
@@ -154,53 +146,6 @@ var vietnamTime = time.FixedZone("ICT", 7*3600)
 // demoLookbackDays is how long ago the demo's fortnight starts: long enough that, even
 // across the Tết holidays, the late district's deadlines have passed today.
 const demoLookbackDays = 21
-
-// startDemoPKI runs the demo CA's OCSP, CRL and TSA on a loopback port for the demo. The
-// CA's own certificates name the address they were made with, so later runs listen on the
-// same port again (kept in the CA's directory) to keep revocation data reachable.
-func startDemoPKI(dir string) (net.Listener, *pkidemo.CA, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, err
-	}
-	portFile := filepath.Join(dir, "port")
-	addr := "127.0.0.1:0"
-	if b, err := os.ReadFile(portFile); err == nil {
-		addr = "127.0.0.1:" + strings.TrimSpace(string(b))
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	if err := os.WriteFile(portFile, []byte(port+"\n"), 0o600); err != nil {
-		ln.Close()
-		return nil, nil, err
-	}
-	ca, err := pkidemo.New(dir, pkidemo.WithBaseURL("http://"+ln.Addr().String()))
-	if err != nil {
-		ln.Close()
-		return nil, nil, fmt.Errorf("demo CA: %w", err)
-	}
-	ca.SetBaseURL("http://" + ln.Addr().String())
-	// The demo's root joins the data directory's trust store, so that `vanthu verify`
-	// accepts the demo's documents; it is visibly named for what it is.
-	trustDir := filepath.Join(filepath.Dir(dir), "trust")
-	if err := os.MkdirAll(trustDir, 0o750); err != nil {
-		ln.Close()
-		return nil, nil, err
-	}
-	rootPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Root().Raw})
-	if err := os.WriteFile(filepath.Join(trustDir, "vanthu-demo-root-NOT-FOR-PRODUCTION.pem"), rootPEM, 0o644); err != nil {
-		ln.Close()
-		return nil, nil, err
-	}
-	srv := &http.Server{Handler: ca.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return ln, ca, nil
-}
 
 // staff are the demo users of one agency, by role.
 type staff struct {
@@ -258,7 +203,9 @@ func (d *demoDay) staffOf(ctx context.Context, a engine.Agency) (staff, error) {
 func (d *demoDay) at(day int, hour int) {
 	start := time.Now().In(vietnamTime).AddDate(0, 0, -demoLookbackDays)
 	base := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, vietnamTime)
-	d.clock = d.eng.Calendar.AddWorkingDays(base, day).Truncate(24 * time.Hour).Add(time.Duration(hour) * time.Hour)
+	// The hour is Vietnam's: truncating to a day in UTC would put the morning at 15:00.
+	t := d.eng.Calendar.AddWorkingDays(base, day).In(vietnamTime)
+	d.clock = time.Date(t.Year(), t.Month(), t.Day(), hour, 0, 0, 0, vietnamTime)
 	if d.clock.Before(base) {
 		d.clock = base.Add(time.Duration(hour) * time.Hour)
 	}
@@ -465,16 +412,24 @@ func (d *demoDay) receive(ctx context.Context, s staff, docID string, workingDay
 		return err
 	}
 	d.sum.Registered++
-	if _, err := d.eng.Present(ctx, clerk, docID, ""); err != nil {
+	doc, err := d.eng.Present(ctx, clerk, docID, "")
+	if err != nil {
 		return err
 	}
-	_, err := d.eng.Direct(ctx, leader, docID, engine.DirectInput{
+	d.did(s, engine.RoleClerk, fmt.Sprintf("vào sổ đến số %d văn bản %s của %s, trình lãnh đạo", doc.IncomingNumber,
+		documentLabel(doc), shortAgency(doc.SenderName)))
+	_, err = d.eng.Direct(ctx, leader, docID, engine.DirectInput{
 		Text:  "Giao phòng chuyên môn chủ trì, tham mưu triển khai; báo cáo đúng hạn.",
 		Tasks: []engine.UnitTask{{UnitID: s.units[engine.RoleUnitHead], Role: engine.Lead, WorkingDays: workingDays}},
 	}, "")
 	if err != nil {
 		return err
 	}
+	unit := "phòng chuyên môn"
+	if u, err := d.store.UnitGetByID(ctx, s.units[engine.RoleUnitHead]); err == nil {
+		unit = u.Name
+	}
+	d.did(s, engine.RoleLeader, fmt.Sprintf("chỉ đạo: giao %s chủ trì, hạn %d ngày làm việc", unit, workingDays))
 	_, err = d.eng.Start(ctx, s.actors[engine.RoleSpecialist], docID, "")
 	return err
 }
@@ -483,6 +438,7 @@ func (d *demoDay) complete(ctx context.Context, s staff, docID, result string) e
 	if _, err := d.eng.Complete(ctx, s.actors[engine.RoleUnitHead], docID, result, ""); err != nil {
 		return err
 	}
+	d.did(s, engine.RoleUnitHead, "báo cáo hoàn thành: "+lowerFirst(result))
 	d.sum.Completed++
 	return nil
 }
@@ -536,7 +492,7 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if err != nil {
 		return doc, err
 	}
-	if _, err := d.eng.AddFile(ctx, specialist, doc.ID, draftFile); err != nil {
+	if _, err := d.eng.AddFile(ctx, specialist, doc.ID, draftFile, ""); err != nil {
 		return doc, err
 	}
 	var reviewers []engine.Reviewer
@@ -547,10 +503,17 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if doc, err = d.eng.Submit(ctx, specialist, doc.ID, reviewers, ""); err != nil || spec.stopAt == "submitted" {
 		return doc, err
 	}
+	kind := spec.typeName
+	if kind == "" {
+		kind = "Công văn"
+	}
+	d.did(s, engine.RoleSpecialist, "soạn và trình dự thảo "+kind+" “"+spec.subject+"”")
 	for _, r := range reviewers {
-		if _, err := d.eng.Review(ctx, engine.Actor{UserID: r.UserID, AgencyID: s.agency.ID, Role: roleOf(s, r.UserID)}, doc.ID, true, "Đồng ý", ""); err != nil {
+		role := roleOf(s, r.UserID)
+		if _, err := d.eng.Review(ctx, engine.Actor{UserID: r.UserID, AgencyID: s.agency.ID, Role: role}, doc.ID, true, "Đồng ý", ""); err != nil {
 			return doc, err
 		}
+		d.did(s, role, map[string]string{"content": "kiểm tra nội dung", "format": "kiểm tra thể thức"}[r.Kind]+" dự thảo: đồng ý")
 	}
 	if doc, err = d.eng.Approve(ctx, signerActor, doc.ID, ""); err != nil {
 		return doc, err
@@ -567,6 +530,7 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 		keyring.SignOptions{Title: strings.Join(spec.authority, " / ")}); err != nil {
 		return doc, err
 	}
+	d.did(s, spec.signer, "duyệt và ký số ("+strings.Join(spec.authority, ", ")+")")
 	d.sum.Signatures++
 	if spec.stopAt == "signed" {
 		return doc, nil
@@ -580,6 +544,7 @@ func (d *demoDay) outgoing(ctx context.Context, s staff, spec outgoingSpec) (eng
 	if err != nil {
 		return doc, err
 	}
+	d.did(s, engine.RoleClerk, fmt.Sprintf("cấp số %s, ký số và đóng dấu của cơ quan, phát hành tới %d cơ quan", doc.Notation, len(spec.recipients)))
 	d.sum.Deliveries += len(spec.recipients)
 	return doc, nil
 }
@@ -629,11 +594,14 @@ func (d *demoDay) finish(ctx context.Context) error {
 		if len(problems) > 0 {
 			d.sum.AuditChainOK = false
 		}
-		total, _, _, err := d.eng.Deadlines(ctx, a.ID)
+		total, _, overdue, err := d.eng.Deadlines(ctx, a.ID)
 		if err != nil {
 			return err
 		}
 		d.sum.Overdue += total.Overdue
+		if err := d.overdueWork(ctx, a, overdue); err != nil {
+			return err
+		}
 	}
 	d.sum.Directive.Recipients = map[string]string{}
 	deliveries, err := d.store.DeliveryListByOutgoing(ctx, d.directiveID)

@@ -27,7 +27,8 @@ import (
 // ensureDemo seeds the demo province on the first start of the embedded default, and
 // prints the demo logins on every start while they exist. A database the operator named
 // is never seeded behind their back: that is 'vanthu seed'.
-func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs blob.Store, stdout io.Writer) error {
+// The demo CA answers from demo (serve's, for as long as it runs), else from each step.
+func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs blob.Store, demo *demoPKI, stdout io.Writer) error {
 	if !cfg.embedded() {
 		return nil
 	}
@@ -41,7 +42,7 @@ func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs b
 	}
 	seeded := n == 0
 	if seeded {
-		res, err := seed.Demo(ctx, store, password)
+		res, err := seed.DemoAs(ctx, store, password, demoIdentity())
 		if err != nil {
 			return err
 		}
@@ -50,7 +51,7 @@ func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs b
 	if _, err := store.UserGetByUsername(ctx, "vanthu.tinh"); err != nil {
 		return nil // not the demo database
 	}
-	n, err = issueDemoKeys(ctx, cfg, store, blobs, password)
+	n, err = issueDemoKeys(ctx, cfg, store, blobs, demo, password)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs b
 	if seeded {
 		// A first look should show work: the demo fortnight runs once, and today's work
 		// is left waiting for the province's people and a district's clerk.
-		sum, err := playDemo(ctx, cfg, store, blobs, nil, password, true)
+		sum, err := playDemo(ctx, cfg, store, blobs, nil, demo, password, true)
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,7 @@ func ensureDemo(ctx context.Context, cfg *config, store *sqlstore.Store, blobs b
 // issueDemoKeys gives every demo leader and deputy a personal key and every demo agency
 // its key and seal, from the demo CA, with the demo password as PIN; those that already
 // have a key keep it. It returns how many keys it issued.
-func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, blobs blob.Store, pin string) (int, error) {
+func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, blobs blob.Store, demo *demoPKI, pin string) (int, error) {
 	kr := keyring.New(keyring.Config{Engine: engine.New(store), Store: store, Blobs: blobs})
 	missing := func(o keyring.Owner) (bool, error) {
 		ok, err := kr.HasKey(ctx, o)
@@ -111,11 +112,13 @@ func issueDemoKeys(ctx context.Context, cfg *config, store engine.Store, blobs b
 	if len(people)+len(agencies) == 0 {
 		return 0, nil
 	}
-	ln, ca, err := startDemoPKI(filepath.Join(cfg.Data, "demo-pki"))
-	if err != nil {
-		return 0, err
+	if demo == nil {
+		if demo, err = startDemoPKI(ctx, demoPKIDir(cfg.Data)); err != nil {
+			return 0, err
+		}
+		defer demo.Close()
 	}
-	ln.Close() // only the CA's keys are needed here, not its OCSP and TSA
+	ca := demo.ca
 	// Issuing waits mostly on the disk: a few at a time keep a first start short.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -205,7 +208,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := seed.Demo(ctx, store, password)
+	res, err := seed.DemoAs(ctx, store, password, demoIdentity())
 	if err != nil {
 		return err
 	}
@@ -215,7 +218,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := issueDemoKeys(ctx, cfg, store, blobs, password)
+	n, err := issueDemoKeys(ctx, cfg, store, blobs, nil, password)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestDemoSeedIssuesSigningKeysOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := issueDemoKeys(ctx, cfg, store, blobs, "mat-khau-demo")
+	n, err := issueDemoKeys(ctx, cfg, store, blobs, nil, "mat-khau-demo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestDemoSeedIssuesSigningKeysOnce(t *testing.T) {
 	if _, err := store.SigningKeyGetActive(ctx, engine.KeyOwnerUser, clerk.ID); err == nil {
 		t.Fatal("a clerk got a personal signing key")
 	}
-	if again, err := issueDemoKeys(ctx, cfg, store, blobs, "mat-khau-demo"); err != nil || again != 0 {
+	if again, err := issueDemoKeys(ctx, cfg, store, blobs, nil, "mat-khau-demo"); err != nil || again != 0 {
 		t.Fatalf("second start issued %d keys, %v", again, err)
 	}
 	// the demo root is trusted, so that what the demo keys sign verifies

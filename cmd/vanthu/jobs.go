@@ -42,6 +42,9 @@ func runJobs(ctx context.Context, args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	rest := args[1:]
 	var id int64
+	if (sub == "retry" || sub == "cancel") && helpAsked(rest) {
+		return parseFlags(fs, []string{"-h"})
+	}
 	if sub == "retry" || sub == "cancel" {
 		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
 			return usageError{fmt.Errorf("jobs %s needs a job ID\n%s", sub, jobsUsage)}

@@ -44,6 +44,9 @@ func main() {
 
 // run returns the exit code: 0 success, 1 failure, 2 bad usage.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 1 && args[0] == "help" { // `vanthu help verify` is `vanthu verify -h`
+		args = []string{args[1], "-h"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -56,14 +59,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vanthu: unknown command %q (see 'vanthu help')\n", args[0])
 		return 2
 	}
+	if _, group := groupUsages[args[0]]; group && len(args) > 1 && (isHelpArg(args[1]) || args[1] == "help") {
+		fmt.Fprint(stdout, groupHelp(args[0]))
+		return 0
+	}
 	err := cmd.run(ctx, args[1:], stdout)
+	var help helpText
 	switch {
 	case err == nil:
+		return 0
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, string(help))
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "vanthu %s: %s\n", args[0], oneLine(err.Error()))
+		// Our own usage texts keep their lines; a list of subcommands squashed into one
+		// line is unreadable.
+		fmt.Fprintf(stderr, "vanthu %s: %s\n", args[0], strings.TrimRight(err.Error(), "\n"))
 		return 2
 	case errors.As(err, new(silentFailure)):
 		return 1

@@ -310,6 +310,9 @@ func TestBadSettingsFailWithOneClearLine(t *testing.T) {
 		{"UnreachableS3", []string{"VANTHU_BLOB_URL=s3://bucket?endpoint=127.0.0.1:1&secure=false", "VANTHU_S3_ACCESS_KEY=a", "VANTHU_S3_SECRET_KEY=b"}, nil, "VANTHU_BLOB_URL"},
 		{"BadLogFormat", nil, []string{"--log-format", "xml"}, "VANTHU_LOG_FORMAT"},
 		{"DataDirIsAFile", nil, []string{"--data", "/dev/null/x"}, "VANTHU_DATA"},
+		{"AxisWithoutSystem", []string{"VANTHU_AXIS_URL=http://127.0.0.1:1"}, nil, "VANTHU_AXIS_SYSTEM"},
+		{"AxisNotAURL", []string{"VANTHU_AXIS_URL=trục quốc gia", "VANTHU_AXIS_SYSTEM=vanthu-demo"}, nil, "VANTHU_AXIS_URL"},
+		{"AxisPollTooShort", []string{"VANTHU_AXIS_URL=http://127.0.0.1:1", "VANTHU_AXIS_SYSTEM=vanthu-demo", "VANTHU_AXIS_POLL=1ms"}, nil, "VANTHU_AXIS_POLL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

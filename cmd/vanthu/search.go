@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/api/web"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/search"
 	"github.com/vanthu/vanthu/service/indexing"
@@ -27,6 +28,7 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	role := fs.String("role", "clerk", "the user's role to search in")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	limit := fs.Int("limit", 50, "at most this many results")
+	langFlag := bindLang(fs)
 	var f searchFilters
 	fs.StringVar(&f.Type, "type", "", "document type (loại văn bản), e.g. QĐ")
 	fs.StringVar(&f.Number, "number", "", "number and notation (số, ký hiệu), e.g. 15/QĐ-UBND")
@@ -42,6 +44,10 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	query, err := f.query(words)
 	if err != nil {
 		return usageError{err}
+	}
+	lang, err := resolveLang(*langFlag)
+	if err != nil {
+		return err
 	}
 	if query == "" {
 		return usageError{errors.New("usage: vanthu search --user NAME [--role ROLE] [--type T] [--number N] [--from D] [--to D] " +
@@ -104,9 +110,10 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 		if d.Flow == engine.Incoming {
 			notation = d.SenderNotation
 		}
-		fmt.Fprintf(stdout, "%-16s %-9s %s\n", notation, d.State, d.Subject)
+		// The state as the web pages name it, not the engine's code.
+		fmt.Fprintf(stdout, "%-16s %-26s %s\n", notation, web.Label(lang, "state."+string(d.State)), d.Subject)
 	}
-	fmt.Fprintf(stdout, "%d kết quả\n", len(docs))
+	fmt.Fprintf(stdout, "%d %s\n", len(docs), pick(lang, "kết quả", "result(s)"))
 	return nil
 }
 

@@ -49,7 +49,7 @@ func TestTokenCommand(t *testing.T) {
 		t.Fatalf("expires in %v, want 90 days", d)
 	}
 	sum := sha256.Sum256([]byte(created.Token))
-	stored, err := store.APITokenGetByHash(ctx, hex.EncodeToString(sum[:]))
+	stored, _, err := store.APITokenGetByHash(ctx, hex.EncodeToString(sum[:]))
 	if err != nil || stored.UserID != u.ID || strings.Join(stored.Scopes, " ") != "archive:read documents:read" {
 		t.Fatalf("stored token %+v, %v", stored, err)
 	}

@@ -17,8 +17,8 @@ import (
 	"github.com/vanthu/vanthu/signer/verify"
 )
 
-// runVerify is `vanthu verify [--trust CA.pem …] [--json] FILE`. The exit code is 0 only
-// when every signature is TOTAL_PASSED.
+// runVerify is `vanthu verify [--trust CA.pem …] [--json] [--lang vi|en] FILE`. The exit
+// code is 0 only when every signature is TOTAL_PASSED.
 func runVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	cfg := bindConfig(fs)
@@ -26,12 +26,20 @@ func runVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Var(&trust, "trust", "trust anchor file or directory (PEM or DER), repeatable; replaces the configured trust store")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	offline := fs.Bool("offline", false, "use only the revocation data in the document, fetch nothing")
-	// The file comes last, after the flags.
+	langFlag := bindLang(fs)
+	// The file comes last, after the flags; -h anywhere asks for the usage instead.
+	if helpAsked(args) {
+		return parseFlags(fs, []string{"-h"})
+	}
 	if len(args) == 0 {
-		return usageError{errors.New("usage: vanthu verify [--trust CA.pem …] [--json] FILE")}
+		return usageError{errors.New("usage: vanthu verify [--trust CA.pem …] [--json] [--offline] [--lang vi|en] FILE")}
 	}
 	file := args[len(args)-1]
 	if err := parseFlags(fs, args[:len(args)-1]); err != nil {
+		return err
+	}
+	lang, err := resolveLang(*langFlag)
+	if err != nil {
 		return err
 	}
 	if len(trust) == 0 {
@@ -65,7 +73,7 @@ func runVerify(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
-		printReport(stdout, file, report)
+		printReport(stdout, lang, file, report)
 	}
 	if len(report.Signatures) == 0 {
 		return fmt.Errorf("%s has no signatures", file)
@@ -82,34 +90,6 @@ func runVerify(ctx context.Context, args []string, stdout io.Writer) error {
 type silentFailure struct{}
 
 func (silentFailure) Error() string { return "" }
-
-func printReport(w io.Writer, file string, r *verify.Report) {
-	fmt.Fprintf(w, "%s: %d signature(s)\n", file, len(r.Signatures))
-	for i, s := range r.Signatures {
-		verdict := s.Indication
-		if s.SubIndication != "" {
-			verdict += " / " + s.SubIndication
-		}
-		fmt.Fprintf(w, "\n#%d %s %q (%s)\n", i+1, s.Type, s.Field, s.SubFilter)
-		fmt.Fprintf(w, "  signer:        %s\n", s.Signer)
-		if s.SigningTime != nil {
-			fmt.Fprintf(w, "  signing time:  %s\n", s.SigningTime.Format(time.RFC3339))
-		}
-		fmt.Fprintf(w, "  intact:        %v\n", s.Intact)
-		fmt.Fprintf(w, "  changed after: %v\n", s.ModifiedAfterSigning)
-		for _, c := range s.Changes {
-			fmt.Fprintf(w, "    - %+v\n", c)
-		}
-		fmt.Fprintf(w, "  level:         %s\n", s.Level)
-		fmt.Fprintf(w, "  result:        %s\n", verdict)
-		if s.Reason != "" {
-			fmt.Fprintf(w, "  reason:        %s\n", s.Reason)
-		}
-		for _, warning := range s.Warnings {
-			fmt.Fprintf(w, "  warning:       %s\n", warning)
-		}
-	}
-}
 
 // trustStore is the configured trust anchors: VANTHU_TRUST_DIR, else <data>/trust.
 func (c *config) trustStore() []string {

@@ -19,16 +19,24 @@ func TestVerifyPrintsAnnotationOverlapWarnings(t *testing.T) {
 	if err := os.WriteFile(file, signertest.CorpusFile(t, "pades-multiple-pages-annots-overlap.pdf"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut bytes.Buffer
-	run(context.Background(), []string{"verify", "--offline", "--data", t.TempDir(), file}, &out, &errOut)
-	text := out.String()
+	report := func(lang string) string {
+		var out, errOut bytes.Buffer
+		run(context.Background(), []string{"verify", "--offline", "--lang", lang, "--data", t.TempDir(), file}, &out, &errOut)
+		return out.String() + errOut.String()
+	}
+	vi, en := report("vi"), report("en")
 	for _, page := range []string{"8", "12", "13", "16"} {
-		if !strings.Contains(text, "warning:       Chú thích chồng lên nhau ở trang "+page+":") ||
-			!strings.Contains(text, "Annotations overlap on page "+page+":") {
-			t.Errorf("no warning for page %s in:\n%s%s", page, text, errOut.String())
+		if !strings.Contains(vi, "Lưu ý:                 Chú thích chồng lên nhau ở trang "+page+":") {
+			t.Errorf("no Vietnamese warning for page %s in:\n%s", page, vi)
+		}
+		if !strings.Contains(en, "Warning:               Annotations overlap on page "+page+":") {
+			t.Errorf("no English warning for page %s in:\n%s", page, en)
 		}
 	}
-	if strings.Contains(text, "changed after: true") {
-		t.Errorf("an overlap of signed annotations reported as a change after signing:\n%s", text)
+	if strings.Contains(en, "Annotations overlap") && strings.Contains(vi, "Annotations overlap") {
+		t.Errorf("the Vietnamese report carries the English text too:\n%s", vi)
+	}
+	if !strings.Contains(vi, "Thay đổi sau khi ký:   không") {
+		t.Errorf("an overlap of signed annotations reported as a change after signing:\n%s", vi)
 	}
 }

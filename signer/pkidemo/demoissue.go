@@ -3,10 +3,13 @@ package pkidemo
 import (
 	"crypto"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -97,6 +100,7 @@ func (ca *CA) issueLeaf(tmpl *x509.Certificate, opts []IssueOption) (*Issued, er
 
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
+	ca.refresh()
 	cert, err := ca.sign(tmpl, cfg.pub, ca.issuing)
 	if err != nil {
 		return nil, fmt.Errorf("pkidemo: sign certificate: %w", err)
@@ -128,6 +132,22 @@ func (ca *CA) Revoke(serial *big.Int, reason pki.Reason, at time.Time) error {
 		return fmt.Errorf("pkidemo: revoke %x: %w", serial, err)
 	}
 	return nil
+}
+
+// refresh takes in what another process issued from the same directory since this one
+// read its state — a `vanthu demo` run next to a running `vanthu serve`, whose OCSP
+// responder must then know the new serials; ca.mu must be held.
+func (ca *CA) refresh() {
+	data, err := os.ReadFile(filepath.Join(ca.dir, fileState))
+	if err != nil {
+		return
+	}
+	var disk demoState
+	if json.Unmarshal(data, &disk) != nil || disk.NextSerial <= ca.state.NextSerial {
+		return
+	}
+	ca.state = disk
+	clear(ca.crls)
 }
 
 // record finds the register entry for a hex serial; ca.mu must be held.

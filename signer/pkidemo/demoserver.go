@@ -87,7 +87,12 @@ func (ca *CA) answerOCSP(der []byte) []byte {
 		Status: ocsp.Unknown, SerialNumber: req.SerialNumber, IssuerHash: req.HashAlgorithm,
 		ThisUpdate: now, NextUpdate: now.Add(OCSPValidity),
 	}
-	if rec := ca.record(req.SerialNumber.Text(16)); rec != nil && rec.Issuer == auth.name {
+	rec := ca.record(req.SerialNumber.Text(16))
+	if rec == nil {
+		ca.refresh() // perhaps issued by another process since
+		rec = ca.record(req.SerialNumber.Text(16))
+	}
+	if rec != nil && rec.Issuer == auth.name {
 		tmpl.Status = ocsp.Good
 		if !rec.RevokedAt.IsZero() && !now.Before(rec.RevokedAt) {
 			tmpl.Status, tmpl.RevokedAt, tmpl.RevocationReason = ocsp.Revoked, rec.RevokedAt, int(rec.Reason)

@@ -66,6 +66,16 @@ func Agency(opts AgencyOptions) (*Appearance, error) {
 	return a, a.addStamps(opts.Stamps)
 }
 
+// Stamps is an appearance of text alone on a page: the number and date the agency's
+// signature writes into a draft's blanks when the seal is on another page than the first.
+func Stamps(page int, stamps []Stamp) (*Appearance, error) {
+	if page < 0 || len(stamps) == 0 {
+		return nil, errors.New("appearance: stamps: page must not be negative and there must be a stamp")
+	}
+	a := &Appearance{page: page}
+	return a, a.addStamps(stamps)
+}
+
 // addStamps grows the appearance to take in the stamps and draws them, keeping the seal
 // where it was on the page.
 func (a *Appearance) addStamps(stamps []Stamp) error {
@@ -82,12 +92,15 @@ func (a *Appearance) addStamps(stamps []Stamp) error {
 	}
 	var lines []placed
 	union := a.rect
-	for _, st := range stamps {
+	for i, st := range stamps {
 		size := orDefault(st.Size, 13)
 		text := cleanText(st.Text)
 		w, err := regular.width(text, size)
 		if err != nil {
 			return fmt.Errorf("appearance: stamp %q: %w", st.Text, err)
+		}
+		if i == 0 && len(a.images) == 0 { // text alone: the first stamp starts the box
+			union = [4]float64{st.X, st.Y, st.X, st.Y}
 		}
 		union[0], union[1] = min(union[0], st.X), min(union[1], st.Y-regular.Descent(size))
 		union[2], union[3] = max(union[2], st.X+w), max(union[3], st.Y+regular.ascent(size))

@@ -47,9 +47,11 @@ type page struct {
 	doc   *pdf.Doc
 	lim   *limits
 	paint *painter // set when the page's painted areas are wanted
-	out   strings.Builder
-	st    state
-	stack []state
+	// glyphs, when set, receives every upright glyph with its position (PageGlyphs)
+	glyphs *[]Glyph
+	out    strings.Builder
+	st     state
+	stack  []state
 	// where the last glyph ended, in device space, for gap detection
 	last struct {
 		set        bool
@@ -230,6 +232,9 @@ func (p *page) emit(text string, trm matrix, endX, endY float64) {
 	}
 	if text != "" {
 		p.out.WriteString(text)
+	}
+	if p.glyphs != nil {
+		p.recordGlyph(text, trm, endX)
 	}
 	p.last.set, p.last.x, p.last.y, p.last.size = true, endX, endY, size
 }

@@ -120,6 +120,9 @@ type Document struct {
 	SenderNotation string
 	Direction      string // the leader's direction (ý kiến chỉ đạo, bút phê)
 	Deadline       *time.Time
+	DocumentDate   *time.Time // ngày văn bản: the date the sender gave it
+	SignerName     string     // người ký, as the received document names them
+	PageCount      int        // số trang
 
 	// ReplyToID links a reply to the incoming document it answers; ReplacesID an issued
 	// document to the one it corrects (đính chính) or replaces (thay thế).

@@ -15,7 +15,12 @@ type ExternalInput struct {
 	Classification Classification
 	SenderName     string
 	SenderNotation string
-	Files          []FileInput
+	// DocumentDate (ngày văn bản), SignerName (người ký) and PageCount (số trang) are what
+	// the document itself says; the incoming register prints them.
+	DocumentDate *time.Time
+	SignerName   string
+	PageCount    int
+	Files        []FileInput
 	// Integrity is the result of checking the files' digital signatures on receipt
 	// (Decree 30 Art. 21: xác thực, toàn vẹn); the clerk sees it on the document.
 	Integrity string
@@ -67,9 +72,16 @@ func newExternalDocument(in ExternalInput, agencyID string, now time.Time) (Docu
 	d := Document{ID: NewID(), AgencyID: agencyID, Flow: Incoming, State: StateReceived, Version: 1,
 		TypeCode: in.TypeCode, Subject: in.Subject, Urgency: in.Urgency, Classification: in.Classification,
 		SenderName: in.SenderName, SenderNotation: in.SenderNotation, ReceivedAt: &now, Year: now.In(vietnam).Year(),
+		DocumentDate: truncate(in.DocumentDate), SignerName: in.SignerName, PageCount: in.PageCount,
 		Note: in.Integrity, CreatedAt: now, UpdatedAt: now}
 	if err := d.Validate(); err != nil {
 		return Document{}, err
+	}
+	switch {
+	case in.PageCount < 0 || in.PageCount > 100000:
+		return Document{}, invalid("page_count", "the page count must be between 0 and 100000")
+	case in.DocumentDate != nil && in.DocumentDate.After(now.Add(24*time.Hour)):
+		return Document{}, invalid("document_date", "the document's date cannot be after the day it is received")
 	}
 	if d.SenderName == "" {
 		return Document{}, invalid("sender_name", "the sending agency is required")

@@ -151,7 +151,7 @@ func (u *UI) adminCalendar(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
-	http.Redirect(w, r, "/admin?done=calendar&year="+strconv.Itoa(year), http.StatusSeeOther)
+	redirectDone(w, r, "/admin?year="+strconv.Itoa(year), "calendar")
 }
 
 // adminDelegate lets the head authorise a colleague to sign (TUQ., TL., KT.) until a date.
@@ -172,5 +172,5 @@ func (u *UI) adminDelegate(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
-	http.Redirect(w, r, "/admin?done=delegation", http.StatusSeeOther)
+	redirectDone(w, r, "/admin", "delegation")
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -20,19 +22,15 @@ func (u *UI) createView(s *session) createView {
 	return createView{Types: engine.DocumentTypes, Units: units, RequestID: engine.NewID()}
 }
 
-// failCreate answers a failed creation form: after an outage, the form again with what
-// the user typed and the same request id; anything else as fail does.
+// failCreate shows the creation form again with what was wrong and what the user typed;
+// after an outage with the same request id, so that sending it again is the same request.
 func (u *UI) failCreate(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, f map[string]string, err error) {
-	if !unavailable(err) {
-		u.fail(w, r, s, err)
-		return
-	}
 	v := u.createView(s)
 	v.Values = f
-	if f["request_id"] != "" {
+	if f["request_id"] != "" && unavailable(err) {
 		v.RequestID = f["request_id"]
 	}
-	u.busy(w, r, s, name, titleKey, v, err)
+	u.formError(w, r, s, name, titleKey, v, err)
 }
 
 // incomingNew is the clerk's form to receive a paper document from its scan.
@@ -58,7 +56,12 @@ func (u *UI) incomingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 	}
 	in := engine.ExternalInput{TypeCode: f["type"], Subject: strings.TrimSpace(f["subject"]), Urgency: engine.Urgency(f["urgency"]),
 		Classification: engine.Classification(f["classification"]), SenderName: strings.TrimSpace(f["sender"]),
-		SenderNotation: strings.TrimSpace(f["sender_notation"]), Files: []engine.FileInput{up.File}, Integrity: up.note()}
+		SenderNotation: strings.TrimSpace(f["sender_notation"]), SignerName: strings.TrimSpace(f["signer_name"]),
+		Files: []engine.FileInput{up.File}, Integrity: up.note()}
+	if in.DocumentDate, in.PageCount, err = documentDetails(f); err != nil {
+		u.failCreate(w, r, s, "incoming_new", "receive.title", f, err)
+		return
+	}
 	d, err := u.deps.Engine.ReceiveExternal(r.Context(), s.Actor, in, f["request_id"])
 	if err != nil {
 		u.failCreate(w, r, s, "incoming_new", "receive.title", f, err)
@@ -76,7 +79,7 @@ func (u *UI) incomingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 		}
 		done = "register"
 	}
-	http.Redirect(w, r, "/documents/"+d.ID+"?done="+done, http.StatusSeeOther)
+	redirectDone(w, r, "/documents/"+d.ID, done)
 }
 
 // outgoingNew is the drafter's form for a new outgoing document with its first version.
@@ -101,5 +104,27 @@ func (u *UI) outgoingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 		u.failCreate(w, r, s, "outgoing_new", "draft.title", f, err)
 		return
 	}
-	http.Redirect(w, r, "/documents/"+d.ID+"?done=draft", http.StatusSeeOther)
+	redirectDone(w, r, "/documents/"+d.ID, "draft")
+}
+
+// documentDetails reads the received document's own date (ngày văn bản) and page count
+// (số trang) from the form; both may be left empty.
+func documentDetails(f map[string]string) (*time.Time, int, error) {
+	var date *time.Time
+	if v := strings.TrimSpace(f["document_date"]); v != "" {
+		t, err := time.ParseInLocation("2006-01-02", v, vietnam)
+		if err != nil {
+			return nil, 0, badInput("err.date")
+		}
+		date = &t
+	}
+	var pages int
+	if v := strings.TrimSpace(f["page_count"]); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, 0, badInput("err.pages")
+		}
+		pages = n
+	}
+	return date, pages, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/search"
 	"github.com/vanthu/vanthu/signer/docpdf"
@@ -149,19 +150,24 @@ func (u *UI) registerPDF(w http.ResponseWriter, r *http.Request, s *session) {
 	if flow == engine.Incoming {
 		leads := u.leadUnits(s, ids)
 		reg.Title = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
-		reg.Columns = []docpdf.Column{{Title: "Ngày đến", Width: 1.2}, {Title: "Số đến", Width: 0.8}, {Title: "Tác giả", Width: 2.2},
-			{Title: "Số, ký hiệu", Width: 1.4}, {Title: "Loại", Width: 1.1}, {Title: "Trích yếu nội dung", Width: 4},
-			{Title: "Đơn vị hoặc người nhận", Width: 1.8}, {Title: "Hạn giải quyết", Width: 1.2}}
+		// Decree 30, Appendix VI: the sender's number and notation, then the document's own
+		// date ("Ngày tháng"), then its type and subject; the signer and the deadline after.
+		// The notation and date columns are wide enough that neither breaks mid-token.
+		reg.Columns = []docpdf.Column{{Title: "Ngày đến", Width: 1.4}, {Title: "Số đến", Width: 0.7}, {Title: "Tác giả", Width: 1.8},
+			{Title: "Số, ký hiệu", Width: 1.8}, {Title: "Ngày tháng", Width: 1.4}, {Title: "Loại", Width: 1},
+			{Title: "Trích yếu nội dung", Width: 3.3}, {Title: "Người ký", Width: 1.5}, {Title: "Đơn vị hoặc người nhận", Width: 1.5},
+			{Title: "Hạn giải quyết", Width: 1.4}}
 		for _, d := range docs {
 			if d.IncomingNumber == 0 {
 				continue
 			}
 			reg.Rows = append(reg.Rows, []string{formatTime(d.ReceivedAt, "02/01/2006"), strconv.Itoa(d.IncomingNumber), d.SenderName,
-				d.SenderNotation, s.TypeName(d.TypeCode), d.Subject, leads[d.ID], formatTime(d.Deadline, "02/01/2006")})
+				d.SenderNotation, formatTime(d.DocumentDate, "02/01/2006"), s.TypeName(d.TypeCode), d.Subject, d.SignerName,
+				leads[d.ID], formatTime(d.Deadline, "02/01/2006")})
 		}
 	} else {
 		reg.Title = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
-		reg.Columns = []docpdf.Column{{Title: "Số, ký hiệu", Width: 1.5}, {Title: "Ngày tháng", Width: 1.2}, {Title: "Loại", Width: 1.1},
+		reg.Columns = []docpdf.Column{{Title: "Số, ký hiệu", Width: 1.8}, {Title: "Ngày tháng", Width: 1.2}, {Title: "Loại", Width: 1.1},
 			{Title: "Trích yếu nội dung", Width: 4.2}, {Title: "Người ký", Width: 1.8}, {Title: "Nơi nhận", Width: 2.2}}
 		recipients := u.recipientNames(s, ids)
 		for _, d := range docs {
@@ -178,7 +184,7 @@ func (u *UI) registerPDF(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="so-`+kind+"-"+strconv.Itoa(f.Year)+`.pdf"`)
+	w.Header().Set("Content-Disposition", httpx.ContentDisposition("inline", "so-"+kind+"-"+strconv.Itoa(f.Year)+".pdf"))
 	_, _ = w.Write(pdf)
 }
 

@@ -21,12 +21,15 @@ type page struct {
 	Flash string
 	// Alert says why the form on the page was not done (the system is busy); what the
 	// user typed is in the form again.
-	Alert  string
-	Data   any
-	Nav    []navItem
-	Inbox  int
-	Live   bool
-	Status int
+	Alert string
+	Data  any
+	Nav   []navItem
+	Inbox int
+	// InboxKnown: the count was read; without it the badge is left out rather than
+	// showing 0.
+	InboxKnown bool
+	Live       bool
+	Status     int
 }
 
 type navItem struct {
@@ -65,16 +68,49 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // render writes a page with the layout, navigation and inbox count.
 func (u *UI) render(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, data any) {
 	p := &page{session: s, Title: s.T(titleKey), Data: data, Live: u.liveInbox, Status: http.StatusOK}
-	if done := r.URL.Query().Get("done"); done != "" {
-		if msg := translate(s.Lang, "done."+done); !strings.HasPrefix(msg, "done.") {
-			p.Flash = msg
-		}
+	if t, ok := data.(interface{ PageTitle() string }); ok && t.PageTitle() != "" {
+		p.Title = t.PageTitle()
 	}
-	p.Nav = u.nav(s)
-	if n, err := s.waiting(); err == nil {
-		p.Inbox = n
-	}
+	p.Flash = takeFlash(w, r, s)
+	u.withMenu(p)
 	u.write(w, r, name, p)
+}
+
+// withMenu adds the menu and the inbox count of a signed-in user.
+func (u *UI) withMenu(p *page) {
+	if p.User.ID == "" {
+		return
+	}
+	p.Nav = u.nav(p.session)
+	if n, err := p.waiting(); err == nil {
+		p.Inbox, p.InboxKnown = n, true
+	}
+}
+
+// flashCookie carries the "done" banner of an action to the page the action redirects
+// to, once: the page deletes it, so that going Back to that page shows no stale banner
+// (pages are not cached), and the banner is not in a URL that Back or a bookmark returns to.
+const flashCookie = "vanthu_flash"
+
+// redirectDone goes to path after an action, with the banner done.<key> on the next page.
+func redirectDone(w http.ResponseWriter, r *http.Request, path, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 120, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+// takeFlash reads and deletes the banner an action left for this page.
+func takeFlash(w http.ResponseWriter, r *http.Request, s *session) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	if msg := translate(s.Lang, "done."+c.Value); !strings.HasPrefix(msg, "done.") {
+		return msg
+	}
+	return ""
 }
 
 func (u *UI) write(w http.ResponseWriter, r *http.Request, name string, p *page) {
@@ -117,6 +153,7 @@ func (u *UI) nav(s *session) []navItem {
 		add("/records", "nav.records")
 	case engine.RoleAdmin:
 		add("/admin", "nav.admin")
+		add("/admin/users", "nav.users")
 		add("/dashboard", "nav.dashboard")
 	}
 	add("/search", "nav.search")
@@ -138,9 +175,19 @@ func (e *userError) Error() string { return e.key }
 func badInput(key string) error { return &userError{status: http.StatusUnprocessableEntity, key: key} }
 
 // fail shows an error page in the user's language; causes the user cannot act on are
-// logged, never shown.
+// logged, never shown. A form's error is shown on the form instead (formError).
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error) {
-	status, key, detail := http.StatusInternalServerError, "err.internal", ""
+	status, msg, detail := u.explain(w, r, s, err)
+	p := &page{session: s, Title: s.T("err.title"), Status: status, Live: u.liveInbox,
+		Data: map[string]any{"Message": msg, "Detail": detail, "Back": backLink(r)}}
+	u.withMenu(p)
+	u.write(w, r, "error", p)
+}
+
+// explain maps an error to the status and the words the user reads, and logs it: causes
+// the user cannot act on are logged, never shown. An outage is 503 with Retry-After.
+func (u *UI) explain(w http.ResponseWriter, r *http.Request, s *session, err error) (status int, msg, detail string) {
+	status, key := http.StatusInternalServerError, "err.internal"
 	var ue *userError
 	var ve *engine.ValidationError
 	var te *engine.TransitionError
@@ -173,17 +220,15 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *session, err error)
 		status, key = http.StatusServiceUnavailable, "err.busy"
 		w.Header().Set("Retry-After", strconv.Itoa(int(httpx.RetryAfter.Seconds())))
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		u.deps.Logger.WarnContext(r.Context(), "web: unavailable", "path", r.URL.Path, "error", err)
+	case status >= 500:
 		u.deps.Logger.ErrorContext(r.Context(), "web: request failed", "path", r.URL.Path, "error", err)
-	} else {
+	default:
 		u.deps.Logger.InfoContext(r.Context(), "web: refused", "path", r.URL.Path, "status", status, "error", err)
 	}
-	p := &page{session: s, Title: s.T("err.title"), Status: status,
-		Data: map[string]any{"Message": s.T(key), "Detail": detail, "Back": backLink(r)}}
-	if s.User.ID != "" {
-		p.Nav = u.nav(s)
-	}
-	u.write(w, r, "error", p)
+	return status, s.T(key), detail
 }
 
 // unavailable reports an outage of the database or the blob store: the user may send the
@@ -192,14 +237,14 @@ func unavailable(err error) bool {
 	return errors.Is(err, engine.ErrUnavailable) || blob.IsUnavailable(err)
 }
 
-// busy renders a form page again after an outage, with what the user typed (in data) and
-// the same request id, so that sending it again is the same request: 503 with
-// Retry-After.
-func (u *UI) busy(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, data any, err error) {
-	u.deps.Logger.WarnContext(r.Context(), "web: unavailable", "path", r.URL.Path, "error", err)
-	p := &page{session: s, Title: s.T(titleKey), Data: data, Alert: s.T("err.busy"), Status: http.StatusServiceUnavailable}
-	p.Nav = u.nav(s)
-	w.Header().Set("Retry-After", strconv.Itoa(int(httpx.RetryAfter.Seconds())))
+// formError renders a form page again with what was wrong above the form and what the
+// user typed (in data) in it. After an outage the form keeps the same request id, so
+// that sending it again is the same request: 503 with Retry-After.
+func (u *UI) formError(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, data any, err error) {
+	status, msg, detail := u.explain(w, r, s, err)
+	p := &page{session: s, Title: s.T(titleKey), Data: data, Alert: strings.TrimSpace(msg + " " + detail), Status: status,
+		Live: u.liveInbox}
+	u.withMenu(p)
 	u.write(w, r, name, p)
 }
 

@@ -34,6 +34,8 @@ type session struct {
 	agencies map[string]engine.Agency
 	units    map[string]engine.Unit
 	users    map[string]engine.User
+	// memberships are other users' roles, for naming where they acted.
+	memberships map[string][]engine.Membership
 
 	inboxRead  bool
 	inboxCount int
@@ -71,6 +73,9 @@ func (u *UI) user(h func(http.ResponseWriter, *http.Request, *session)) http.Han
 		s, err := u.newSession(r, p, lang)
 		if err != nil {
 			u.fail(w, r, &session{ui: u, ctx: r.Context(), Lang: lang}, err)
+			return
+		}
+		if mustChangePassword(w, r, s) {
 			return
 		}
 		h(w, r, s)

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"crypto/x509"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
@@ -43,6 +45,10 @@ type Deps struct {
 	Keyring Signer
 	// MaxUpload caps an uploaded PDF (bytes); 0 means 50 MiB.
 	MaxUpload int64
+	// TrustRoots and Revocation validate the signatures a document page shows, as the
+	// API's /verify does (nil roots: nothing is trusted, signatures show as not valid).
+	TrustRoots *x509.CertPool
+	Revocation verify.RevocationSource
 }
 
 // UI serves the pages.
@@ -68,7 +74,7 @@ func New(deps Deps) *UI {
 
 // pageNames are the templates that are whole pages; each is parsed with the layout.
 var pageNames = []string{"login", "home", "error", "document", "incoming", "incoming_new", "outgoing", "outgoing_new",
-	"tasks", "records", "copies", "search", "admin", "dashboard"}
+	"tasks", "records", "copies", "search", "admin", "dashboard", "users", "user", "users_import", "password"}
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
@@ -121,6 +127,15 @@ func (u *UI) Routes(mux httpx.Mux) {
 	mux.HandleFunc("GET /admin", u.user(u.admin))
 	mux.HandleFunc("POST /admin/calendar", u.user(u.adminCalendar))
 	mux.HandleFunc("POST /admin/delegations", u.user(u.adminDelegate))
+	mux.HandleFunc("GET /admin/users", u.user(u.users))
+	mux.HandleFunc("POST /admin/users", u.user(u.userCreate))
+	mux.HandleFunc("POST /admin/users/import", u.user(u.usersImportPreview))
+	mux.HandleFunc("POST /admin/users/import/commit", u.user(u.usersImport))
+	mux.HandleFunc("POST /admin/users/import/credentials", u.user(u.usersCredentials))
+	mux.HandleFunc("GET /admin/users/{id}", u.user(u.userPage))
+	mux.HandleFunc("POST /admin/users/{id}/{action}", u.user(u.userAction))
+	mux.HandleFunc("GET /password", u.user(u.passwordPage))
+	mux.HandleFunc("POST /password", u.user(u.passwordChange))
 	mux.HandleFunc("GET /dashboard", u.user(u.dashboard))
 	// Anything else is a page that does not exist: say so in the user's language.
 	mux.HandleFunc("/", u.notFound)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -170,17 +171,33 @@ func TestClerkReceivesAndRegistersAnUploadedScan(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	w := b.upload(t, "vanthu.tinh", "/incoming", map[string]string{"sender": "Bộ Nội vụ", "sender_notation": "120/BNV-CCVC",
-		"type": "", "subject": "Về việc báo cáo số lượng cán bộ", "urgency": "khan", "register": "1", "request_id": "r1"}, samplePDF(t))
+		"type": "", "subject": "Về việc báo cáo số lượng cán bộ", "urgency": "khan", "register": "1", "request_id": "r1",
+		"document_date": "2026-12-01", "signer_name": "Trần Văn Bình", "page_count": "3"}, samplePDF(t))
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("upload: %d\n%s", w.Code, w.Body)
 	}
 	loc := w.Header().Get("Location")
-	page := b.get(t, "vanthu.tinh", loc)
+	if strings.Contains(loc, "done") {
+		t.Errorf("the success banner is in the URL Back returns to: %s", loc)
+	}
+	// The banner comes with a one-shot cookie: the page shows it once and deletes it.
+	r := httptest.NewRequest(http.MethodGet, loc, nil)
+	for _, c := range w.Result().Cookies() {
+		r.AddCookie(c)
+	}
+	page := b.do(t, "vanthu.tinh", r)
 	body := page.Body.String()
-	for _, want := range []string{"Đã vào sổ văn bản đến.", `<dd id="incoming-number">1</dd>`, "120/BNV-CCVC", "Trình lãnh đạo", "Khẩn"} {
+	for _, want := range []string{"Đã vào sổ văn bản đến.", `<dd id="incoming-number">1</dd>`, "120/BNV-CCVC", "Trình lãnh đạo", "Khẩn",
+		`<dd id="document-date">01/12/2026</dd>`, `<dd id="signer-name">Trần Văn Bình</dd>`, `<dd id="page-count">3</dd>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("document page lacks %q", want)
 		}
+	}
+	if cleared := page.Result().Cookies(); len(cleared) != 1 || cleared[0].MaxAge >= 0 {
+		t.Errorf("the banner's cookie is not deleted by the page that shows it: %v", cleared)
+	}
+	if again := b.get(t, "vanthu.tinh", loc).Body.String(); strings.Contains(again, "Đã vào sổ văn bản đến.") {
+		t.Error("the success banner shows again on the next visit")
 	}
 	// The register lists it, the text filter finds it without diacritics, and prints.
 	reg := b.get(t, "vanthu.tinh", "/incoming?q=bao+cao+so+luong")
@@ -194,6 +211,21 @@ func TestClerkReceivesAndRegistersAnUploadedScan(t *testing.T) {
 	pdf := b.get(t, "vanthu.tinh", "/registers/incoming.pdf")
 	if pdf.Code != http.StatusOK || !bytes.HasPrefix(pdf.Body.Bytes(), []byte("%PDF-")) {
 		t.Errorf("register PDF: %d %q", pdf.Code, pdf.Body.String()[:min(40, pdf.Body.Len())])
+	}
+	// The printed register has the document's own date and its signer (poppler reads it).
+	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
+		cmd := exec.Command(pdftotext, "-layout", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf.Body.Bytes())
+		text, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		received := time.Now().In(vietnam).Format("02/01/2006")
+		for _, want := range []string{"tháng", "Người ký", "01/12/2026", received, "Trần Văn", "120/BNV-CCVC"} {
+			if !strings.Contains(string(text), want) {
+				t.Errorf("the printed incoming register lacks %q:\n%s", want, text)
+			}
+		}
 	}
 	// The file streams back byte for byte to the agency, and is not found for another.
 	id := strings.TrimPrefix(strings.Split(loc, "?")[0], "/documents/")

@@ -123,7 +123,7 @@ func (u *UI) recordAction(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
-	http.Redirect(w, r, "/records?done=record", http.StatusSeeOther)
+	redirectDone(w, r, "/records", "record")
 }
 
 // search finds documents of the agency, insensitive to diacritics ("quyet dinh" finds "quyết định").

@@ -12,6 +12,7 @@ var (
 	qAuditInsert       = sqlFor("AuditInsert")
 	qAuditListByAgency = sqlFor("AuditListByAgency")
 	qAuditCount        = sqlFor("AuditCount")
+	qAuditListByDoc    = sqlFor("AuditListByDocument")
 )
 
 func (q queries) AuditHeadAdvance(ctx context.Context, agencyID string) (int64, string, error) {
@@ -37,14 +38,11 @@ func (q queries) AuditInsert(ctx context.Context, e *engine.Event) error {
 }
 
 func (q queries) AuditListByAgency(ctx context.Context, agencyID string, afterSeq int64, limit int) ([]engine.Event, error) {
-	return list(ctx, q, "audit list", qAuditListByAgency, func(r Row) (engine.Event, error) {
-		var e engine.Event
-		var role string
-		err := r.Scan(&e.AgencyID, &e.Seq, &e.At, &e.ActorID, &role, &e.Action, &e.ObjectType, &e.ObjectID, &e.Before, &e.After,
-			&e.PrevHash, &e.Hash)
-		e.Role, e.At = engine.Role(role), utc(e.At)
-		return e, err
-	}, agencyID, afterSeq, limit)
+	return list(ctx, q, "audit list", qAuditListByAgency, scanEvent, agencyID, afterSeq, limit)
+}
+
+func (q queries) AuditListByDocument(ctx context.Context, documentID string, limit int) ([]engine.Event, error) {
+	return list(ctx, q, "audit list by document", qAuditListByDoc, scanEvent, documentID, documentID, limit)
 }
 
 func (q queries) AuditCount(ctx context.Context) (int, error) {

@@ -14,14 +14,38 @@
   function update(data) {
     var n;
     try { n = JSON.parse(data).inbox; } catch (e) { return; }
-    if (typeof n === "number" && !isNaN(n)) { badge.textContent = String(n); }
+    if (typeof n === "number" && !isNaN(n)) {
+      badge.textContent = String(n);
+      badge.hidden = n === 0; // nothing waiting: no badge rather than a 0
+    }
   }
   // A form submitted twice (a double click) would only be refused by the server; say so at once.
   document.querySelectorAll("form[method=post]").forEach(function (f) {
     f.addEventListener("submit", function () {
       f.querySelectorAll("button[type=submit]").forEach(function (b) {
-        setTimeout(function () { b.disabled = true; }, 0);
+        setTimeout(function () { b.disabled = true; b.dataset.busy = "1"; }, 0);
       });
+    });
+  });
+  // Back to a page kept in the browser's memory brings it back as it was left, buttons
+  // disabled by the submit above: give them back.
+  // A success banner belongs to the moment after the action: a page brought back from
+  // memory drops it.
+  window.addEventListener("pageshow", function (ev) {
+    if (!ev.persisted) { return; }
+    document.querySelectorAll("button[data-busy]").forEach(function (b) {
+      b.disabled = false;
+      delete b.dataset.busy;
+    });
+    document.querySelectorAll("p.flash[role=status]").forEach(function (p) { p.remove(); });
+  });
+  // Fields that exclude one another (a deadline date or a number of working days): filling
+  // one empties the other, so that the form never sends both.
+  document.querySelectorAll("input[data-excludes]").forEach(function (el) {
+    var other = document.getElementById(el.dataset.excludes);
+    if (!other) { return; }
+    el.addEventListener("input", function () {
+      if (el.value !== "") { other.value = ""; }
     });
   });
 })();

@@ -21,3 +21,14 @@ FROM audit_event WHERE agency_id = $1 AND seq > $2 ORDER BY seq LIMIT $3;
 
 -- name: AuditCount
 SELECT count(*) FROM audit_event;
+
+-- name: AuditListByDocument
+-- The events about a document ($1) and about its assignments ($2, the same id), in every
+-- agency's chain (a dispatched or succeeded document has events in two), along
+-- audit_event_object_idx; newest first, at most $3.
+SELECT agency_id, seq, at, actor_id, role, action, object_type, object_id, before, after, prev_hash, hash
+FROM audit_event
+WHERE object_id = $1
+   OR object_id IN (SELECT CAST(id AS TEXT) FROM assignment WHERE document_id = $2)
+ORDER BY at DESC, agency_id, seq DESC
+LIMIT $3;

@@ -123,7 +123,7 @@ func SessionCSRFToken(raw string) string {
 // session finds the live session of a cookie value; ok is false when there is none.
 func (s *Service) session(ctx context.Context, raw string) (Principal, bool, error) {
 	idHash := hashSecret(raw)
-	sess, err := s.cfg.Store.SessionGet(ctx, idHash)
+	sess, u, err := s.cfg.Store.SessionGet(ctx, idHash)
 	if errors.Is(err, engine.ErrNotFound) {
 		return Principal{}, false, nil
 	}
@@ -136,10 +136,6 @@ func (s *Service) session(ctx context.Context, raw string) (Principal, bool, err
 			return Principal{}, false, err
 		}
 		return Principal{}, false, nil
-	}
-	u, err := s.cfg.Store.UserGetByID(ctx, sess.UserID)
-	if err != nil {
-		return Principal{}, false, err
 	}
 	if u.Disabled {
 		return Principal{}, false, nil

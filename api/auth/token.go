@@ -136,7 +136,7 @@ func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal,
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return Principal{}, fmt.Errorf("%w: not a vanthu API token", errBadToken)
 	}
-	t, err := s.cfg.Store.APITokenGetByHash(ctx, hashSecret(secret))
+	t, u, err := s.cfg.Store.APITokenGetByHash(ctx, hashSecret(secret))
 	if errors.Is(err, engine.ErrNotFound) {
 		return Principal{}, fmt.Errorf("%w: unknown", errBadToken)
 	}
@@ -149,10 +149,6 @@ func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal,
 		return Principal{}, fmt.Errorf("%w: %s was revoked", errBadToken, t.ID)
 	case t.ExpiresAt != nil && !now.Before(*t.ExpiresAt):
 		return Principal{}, fmt.Errorf("%w: %s expired", errBadToken, t.ID)
-	}
-	u, err := s.cfg.Store.UserGetByID(ctx, t.UserID)
-	if err != nil {
-		return Principal{}, fmt.Errorf("api token %s: user: %w", t.ID, err)
 	}
 	if u.Disabled {
 		return Principal{}, fmt.Errorf("%w: %s: user disabled", errBadToken, t.ID)

@@ -43,14 +43,16 @@ func (q queries) SessionInsert(ctx context.Context, s *engine.Session) error {
 	return err
 }
 
-func (q queries) SessionGet(ctx context.Context, idHash string) (engine.Session, error) {
+func (q queries) SessionGet(ctx context.Context, idHash string) (engine.Session, engine.User, error) {
 	var s engine.Session
+	var u engine.User
 	err := q.get(ctx, "session get", qSessionGet, func(r Row) error {
-		err := r.Scan(&s.IDHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.ClientIP, &s.UserAgent)
-		s.CreatedAt, s.LastSeenAt, s.ExpiresAt = utc(s.CreatedAt), utc(s.LastSeenAt), utc(s.ExpiresAt)
+		err := r.Scan(&s.IDHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.ClientIP, &s.UserAgent,
+			&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword)
+		s.CreatedAt, s.LastSeenAt, s.ExpiresAt, u.CreatedAt = utc(s.CreatedAt), utc(s.LastSeenAt), utc(s.ExpiresAt), utc(u.CreatedAt)
 		return err
 	}, idHash)
-	return s, err
+	return s, u, err
 }
 
 func (q queries) SessionTouch(ctx context.Context, idHash string, at time.Time) error {
@@ -114,10 +116,18 @@ func (q queries) APITokenInsert(ctx context.Context, t *engine.APIToken) error {
 	return err
 }
 
-func (q queries) APITokenGetByHash(ctx context.Context, hash string) (engine.APIToken, error) {
+func (q queries) APITokenGetByHash(ctx context.Context, hash string) (engine.APIToken, engine.User, error) {
 	var t engine.APIToken
-	err := q.get(ctx, "api token get", qAPITokenGetByHash, func(r Row) (err error) { t, err = scanAPIToken(r); return }, hash)
-	return t, err
+	var u engine.User
+	err := q.get(ctx, "api token get", qAPITokenGetByHash, func(r Row) error {
+		var scopes string
+		err := r.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
+			&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword)
+		t.Scopes, t.CreatedAt, u.CreatedAt = strings.Fields(scopes), utc(t.CreatedAt), utc(u.CreatedAt)
+		t.ExpiresAt, t.RevokedAt, t.LastUsedAt = utcPtr(t.ExpiresAt), utcPtr(t.RevokedAt), utcPtr(t.LastUsedAt)
+		return err
+	}, hash)
+	return t, u, err
 }
 
 func (q queries) APITokenGetByID(ctx context.Context, id string) (engine.APIToken, error) {

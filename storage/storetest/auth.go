@@ -32,21 +32,24 @@ func testAuth(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		}
-		got, err := s.SessionGet(ctx, "a1")
+		got, holder, err := s.SessionGet(ctx, "a1")
 		if err != nil || !reflect.DeepEqual(got, sess) {
 			t.Fatalf("got %+v, %v; want %+v", got, err, sess)
+		}
+		if holder.ID != user.ID || holder.Username != user.Username || holder.Disabled != user.Disabled {
+			t.Fatalf("the session's user: %+v, want %+v", holder, user)
 		}
 		if err := s.SessionTouch(ctx, "a1", t0.Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.SessionGet(ctx, "a1"); !got.LastSeenAt.Equal(t0.Add(time.Minute)) {
+		if got, _, _ := s.SessionGet(ctx, "a1"); !got.LastSeenAt.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("touch: last seen %v", got.LastSeenAt)
 		}
 		n, err := s.SessionDeleteExpired(ctx, t0, t0.Add(-time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("expired sweep removed %d, %v; want the idle one", n, err)
 		}
-		if _, err := s.SessionGet(ctx, "a2"); !errors.Is(err, engine.ErrNotFound) {
+		if _, _, err := s.SessionGet(ctx, "a2"); !errors.Is(err, engine.ErrNotFound) {
 			t.Fatalf("idle session survived: %v", err)
 		}
 		if n, err := s.SessionDeleteByUser(ctx, user.ID); err != nil || n != 1 {
@@ -111,9 +114,12 @@ func testAuth(t *testing.T, open Opener) {
 		if err := s.APITokenInsert(ctx, &dup); !errors.Is(err, engine.ErrConflict) {
 			t.Fatalf("same hash twice: %v", err)
 		}
-		got, err := s.APITokenGetByHash(ctx, "h1")
+		got, holder, err := s.APITokenGetByHash(ctx, "h1")
 		if err != nil || !reflect.DeepEqual(got, tok) {
 			t.Fatalf("got %+v, %v; want %+v", got, err, tok)
+		}
+		if holder.ID != user.ID || holder.Username != user.Username {
+			t.Fatalf("the token's user: %+v, want %+v", holder, user)
 		}
 		if err := s.APITokenTouch(ctx, tok.ID, t0.Add(time.Minute)); err != nil {
 			t.Fatal(err)

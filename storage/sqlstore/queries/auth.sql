@@ -5,7 +5,9 @@ INSERT INTO auth_session (id_hash, user_id, created_at, last_seen_at, expires_at
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: SessionGet
-SELECT id_hash, user_id, created_at, last_seen_at, expires_at, client_ip, user_agent FROM auth_session WHERE id_hash = $1;
+SELECT s.id_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.client_ip, s.user_agent,
+       u.id, u.username, u.full_name, u.email, u.password_hash, u.disabled, u.created_at, u.must_change_password
+FROM auth_session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = $1;
 
 -- name: SessionTouch
 UPDATE auth_session SET last_seen_at = $2 WHERE id_hash = $1;
@@ -46,8 +48,9 @@ INSERT INTO api_token (id, user_id, name, token_hash, scopes, created_at, expire
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- name: APITokenGetByHash
-SELECT id, user_id, name, token_hash, scopes, created_at, expires_at, revoked_at, last_used_at
-FROM api_token WHERE token_hash = $1;
+SELECT t.id, t.user_id, t.name, t.token_hash, t.scopes, t.created_at, t.expires_at, t.revoked_at, t.last_used_at,
+       u.id, u.username, u.full_name, u.email, u.password_hash, u.disabled, u.created_at, u.must_change_password
+FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1;
 
 -- name: APITokenGetByID
 SELECT id, user_id, name, token_hash, scopes, created_at, expires_at, revoked_at, last_used_at
@@ -64,7 +67,7 @@ UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL;
 UPDATE api_token SET last_used_at = $2 WHERE id = $1;
 
 -- name: UserSetPassword
-UPDATE app_user SET password_hash = $2 WHERE id = $1;
+UPDATE app_user SET password_hash = $2, must_change_password = false WHERE id = $1;
 
 -- name: SigningKeyInsert
 INSERT INTO signing_key (id, owner_kind, owner_id, kind, blob_key, pkcs11_module, pkcs11_token, pkcs11_label, subject,

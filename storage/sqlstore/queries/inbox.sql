@@ -5,20 +5,29 @@
 --
 -- Every page query takes the cursor as $4 (queue place), $5 (updated_at) and $6: the rows
 -- of the cursor's very (place, updated_at) still to come are those with an id below $6.
--- The first page passes -1 as $4. A page is one index range scan, whatever the number
--- waiting; the claim variants add a semi-join on the actor's assignments, review steps or
--- drafts. Counts read the same index without the rows.
+-- The first page passes -1 as $4. A page is two index range seeks of at most a page each —
+-- the rest of the cursor's place, then the places after it — whatever the number waiting
+-- (a row-value comparison would seek on PostgreSQL but not on SQLite, which scans from the
+-- start of the state). The claim variants add a semi-join on the actor's assignments,
+-- review steps or drafts. Counts read the same index without the rows.
 
 -- name: InboxPage
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind
-FROM document
-WHERE agency_id = $1 AND flow = $2 AND state = $3
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at) >= ($4, $5)
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END <> $4
-       OR updated_at <> $5 OR id < $6)
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+FROM (
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END = $4
+          AND updated_at >= $5 AND (updated_at > $5 OR id < $6)
+        ORDER BY updated_at, id DESC LIMIT $7) same_place
+    UNION ALL
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END > $4
+        ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC LIMIT $7) later_places
+) page
 ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC
 LIMIT $7;
 
@@ -28,16 +37,27 @@ LIMIT $7;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind
-FROM document
-WHERE agency_id = $1 AND flow = $2 AND state = $3
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at) >= ($4, $5)
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END <> $4
-       OR updated_at <> $5 OR id < $6)
-  AND EXISTS (SELECT 1 FROM assignment a
-      WHERE a.document_id = document.id AND a.status = 'open' AND a.role <> 'info'
-        AND (a.user_id = $8 OR a.unit_id IN (SELECT m.unit_id FROM membership m
-            WHERE m.user_id = $8 AND m.agency_id = $1 AND m.role = $9 AND m.unit_id IS NOT NULL)))
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+FROM (
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END = $4
+          AND updated_at >= $5 AND (updated_at > $5 OR id < $6)
+          AND EXISTS (SELECT 1 FROM assignment a
+              WHERE a.document_id = document.id AND a.status = 'open' AND a.role <> 'info'
+                AND (a.user_id = $8 OR a.unit_id IN (SELECT m.unit_id FROM membership m
+                    WHERE m.user_id = $8 AND m.agency_id = $1 AND m.role = $9 AND m.unit_id IS NOT NULL)))
+        ORDER BY updated_at, id DESC LIMIT $7) same_place
+    UNION ALL
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END > $4
+          AND EXISTS (SELECT 1 FROM assignment a
+              WHERE a.document_id = document.id AND a.status = 'open' AND a.role <> 'info'
+                AND (a.user_id = $8 OR a.unit_id IN (SELECT m.unit_id FROM membership m
+                    WHERE m.user_id = $8 AND m.agency_id = $1 AND m.role = $9 AND m.unit_id IS NOT NULL)))
+        ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC LIMIT $7) later_places
+) page
 ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC
 LIMIT $7;
 
@@ -46,14 +66,23 @@ LIMIT $7;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind
-FROM document
-WHERE agency_id = $1 AND flow = $2 AND state = $3
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at) >= ($4, $5)
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END <> $4
-       OR updated_at <> $5 OR id < $6)
-  AND EXISTS (SELECT 1 FROM review_step s
-      WHERE s.document_id = document.id AND s.reviewer_id = $8 AND s.status = 'pending')
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+FROM (
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END = $4
+          AND updated_at >= $5 AND (updated_at > $5 OR id < $6)
+          AND EXISTS (SELECT 1 FROM review_step s
+              WHERE s.document_id = document.id AND s.reviewer_id = $8 AND s.status = 'pending')
+        ORDER BY updated_at, id DESC LIMIT $7) same_place
+    UNION ALL
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END > $4
+          AND EXISTS (SELECT 1 FROM review_step s
+              WHERE s.document_id = document.id AND s.reviewer_id = $8 AND s.status = 'pending')
+        ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC LIMIT $7) later_places
+) page
 ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC
 LIMIT $7;
 
@@ -62,12 +91,19 @@ LIMIT $7;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind
-FROM document
-WHERE agency_id = $1 AND flow = $2 AND state = $3 AND drafter_id = $8
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at) >= ($4, $5)
-  AND (CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END <> $4
-       OR updated_at <> $5 OR id < $6)
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+FROM (
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3 AND drafter_id = $8
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END = $4
+          AND updated_at >= $5 AND (updated_at > $5 OR id < $6)
+        ORDER BY updated_at, id DESC LIMIT $7) same_place
+    UNION ALL
+    SELECT * FROM (SELECT * FROM document
+        WHERE agency_id = $1 AND flow = $2 AND state = $3 AND drafter_id = $8
+          AND CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END > $4
+        ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC LIMIT $7) later_places
+) page
 ORDER BY CASE urgency WHEN 'hoa_toc' THEN 0 WHEN 'thuong_khan' THEN 1 WHEN 'khan' THEN 2 ELSE 3 END, updated_at, id DESC
 LIMIT $7;
 

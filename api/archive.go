@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -178,7 +177,7 @@ func (s *Server) destroy(w http.ResponseWriter, r *http.Request) {
 
 // copier issues signed certified copies; service/keyring is one.
 type copier interface {
-	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin string) (keyring.IssuedCopy, []byte, error)
+	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, []byte, error)
 }
 
 type certifiedCopyJSON struct {
@@ -219,7 +218,18 @@ func (s *Server) issueCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, errNoSigner)
 		return
 	}
-	cp, _, err := c.CertifiedCopy(r.Context(), a, r.PathValue("id"), in.PIN)
+	requestID, ok := requestIDFrom(w, r, a)
+	if !ok {
+		return
+	}
+	write := answer(r, func(w http.ResponseWriter, cp engine.CertifiedCopy) {
+		link := copyDownload(cp.ID, cp.Signed.SHA256)
+		w.Header().Set("Location", link)
+		httpx.WriteJSON(w, http.StatusCreated, certifiedCopyJSON{ID: cp.ID, SourceID: cp.SourceID, Form: cp.Form, Number: cp.Number,
+			Notation: cp.Notation, Year: cp.Year, RecordID: cp.Record.ID, RecordCode: cp.Record.FileCode(), SHA256: cp.Signed.SHA256,
+			Size: cp.Signed.Size, CreatedAt: cp.CreatedAt, Download: link})
+	})
+	cp, _, err := c.CertifiedCopy(r.Context(), a, r.PathValue("id"), in.PIN, requestID)
 	if err != nil {
 		// The role and the agency's key are checked before the document: to another
 		// agency, a document it cannot see is not found, whatever else is wrong.
@@ -231,11 +241,7 @@ func (s *Server) issueCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	link := copyDownload(cp.ID, cp.Blob.SHA256)
-	w.Header().Set("Location", link)
-	httpx.WriteJSON(w, http.StatusCreated, certifiedCopyJSON{ID: cp.ID, SourceID: cp.SourceID, Form: cp.Form, Number: cp.Number,
-		Notation: cp.Notation, Year: cp.Year, RecordID: cp.Record.ID, RecordCode: cp.Record.FileCode(), SHA256: cp.Blob.SHA256,
-		Size: cp.Blob.Size, CreatedAt: cp.CreatedAt, Download: link})
+	write(w, cp.CertifiedCopy)
 }
 
 // downloadCertifiedCopy is GET /api/v1/certified-copies/{id}/{digest}: the signed PDF
@@ -271,7 +277,7 @@ func (s *Server) downloadCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 	tag := `"` + digest + `"`
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "ban-sao-y-" + id + ".pdf"}))
+	w.Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", "ban-sao-y-"+id+".pdf"))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Length", strconv.FormatInt(obj.Size, 10))
 	w.WriteHeader(http.StatusOK)

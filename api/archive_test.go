@@ -6,8 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -16,8 +14,6 @@ import (
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/pki"
-	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -200,15 +196,8 @@ func TestCertifiedCopyOverTheAPI(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	var handler http.Handler
-	caSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	t.Cleanup(caSrv.Close)
-	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"), pkidemo.WithBaseURL(caSrv.URL))
-	must(t, err)
-	handler = ca.Handler()
-	kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.srv.deps.Blobs,
-		Timestamper: &pki.TSAClient{URL: caSrv.URL + "/tsa"}, Revocation: pki.NewRevocation(http.DefaultClient, ca.Issuers()),
-		ExtraCertificates: []*x509.Certificate{ca.TSACertificate()}})
+	const pin = "ma-PIN-thu"
+	kr, ca := demoKeyring(t, b, pin, true, keyring.Config{})
 	b.srv.deps.Signer = kr
 
 	actor := func(username string) engine.Actor {
@@ -219,15 +208,6 @@ func TestCertifiedCopyOverTheAPI(t *testing.T) {
 		return engine.Actor{UserID: u.ID, AgencyID: ms[0].AgencyID, Role: ms[0].Role}
 	}
 	spec, leader, clerk, arch := actor("chuyenvien.tinh"), actor("lanhdao.tinh"), actor("vanthu.tinh"), actor("luutru.tinh")
-	province, err := b.store.AgencyGetByID(ctx, leader.AgencyID)
-	must(t, err)
-	leaderUser, err := b.store.UserGetByUsername(ctx, "lanhdao.tinh")
-	must(t, err)
-	const pin = "ma-PIN-thu"
-	_, err = kr.IssueDemoPerson(ctx, ca, leaderUser, pin, nil)
-	must(t, err)
-	_, err = kr.IssueDemoAgency(ctx, ca, province, pin, nil)
-	must(t, err)
 
 	doc, err := b.eng.CreateDraft(ctx, spec, engine.DraftInput{TypeCode: "QĐ", Subject: "Về việc thành lập Tổ công tác"}, "")
 	must(t, err)
@@ -238,7 +218,7 @@ func TestCertifiedCopyOverTheAPI(t *testing.T) {
 	must(t, err)
 	obj, err := b.srv.deps.Blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
 	must(t, err)
-	_, err = b.eng.AddFile(ctx, spec, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size})
+	_, err = b.eng.AddFile(ctx, spec, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, "")
 	must(t, err)
 	_, err = b.eng.Submit(ctx, spec, doc.ID, nil, "")
 	must(t, err)

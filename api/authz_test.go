@@ -29,9 +29,13 @@ func (s engineSigner) IssueAndSeal(ctx context.Context, a engine.Actor, docID, p
 	return s.eng.Issue(ctx, a, docID, requestID)
 }
 
+func (s engineSigner) IssueAndSealWith(ctx context.Context, a engine.Actor, docID, pin, requestID string, _ keyring.IssueOptions) (engine.Document, error) {
+	return s.IssueAndSeal(ctx, a, docID, pin, requestID)
+}
+
 // CertifiedCopy numbers the copy through the engine without signing it.
-func (s engineSigner) CertifiedCopy(ctx context.Context, a engine.Actor, docID, pin string) (keyring.IssuedCopy, []byte, error) {
-	cp, err := s.eng.IssueCertifiedCopy(ctx, a, docID)
+func (s engineSigner) CertifiedCopy(ctx context.Context, a engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, []byte, error) {
+	cp, err := s.eng.IssueCertifiedCopy(ctx, a, docID, requestID, unsignedCopy)
 	return keyring.IssuedCopy{CertifiedCopy: cp}, nil, err
 }
 
@@ -113,6 +117,7 @@ func TestAuthorizationTable(t *testing.T) {
 		{method: "GET", path: "/api/v1/search?q=lut", may: all, collection: true},
 		{method: "GET", path: "/api/v1/audit/verify", may: r(leader, arch, admin), collection: true},
 		{method: "GET", path: "/api/v1/agencies", may: all, collection: true},
+		{method: "GET", path: "/api/v1/axis/agencies", may: all, collection: true},
 		{method: "POST", path: "/api/v1/agencies", body: map[string]any{"code": "H23.99", "name": "Sở Thử nghiệm", "short_name": "STN", "tier": "province", "parent_id": f.provinceID}, may: r(admin), collection: true},
 		{method: "GET", path: "/api/v1/agencies/" + f.provinceID + "/units", may: all, collection: true},
 		{method: "POST", path: "/api/v1/agencies/" + f.provinceID + "/units", body: map[string]any{"name": "Phòng Thử", "short_name": "PT"}, may: r(admin), collection: true},
@@ -342,4 +347,9 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// unsignedCopy stands in for the agency's signature of a certified copy.
+func unsignedCopy(_ context.Context, cp engine.CertifiedCopy) (engine.FileInput, error) {
+	return engine.FileInput{Kind: "certified_copy", SHA256: cp.Original.SHA256}, nil
 }

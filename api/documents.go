@@ -141,9 +141,15 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) {
 		s.engineError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, mapSlice(ds, func(d engine.Delivery) deliveryJSON {
+	out := mapSlice(ds, func(d engine.Delivery) deliveryJSON {
 		return deliveryJSON{RecipientAgencyID: d.RecipientAgencyID, Status: string(d.Status), Reason: d.Reason, UpdatedAt: d.UpdatedAt}
-	}))
+	})
+	ext, err := s.deps.Engine.AxisDeliveries(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, append(out, mapSlice(ext, axisDeliveryOut)...))
 }
 
 type copyInput struct {

@@ -18,6 +18,9 @@ import (
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/service/keyring"
+	"github.com/vanthu/vanthu/signer/pki"
+	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlite"
 	"github.com/vanthu/vanthu/storage/sqlstore"
@@ -114,6 +117,12 @@ func (r response) problemKind() string {
 // do sends a JSON request (body nil: none); headers are added as given.
 func (c *client) do(t *testing.T, method, path string, body any, headers map[string]string) response {
 	t.Helper()
+	return c.send(t, newJSONRequest(t, method, c.b.http.URL+path, body), headers)
+}
+
+// newJSONRequest is a request with body as JSON (nil: none).
+func newJSONRequest(t *testing.T, method, url string, body any) *http.Request {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -122,14 +131,20 @@ func (c *client) do(t *testing.T, method, path string, body any, headers map[str
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, c.b.http.URL+path, rd)
+	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return c.send(t, req, headers)
+	return req
+}
+
+// jsonRequest is a POST of body as JSON.
+func jsonRequest(t *testing.T, url string, body any) *http.Request {
+	t.Helper()
+	return newJSONRequest(t, "POST", url, body)
 }
 
 func (c *client) send(t *testing.T, req *http.Request, headers map[string]string) response {
@@ -154,6 +169,12 @@ func (c *client) send(t *testing.T, req *http.Request, headers map[string]string
 // upload posts a multipart form with JSON metadata (nil: none) and a file.
 func (c *client) upload(t *testing.T, path string, meta any, name string, file []byte, headers map[string]string) response {
 	t.Helper()
+	return c.send(t, multipartRequest(t, c.b.http.URL+path, meta, name, file), headers)
+}
+
+// multipartRequest is a POST of a multipart form with JSON metadata (nil: none) and a file.
+func multipartRequest(t *testing.T, url string, meta any, name string, file []byte) *http.Request {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if meta != nil {
@@ -168,12 +189,12 @@ func (c *client) upload(t *testing.T, path string, meta any, name string, file [
 	}
 	fw.Write(file)
 	mw.Close()
-	req, err := http.NewRequest("POST", c.b.http.URL+path, &buf)
+	req, err := http.NewRequest("POST", url, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.send(t, req, headers)
+	return req
 }
 
 // etagOf reads a document's current ETag.
@@ -197,4 +218,42 @@ func mustStatus(t *testing.T, r response, want int) {
 	if r.status != want {
 		t.Fatalf("status %d, want %d: %s", r.status, want, r.body)
 	}
+}
+
+// demoKeyring is a keyring over b's store whose demo CA has given the province's leader
+// (lanhdao.tinh) and the province (H23) their keys under pin; it returns the CA too. cfg may set what else the
+// keyring needs (its blob store, location); online serves the CA's revocation answers and
+// timestamps over HTTP and has the keyring use them.
+func demoKeyring(t *testing.T, b *testBundle, pin string, online bool, cfg keyring.Config) (*keyring.Keyring, *pkidemo.CA) {
+	t.Helper()
+	ctx := context.Background()
+	var opts []pkidemo.Option
+	var handler http.Handler
+	if online {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+		t.Cleanup(srv.Close)
+		opts = append(opts, pkidemo.WithBaseURL(srv.URL))
+		cfg.Timestamper = &pki.TSAClient{URL: srv.URL + "/tsa"}
+	}
+	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"), opts...)
+	must(t, err)
+	if online {
+		handler = ca.Handler()
+		cfg.Revocation = pki.NewRevocation(http.DefaultClient, ca.Issuers())
+		cfg.ExtraCertificates = append(cfg.ExtraCertificates, ca.TSACertificate())
+	}
+	cfg.Engine, cfg.Store = b.eng, b.store
+	if cfg.Blobs == nil {
+		cfg.Blobs = b.srv.deps.Blobs
+	}
+	kr := keyring.New(cfg)
+	leader, err := b.store.UserGetByUsername(ctx, "lanhdao.tinh")
+	must(t, err)
+	_, err = kr.IssueDemoPerson(ctx, ca, leader, pin, nil)
+	must(t, err)
+	province, err := b.store.AgencyGetByCode(ctx, "H23")
+	must(t, err)
+	_, err = kr.IssueDemoAgency(ctx, ca, province, pin, nil)
+	must(t, err)
+	return kr, ca
 }

@@ -79,50 +79,55 @@ type taskInput struct {
 }
 
 func (s *Server) register() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, _ noInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Register(r.Context(), a, d.ID, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, _ noInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Register(r.Context(), a, docID, id)
 	})
 }
 
 func (s *Server) reject() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reasonInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Reject(r.Context(), a, d.ID, in.Reason, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in reasonInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Reject(r.Context(), a, docID, in.Reason, id)
 	})
 }
 
 func (s *Server) present() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, _ noInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Present(r.Context(), a, d.ID, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, _ noInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Present(r.Context(), a, docID, id)
 	})
 }
 
 func (s *Server) direct() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in directInput, id string) (engine.Document, error) {
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in directInput, id string) (engine.Document, error) {
 		tasks := mapSlice(in.Tasks, func(t taskInput) engine.UnitTask {
 			return engine.UnitTask{UnitID: t.UnitID, UserID: t.UserID, Role: engine.AssignmentRole(t.Role), Deadline: t.Deadline, WorkingDays: t.WorkingDays}
 		})
-		return s.deps.Engine.Direct(r.Context(), a, d.ID, engine.DirectInput{Text: in.Text, Tasks: tasks}, id)
+		return s.deps.Engine.Direct(r.Context(), a, docID, engine.DirectInput{Text: in.Text, Tasks: tasks}, id)
 	})
 }
 
 func (s *Server) start() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, _ noInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Start(r.Context(), a, d.ID, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, _ noInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Start(r.Context(), a, docID, id)
 	})
 }
 
 func (s *Server) complete() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in resultInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Complete(r.Context(), a, d.ID, in.Result, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in resultInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Complete(r.Context(), a, docID, in.Result, id)
 	})
 }
 
 // fileDocument closes the document's handling (lưu): incoming or outgoing alike.
 func (s *Server) fileDocument() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, _ noInput, id string) (engine.Document, error) {
-		if d.Flow == engine.Outgoing {
-			return s.deps.Engine.FileOutgoing(r.Context(), a, d.ID, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, _ noInput, id string) (engine.Document, error) {
+		// Which flow's step it is: a plain read; the step itself checks who may do it.
+		d, err := s.deps.Store.DocumentGetByID(r.Context(), docID)
+		if err != nil {
+			return engine.Document{}, err
 		}
-		return s.deps.Engine.FileIncoming(r.Context(), a, d.ID, id)
+		if d.Flow == engine.Outgoing {
+			return s.deps.Engine.FileOutgoing(r.Context(), a, docID, id)
+		}
+		return s.deps.Engine.FileIncoming(r.Context(), a, docID, id)
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 )
 
 // Signer signs with personal keys and the agency's seal (service/keyring). The PIN is
@@ -14,6 +15,8 @@ import (
 type Signer interface {
 	SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
 	IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
+	// IssueAndSealWith takes the clerk's placement of the number and date.
+	IssueAndSealWith(ctx context.Context, actor engine.Actor, docID, pin, requestID string, opts keyring.IssueOptions) (engine.Document, error)
 }
 
 // draftInput is the metadata of a new outgoing document (dự thảo).
@@ -80,25 +83,33 @@ func (s *Server) addVersion(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, ok := s.precondition(w, r, a, r.PathValue("id"), "")
+	requestID, ok := requestIDFrom(w, r, a)
 	if !ok {
 		return
 	}
+	ctx, ok := s.precondition(w, r, a, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	r = r.WithContext(ctx)
 	up, ok := s.receiveUpload(w, r, "draft", nil)
 	if !ok {
 		return
 	}
-	f, err := s.deps.Engine.AddFile(r.Context(), a, d.ID, up.File)
+	write := answer(r, func(w http.ResponseWriter, f engine.File) {
+		out := up.out()
+		out.Name = f.Name
+		httpx.WriteJSON(w, http.StatusCreated, struct {
+			Seq int `json:"seq"`
+			uploadJSON
+		}{f.Seq, out})
+	})
+	f, err := s.deps.Engine.AddFile(r.Context(), a, r.PathValue("id"), up.File, requestID)
 	if err != nil {
 		s.engineError(w, r, err)
 		return
 	}
-	out := up.out()
-	out.Name = f.Name
-	httpx.WriteJSON(w, http.StatusCreated, struct {
-		Seq int `json:"seq"`
-		uploadJSON
-	}{f.Seq, out})
+	write(w, f)
 }
 
 type reviewerInput struct {
@@ -121,10 +132,34 @@ type pinInput struct {
 	PIN string `json:"pin"`
 }
 
+// issueInput is the agency seal's PIN and, for a draft without "Số:" and "ngày … tháng …
+// năm" blanks, where the clerk puts the number and date lines on the first page.
+type issueInput struct {
+	PIN      string      `json:"pin"`
+	NumberAt *pointInput `json:"number_at"`
+	DateAt   *pointInput `json:"date_at"`
+	Size     float64     `json:"size"`
+}
+
+// pointInput is a position on a page in PDF points from its lower left corner.
+type pointInput struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+func (p *pointInput) point() *keyring.Point {
+	if p == nil {
+		return nil
+	}
+	return &keyring.Point{X: p.X, Y: p.Y}
+}
+
 type dispatchInput struct {
 	AgencyIDs []string     `json:"agency_ids"`
 	Groups    []groupInput `json:"groups"`
 	ListIDs   []string     `json:"list_ids"`
+	// ExternalCodes are agencies of the national exchange axis's directory.
+	ExternalCodes []string `json:"external_codes"`
 }
 
 type groupInput struct {
@@ -133,68 +168,76 @@ type groupInput struct {
 }
 
 func (s *Server) submit() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in submitInput, id string) (engine.Document, error) {
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in submitInput, id string) (engine.Document, error) {
 		rs := mapSlice(in.Reviewers, func(x reviewerInput) engine.Reviewer {
 			return engine.Reviewer{UserID: x.UserID, Kind: x.Kind, Order: x.Order}
 		})
-		return s.deps.Engine.Submit(r.Context(), a, d.ID, rs, id)
+		return s.deps.Engine.Submit(r.Context(), a, docID, rs, id)
 	})
 }
 
 func (s *Server) review() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reviewInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Review(r.Context(), a, d.ID, in.Approve, in.Comment, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in reviewInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Review(r.Context(), a, docID, in.Approve, in.Comment, id)
 	})
 }
 
 func (s *Server) approve() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, _ noInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Approve(r.Context(), a, d.ID, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, _ noInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Approve(r.Context(), a, docID, id)
 	})
 }
 
 func (s *Server) sendBack() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reasonInput, id string) (engine.Document, error) {
-		return s.deps.Engine.SendBack(r.Context(), a, d.ID, in.Reason, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in reasonInput, id string) (engine.Document, error) {
+		return s.deps.Engine.SendBack(r.Context(), a, docID, in.Reason, id)
 	})
 }
 
 // sign is the leader's personal digital signature on the latest draft.
 func (s *Server) sign() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in pinInput, id string) (engine.Document, error) {
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in pinInput, id string) (engine.Document, error) {
 		if s.deps.Signer == nil {
 			return engine.Document{}, errNoSigner
 		}
-		return s.deps.Signer.SignAsLeader(r.Context(), a, d.ID, in.PIN, id)
+		return s.deps.Signer.SignAsLeader(r.Context(), a, docID, in.PIN, id)
 	})
 }
 
 // issue is the clerk's numbering (cấp số) followed by the agency's signature and seal.
 func (s *Server) issue() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in pinInput, id string) (engine.Document, error) {
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in issueInput, id string) (engine.Document, error) {
 		if s.deps.Signer == nil {
 			return engine.Document{}, errNoSigner
 		}
-		return s.deps.Signer.IssueAndSeal(r.Context(), a, d.ID, in.PIN, id)
+		opts := keyring.IssueOptions{Placement: keyring.Placement{NumberAt: in.NumberAt.point(), DateAt: in.DateAt.point(), Size: in.Size}}
+		return s.deps.Signer.IssueAndSealWith(r.Context(), a, docID, in.PIN, id, opts)
 	})
 }
 
 func (s *Server) dispatch() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in dispatchInput, id string) (engine.Document, error) {
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in dispatchInput, id string) (engine.Document, error) {
 		groups := mapSlice(in.Groups, func(g groupInput) engine.RecipientGroup {
 			return engine.RecipientGroup{Below: g.Below, Tier: engine.Tier(g.Tier)}
 		})
-		ids, err := s.deps.Engine.ResolveRecipients(r.Context(), a.AgencyID, engine.Recipients{AgencyIDs: in.AgencyIDs, Groups: groups, ListIDs: in.ListIDs})
-		if err != nil {
-			return engine.Document{}, err
+		var ids []string
+		if len(in.AgencyIDs)+len(in.Groups)+len(in.ListIDs) > 0 || len(in.ExternalCodes) == 0 {
+			var err error
+			ids, err = s.deps.Engine.ResolveRecipients(r.Context(), a.AgencyID, engine.Recipients{AgencyIDs: in.AgencyIDs, Groups: groups, ListIDs: in.ListIDs})
+			if err != nil {
+				return engine.Document{}, err
+			}
 		}
-		return s.deps.Engine.Dispatch(r.Context(), a, d.ID, ids, id)
+		if len(in.ExternalCodes) > 0 && !s.deps.AxisEnabled {
+			return engine.Document{}, errAxisOff
+		}
+		return s.deps.Engine.DispatchTo(r.Context(), a, docID, engine.DispatchInput{AgencyIDs: ids, ExternalCodes: in.ExternalCodes}, id)
 	})
 }
 
 func (s *Server) recall() http.HandlerFunc {
-	return documentStep(s, func(r *http.Request, a engine.Actor, d engine.Document, in reasonInput, id string) (engine.Document, error) {
-		return s.deps.Engine.Recall(r.Context(), a, d.ID, in.Reason, id)
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in reasonInput, id string) (engine.Document, error) {
+		return s.deps.Engine.Recall(r.Context(), a, docID, in.Reason, id)
 	})
 }
 

@@ -74,12 +74,18 @@ func (s *Server) replayable(next http.Handler) http.Handler {
 	})
 }
 
-// answer says how a handler answers with the document its step leaves, so that the step's
-// transaction keeps that same answer for retries; it returns write for the handler to
-// answer with.
-func answer(r *http.Request, write func(w http.ResponseWriter, d engine.Document)) func(w http.ResponseWriter, d engine.Document) {
+// answer says how a handler answers with what its step returns (the document it leaves,
+// or what else it made), so that the step's transaction keeps that same answer for
+// retries; it returns write for the handler to answer with.
+func answer[T any](r *http.Request, write func(w http.ResponseWriter, v T)) func(w http.ResponseWriter, v T) {
 	if p, ok := r.Context().Value(pendingKey{}).(*pendingReply); ok {
-		p.write = write
+		p.write = func(w http.ResponseWriter, v any) bool {
+			t, ok := v.(T)
+			if ok {
+				write(w, t)
+			}
+			return ok
+		}
 	}
 	return write
 }
@@ -91,19 +97,21 @@ type pendingReply struct {
 	requestID string
 	body      *digestBody
 	limit     int64
-	write     func(w http.ResponseWriter, d engine.Document)
+	write     func(w http.ResponseWriter, v any) bool // false when v is not what the handler answers with
 	kept      bool
 }
 
 // keep is the engine.ReplyFunc of a request: in the transaction of its (last) step, it
 // keeps the answer the handler will give. The parts of a composite step, under request ids
 // of their own, keep nothing.
-func (p *pendingReply) keep(ctx context.Context, q engine.Queries, requestID string, d engine.Document) error {
+func (p *pendingReply) keep(ctx context.Context, q engine.Queries, requestID string, result any) error {
 	if requestID != p.requestID || p.write == nil {
 		return nil
 	}
 	c := &capture{header: http.Header{}, status: http.StatusOK}
-	p.write(c, d)
+	if !p.write(c, result) {
+		return nil
+	}
 	b, err := encodeReply(c.status, c.header, c.body.Bytes())
 	if err != nil {
 		return err

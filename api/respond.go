@@ -110,6 +110,21 @@ type deliveryJSON struct {
 	Status            string    `json:"status"`
 	Reason            string    `json:"reason,omitempty"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	// A recipient on the national exchange axis (recipient_agency_id empty).
+	RecipientCode string             `json:"recipient_code,omitempty"`
+	RecipientName string             `json:"recipient_name,omitempty"`
+	StatusCode    string             `json:"status_code,omitempty"`
+	PackageID     string             `json:"package_id,omitempty"`
+	History       []deliveryStepJSON `json:"history,omitempty"`
+}
+
+// deliveryStepJSON is one step of a delivery over the axis.
+type deliveryStepJSON struct {
+	StatusCode string    `json:"status_code"`
+	Status     string    `json:"status"`
+	Reason     string    `json:"reason,omitempty"`
+	Staff      string    `json:"staff,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 type recordJSON struct {

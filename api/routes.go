@@ -40,7 +40,7 @@ func step(path, tag, summary, body string) openapi.Operation {
 func (s *Server) routes() []route {
 	const d = "/api/v1/documents/{id}"
 	versions := op("POST", d+"/versions", "outgoing", "Thêm phiên bản dự thảo (PDF) / Add a draft version", "pdf", "FileUpload")
-	versions.IfMatch = true
+	versions.IfMatch, versions.Idempotent = true, true
 	return []route{
 		{public(op("GET", "/api/openapi.json", "meta", "Tài liệu OpenAPI / This document", "", "OpenAPIDocument")), s.openAPI},
 		{public(op("POST", "/api/v1/verify", "signatures", "Kiểm tra chữ ký số của một tệp PDF / Verify a PDF's signatures", "pdf", "VerifyReport")), s.verifyPDF},
@@ -69,7 +69,7 @@ func (s *Server) routes() []route {
 		{step(d+"/approve", "outgoing", "Duyệt dự thảo / Approve", ""), s.approve()},
 		{step(d+"/send-back", "outgoing", "Trả lại để sửa / Send back", "ReasonInput"), s.sendBack()},
 		{step(d+"/sign", "outgoing", "Ký số (lãnh đạo) / Sign as leader", "PINInput"), s.sign()},
-		{step(d+"/issue", "outgoing", "Cấp số, ký số và đóng dấu cơ quan / Number, sign and seal", "PINInput"), s.issue()},
+		{step(d+"/issue", "outgoing", "Cấp số, ký số và đóng dấu cơ quan / Number, sign and seal", "IssueInput"), s.issue()},
 		{step(d+"/dispatch", "outgoing", "Phát hành / Dispatch", "DispatchInput"), s.dispatch()},
 		{step(d+"/recall", "outgoing", "Thu hồi / Recall", "ReasonInput"), s.recall()},
 
@@ -96,13 +96,14 @@ func (s *Server) routes() []route {
 		{op("POST", "/api/v1/appraisals/{id}/destroy", "records", "Hủy tài liệu, lập biên bản / Destroy and keep the destruction record", "", "Destruction"), s.destroy},
 		{op("GET", "/api/v1/retention-rules", "records", "Bảng thời hạn bảo quản / Retention schedule", "", "[]RetentionRule"), s.retentionRules},
 		{op("PUT", "/api/v1/retention-rules", "records", "Đặt thời hạn bảo quản / Set retention schedule lines", "RetentionRulesInput", "[]RetentionRule"), s.setRetentionRules},
-		{created(op("POST", d+"/certified-copies", "records", "Cấp bản sao y có ký số / Issue a signed certified copy", "PINInput", "CertifiedCopy")), s.issueCertifiedCopy},
+		{created(idempotent(op("POST", d+"/certified-copies", "records", "Cấp bản sao y có ký số / Issue a signed certified copy", "PINInput", "CertifiedCopy"))), s.issueCertifiedCopy},
 		{op("GET", "/api/v1/certified-copies/{id}/{digest}", "records", "Tải bản sao y / Download a certified copy", "", "pdf"), s.downloadCertifiedCopy},
 
 		{query(op("GET", "/api/v1/search", "documents", "Tìm kiếm / Search", "", "[]Document"), "Q", "Limit"), s.search},
 		{op("GET", "/api/v1/audit/verify", "audit", "Kiểm tra nhật ký / Verify the audit chain", "", "AuditReport"), s.verifyAudit},
 
 		{op("GET", "/api/v1/agencies", "org", "Cây cơ quan / Agencies", "", "[]Agency"), s.listAgencies},
+		{query(op("GET", "/api/v1/axis/agencies", "exchange", "Danh bạ trục liên thông / The exchange axis's directory", "", "AxisAgencyPage"), "DirectoryQ", "Cursor", "Limit"), s.listAxisAgencies},
 		{created(op("POST", "/api/v1/agencies", "org", "Thêm cơ quan / Create an agency", "AgencyInput", "Agency")), s.createAgency},
 		{op("GET", "/api/v1/agencies/{id}/units", "org", "Đơn vị / Units", "", "[]Unit"), s.listUnits},
 		{created(op("POST", "/api/v1/agencies/{id}/units", "org", "Thêm đơn vị / Create a unit", "UnitInput", "Unit")), s.createUnit},

@@ -48,6 +48,9 @@ type Deps struct {
 	Replicas []blob.Store
 	// Collectors are background services' metrics (fixity, renewal), exposed on /metrics.
 	Collectors []prometheus.Collector
+	// AxisEnabled: the national exchange axis is configured, so documents may be
+	// dispatched to agencies of its directory.
+	AxisEnabled bool
 }
 
 // Server routes requests.
@@ -106,7 +109,8 @@ func New(deps Deps) *Server {
 	maps.Copy(s.needs, auth.RouteNeeds)
 	maps.Copy(s.needs, events.RouteNeeds)
 	web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
-		Logger: deps.Logger, Version: deps.Version, Keyring: deps.Signer, MaxUpload: deps.MaxUpload}).Routes(s.mux)
+		Logger: deps.Logger, Version: deps.Version, Keyring: deps.Signer, MaxUpload: deps.MaxUpload,
+		TrustRoots: deps.TrustRoots, Revocation: deps.Revocation}).Routes(s.mux)
 	s.handler = httpx.SecurityHeaders(recoverPanics(deps.Logger, s.auth.Middleware(s.mux, s.routeNeed)), deps.SecureCookies)
 	return s
 }

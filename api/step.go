@@ -1,23 +1,23 @@
 package api
 
 import (
-	"errors"
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/service/keyring"
 )
 
-// stepFunc does one step on a document the actor may see, with the request's body and
-// the engine request id made from its Idempotency-Key.
-type stepFunc[T any] func(r *http.Request, a engine.Actor, d engine.Document, in T, requestID string) (engine.Document, error)
+// stepFunc does one step on the document docID, with the request's body and the engine
+// request id made from its Idempotency-Key.
+type stepFunc[T any] func(r *http.Request, a engine.Actor, docID string, in T, requestID string) (engine.Document, error)
 
-// documentStep is the recipe of every document transition: actor, body, the document
-// read for the actor (404 across agencies), its If-Match precondition, the engine call,
-// the new document with its ETag.
+// documentStep is the recipe of every document transition: actor, body, the If-Match
+// precondition checked by the step's own transaction, the engine call, the new document
+// with its ETag.
 func documentStep[T any](s *Server, do stepFunc[T]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, ok := s.actor(w, r)
@@ -32,12 +32,13 @@ func documentStep[T any](s *Server, do stepFunc[T]) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		d, ok := s.precondition(w, r, a, r.PathValue("id"), requestID)
+		ctx, ok := s.precondition(w, r, a, r.PathValue("id"))
 		if !ok {
 			return
 		}
+		r = r.WithContext(ctx)
 		write := answer(r, func(w http.ResponseWriter, d engine.Document) { writeDocument(w, http.StatusOK, d) })
-		out, err := do(r, a, d, in, requestID)
+		out, err := do(r, a, r.PathValue("id"), in, requestID)
 		if err != nil {
 			s.engineError(w, r, err)
 			return
@@ -46,32 +47,39 @@ func documentStep[T any](s *Server, do stepFunc[T]) http.HandlerFunc {
 	}
 }
 
-// precondition reads the document and checks If-Match against its version: missing →
-// 428, stale → 412. A retry of a request already done, wholly or in part (same
-// Idempotency-Key), skips the check, so that it gets the first answer or completes the
-// step rather than a 412 for its own change. The engine's version check still guards the
-// write itself.
-func (s *Server) precondition(w http.ResponseWriter, r *http.Request, a engine.Actor, docID, requestID string) (engine.Document, bool) {
-	d, err := s.deps.Engine.Document(r.Context(), a, docID)
-	if err != nil {
-		s.engineError(w, r, err)
-		return d, false
-	}
-	// A composite step (issue and seal) logs its first part under a request id of its own.
-	for _, id := range []string{requestID, keyring.IssueRequestID(requestID)} {
-		if id == "" {
-			continue
+// precondition turns the request's If-Match into the versions the step's transaction
+// must find (engine.ExpectVersion), without a read of its own: a stale one is refused by
+// the step with 412 and the current ETag; a retry of a request already done (same
+// Idempotency-Key) replays whatever the version. Without If-Match the answer is 428 —
+// or 404 when the actor cannot see the document at all.
+func (s *Server) precondition(w http.ResponseWriter, r *http.Request, a engine.Actor, docID string) (context.Context, bool) {
+	match := r.Header.Get("If-Match")
+	switch {
+	case match == "":
+		d, err := s.deps.Engine.Document(r.Context(), a, docID)
+		if err != nil {
+			s.engineError(w, r, err)
+			return nil, false
 		}
-		_, err := s.deps.Store.RequestLogGet(r.Context(), id)
-		switch {
-		case err == nil:
-			return d, true
-		case !errors.Is(err, engine.ErrNotFound):
-			httpx.Internal(w, r, s.deps.Logger, err)
-			return d, false
+		return nil, ifMatch(w, r, d.Version, "Văn bản", "văn bản", "document")
+	case match == "*":
+		return r.Context(), true
+	}
+	var versions []int
+	for _, t := range strings.Split(match, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if v, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(t, `"v`), `"`)); err == nil && t == etag(v) {
+			versions = append(versions, v)
 		}
 	}
-	return d, ifMatch(w, r, d.Version, "Văn bản", "văn bản", "document")
+	return engine.ExpectVersion(r.Context(), versions...), true
+}
+
+// staleDocument answers 412 for a step refused because the document changed meanwhile.
+func staleDocument(w http.ResponseWriter, current int) {
+	w.Header().Set("ETag", etag(current))
+	httpx.WriteProblem(w, http.StatusPreconditionFailed, httpx.KindPreconditionFailed, "Văn bản đã thay đổi / Precondition failed",
+		"văn bản đã được người khác thay đổi, hãy tải lại / the document changed since you read it; reload it")
 }
 
 // ifMatch checks the request's If-Match against the current version of what it changes

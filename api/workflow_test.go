@@ -3,13 +3,11 @@ package api
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/docpdf"
-	"github.com/vanthu/vanthu/signer/pkidemo"
 )
 
 // TestADayThroughTheAPI drafts, signs, seals and dispatches a directive with the real
@@ -19,17 +17,7 @@ func TestADayThroughTheAPI(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	const pin = "123456"
-	ca, err := pkidemo.New(filepath.Join(t.TempDir(), "ca"))
-	must(t, err)
-	kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.srv.deps.Blobs})
-	leaderUser, err := b.store.UserGetByUsername(ctx, "lanhdao.tinh")
-	must(t, err)
-	_, err = kr.IssueDemoPerson(ctx, ca, leaderUser, pin, nil)
-	must(t, err)
-	province, err := b.store.AgencyGetByCode(ctx, "H23")
-	must(t, err)
-	_, err = kr.IssueDemoAgency(ctx, ca, province, pin, nil)
-	must(t, err)
+	demoKeyring(t, b, pin, false, keyring.Config{})
 	district, err := b.store.AgencyGetByCode(ctx, "H23.11")
 	must(t, err)
 

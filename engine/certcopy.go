@@ -13,8 +13,12 @@ type CertifiedCopy struct {
 	AgencyName string // the copying agency, printed on the copy (tên cơ quan sao)
 	Record     Record
 	Document   Document
-	Original   File // the signed original the copy reproduces
+	Original   File      // the signed original the copy reproduces
+	Signed     FileInput // the signed copy, as SignCopyFunc stored it
 }
+
+// SignCopyFunc signs a numbered certified copy and stores it, keyed under CopyBlobPrefix.
+type SignCopyFunc func(ctx context.Context, cp CertifiedCopy) (FileInput, error)
 
 // CopyBlobPrefix is where certified copies are kept in the blob store:
 // certified-copies/<agency id>/<copy id>/…; the copy's row keeps no key, its agency and
@@ -22,12 +26,20 @@ type CertifiedCopy struct {
 const CopyBlobPrefix = "certified-copies/"
 
 // IssueCertifiedCopy numbers a certified copy of a record's document for the archivist of
-// the agency holding the record, and audits it as a retrieval. A document in no record
-// of the actor's agency is not found.
-func (e *Engine) IssueCertifiedCopy(ctx context.Context, actor Actor, documentID string) (CertifiedCopy, error) {
+// the agency holding the record, signs it with sign and audits it as a retrieval, in one
+// transaction: no copy is ever numbered without its signed file. A document in no record
+// of the actor's agency is not found. A retry of requestID is a conflict: its answer is
+// the one the first attempt kept (WithReply).
+func (e *Engine) IssueCertifiedCopy(ctx context.Context, actor Actor, documentID, requestID string, sign SignCopyFunc) (CertifiedCopy, error) {
 	var out CertifiedCopy
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: "retrieve", now: e.timestamp()}
+		if done, err := c.replayed(ctx, requestID, ""); err != nil || done {
+			if err == nil {
+				err = fmt.Errorf("request %q already issued a certified copy: %w", requestID, ErrConflict)
+			}
+			return err
+		}
 		if err := c.authorize(ctx, actor.AgencyID); err != nil {
 			return err
 		}
@@ -67,7 +79,13 @@ func (e *Engine) IssueCertifiedCopy(ctx context.Context, actor Actor, documentID
 		c.audit(agency.ID, "document", d.ID, nil, map[string]any{"retrieved": "certified_copy", "copy": cp.ID,
 			"notation": cp.Notation, "record": rec.FileCode(), "original": orig.SHA256})
 		out = CertifiedCopy{Copy: cp, AgencyName: agency.Name, Record: rec, Document: d, Original: orig}
-		return c.finish(ctx, "", cp.ID)
+		if out.Signed, err = sign(ctx, out); err != nil {
+			return err
+		}
+		if err := c.finish(ctx, requestID, cp.ID); err != nil {
+			return err
+		}
+		return c.reply(ctx, requestID, out)
 	})
 	if err != nil {
 		return CertifiedCopy{}, fmt.Errorf("certified copy of %s: %w", documentID, err)

@@ -217,34 +217,35 @@ func (e *Engine) Sign(ctx context.Context, actor Actor, docID string, in SignInp
 	if !in.Form.valid() {
 		return Document{}, invalid("form", "unknown signing form %q", in.Form)
 	}
-	delegated := !slices.Contains(OutgoingLifecycle[ActionSign].Roles, actor.Role)
-	if delegated {
-		doc, err := e.store.DocumentGetByID(ctx, docID)
-		if err != nil {
-			return Document{}, fmt.Errorf("sign: %w", err)
+	// The document first: to whoever may not see it, it does not exist, delegation or not.
+	return e.documentTx(ctx, actor, docID, ActionSign, requestID, func(c *change, d *Document) error {
+		form := in.Form
+		delegated := !slices.Contains(OutgoingLifecycle[ActionSign].Roles, actor.Role)
+		if delegated {
+			delegation, err := c.activeDelegation(ctx, d.TypeCode)
+			if err != nil {
+				return err
+			}
+			form = delegation.Form
 		}
-		delegation, err := e.activeDelegation(ctx, actor, doc.TypeCode)
-		if err != nil {
-			return Document{}, err
-		}
-		in.Form = delegation.Form
-	}
-	return e.transitionAs(ctx, actor, delegated, docID, ActionSign, requestID, func(c *change, d *Document) error {
-		if actor.Role == RoleDeputyLeader && in.Form == SignsAsHead {
-			in.Form = SignsOnBehalf
-		}
-		d.SignerID, d.SigningForm, d.SignerTitle = actor.UserID, in.Form, in.Title
-		return c.addFile(ctx, d.ID, in.Signed, "signed")
+		return c.step(ctx, d, delegated, func(c *change, d *Document) error {
+			if actor.Role == RoleDeputyLeader && form == SignsAsHead {
+				form = SignsOnBehalf
+			}
+			d.SignerID, d.SigningForm, d.SignerTitle = actor.UserID, form, in.Title
+			return c.addFile(ctx, d.ID, in.Signed, "signed")
+		})
 	})
 }
 
-// activeDelegation finds the delegation that lets actor sign a document of typeCode now.
-func (e *Engine) activeDelegation(ctx context.Context, actor Actor, typeCode string) (*Delegation, error) {
-	ds, err := e.store.DelegationListTo(ctx, actor.UserID, actor.AgencyID)
+// activeDelegation finds the delegation that lets the actor sign a document of typeCode now.
+func (c *change) activeDelegation(ctx context.Context, typeCode string) (*Delegation, error) {
+	actor := c.actor
+	ds, err := c.q.DelegationListTo(ctx, actor.UserID, actor.AgencyID)
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	now := e.timestamp()
+	now := c.now
 	expired := false
 	for i := range ds {
 		if ds[i].Covers(typeCode, now) {
@@ -301,33 +302,66 @@ func (e *Engine) Delegate(ctx context.Context, actor Actor, toUser string, form 
 // leaves no gap.
 func (e *Engine) Issue(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
 	return e.transition(ctx, actor, docID, ActionIssue, requestID, func(c *change, d *Document) error {
-		agency, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+		return c.number(ctx, d)
+	})
+}
+
+// number gives d the next number of its agency's outgoing register, its notation and date.
+func (c *change) number(ctx context.Context, d *Document) error {
+	agency, err := c.q.AgencyGetByID(ctx, d.AgencyID)
+	if err != nil {
+		return err
+	}
+	d.Year = c.now.In(vietnam).Year()
+	d.Series = ""
+	switch {
+	case d.Classification != Unclassified:
+		d.Series = SeriesSecret
+	case agency.NumberingPerType:
+		d.Series = "type:" + d.TypeCode
+	}
+	d.Number, err = c.q.RegisterNextNumber(ctx, d.AgencyID, d.Year, RegisterOutgoing, d.Series)
+	if err != nil {
+		return fmt.Errorf("number: %w", err)
+	}
+	unitShort := ""
+	if d.TypeCode == "" && d.DraftingUnitID != "" {
+		unit, err := c.q.UnitGetByID(ctx, d.DraftingUnitID)
 		if err != nil {
 			return err
 		}
-		d.Year = c.now.In(vietnam).Year()
-		d.Series = ""
-		switch {
-		case d.Classification != Unclassified:
-			d.Series = SeriesSecret
-		case agency.NumberingPerType:
-			d.Series = "type:" + d.TypeCode
+		unitShort = unit.ShortName
+	}
+	d.Notation = Notation(d.Number, d.TypeCode, agency.ShortName, unitShort)
+	d.IssuedAt = &c.now
+	return nil
+}
+
+// SealFunc makes the agency's signature of a numbered document: the sealed PDF, already
+// stored, that carries d's number, notation and date.
+type SealFunc func(ctx context.Context, d Document) (FileInput, error)
+
+// IssueAndSeal is the clerk's issuing as one step: the number (Issue) and the agency's
+// signature (AgencySign) in one transaction, seal running in between because the agency
+// signs the number and date. A failure anywhere leaves the document signed and
+// unnumbered — never numbered without its seal — and the register without a gap. A
+// document numbered by an earlier Issue is only sealed.
+func (e *Engine) IssueAndSeal(ctx context.Context, actor Actor, docID, requestID string, seal SealFunc) (Document, error) {
+	return e.documentTx(ctx, actor, docID, ActionAgencySign, requestID, func(c *change, d *Document) error {
+		if d.State != StateNumbered {
+			c.action = ActionIssue
+			if err := c.step(ctx, d, false, func(c *change, d *Document) error { return c.number(ctx, d) }); err != nil {
+				return err
+			}
+			c.action = ActionAgencySign
 		}
-		d.Number, err = c.q.RegisterNextNumber(ctx, d.AgencyID, d.Year, RegisterOutgoing, d.Series)
-		if err != nil {
-			return fmt.Errorf("number: %w", err)
-		}
-		unitShort := ""
-		if d.TypeCode == "" && d.DraftingUnitID != "" {
-			unit, err := c.q.UnitGetByID(ctx, d.DraftingUnitID)
+		return c.step(ctx, d, false, func(c *change, d *Document) error {
+			sealed, err := seal(ctx, *d)
 			if err != nil {
 				return err
 			}
-			unitShort = unit.ShortName
-		}
-		d.Notation = Notation(d.Number, d.TypeCode, agency.ShortName, unitShort)
-		d.IssuedAt = &c.now
-		return nil
+			return c.addFile(ctx, d.ID, sealed, "signed")
+		})
 	})
 }
 
@@ -385,16 +419,20 @@ func (c *change) mayAddFile(d Document) error {
 }
 
 // AddFile attaches a file (draft version, attachment) to a document of the actor's
-// agency, for the roles and states mayAddFile allows.
-func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in FileInput) (File, error) {
+// agency, for the roles and states mayAddFile allows. A retry of requestID returns the
+// file the first attempt added.
+func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in FileInput, requestID string) (File, error) {
 	var f File
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: "add_file", now: e.timestamp()}
-		d, err := q.DocumentGetByID(ctx, docID)
-		if err != nil {
+		if done, err := c.replayed(ctx, requestID, docID); err != nil || done {
+			if err == nil {
+				f, err = c.addedFile(ctx, docID, in)
+			}
 			return err
 		}
-		if err := c.authorize(ctx, d.AgencyID); err != nil {
+		d, err := c.documentForActor(ctx, docID)
+		if err != nil {
 			return err
 		}
 		if err := c.mayAddFile(d); err != nil {
@@ -410,7 +448,10 @@ func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in File
 		}
 		f = files[len(files)-1]
 		c.audit(d.AgencyID, "document_file", d.ID, nil, in)
-		return c.finish(ctx, "", d.ID)
+		if err := c.finish(ctx, requestID, d.ID); err != nil {
+			return err
+		}
+		return c.reply(ctx, requestID, f)
 	})
 	if err != nil {
 		return File{}, fmt.Errorf("add file: %w", err)
@@ -418,14 +459,47 @@ func (e *Engine) AddFile(ctx context.Context, actor Actor, docID string, in File
 	return f, nil
 }
 
+// addedFile is the latest file of a document with in's content: what a request that
+// added in added.
+func (c *change) addedFile(ctx context.Context, docID string, in FileInput) (File, error) {
+	files, err := c.q.FileListByDocument(ctx, docID)
+	if err != nil {
+		return File{}, err
+	}
+	for i := len(files) - 1; i >= 0; i-- {
+		if files[i].SHA256 == in.SHA256 {
+			return files[i], nil
+		}
+	}
+	return File{}, fmt.Errorf("the request added another file: %w", ErrConflict)
+}
+
 // Dispatch sends an issued, agency-signed document to recipient agencies on this
 // instance: each gets its incoming copy at once, in state received, and the sender sees a
 // delivery per recipient.
 func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipientIDs []string, requestID string) (Document, error) {
-	recipients := slices.Clone(recipientIDs)
+	return e.DispatchTo(ctx, actor, docID, DispatchInput{AgencyIDs: recipientIDs}, requestID)
+}
+
+// DispatchInput names the recipients of a dispatch: agencies on this instance, and
+// agencies of the national exchange axis's directory by code.
+type DispatchInput struct {
+	AgencyIDs     []string
+	ExternalCodes []string
+}
+
+// DispatchTo is Dispatch to recipients on this instance and on the axis (axis.go).
+func (e *Engine) DispatchTo(ctx context.Context, actor Actor, docID string, to DispatchInput, requestID string) (Document, error) {
+	recipients := slices.Clone(to.AgencyIDs)
+	// A missing document is reported by the transition below.
+	d, _ := e.store.DocumentGetByID(ctx, docID)
+	external, err := axisRecipients(ctx, e.store, d, to.ExternalCodes)
+	if err != nil {
+		return Document{}, err
+	}
 	if len(recipients) == 0 {
 		// A correction or replacement goes to whoever received the original.
-		if d, err := e.store.DocumentGetByID(ctx, docID); err == nil && d.ReplacesID != "" {
+		if d.ReplacesID != "" {
 			old, err := e.store.DeliveryListByOutgoing(ctx, d.ReplacesID)
 			if err != nil {
 				return Document{}, err
@@ -436,17 +510,21 @@ func (e *Engine) Dispatch(ctx context.Context, actor Actor, docID string, recipi
 		}
 	}
 	// A document addressed to a dissolved agency goes to its successor.
-	recipients, err := e.currentAgencies(ctx, recipients)
+	recipients, err = e.currentAgencies(ctx, recipients)
 	if err != nil {
 		return Document{}, err
 	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
-	if len(recipients) == 0 {
-		return Document{}, invalid("recipients", "a document needs at least one recipient")
-	}
 	return e.transition(ctx, actor, docID, ActionDispatch, requestID, func(c *change, d *Document) error {
+		// Checked once the actor may see the document: another agency's is not found.
+		if len(recipients) == 0 && len(external) == 0 {
+			return invalid("recipients", "a document needs at least one recipient")
+		}
 		if err := c.noteReplacement(ctx, d); err != nil {
+			return err
+		}
+		if err := c.dispatchAxis(ctx, d, external); err != nil {
 			return err
 		}
 		sender, err := c.q.AgencyGetByID(ctx, d.AgencyID)
@@ -539,6 +617,9 @@ func (e *Engine) Recall(ctx context.Context, actor Actor, docID, reason, request
 	}
 	return e.transition(ctx, actor, docID, ActionRecall, requestID, func(c *change, d *Document) error {
 		d.Note = reason
+		if err := c.recallAxis(ctx, d, reason); err != nil {
+			return err
+		}
 		deliveries, err := c.q.DeliveryListByOutgoing(ctx, d.ID)
 		if err != nil {
 			return err

@@ -27,7 +27,7 @@ func TestAddFileOnlyWhileTheDocumentIsOpenToIt(t *testing.T) {
 
 	refused := func(t *testing.T, actor engine.Actor, docID string, reason engine.Reason, kind error) {
 		t.Helper()
-		_, err := b.eng.AddFile(ctx, actor, docID, version)
+		_, err := b.eng.AddFile(ctx, actor, docID, version, "")
 		var te *engine.TransitionError
 		if !errors.As(err, &te) || te.Reason != reason || !errors.Is(err, kind) {
 			t.Fatalf("AddFile by %s: got %v, want %s (%v)", actor.Role, err, reason, kind)
@@ -36,7 +36,7 @@ func TestAddFileOnlyWhileTheDocumentIsOpenToIt(t *testing.T) {
 
 	t.Run("DraftersAndReviewersAddVersionsToADraft", func(t *testing.T) {
 		for _, a := range []engine.Actor{p.specialist, p.head, p.clerk, p.leader, p.deputy} {
-			if _, err := b.eng.AddFile(ctx, a, draft.ID, version); err != nil {
+			if _, err := b.eng.AddFile(ctx, a, draft.ID, version, ""); err != nil {
 				t.Fatalf("%s adding a version to a draft: %v", a.Role, err)
 			}
 		}
@@ -53,7 +53,7 @@ func TestAddFileOnlyWhileTheDocumentIsOpenToIt(t *testing.T) {
 		refused(t, b.districts[0].clerk, incoming.ID, engine.ReasonNotYourAgency, engine.ErrNotFound)
 	})
 	t.Run("OnlyTheClerkAddsToAnIncomingDocument", func(t *testing.T) {
-		if _, err := b.eng.AddFile(ctx, p.clerk, incoming.ID, version); err != nil {
+		if _, err := b.eng.AddFile(ctx, p.clerk, incoming.ID, version, ""); err != nil {
 			t.Fatalf("clerk adding a scan to a received document: %v", err)
 		}
 		refused(t, p.specialist, incoming.ID, engine.ReasonWrongRole, engine.ErrForbidden)
@@ -62,7 +62,7 @@ func TestAddFileOnlyWhileTheDocumentIsOpenToIt(t *testing.T) {
 	t.Run("NotAfterTheIncomingDocumentIsPresented", func(t *testing.T) {
 		_, err := b.eng.Register(ctx, p.clerk, incoming.ID, "")
 		must(t, err)
-		if _, err := b.eng.AddFile(ctx, p.clerk, incoming.ID, version); err != nil {
+		if _, err := b.eng.AddFile(ctx, p.clerk, incoming.ID, version, ""); err != nil {
 			t.Fatalf("clerk adding to a registered document: %v", err)
 		}
 		_, err = b.eng.Present(ctx, p.clerk, incoming.ID, "")

@@ -27,6 +27,8 @@ type Queries interface {
 	EventQueries
 	CheckQueries
 	ExchangeQueries
+	AxisQueries
+	UserQueries
 
 	AgencyInsert(ctx context.Context, a *Agency) error
 	AgencyUpdate(ctx context.Context, a *Agency) error
@@ -153,6 +155,9 @@ type Queries interface {
 	// request id leaves it as it is.
 	RequestReplyInsert(ctx context.Context, r RequestReply) error
 	RequestReplyGet(ctx context.Context, requestID string) (RequestReply, error)
+	// RequestsPrune deletes up to limit request ids and up to limit kept answers older
+	// than before, and returns how many of each.
+	RequestsPrune(ctx context.Context, before time.Time, limit int) (requests, replies int64, err error)
 
 	// AuditHeadAdvance reserves the next sequence number of an agency's chain and returns
 	// it with the hash of the event before it; it holds the chain until commit.
@@ -160,6 +165,9 @@ type Queries interface {
 	AuditHeadGet(ctx context.Context, agencyID string) (ChainHead, error)
 	AuditInsert(ctx context.Context, e *Event) error
 	AuditListByAgency(ctx context.Context, agencyID string, afterSeq int64, limit int) ([]Event, error)
+	// AuditListByDocument returns up to limit events about a document and its
+	// assignments, in every agency's chain, newest first.
+	AuditListByDocument(ctx context.Context, documentID string, limit int) ([]Event, error)
 	AuditCount(ctx context.Context) (int, error)
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,6 +85,16 @@ func (e *Engine) transition(ctx context.Context, actor Actor, docID string, acti
 // rather than from their role.
 func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, docID string, action Action, requestID string,
 	effect func(c *change, d *Document) error) (Document, error) {
+	return e.documentTx(ctx, actor, docID, action, requestID, func(c *change, d *Document) error {
+		return c.step(ctx, d, delegated, effect)
+	})
+}
+
+// documentTx runs steps on a document the actor may act on, in one transaction under
+// action's request id: a retry of a request already done returns the document; else
+// steps run, then the audit events, the request id and the answer are written.
+func (e *Engine) documentTx(ctx context.Context, actor Actor, docID string, action Action, requestID string,
+	steps func(c *change, d *Document) error) (Document, error) {
 	var out Document
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: action, now: e.timestamp()}
@@ -97,27 +108,10 @@ func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, 
 		if err != nil {
 			return err
 		}
-		t, ok := lifecycleOf(d.Flow)[action]
-		switch {
-		case !ok:
-			return refuse(action, ReasonUnknownAction, "%s documents have no %s step", d.Flow, action)
-		case !t.allowsRole(actor.Role) && !delegated:
-			return refuse(action, ReasonWrongRole, "a %s cannot %s", actor.Role, action)
-		case !t.allowsFrom(d.State):
-			return refuse(action, ReasonWrongState, "document is %s", d.State)
-		}
-		before := d
-		prevVersion := d.Version
-		d.State, d.Version, d.UpdatedAt = t.To, d.Version+1, c.now
-		if effect != nil {
-			if err := effect(c, &d); err != nil {
-				return err
-			}
-		}
-		if err := q.DocumentUpdate(ctx, &d, prevVersion); err != nil {
+		if err := steps(c, &d); err != nil {
 			return err
 		}
-		c.audit(d.AgencyID, "document", d.ID, summary(before), summary(d))
+		c.action = action
 		if err := c.finish(ctx, requestID, d.ID); err != nil {
 			return err
 		}
@@ -128,6 +122,34 @@ func (e *Engine) transitionAs(ctx context.Context, actor Actor, delegated bool, 
 		return Document{}, fmt.Errorf("%s %s: %w", action, docID, err)
 	}
 	return out, nil
+}
+
+// step applies the change's action to d: it checks the lifecycle table, the role
+// (unless delegated) and the state, lets effect do the step's work, writes the document
+// only if nobody changed it meanwhile and appends the audit event.
+func (c *change) step(ctx context.Context, d *Document, delegated bool, effect func(c *change, d *Document) error) error {
+	t, ok := lifecycleOf(d.Flow)[c.action]
+	switch {
+	case !ok:
+		return refuse(c.action, ReasonUnknownAction, "%s documents have no %s step", d.Flow, c.action)
+	case !t.allowsRole(c.actor.Role) && !delegated:
+		return refuse(c.action, ReasonWrongRole, "a %s cannot %s", c.actor.Role, c.action)
+	case !t.allowsFrom(d.State):
+		return refuse(c.action, ReasonWrongState, "document is %s", d.State)
+	}
+	before := *d
+	prevVersion := d.Version
+	d.State, d.Version, d.UpdatedAt = t.To, d.Version+1, c.now
+	if effect != nil {
+		if err := effect(c, d); err != nil {
+			return err
+		}
+	}
+	if err := c.q.DocumentUpdate(ctx, d, prevVersion); err != nil {
+		return err
+	}
+	c.audit(d.AgencyID, "document", d.ID, summary(before), summary(*d))
+	return nil
 }
 
 // authorize checks that the actor holds their role in their agency and that the object
@@ -181,7 +203,13 @@ func (c *change) documentForActor(ctx context.Context, docID string) (Document, 
 	case !held:
 		return Document{}, refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role)
 	}
-	return d, nil
+	if d.Classification != Unclassified {
+		// To those who do not handle it, a classified document does not exist.
+		if ok, err := handlesClassified(ctx, c.q, c.actor, d); err != nil || !ok {
+			return Document{}, cmp.Or(err, fmt.Errorf("document %s: %w", docID, ErrNotFound))
+		}
+	}
+	return d, expected(ctx, d)
 }
 
 // replayed reports whether requestID was already done for the same actor, action and
@@ -274,11 +302,15 @@ type documentSummary struct {
 	Notation       string `json:"notation,omitempty"`
 	IncomingNumber int    `json:"incoming_number,omitempty"`
 	Subject        string `json:"subject"`
+	// Note and Direction keep the reason, comment or direction a step gave, for the
+	// document's history.
+	Note      string `json:"note,omitempty"`
+	Direction string `json:"direction,omitempty"`
 }
 
 func summary(d Document) documentSummary {
 	return documentSummary{State: d.State, Version: d.Version, Number: d.Number, Notation: d.Notation,
-		IncomingNumber: d.IncomingNumber, Subject: d.Subject}
+		IncomingNumber: d.IncomingNumber, Subject: d.Subject, Note: d.Note, Direction: d.Direction}
 }
 
 func snapshot(v any) string {

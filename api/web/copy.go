@@ -3,18 +3,18 @@ package web
 import (
 	"context"
 	"errors"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/keyring"
 )
 
 // copier issues signed certified copies (SAO Y); service/keyring is one.
 type copier interface {
-	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin string) (keyring.IssuedCopy, []byte, error)
+	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, []byte, error)
 }
 
 // copyRow is one document of a record on the copies page.
@@ -77,7 +77,7 @@ func (u *UI) certifiedCopy(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	docID := r.PathValue("doc")
-	cp, pdf, err := c.CertifiedCopy(ctx, s.Actor, docID, pin)
+	cp, pdf, err := c.CertifiedCopy(ctx, s.Actor, docID, pin, "")
 	switch {
 	case errors.Is(err, keyring.ErrWrongPIN):
 		err = &userError{status: http.StatusUnprocessableEntity, key: "err.wrongpin"}
@@ -93,7 +93,7 @@ func (u *UI) certifiedCopy(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	name := "sao-y-" + strings.NewReplacer("/", "-", " ", "-").Replace(cp.Notation) + ".pdf"
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -67,7 +67,7 @@ func TestArchivistIssuesACertifiedCopyFromTheRecordsPage(t *testing.T) {
 	must(err)
 	obj, err := b.ui.deps.Blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
 	must(err)
-	_, err = b.eng.AddFile(ctx, spec, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size})
+	_, err = b.eng.AddFile(ctx, spec, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, "")
 	must(err)
 	_, err = b.eng.Submit(ctx, spec, doc.ID, nil, "")
 	must(err)

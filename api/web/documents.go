@@ -8,11 +8,13 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer"
@@ -47,9 +49,58 @@ type docView struct {
 	Signing     bool // the keyring is configured
 	RequestID   string
 	DefaultDays int
-	// Values are what the user typed in an action's form, when the page comes back after
-	// an outage (never the PIN).
-	Values map[string]string
+	// HasActions: the actor has something to do here; without, no "Xử lý" panel.
+	HasActions bool
+	History    []historyItem
+	// HistoryFailed: the history could not be read (an outage); the page says so.
+	HistoryFailed bool
+	Signatures    []fileSignatures
+	Holders       []holder
+	HoldersFailed bool
+	// Values are what the user typed in the action's form that failed (never the PIN),
+	// Form the same with every value of a field (the direction's ticked units); ErrAction
+	// is that action and Error why it failed, shown on its form.
+	Values    map[string]string
+	Form      url.Values
+	ErrAction string
+	Error     string
+}
+
+// PageTitle names the browser tab after the document's subject.
+func (v docView) PageTitle() string { return v.Doc.Subject }
+
+// ErrFor is the error to show on the form of one of the actions, if it failed.
+func (v docView) ErrFor(actions ...string) string {
+	if slices.Contains(actions, v.ErrAction) {
+		return v.Error
+	}
+	return ""
+}
+
+// formShown tells whether the page shows the form of an action (a path's action name).
+func (v docView) formShown(action string) bool {
+	switch action {
+	case "reject":
+		return v.Can["register"]
+	case "version":
+		return v.Can["submit"]
+	case "sendback":
+		return v.Can["send_back"]
+	case "progress":
+		return len(v.Mine) > 0 && (v.Can["start"] || v.Can["complete"])
+	}
+	return v.HasActions && v.Can[action]
+}
+
+// Checked tells whether the failed form had value ticked in field name.
+func (v docView) Checked(name, value string) bool { return slices.Contains(v.Form[name], value) }
+
+// failedForm is an action's form that did not go through: which, what was typed, why.
+type failedForm struct {
+	action string
+	values map[string]string
+	form   url.Values
+	err    error
 }
 
 type recipientGroup struct {
@@ -65,37 +116,63 @@ type overlay struct {
 }
 
 func (u *UI) document(w http.ResponseWriter, r *http.Request, s *session) {
-	u.documentPage(w, r, s, r.PathValue("id"), nil, nil)
+	u.documentPage(w, r, s, r.PathValue("id"), nil)
 }
 
-// documentPage shows a document with its actions; after an outage (busy), with what the
-// user typed in the action's form and the same request id, so that sending it again is
+// documentPage shows a document with its history, signatures, holders and actions; after
+// a failed action (failed), with the error on that action's form and what the user typed
+// in it. After an outage the form keeps the same request id, so that sending it again is
 // the same request.
-func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id string, typed map[string]string, busy error) {
+func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id string, failed *failedForm) {
 	ctx := r.Context()
 	d, err := u.deps.Engine.Document(ctx, s.Actor, id)
 	if err != nil {
+		if failed != nil && !unavailable(err) {
+			err = failed.err // the action's own error says more than the page's
+		}
 		u.fail(w, r, s, err)
 		return
 	}
 	v := docView{Doc: d, Can: allowed(d, s.Actor.Role), Signing: u.deps.Keyring != nil, RequestID: engine.NewID(),
 		DefaultDays: 10}
-	if busy != nil {
-		v.Values = maps.Clone(typed)
+	if failed != nil {
+		v.Values, v.Form, v.ErrAction = maps.Clone(failed.values), failed.form, failed.action
 		delete(v.Values, "pin")
 		// The forms add a suffix of their own to the page's request id.
-		if rid, _, _ := strings.Cut(typed["request_id"], "."); rid != "" {
+		if rid, _, _ := strings.Cut(failed.values["request_id"], "."); rid != "" && unavailable(failed.err) {
 			v.RequestID = rid
 		}
 	}
-	if v.Files, err = u.deps.Store.FileListByDocument(ctx, d.ID); err != nil {
+	if err := u.fillDocument(ctx, s, &v); err != nil {
 		u.fail(w, r, s, err)
 		return
 	}
+	if failed != nil {
+		status, msg, detail := u.explain(w, r, s, failed.err)
+		v.Error = strings.TrimSpace(msg + " " + detail)
+		p := &page{session: s, Title: s.T("doc.title"), Status: status, Live: u.liveInbox}
+		if !v.formShown(failed.action) {
+			// The step is no longer offered (someone else took it): say so above the page.
+			p.Alert, v.ErrAction = v.Error, ""
+		}
+		p.Data = v
+		u.withMenu(p)
+		u.write(w, r, "document", p)
+		return
+	}
+	u.render(w, r, s, "document", "doc.title", v)
+}
+
+// fillDocument reads what the document page shows besides the document.
+func (u *UI) fillDocument(ctx context.Context, s *session, v *docView) error {
+	d := v.Doc
+	var err error
+	if v.Files, err = u.deps.Store.FileListByDocument(ctx, d.ID); err != nil {
+		return err
+	}
 	v.Preview = previewFile(v.Files)
 	if v.Assignments, err = u.deps.Store.AssignmentListByDocument(ctx, d.ID); err != nil {
-		u.fail(w, r, s, err)
-		return
+		return err
 	}
 	v.Notes = u.notesByAssignment(ctx, v.Assignments)
 	myUnits := u.myUnits(s)
@@ -106,8 +183,7 @@ func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id
 	}
 	if d.Flow == engine.Outgoing && d.Number > 0 {
 		if v.Deliveries, err = u.deps.Engine.Deliveries(ctx, s.Actor, d.ID); err != nil {
-			u.fail(w, r, s, err)
-			return
+			return err
 		}
 	}
 	if v.Can[string(engine.ActionDirect)] || v.Can[string(engine.ActionSubmit)] {
@@ -120,11 +196,32 @@ func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id
 	if v.Preview != nil && v.CanSign {
 		v.Overlays = u.overlays(ctx, s, d, *v.Preview)
 	}
-	if busy != nil {
-		u.busy(w, r, s, "document", "doc.title", v, busy)
-		return
+	// The lifecycle table offers start and complete to every assignee role; the page
+	// offers them only to those with an open assignment here.
+	if (v.Can["start"] || v.Can["complete"]) && len(v.Mine) == 0 && !slices.Contains([]engine.Role{engine.RoleLeader, engine.RoleDeputyLeader}, s.Actor.Role) {
+		delete(v.Can, "start")
+		delete(v.Can, "complete")
 	}
-	u.render(w, r, s, "document", "doc.title", v)
+	for _, ok := range v.Can {
+		v.HasActions = v.HasActions || ok
+	}
+	hist, err := u.history(ctx, s, d)
+	switch {
+	case unavailable(err):
+		v.HistoryFailed = true
+	case err != nil:
+		return err
+	}
+	v.History = hist
+	v.Signatures = u.signatures(ctx, s, v.Files)
+	// Without the people (an outage) the page leaves the line out rather than say nobody.
+	if v.Holders, err = u.holders(ctx, s, d, v.Assignments, v.Deliveries); err != nil {
+		if !unavailable(err) {
+			return err
+		}
+		v.HoldersFailed = true
+	}
+	return nil
 }
 
 // allowed lists the actions the lifecycle table offers a role in the document's state;
@@ -274,29 +371,15 @@ func (u *UI) documentFile(w http.ResponseWriter, r *http.Request, s *session) {
 	defer rc.Close()
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Length", strconv.FormatInt(files[i].Size, 10))
-	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", asciiName(files[i].Name)))
+	w.Header().Set("Content-Disposition", httpx.ContentDisposition("inline", files[i].Name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if _, err := io.Copy(w, rc); err != nil {
 		u.deps.Logger.WarnContext(ctx, "web: file download cut short", "document", d.ID, "error", err)
 	}
 }
 
-func asciiName(name string) string {
-	var b strings.Builder
-	for _, c := range name {
-		if c < 128 && c != '"' && c != '\\' && c >= ' ' {
-			b.WriteRune(c)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	if b.Len() == 0 {
-		return "van-ban.pdf"
-	}
-	return b.String()
-}
-
-// documentAction runs one action on a document and comes back to it.
+// documentAction runs one action on a document and comes back to it; when the action
+// fails, the page shows why on the action's form, with what the user typed.
 func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
 	id, action := r.PathValue("id"), r.PathValue("action")
@@ -306,7 +389,7 @@ func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) 
 		var up upload
 		up, form, err = u.storeUpload(w, r, "draft")
 		if err == nil {
-			_, err = u.deps.Engine.AddFile(ctx, s.Actor, id, up.File)
+			_, err = u.deps.Engine.AddFile(ctx, s.Actor, id, up.File, "")
 		}
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -319,15 +402,11 @@ func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) 
 	if err == nil && action != "version" {
 		err = u.runAction(ctx, r, s, id, action, form)
 	}
-	if unavailable(err) {
-		u.documentPage(w, r, s, id, form, err)
-		return
-	}
 	if err != nil {
-		u.fail(w, r, s, err)
+		u.documentPage(w, r, s, id, &failedForm{action: action, values: form, form: r.PostForm, err: err})
 		return
 	}
-	http.Redirect(w, r, "/documents/"+id+"?done="+action, http.StatusSeeOther)
+	redirectDone(w, r, "/documents/"+id, action)
 }
 
 func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, action string, f map[string]string) error {
@@ -391,6 +470,8 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 			return &userError{status: http.StatusUnprocessableEntity, key: "err.nokey"}
 		case errors.Is(err, keyring.ErrNoDraft):
 			return &userError{status: http.StatusUnprocessableEntity, key: "err.nodraft"}
+		case errors.Is(err, keyring.ErrNoBlanks):
+			return &userError{status: http.StatusUnprocessableEntity, key: "err.noblanks"}
 		case unavailable(err):
 			return err
 		case err != nil && !isEngineKind(err):
@@ -433,7 +514,18 @@ func directInput(r *http.Request) (engine.DirectInput, error) {
 		t = t.Add(17 * time.Hour) // end of the working day
 		deadline = &t
 	}
-	days, _ := strconv.Atoi(r.PostFormValue("days"))
+	var days int
+	if v := strings.TrimSpace(r.PostFormValue("days")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 365 {
+			return in, badInput("err.days")
+		}
+		days = n
+	}
+	// A date or a number of working days, not both: neither silently wins.
+	if deadline != nil && days > 0 {
+		return in, badInput("err.deadlineboth")
+	}
 	lead := r.PostFormValue("lead")
 	if lead == "" {
 		return in, badInput("err.lead")

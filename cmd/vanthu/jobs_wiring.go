@@ -14,6 +14,7 @@ import (
 	"github.com/vanthu/vanthu/service/blobgc"
 	"github.com/vanthu/vanthu/service/indexing"
 	"github.com/vanthu/vanthu/service/jobs"
+	"github.com/vanthu/vanthu/service/prune"
 	"github.com/vanthu/vanthu/service/reminder"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/sqlstore"
@@ -29,6 +30,7 @@ var (
 	settingIndexInterval    = setting{"serve", "VANTHU_INDEX_INTERVAL"}
 	settingBlobGCInterval   = setting{"serve", "VANTHU_BLOB_GC_INTERVAL"}
 	settingBlobGCGrace      = setting{"--grace", "VANTHU_BLOB_GC_GRACE"}
+	settingRequestKeep      = setting{"serve", "VANTHU_REQUEST_KEEP"}
 	// A job still running this long after its node died (kill -9, power loss) is run
 	// again by another node; it must outlast the longest job.
 	settingJobRescueAfter = setting{"serve", "VANTHU_JOB_RESCUE_AFTER"}
@@ -80,6 +82,11 @@ func registerPeriodic(d backgroundDeps, workers *river.Workers) ([]*river.Period
 		return nil, nil, err
 	}
 	periodic = append(periodic, gc.Register(workers, gcEvery))
+	keep, err := durationSetting(settingRequestKeep, prune.DefaultKeep, time.Hour)
+	if err != nil {
+		return nil, nil, err
+	}
+	periodic = append(periodic, prune.Register(workers, d.eng, keep, prune.DefaultInterval, d.logger))
 	return periodic, metrics, nil
 }
 

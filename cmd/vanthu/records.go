@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -31,6 +34,8 @@ const recordsUsage = `usage:
   vanthu records decide  --user NAME --appraisal ID (--approve --decision 15/QĐ-UBND | --reject --reason TEXT)
   vanthu records destroy --user NAME --appraisal ID
   vanthu records copy    --user NAME --document ID --out FILE --key KEY.p12 [--level B-B|B-T|B-LT|B-LTA] [--tsa URL]`
+
+const agencyUsage = "usage: vanthu agency succeed --from CODE --to CODE [--at YYYY-MM-DD] [--unit OLD=NEW …] [--person OLD=NEW …] [--user ADMIN]"
 
 // runRecords is `vanthu records …`: the archivist's retention work and certified copies,
 // acting as a named user in the role each step needs.
@@ -260,14 +265,6 @@ func runRecordsCopy(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer closeKey()
-	cp, err := eng.IssueCertifiedCopy(ctx, actor, *docID)
-	if err != nil {
-		return err
-	}
-	original, err := readAll(ctx, blobs, cp.Original.BlobKey)
-	if err != nil {
-		return fmt.Errorf("the original of %s: %w", cp.Document.ID, err)
-	}
 	req := signer.Request{Key: key, Level: lvl}
 	if lvl >= pades.LevelBT {
 		req.Timestamper = &pki.TSAClient{URL: *tsa}
@@ -275,11 +272,29 @@ func runRecordsCopy(ctx context.Context, args []string, stdout io.Writer) error 
 	if lvl >= pades.LevelBLT {
 		req.Revocation = pki.NewRevocation(http.DefaultClient, key.Chain())
 	}
-	signed, err := keyring.SignCopy(ctx, original, cp, req)
+	// The copy is numbered only if its signed file is written, and the file is kept only
+	// if the number commits: one unit.
+	written := false
+	cp, err := eng.IssueCertifiedCopy(ctx, actor, *docID, "", func(ctx context.Context, cp engine.CertifiedCopy) (engine.FileInput, error) {
+		original, err := readAll(ctx, blobs, cp.Original.BlobKey)
+		if err != nil {
+			return engine.FileInput{}, fmt.Errorf("the original of %s: %w", cp.Document.ID, err)
+		}
+		signed, err := keyring.SignCopy(ctx, original, cp, req)
+		if err != nil {
+			return engine.FileInput{}, err
+		}
+		if err := writeFileAtomic(*out, signed); err != nil {
+			return engine.FileInput{}, err
+		}
+		written = true
+		sum := sha256.Sum256(signed)
+		return engine.FileInput{Kind: "certified_copy", Name: *out, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(signed))}, nil
+	})
 	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(*out, signed); err != nil {
+		if written {
+			_ = os.Remove(*out)
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "SAO Y %s of %q (%s) → %s, signed by %s\n", cp.Notation, cp.Document.Subject, cp.Record.FileCode(), *out,
@@ -300,7 +315,7 @@ func readAll(ctx context.Context, blobs blob.Store, key string) ([]byte, error) 
 // runAgency is `vanthu agency succeed --from CODE --to CODE [--at DATE]`.
 func runAgency(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "succeed" {
-		return usageError{errors.New("usage: vanthu agency succeed --from CODE --to CODE [--at YYYY-MM-DD] [--unit OLD=NEW …] [--person OLD=NEW …] [--user ADMIN]")}
+		return usageError{errors.New(agencyUsage)}
 	}
 	fs := flag.NewFlagSet("agency succeed", flag.ContinueOnError)
 	cfg := bindConfig(fs)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,6 +39,10 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	axisCfg, err := readAxisSettings()
+	if err != nil {
+		return err
+	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return settingError{setting{"--tls-cert/--tls-key", "VANTHU_TLS_CERT/VANTHU_TLS_KEY"}, errors.New("give both or neither")}
 	}
@@ -50,7 +55,14 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	if err := ensureDemo(ctx, cfg, store, blobs, stdout); err != nil {
+	// The demo CA (NOT FOR PRODUCTION), where there is one, answers its OCSP, CRLs and
+	// timestamps for as long as serve runs, at the address its certificates name.
+	demo, err := serveDemoPKI(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+	defer demo.Close()
+	if err := ensureDemo(ctx, cfg, store, blobs, demo, stdout); err != nil {
 		return err
 	}
 
@@ -72,6 +84,14 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The national exchange axis (axis_exchange.go), when configured: its sends and
+	// statuses are jobs enqueued by a transaction hook, its rounds periodic jobs.
+	exchangeSvc, exchangePeriodic, err := registerExchange(backgroundDeps{cfg: cfg, eng: eng, store: store, blobs: blobs,
+		logger: logger}, axisCfg, roots, workers)
+	if err != nil {
+		return err
+	}
+	periodic = append(periodic, exchangePeriodic...)
 	// Webhooks and e-mails are jobs too, enqueued in the transaction of the change that
 	// causes them: the hook is in place before any job runs.
 	deliveries := events.NewDeliveries(store, eventSettings, logger)
@@ -81,16 +101,25 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	store.AddTxHook(deliveries.TxHook(queue))
+	if exchangeSvc != nil {
+		store.AddTxHook(exchangeSvc.TxHook(queue))
+	}
 	revocation := pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, nil)
 	// Signatures made in the UI and API are B-B; with a timestamp authority they carry a
-	// timestamp and the revocation data (B-LT), as Decree 30 documents should.
+	// timestamp and the revocation data (B-LT), as Decree 30 documents should. The demo's
+	// are B-LT from the demo CA.
 	kr := keyring.Config{Engine: eng, Store: store, Blobs: blobs, Logger: logger}
 	if tsa := os.Getenv(settingTSA.env); tsa != "" {
 		kr.Timestamper, kr.Revocation = &pki.TSAClient{URL: tsa}, revocation
+	} else if demo != nil {
+		kr.Timestamper = &pki.TSAClient{URL: demo.tsaURL}
+		kr.Revocation = pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, demo.ca.Issuers())
+		kr.ExtraCertificates = []*x509.Certificate{demo.ca.TSACertificate()}
 	}
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
 		TrustRoots: roots, Revocation: revocation, Signer: keyring.New(kr),
-		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics, Replicas: replicas})
+		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics, Replicas: replicas,
+		AxisEnabled: exchangeSvc != nil})
 	handler.Events().Start(ctx)
 	defer handler.Events().Stop()
 	stopJobs, err := startJobs(ctx, queue, logger)

@@ -2,6 +2,7 @@ package keyring
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"path"
@@ -26,37 +27,40 @@ type IssuedCopy struct {
 // the archivist's PIN opens the agency's key first, so that a wrong PIN leaves no gap in
 // the copy register; then the engine numbers it and the signed original gets the
 // agency's signature with the SAO Y mark in the top-right corner of its first page.
-func (k *Keyring) CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin string) (IssuedCopy, []byte, error) {
+func (k *Keyring) CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (IssuedCopy, []byte, error) {
 	if actor.Role != engine.RoleArchivist {
 		// The engine refuses without numbering anything; its refusal is the answer.
-		if _, err := k.cfg.Engine.IssueCertifiedCopy(ctx, actor, docID); err != nil {
-			return IssuedCopy{}, nil, err
-		}
-		return IssuedCopy{}, nil, fmt.Errorf("keyring: certified copy by a %s: %w", actor.Role, engine.ErrForbidden)
+		_, err := k.cfg.Engine.IssueCertifiedCopy(ctx, actor, docID, requestID, func(context.Context, engine.CertifiedCopy) (engine.FileInput, error) {
+			return engine.FileInput{}, engine.ErrForbidden
+		})
+		return IssuedCopy{}, nil, cmp.Or(err, fmt.Errorf("keyring: certified copy by a %s: %w", actor.Role, engine.ErrForbidden))
 	}
 	key, _, closeKey, err := k.open(ctx, engine.KeyOwnerAgency, actor.AgencyID, pin)
 	if err != nil {
 		return IssuedCopy{}, nil, err
 	}
 	defer closeKey()
-	cp, err := k.cfg.Engine.IssueCertifiedCopy(ctx, actor, docID)
+	var signed []byte
+	var obj blob.Object
+	cp, err := k.cfg.Engine.IssueCertifiedCopy(ctx, actor, docID, requestID, func(ctx context.Context, cp engine.CertifiedCopy) (engine.FileInput, error) {
+		original, err := k.readBlob(ctx, cp.Original.BlobKey)
+		if err != nil {
+			return engine.FileInput{}, fmt.Errorf("keyring: the original of %s: %w", cp.Document.ID, err)
+		}
+		req := signer.Request{Key: key, Level: k.level, Timestamper: k.cfg.Timestamper, Revocation: k.cfg.Revocation,
+			ExtraCertificates: k.cfg.ExtraCertificates, Location: k.cfg.Location}
+		if signed, err = SignCopy(ctx, original, cp, req); err != nil {
+			return engine.FileInput{}, pinError(err)
+		}
+		obj, err = k.cfg.Blobs.Put(ctx, bytes.NewReader(signed), blob.PutOptions{Prefix: copyPrefix(cp.AgencyID, cp.ID),
+			ContentType: "application/pdf"})
+		if err != nil {
+			return engine.FileInput{}, fmt.Errorf("keyring: store certified copy %s: %w", cp.Notation, err)
+		}
+		return engine.FileInput{Kind: "certified_copy", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, nil
+	})
 	if err != nil {
 		return IssuedCopy{}, nil, err
-	}
-	original, err := k.readBlob(ctx, cp.Original.BlobKey)
-	if err != nil {
-		return IssuedCopy{}, nil, fmt.Errorf("keyring: the original of %s: %w", cp.Document.ID, err)
-	}
-	req := signer.Request{Key: key, Level: k.level, Timestamper: k.cfg.Timestamper, Revocation: k.cfg.Revocation,
-		ExtraCertificates: k.cfg.ExtraCertificates, Location: k.cfg.Location}
-	signed, err := SignCopy(ctx, original, cp, req)
-	if err != nil {
-		return IssuedCopy{}, nil, pinError(err)
-	}
-	obj, err := k.cfg.Blobs.Put(ctx, bytes.NewReader(signed), blob.PutOptions{Prefix: copyPrefix(cp.AgencyID, cp.ID),
-		ContentType: "application/pdf"})
-	if err != nil {
-		return IssuedCopy{}, nil, fmt.Errorf("keyring: store certified copy %s: %w", cp.Notation, err)
 	}
 	k.cfg.Logger.InfoContext(ctx, "certified copy issued", "copy", cp.ID, "notation", cp.Notation, "document", cp.Document.ID)
 	return IssuedCopy{CertifiedCopy: cp, Blob: obj}, signed, nil

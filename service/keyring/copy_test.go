@@ -33,18 +33,18 @@ func TestCertifiedCopy(t *testing.T) {
 	must(t, b.eng.FileDocument(ctx, archivist, rec.ID, doc.ID))
 
 	t.Run("OnlyTheArchivistIssuesIt", func(t *testing.T) {
-		_, _, err := b.kr.CertifiedCopy(ctx, b.clerk, doc.ID, pin)
+		_, _, err := b.kr.CertifiedCopy(ctx, b.clerk, doc.ID, pin, "")
 		if !errors.Is(err, engine.ErrForbidden) {
 			t.Fatalf("clerk: %v, want forbidden", err)
 		}
 	})
 	t.Run("WrongPINIsRefusedBeforeNumbering", func(t *testing.T) {
-		if _, _, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, "sai"); !errors.Is(err, keyring.ErrWrongPIN) {
+		if _, _, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, "sai", ""); !errors.Is(err, keyring.ErrWrongPIN) {
 			t.Fatalf("wrong PIN: %v", err)
 		}
 	})
 	t.Run("TheCopyIsSignedByTheAgencyAndStored", func(t *testing.T) {
-		cp, data, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, pin)
+		cp, data, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, pin, "")
 		must(t, err)
 		// The refused attempts above took no number: this is the first copy of the year.
 		if cp.Number != 1 || cp.Form != "SY" || cp.SourceID != doc.ID {

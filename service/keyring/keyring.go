@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,12 +145,18 @@ func (k *Keyring) SignAsLeaderWith(ctx context.Context, actor engine.Actor, docI
 	return k.cfg.Engine.Sign(ctx, actor, docID, engine.SignInput{Signed: file, Form: opts.Form, Title: opts.Title}, requestID)
 }
 
-// IssueAndSeal is the clerk's part: number the signed document (Engine.Issue), then sign it
-// with the agency's key and seal, writing the number and date into the draft's blanks
-// (Engine.AgencySign). The agency key is opened first, so a wrong PIN takes no number; a
-// document already numbered (an earlier attempt failed after numbering, under
-// IssueRequestID) is only sealed, and a request already sealed returns the document.
+// IssueAndSeal is the clerk's part: number the signed document and sign it with the
+// agency's key and seal, writing the number and date into the draft's blanks, in one
+// engine step (Engine.IssueAndSeal). Everything that needs no number — the key, opened
+// first so that a wrong PIN takes no number, the files, the layout and where the number
+// and date go — is ready before the numbering transaction starts, which then holds the
+// register only while signing. A draft with no blank for them is ErrNoBlanks.
 func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error) {
+	return k.IssueAndSealWith(ctx, actor, docID, pin, requestID, IssueOptions{})
+}
+
+// IssueAndSealWith is IssueAndSeal with the clerk's placement of the number and date.
+func (k *Keyring) IssueAndSealWith(ctx context.Context, actor engine.Actor, docID, pin, requestID string, opts IssueOptions) (engine.Document, error) {
 	doc, done, err := k.replayed(ctx, actor, docID, requestID, engine.ActionAgencySign)
 	if err != nil || done {
 		return doc, err
@@ -167,12 +174,11 @@ func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, p
 	if err != nil {
 		return engine.Document{}, err
 	}
-	if doc.State != engine.StateNumbered {
-		if doc, err = k.cfg.Engine.Issue(ctx, actor, docID, IssueRequestID(requestID)); err != nil {
-			return engine.Document{}, err
-		}
-	}
 	layout, leader, err := k.layout(ctx, doc, draft)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	text, err := k.issueText(ctx, layout, draft, opts.Placement)
 	if err != nil {
 		return engine.Document{}, err
 	}
@@ -180,38 +186,36 @@ func (k *Keyring) IssueAndSeal(ctx context.Context, actor engine.Actor, docID, p
 	if err != nil {
 		return engine.Document{}, err
 	}
-	issued := time.Now()
-	if doc.IssuedAt != nil {
-		issued = *doc.IssuedAt
-	}
-	var stamps []appearance.Stamp
-	if layout.Blanks != nil {
-		stamps = IssueStamps(layout.Signature.Page, *layout.Blanks, doc.Number, issued)
-	}
-	look, err := appearance.Agency(appearance.AgencyOptions{Page: layout.Signature.Page, Seal: seal,
-		SignatureRect: leader.ImageRect(), Stamps: stamps})
-	if err != nil {
-		return engine.Document{}, err
-	}
-	reason := "Số: " + doc.Notation + ", ngày " + issued.In(vietnam).Format("02/01/2006")
-	signed, err := k.sign(ctx, leaderSigned, key, look, reason)
-	if err != nil {
-		return engine.Document{}, fmt.Errorf("agency signature: %w", err)
-	}
-	file, err := k.keep(ctx, signed, strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
-	if err != nil {
-		return engine.Document{}, err
-	}
-	return k.cfg.Engine.AgencySign(ctx, actor, docID, file, requestID)
-}
-
-// IssueRequestID is the request id under which IssueAndSeal numbers a document: the
-// numbering commits before the seal, so a retry must know it happened.
-func IssueRequestID(requestID string) string {
-	if requestID == "" {
-		return ""
-	}
-	return requestID + ":issue"
+	return k.cfg.Engine.IssueAndSeal(ctx, actor, docID, requestID, func(ctx context.Context, doc engine.Document) (engine.FileInput, error) {
+		issued := *doc.IssuedAt
+		reason := "Số: " + doc.Notation + ", ngày " + issued.In(vietnam).Format("02/01/2006")
+		if err := text.checkPrinted(issued); err != nil {
+			return engine.FileInput{}, err // the transaction rolls back: no number is taken
+		}
+		pdf, stamps := leaderSigned, text.stamps(doc.Number, doc.Notation, issued)
+		if layout.Signature.Page != 0 && len(stamps) > 0 {
+			// An appearance lives on one page: the number and date on the first page get an
+			// agency signature of their own before the seal's on the signature page.
+			look, err := appearance.Stamps(0, stamps)
+			if err != nil {
+				return engine.FileInput{}, err
+			}
+			if pdf, err = k.sign(ctx, pdf, key, look, reason); err != nil {
+				return engine.FileInput{}, fmt.Errorf("agency signature of the number and date: %w", err)
+			}
+			stamps = nil
+		}
+		look, err := appearance.Agency(appearance.AgencyOptions{Page: layout.Signature.Page, Seal: seal,
+			SignatureRect: leader.ImageRect(), Stamps: stamps})
+		if err != nil {
+			return engine.FileInput{}, err
+		}
+		signed, err := k.sign(ctx, pdf, key, look, reason)
+		if err != nil {
+			return engine.FileInput{}, fmt.Errorf("agency signature: %w", err)
+		}
+		return k.keep(ctx, signed, strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
+	})
 }
 
 // replayed reads the document for the actor and reports whether requestID already did
@@ -252,10 +256,11 @@ var vietnam = time.FixedZone("ICT", 7*3600)
 
 // IssueStamps writes the number and date the clerk gave into the draft's blanks, as part
 // of the agency's signature: the leader signed before there was a number (Decree 30,
-// Art. 15), and the agency's signature certifies it.
+// Art. 15), and the agency's signature certifies it. A zero Blank (a part the draft
+// already prints) gets nothing.
 //
-// An appearance lives on one page: when the signature is not on the first page, where the
-// blanks are, the number stays in the signature's reason only.
+// An appearance lives on one page: when sigPage is not the first page, where the blanks
+// are, it returns nil (IssueAndSeal then writes them with a signature of their own).
 func IssueStamps(sigPage int, b docpdf.IssueBlanks, number int, issued time.Time) []appearance.Stamp {
 	if sigPage != 0 {
 		return nil
@@ -265,11 +270,17 @@ func IssueStamps(sigPage int, b docpdf.IssueBlanks, number int, issued time.Time
 	if t.Month() <= time.February {
 		month = fmt.Sprintf("%02d", int(t.Month()))
 	}
-	stamp := func(bl docpdf.Blank, text string) appearance.Stamp {
-		return appearance.Stamp{X: bl.X + 2, Y: bl.Y, Size: bl.Size, Text: text}
+	var out []appearance.Stamp
+	stamp := func(bl docpdf.Blank, text string) {
+		if bl != (docpdf.Blank{}) {
+			out = append(out, appearance.Stamp{X: bl.X + 2, Y: bl.Y, Size: bl.Size, Text: text})
+		}
 	}
-	return []appearance.Stamp{stamp(b.Number, fmt.Sprintf("%02d", number)), stamp(b.Day, fmt.Sprintf("%02d", t.Day())),
-		stamp(b.Month, month), stamp(b.Year, fmt.Sprint(t.Year()))}
+	stamp(b.Number, fmt.Sprintf("%02d", number))
+	stamp(b.Day, fmt.Sprintf("%02d", t.Day()))
+	stamp(b.Month, month)
+	stamp(b.Year, fmt.Sprint(t.Year()))
+	return out
 }
 
 // DefaultPlacer puts the signature in the right column above the bottom margin of the last
@@ -385,11 +396,28 @@ func (k *Keyring) image(ctx context.Context, ref engine.SigningKey, fallback fun
 	return k.readBlob(ctx, ref.ImageKey)
 }
 
+// sign signs at the keyring's level. B-LT is reached when the revocation data can be had:
+// the signature is made at B-T, then the certificates' OCSP responses or CRLs are added;
+// when no responder answers, the signature stays B-T (a validator fetches them later)
+// rather than the leader's or clerk's work failing on a CA's outage.
 func (k *Keyring) sign(ctx context.Context, pdf []byte, key keys.Key, look *appearance.Appearance, reason string) ([]byte, error) {
-	out, err := signer.Sign(ctx, pdf, signer.Request{Key: key, Level: k.level, Timestamper: k.cfg.Timestamper,
-		Revocation: k.cfg.Revocation, ExtraCertificates: k.cfg.ExtraCertificates, Appearance: look,
-		Reason: reason, Location: k.cfg.Location})
-	return out, pinError(err)
+	level := min(k.level, pades.LevelBT)
+	out, err := signer.Sign(ctx, pdf, signer.Request{Key: key, Level: level, Timestamper: k.cfg.Timestamper,
+		ExtraCertificates: k.cfg.ExtraCertificates, Appearance: look, Reason: reason, Location: k.cfg.Location})
+	if err != nil || k.level < pades.LevelBLT {
+		return out, pinError(err)
+	}
+	lt, err := pades.Extend(ctx, out, pades.LevelBLT, pades.ExtendOptions{Timestamper: k.cfg.Timestamper,
+		Revocation: k.cfg.Revocation, Certificates: append(slices.Clone(key.Chain()), k.cfg.ExtraCertificates...)})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("keyring: add revocation data: %w", ctx.Err())
+		}
+		k.cfg.Logger.WarnContext(ctx, "keyring: no revocation data could be had; the signature stays at B-T",
+			"signer", key.Certificate().Subject.CommonName, "error", err)
+		return out, nil
+	}
+	return lt, nil
 }
 
 // keep stores a signed PDF and describes it for the engine.

@@ -115,7 +115,7 @@ func (b *bundle) approvedDraft(t *testing.T, withLayout bool) engine.Document {
 	obj, err := b.blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
 	must(t, err)
 	_, err = b.eng.AddFile(ctx, b.specialist, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key,
-		SHA256: obj.SHA256, Size: obj.Size})
+		SHA256: obj.SHA256, Size: obj.Size}, "")
 	must(t, err)
 	_, err = b.eng.Submit(ctx, b.specialist, doc.ID, nil, "")
 	must(t, err)

@@ -42,6 +42,8 @@ var (
 	qRequestLogGet             = sqlFor("RequestLogGet")
 	qRequestReplyInsert        = sqlFor("RequestReplyInsert")
 	qRequestReplyGet           = sqlFor("RequestReplyGet")
+	qRequestReplyPrune         = sqlFor("RequestReplyPrune")
+	qRequestLogPrune           = sqlFor("RequestLogPrune")
 )
 
 func (q queries) RegisterNextNumber(ctx context.Context, agencyID string, year int, kind engine.RegisterKind, series string) (int, error) {
@@ -61,7 +63,7 @@ func (q queries) DocumentInsert(ctx context.Context, d *engine.Document) error {
 		nullable(d.SignerID), string(d.SigningForm), d.SignerTitle, d.Year, d.Series, nullInt(d.Number), d.Notation,
 		utcPtr(d.IssuedAt), nullInt(d.IncomingNumber), utcPtr(d.ReceivedAt), nullable(d.SourceID), d.SenderName,
 		d.SenderNotation, d.Direction, utcPtr(d.Deadline), d.Note, d.CreatedAt.UTC(), d.UpdatedAt.UTC(),
-		nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind)
+		nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind, utcPtr(d.DocumentDate), d.SignerName, d.PageCount)
 	return err
 }
 
@@ -70,7 +72,8 @@ func (q queries) DocumentUpdate(ctx context.Context, d *engine.Document, prevVer
 		string(d.Urgency), string(d.Classification), nullable(d.DrafterID), nullable(d.DraftingUnitID), nullable(d.SignerID),
 		string(d.SigningForm), d.SignerTitle, d.Year, d.Series, nullInt(d.Number), d.Notation, utcPtr(d.IssuedAt),
 		nullInt(d.IncomingNumber), utcPtr(d.ReceivedAt), d.SenderName, d.SenderNotation, d.Direction, utcPtr(d.Deadline),
-		d.Note, d.UpdatedAt.UTC(), prevVersion, nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind)
+		d.Note, d.UpdatedAt.UTC(), prevVersion, nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind,
+		utcPtr(d.DocumentDate), d.SignerName, d.PageCount)
 	if err != nil {
 		return err
 	}
@@ -159,7 +162,7 @@ func scanDocumentWith(r Row, extra ...any) (engine.Document, error) {
 	dest := []any{&d.ID, &d.AgencyID, &flow, &state, &d.Version, &d.TypeCode, &d.Subject, &urgency, &class,
 		&drafter, &unit, &signer, &form, &d.SignerTitle, &d.Year, &d.Series, &number, &d.Notation, &d.IssuedAt,
 		&incoming, &d.ReceivedAt, &source, &d.SenderName, &d.SenderNotation, &d.Direction, &d.Deadline, &d.Note,
-		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind}
+		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind, &d.DocumentDate, &d.SignerName, &d.PageCount}
 	err := r.Scan(append(dest, extra...)...)
 	d.ReplyToID, d.ReplacesID = deref(replyTo), deref(replaces)
 	d.Flow, d.State, d.Urgency, d.Classification, d.SigningForm = engine.Flow(flow), engine.State(state),
@@ -167,6 +170,7 @@ func scanDocumentWith(r Row, extra ...any) (engine.Document, error) {
 	d.DrafterID, d.DraftingUnitID, d.SignerID, d.SourceID = deref(drafter), deref(unit), deref(signer), deref(source)
 	d.Number, d.IncomingNumber = derefInt(number), derefInt(incoming)
 	d.IssuedAt, d.ReceivedAt, d.Deadline = utcPtr(d.IssuedAt), utcPtr(d.ReceivedAt), utcPtr(d.Deadline)
+	d.DocumentDate = utcPtr(d.DocumentDate)
 	d.CreatedAt, d.UpdatedAt = utc(d.CreatedAt), utc(d.UpdatedAt)
 	return d, err
 }
@@ -317,6 +321,14 @@ func (q queries) RequestReplyGet(ctx context.Context, requestID string) (engine.
 	}, requestID)
 	rep.CreatedAt = utc(rep.CreatedAt)
 	return rep, err
+}
+
+func (q queries) RequestsPrune(ctx context.Context, before time.Time, limit int) (requests, replies int64, err error) {
+	if requests, err = q.exec(ctx, "request log prune", qRequestLogPrune, before.UTC(), limit); err != nil {
+		return 0, 0, err
+	}
+	replies, err = q.exec(ctx, "request reply prune", qRequestReplyPrune, before.UTC(), limit)
+	return requests, replies, err
 }
 
 func nullInt(n int) any {

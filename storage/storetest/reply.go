@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -58,6 +59,53 @@ func testReplies(t *testing.T, open Opener) {
 		}
 		if _, err := s.RequestReplyGet(ctx, rolled.RequestID); !errors.Is(err, engine.ErrNotFound) {
 			t.Fatalf("a rolled back reply is still there: %v", err)
+		}
+	})
+	t.Run("PruneForgetsOnlyWhatIsOlder", func(t *testing.T) {
+		cut := now().Add(-time.Hour)
+		old := engine.RequestReply{RequestID: "api:u1:old", Digest: "d", Reply: []byte("o"), CreatedAt: cut.Add(-time.Minute)}
+		fresh := engine.RequestReply{RequestID: "api:u1:fresh", Digest: "d", Reply: []byte("f"), CreatedAt: cut.Add(time.Minute)}
+		err := s.InTx(ctx, func(q engine.Queries) error {
+			for _, r := range []engine.RequestReply{old, fresh} {
+				if err := q.RequestReplyInsert(ctx, r); err != nil {
+					return err
+				}
+				// The request log keeps actor and object ids in uuid columns on PostgreSQL.
+				if err := q.RequestLogInsert(ctx, engine.RequestRecord{RequestID: r.RequestID, ActorID: engine.NewID(),
+					Action: engine.ActionIssue, ObjectID: engine.NewID(), CreatedAt: r.CreatedAt}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var requests, replies int64
+		err = s.InTx(ctx, func(q engine.Queries) error {
+			requests, replies, err = q.RequestsPrune(ctx, cut, 1000)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// first (kept at now()) is fresh too; only "old" goes.
+		if requests != 1 || replies != 1 {
+			t.Fatalf("pruned %d requests and %d answers, want 1 and 1", requests, replies)
+		}
+		if _, err := s.RequestReplyGet(ctx, old.RequestID); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("the old answer is still there: %v", err)
+		}
+		if _, err := s.RequestLogGet(ctx, old.RequestID); !errors.Is(err, engine.ErrNotFound) {
+			t.Fatalf("the old request id is still there: %v", err)
+		}
+		for _, id := range []string{fresh.RequestID, first.RequestID} {
+			if _, err := s.RequestReplyGet(ctx, id); err != nil {
+				t.Fatalf("%s was pruned: %v", id, err)
+			}
+		}
+		if _, err := s.RequestLogGet(ctx, fresh.RequestID); err != nil {
+			t.Fatalf("the fresh request id was pruned: %v", err)
 		}
 	})
 }

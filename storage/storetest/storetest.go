@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Migrations", func(t *testing.T) { testMigrations(t, open) })
 	t.Run("Agencies", func(t *testing.T) { testAgencies(t, open) })
 	t.Run("UnitsUsersMemberships", func(t *testing.T) { testPeople(t, open) })
+	t.Run("UserAdministration", func(t *testing.T) { testUserAdmin(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, open) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, open) })
@@ -41,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Auth", func(t *testing.T) { testAuth(t, open) })
 	t.Run("Events", func(t *testing.T) { testEvent(t, open) })
 	t.Run("Replies", func(t *testing.T) { testReplies(t, open) })
+	t.Run("Axis", func(t *testing.T) { testAxis(t, open) })
 }
 
 // setup opens one migrated store on a fresh database.

@@ -36,6 +36,9 @@ type Deps struct {
 	// revocation data the documents lack (nil: embedded data only).
 	TrustRoots *x509.CertPool
 	Revocation verify.RevocationSource
+	// VerifyCache keeps verified chains and the revocation answers fetched online, until
+	// they are due for renewal, between verifications (nil: a cache of the default size).
+	VerifyCache *verify.Cache
 	// SecureCookies marks session cookies Secure: set when served over TLS or behind a TLS proxy.
 	SecureCookies bool
 	// Signer signs with personal keys and seals; nil: a service/keyring over Engine, Store
@@ -71,6 +74,9 @@ type Server struct {
 
 // New builds the handler tree.
 func New(deps Deps) *Server {
+	if deps.VerifyCache == nil {
+		deps.VerifyCache = verify.NewCache(verify.DefaultCacheSize)
+	}
 	if deps.Signer == nil && deps.Engine != nil {
 		deps.Signer = keyring.New(keyring.Config{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Logger: deps.Logger})
 	}
@@ -110,7 +116,7 @@ func New(deps Deps) *Server {
 	maps.Copy(s.needs, events.RouteNeeds)
 	web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
 		Logger: deps.Logger, Version: deps.Version, Keyring: deps.Signer, MaxUpload: deps.MaxUpload,
-		TrustRoots: deps.TrustRoots, Revocation: deps.Revocation}).Routes(s.mux)
+		TrustRoots: deps.TrustRoots, Revocation: deps.Revocation, VerifyCache: deps.VerifyCache, AxisEnabled: deps.AxisEnabled}).Routes(s.mux)
 	s.handler = httpx.SecurityHeaders(recoverPanics(deps.Logger, s.auth.Middleware(s.mux, s.routeNeed)), deps.SecureCookies)
 	return s
 }

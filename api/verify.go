@@ -65,7 +65,7 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
-	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.deps.TrustRoots, Revocation: s.deps.Revocation})
+	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.deps.TrustRoots, Revocation: s.deps.Revocation, Cache: s.deps.VerifyCache})
 	if err != nil {
 		httpx.WriteProblem(w, http.StatusUnprocessableEntity, "malformed-pdf", "The PDF cannot be read", err.Error())
 		return

@@ -166,7 +166,7 @@ func (u *UI) verifyFile(ctx context.Context, f engine.File) (*verify.Report, err
 		return nil, err
 	}
 	return verify.Verify(ctx, bytes.NewReader(data), int64(len(data)),
-		verify.Options{Roots: u.deps.TrustRoots, Revocation: u.deps.Revocation})
+		verify.Options{Roots: u.deps.TrustRoots, Revocation: u.deps.Revocation, Cache: u.deps.VerifyCache})
 }
 
 func (s *session) sigView(sig verify.Signature) sigView {

@@ -49,6 +49,11 @@ type Deps struct {
 	// API's /verify does (nil roots: nothing is trusted, signatures show as not valid).
 	TrustRoots *x509.CertPool
 	Revocation verify.RevocationSource
+	// VerifyCache keeps verified chains and current revocation answers between views.
+	VerifyCache *verify.Cache
+	// AxisEnabled: the national exchange axis is configured, so the dispatch form offers
+	// the agencies of its directory.
+	AxisEnabled bool
 }
 
 // UI serves the pages.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -190,6 +191,16 @@ func (e *Engine) Direct(ctx context.Context, actor Actor, docID string, in Direc
 				}
 				if unit.AgencyID != d.AgencyID {
 					return invalid("tasks", "unit %s belongs to another agency", unit.ShortName)
+				}
+			}
+			if t.UserID != "" {
+				// A named person must work in the agency the document is handled in.
+				ms, err := c.q.MembershipListByUser(ctx, t.UserID)
+				if err != nil {
+					return fmt.Errorf("person: %w", err)
+				}
+				if !slices.ContainsFunc(ms, func(m Membership) bool { return m.AgencyID == d.AgencyID }) {
+					return invalid("tasks", "the person does not work in this agency")
 				}
 			}
 			deadline := t.Deadline

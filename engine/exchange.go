@@ -312,7 +312,7 @@ const ActionRefuseChange = "refuse_change"
 // refuseRevocation notes on d, once, that its sender's revocation was not applied, with
 // an event the axis's status is sent from.
 func (c *change) refuseRevocation(ctx context.Context, d Document) error {
-	note := fmt.Sprintf("Không thu hồi được: văn bản đã ở trạng thái %s", d.State)
+	note := "Không thu hồi được: " + closedWords(d.State)
 	if strings.Contains(d.Note, note) {
 		return nil // a retried revocation: refused and told before
 	}
@@ -324,6 +324,20 @@ func (c *change) refuseRevocation(ctx context.Context, d Document) error {
 	c.events = append(c.events, Event{AgencyID: d.AgencyID, At: c.now, ActorID: c.actor.UserID, Role: c.actor.Role, Action: ActionRefuseChange,
 		ObjectType: "document", ObjectID: d.ID, After: snapshot(map[string]any{"reason": note})})
 	return nil
+}
+
+// closedWords says in Vietnamese why a received document can no longer be cancelled:
+// the reason goes to the sender in status 16 and on the document's note.
+func closedWords(s State) string {
+	switch s {
+	case StateFiled:
+		return "văn bản đã được lưu hồ sơ"
+	case StateReturnedToSender:
+		return "văn bản đã được trả lại nơi gửi"
+	case StateCancelled:
+		return "văn bản đã bị hủy"
+	}
+	return "văn bản đã được xử lý xong"
 }
 
 // notifyHolders tells the agency's clerks and everyone assigned to d.

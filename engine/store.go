@@ -28,6 +28,8 @@ type Queries interface {
 	CheckQueries
 	ExchangeQueries
 	AxisQueries
+	AxisListQueries
+	ReportQueries
 	UserQueries
 
 	AgencyInsert(ctx context.Context, a *Agency) error

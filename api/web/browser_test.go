@@ -62,6 +62,13 @@ func demoServer(t *testing.T) *httptest.Server {
 	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
 		t.Fatal(err)
 	}
+	// Two ministries in the exchange axis's directory, as a synchronisation leaves them.
+	for _, a := range []engine.AxisAgency{{Code: "000.00.00.G12", Name: "Bộ Tài chính"}, {Code: "000.00.00.G06", Name: "Bộ Nội vụ"}} {
+		a.SyncedAt = time.Now().UTC()
+		if err := store.AxisAgencyUpsert(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
 	blobs, err := blob.NewFS(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +106,7 @@ func demoServer(t *testing.T) *httptest.Server {
 	}
 
 	server := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: "test", Signer: kr,
-		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers())})
+		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()), AxisEnabled: true})
 	evCtx, stop := context.WithCancel(ctx)
 	server.Events().Start(evCtx)
 	srv := httptest.NewServer(server)
@@ -392,21 +399,61 @@ func TestBrowserWalksAWorkingDay(t *testing.T) {
 	// Typing the date empties the working days, as a person filling the form would see.
 	b.run("date only", evaluate(`(d => { d.value = "`+deadline+`"; d.dispatchEvent(new Event("input", {bubbles: true})) })(document.getElementById("direct-deadline"))`))
 	b.expectValue("days emptied", "#direct-days", "")
+	// The specialist of Khối Nội chính by name, co-operating: picked from the unit's people.
+	specialist, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(s => {
+		const o = [...s.querySelectorAll("optgroup[label='Khối Nội chính'] option")].find(o => o.text.endsWith("— Chuyên viên"));
+		s.value = o.value; return o.text.split(" — ")[0] })(document.querySelector("#direct-people select[name=person]"))`))
+	if err != nil || specialist == "" {
+		t.Fatalf("the direction form offers no specialist of Khối Nội chính: %q %v", specialist, err)
+	}
 	b.screenshot("leader-direct")
 	b.run("direct", b.submit("#do-direct"))
 	b.expectText("directed", "#doc-state", "Đã chuyển xử lý")
 	b.expectText("holders", "#holders", "Khối Nội chính")
+	b.expectText("named holder", "#holders", specialist+" (Phối hợp)")
 	b.logout()
 
-	// The specialist of Khối Nội chính sees the task with its deadline, reports, completes.
+	// The head of Khối Nội chính hands the unit's part to the specialist, with a deadline.
+	b.login("truongphong.tinh")
+	b.run("unit head opens", b.open(letterURL), chromedp.WaitVisible(chromedp.CSS(".assign-form")),
+		evaluate(`(s => { s.value = [...s.options].find(o => o.text.startsWith(`+"`"+specialist+" — `"+`)).value })(document.querySelector(".assign-form select[name=user]"))`),
+		chromedp.SetValue(chromedp.CSS(`.assign-form input[type=date]`), time.Now().AddDate(0, 0, 7).Format("2006-01-02")))
+	b.screenshot("unit-head-assign")
+	b.run("assign", b.submit(".assign-form .do-assign"))
+	b.expectText("assigned", "#holders", specialist+" (Chủ trì — Khối Nội chính)")
+	b.logout()
+
+	// The specialist sees both parts in the tasks, and asks for more time on the unit's.
 	b.login("chuyenvien.tinh")
 	b.run("tasks", b.open("/tasks"))
 	b.expectText("task listed", "table.list", letter)
+	b.expectText("named task listed", "table.list", "Phối hợp")
 	b.expectText("task on track", "table.list", "Trong hạn")
 	b.screenshot("specialist-tasks")
+	extendTo := time.Now().AddDate(0, 0, 21)
+	b.run("extension form", b.open(letterURL),
+		evaluate(`(s => { s.value = [...s.options].find(o => o.text.startsWith("Chủ trì — `+specialist+`")).value })(document.getElementById("extend-assignment"))`),
+		chromedp.SetValue(chromedp.ID("extend-until"), extendTo.Format("2006-01-02")),
+		chromedp.SendKeys(chromedp.ID("extend-reason"), "Chờ số liệu của các huyện."))
+	b.run("request extension", b.submit("#do-extend"))
+	b.expectText("extension asked", "ul.assignments", "Xin gia hạn "+extendTo.Format("02/01/2006"))
+	b.logout()
+
+	// The unit head grants it; the specialist's deadline moves.
+	b.login("truongphong.tinh")
+	b.run("decision", b.open(letterURL), chromedp.WaitVisible(chromedp.CSS(".decide-form")),
+		chromedp.SendKeys(chromedp.CSS(".decide-form .decide-comment"), "Đồng ý, báo cáo đúng hạn mới."))
+	b.screenshot("unit-head-extension")
+	b.run("grant", b.submit(".decide-form .do-grant"))
+	b.expectText("granted", "ul.assignments", "Đồng ý gia hạn "+extendTo.Format("02/01/2006"))
+	b.expectNo("nothing left to decide", ".decide-form")
+	b.logout()
+
+	// The specialist reports and completes.
+	b.login("chuyenvien.tinh")
 	b.run("open task", b.open(letterURL), chromedp.SendKeys(chromedp.ID("progress-text"), "Đã tổng hợp số liệu của các sở."))
 	b.run("progress", b.submit("#do-progress"))
-	b.expectText("progress shown", "ul.notes", "Đã tổng hợp số liệu")
+	b.expectText("progress shown", "ul.assignments", "Đã tổng hợp số liệu")
 	b.run("result", chromedp.SendKeys(chromedp.ID("result"), "Đã gửi báo cáo."), b.submit("#do-complete"))
 	b.expectText("completed", "#doc-state", "Hoàn thành")
 	b.expectInOrder("history", "#history", "Hoàn thành xử lý", "Đã gửi báo cáo.", "Báo cáo tiến độ", "Đã tổng hợp số liệu",
@@ -476,10 +523,19 @@ func TestBrowserWalksAWorkingDay(t *testing.T) {
 	if colour != "rgb(46, 125, 50)" {
 		t.Errorf("a valid signature's verdict is %s, want the green rgb(46, 125, 50)", colour)
 	}
+	// Bộ Tài chính too, over the exchange axis: found as the clerk types, without diacritics.
+	b.run("axis search", chromedp.SendKeys(chromedp.ID("axis-q"), "bo tai chinh"),
+		chromedp.WaitNotPresent(chromedp.CSS(`#axis-results input[value="000.00.00.G06"]`)),
+		chromedp.Click(chromedp.CSS(`#axis-results input[value="000.00.00.G12"]`)))
+	b.screenshot("clerk-axis-picker")
 	b.run("dispatch", chromedp.Click(chromedp.CSS(`input[name=to][data-code="H23.11"]`)), b.submit("#do-dispatch"))
 	b.expectText("dispatched", "#doc-state", "Đã phát hành")
 	b.expectText("delivered", "#deliveries", "Đã đến")
+	b.expectText("queued on the axis", "#axis-deliveries", "Bộ Tài chính")
+	b.expectText("queued in words", "#axis-deliveries", "Chờ gửi")
 	b.screenshot("clerk-dispatched")
+	b.phone("clerk-lienthong", "/lienthong", "#axis-sent")
+	b.expectText("sent over the axis", "#axis-sent", "Chờ gửi")
 	b.phone("clerk-document", replyURL, "#signatures")
 	b.phone("clerk-incoming-register", "/incoming", "table.list")
 	b.logout()

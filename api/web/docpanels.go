@@ -267,6 +267,14 @@ func (u *UI) holders(ctx context.Context, s *session, d engine.Document, assignm
 		if d.SignerID != "" {
 			return []holder{{Name: s.UserName(d.SignerID), Detail: s.T("hold.signer")}}, nil
 		}
+		if d.Flow == engine.Outgoing {
+			// The leader the drafter named to sign reviewed last; the draft waits for them.
+			if id, err := u.namedSigner(ctx, d); err != nil {
+				return nil, fmt.Errorf("holders of %s: %w", d.ID, err)
+			} else if id != "" {
+				return []holder{{Name: s.UserName(id), Detail: s.T("hold.signer")}}, nil
+			}
+		}
 		return byRole(engine.RoleLeader, engine.RoleDeputyLeader)
 	case engine.StateDirected, engine.StateInProgress:
 		var out []holder
@@ -294,9 +302,16 @@ func (u *UI) holders(ctx context.Context, s *session, d engine.Document, assignm
 		if err != nil {
 			return nil, fmt.Errorf("holders of %s: %w", d.ID, err)
 		}
+		// The steps go one after another: only the first pending one holds the draft.
+		current := -1
+		for _, st := range steps {
+			if st.Status == "pending" && (current == -1 || st.Seq < current) {
+				current = st.Seq
+			}
+		}
 		var out []holder
 		for _, st := range steps {
-			if st.Status == "pending" {
+			if st.Status == "pending" && st.Seq == current {
 				out = append(out, holder{Name: s.UserName(st.ReviewerID), Detail: s.T("hold.reviewer")})
 			}
 		}

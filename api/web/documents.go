@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
@@ -41,6 +40,10 @@ type docView struct {
 	Notes       map[string][]engine.AssignmentNote
 	Mine        []engine.Assignment // open assignments the actor may report on
 	Deliveries  []engine.Delivery
+	// AxisDeliveries are the recipients on the exchange axis, each with its history.
+	AxisDeliveries []engine.AxisDeliveryView
+	// Axis is the dispatch form's picker of agencies on the axis.
+	Axis        axisPicker
 	Units       []engine.Unit
 	Recipients  []engine.Agency
 	Groups      []recipientGroup
@@ -57,6 +60,14 @@ type docView struct {
 	Signatures    []fileSignatures
 	Holders       []holder
 	HoldersFailed bool
+	// People are the agency's people by unit (direction and submission forms), Heads the
+	// unit head's open work to hand on, Decide the extension requests waiting for the actor.
+	People  []peopleGroup
+	Leaders []person // who may sign, for the submission form
+	Heads   []unitWork
+	// Extendable are the actor's open assignments, their own first, for an extension.
+	Extendable []engine.Assignment
+	Decide     []pendingExtension
 	// Values are what the user typed in the action's form that failed (never the PIN),
 	// Form the same with every value of a field (the direction's ticked units); ErrAction
 	// is that action and Error why it failed, shown on its form.
@@ -86,8 +97,12 @@ func (v docView) formShown(action string) bool {
 		return v.Can["submit"]
 	case "sendback":
 		return v.Can["send_back"]
-	case "progress":
+	case "progress", "extend":
 		return len(v.Mine) > 0 && (v.Can["start"] || v.Can["complete"])
+	case "assign":
+		return len(v.Heads) > 0
+	case "decide":
+		return len(v.Decide) > 0
 	}
 	return v.HasActions && v.Can[action]
 }
@@ -147,6 +162,12 @@ func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id
 		u.fail(w, r, s, err)
 		return
 	}
+	if v.Can[string(engine.ActionDispatch)] {
+		v.Axis = u.pickAxis(r, r.URL.Query().Get("axis_q"))
+		if failed != nil {
+			v.Axis.keepTicked(ctx, u.deps.Store, failed.form["external"])
+		}
+	}
 	if failed != nil {
 		status, msg, detail := u.explain(w, r, s, failed.err)
 		v.Error = strings.TrimSpace(msg + " " + detail)
@@ -185,6 +206,10 @@ func (u *UI) fillDocument(ctx context.Context, s *session, v *docView) error {
 		if v.Deliveries, err = u.deps.Engine.Deliveries(ctx, s.Actor, d.ID); err != nil {
 			return err
 		}
+		// Only the sender follows its recipients on the axis; a recipient here sees none.
+		if v.AxisDeliveries, err = u.deps.Engine.AxisDeliveries(ctx, s.Actor, d.ID); err != nil && !errors.Is(err, engine.ErrNotFound) {
+			return err
+		}
 	}
 	if v.Can[string(engine.ActionDirect)] || v.Can[string(engine.ActionSubmit)] {
 		v.Units, _ = u.deps.Store.UnitListByAgency(ctx, d.AgencyID)
@@ -204,6 +229,9 @@ func (u *UI) fillDocument(ctx context.Context, s *session, v *docView) error {
 	}
 	for _, ok := range v.Can {
 		v.HasActions = v.HasActions || ok
+	}
+	if err := u.fillPeople(ctx, s, v); err != nil {
+		return err
 	}
 	hist, err := u.history(ctx, s, d)
 	switch {
@@ -411,6 +439,9 @@ func (u *UI) documentAction(w http.ResponseWriter, r *http.Request, s *session) 
 
 func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, action string, f map[string]string) error {
 	e, a, rid := u.deps.Engine, s.Actor, f["request_id"]
+	if ok, err := u.peopleAction(ctx, r, s, action, f); ok {
+		return err
+	}
 	var err error
 	switch action {
 	case "register":
@@ -421,7 +452,7 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 		_, err = e.Reject(ctx, a, id, f["reason"], rid)
 	case "direct":
 		var in engine.DirectInput
-		if in, err = directInput(r); err == nil {
+		if in, err = u.directInput(ctx, s, r); err == nil {
 			_, err = e.Direct(ctx, a, id, in, rid)
 		}
 	case "start":
@@ -443,6 +474,14 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 		var reviewers []engine.Reviewer
 		if f["reviewer"] != "" {
 			reviewers = []engine.Reviewer{{UserID: f["reviewer"], Kind: "content", Order: 1}}
+		}
+		// The format check (thể thức) follows the content review.
+		if f["format_reviewer"] != "" {
+			reviewers = append(reviewers, engine.Reviewer{UserID: f["format_reviewer"], Kind: "format", Order: len(reviewers) + 1})
+		}
+		// The engine has no field for the intended signer: the named leader reviews last.
+		if f["signer"] != "" {
+			reviewers = append(reviewers, engine.Reviewer{UserID: f["signer"], Kind: "content", Order: len(reviewers) + 1})
 		}
 		_, err = e.Submit(ctx, a, id, reviewers, rid)
 	case "review":
@@ -480,9 +519,13 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 			return &userError{status: http.StatusUnprocessableEntity, key: "err.sign"}
 		}
 	case "dispatch":
+		external := r.PostForm["external"]
+		if len(external) > 0 && !u.deps.AxisEnabled {
+			return &userError{status: http.StatusUnprocessableEntity, key: "err.axisoff"}
+		}
 		var ids []string
-		if ids, err = u.recipients(ctx, s, r); err == nil {
-			_, err = e.Dispatch(ctx, a, id, ids, rid)
+		if ids, err = u.recipients(ctx, s, r, len(external) > 0); err == nil {
+			_, err = e.DispatchTo(ctx, a, id, engine.DispatchInput{AgencyIDs: ids, ExternalCodes: external}, rid)
 		}
 	case "recall":
 		_, err = e.Recall(ctx, a, id, f["reason"], rid)
@@ -501,36 +544,35 @@ func isEngineKind(err error) bool {
 	return false
 }
 
-// directInput reads the direction form: one lead unit, any co-operating and informed
-// units, a deadline as a date or a number of working days.
-func directInput(r *http.Request) (engine.DirectInput, error) {
+// directInput reads the direction form: exactly one lead (a unit or a named person), any
+// co-operating and informed units and people, a deadline as a date or working days.
+func (u *UI) directInput(ctx context.Context, s *session, r *http.Request) (engine.DirectInput, error) {
 	in := engine.DirectInput{Text: strings.TrimSpace(r.PostFormValue("text"))}
-	var deadline *time.Time
-	if v := r.PostFormValue("deadline"); v != "" {
-		t, err := time.ParseInLocation("2006-01-02", v, vietnam)
-		if err != nil {
-			return in, badInput("err.date")
-		}
-		t = t.Add(17 * time.Hour) // end of the working day
-		deadline = &t
+	deadline, days, err := deadlineInput(r, "deadline", "days")
+	if err != nil {
+		return in, err
 	}
-	var days int
-	if v := strings.TrimSpace(r.PostFormValue("days")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 365 {
-			return in, badInput("err.days")
-		}
-		days = n
-	}
-	// A date or a number of working days, not both: neither silently wins.
-	if deadline != nil && days > 0 {
-		return in, badInput("err.deadlineboth")
+	people, err := u.personTasks(ctx, s, r, deadline, days)
+	if err != nil {
+		return in, err
 	}
 	lead := r.PostFormValue("lead")
-	if lead == "" {
-		return in, badInput("err.lead")
+	leads := 0
+	if lead != "" {
+		leads++
+		in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: lead, Role: engine.Lead, Deadline: deadline, WorkingDays: days})
 	}
-	in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: lead, Role: engine.Lead, Deadline: deadline, WorkingDays: days})
+	for _, t := range people {
+		if t.Role == engine.Lead {
+			leads++
+		}
+	}
+	switch {
+	case leads == 0:
+		return in, badInput("err.lead")
+	case leads > 1:
+		return in, badInput("err.leadone")
+	}
 	for _, id := range r.PostForm["cooperate"] {
 		if id != lead {
 			in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: id, Role: engine.Cooperate, Deadline: deadline, WorkingDays: days})
@@ -541,11 +583,13 @@ func directInput(r *http.Request) (engine.DirectInput, error) {
 			in.Tasks = append(in.Tasks, engine.UnitTask{UnitID: id, Role: engine.ForInformation})
 		}
 	}
+	in.Tasks = append(in.Tasks, people...)
 	return in, nil
 }
 
-// recipients reads the dispatch form: agencies ticked one by one and groups.
-func (u *UI) recipients(ctx context.Context, s *session, r *http.Request) ([]string, error) {
+// recipients reads the dispatch form: agencies ticked one by one and groups. None is
+// fine when agencies on the axis are ticked (external).
+func (u *UI) recipients(ctx context.Context, s *session, r *http.Request, external bool) ([]string, error) {
 	rs := engine.Recipients{AgencyIDs: r.PostForm["to"]}
 	for _, g := range r.PostForm["group"] {
 		below, tier, ok := strings.Cut(g, ":")
@@ -558,7 +602,7 @@ func (u *UI) recipients(ctx context.Context, s *session, r *http.Request) ([]str
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 {
+	if len(ids) == 0 && !external {
 		return nil, badInput("err.recipients")
 	}
 	return ids, nil

@@ -141,10 +141,12 @@ func (u *UI) nav(s *session) []navItem {
 		add("/incoming/new", "nav.receive")
 		add("/outgoing", "nav.outgoing")
 		add("/records", "nav.records")
+		add("/lienthong", "nav.axis")
 	case engine.RoleLeader, engine.RoleDeputyLeader:
 		add("/incoming", "nav.incoming")
 		add("/outgoing", "nav.outgoing")
 		add("/dashboard", "nav.dashboard")
+		add("/lienthong", "nav.axis")
 	case engine.RoleUnitHead, engine.RoleSpecialist:
 		add("/tasks", "nav.tasks")
 		add("/outgoing", "nav.drafts")
@@ -155,6 +157,9 @@ func (u *UI) nav(s *session) []navItem {
 		add("/admin", "nav.admin")
 		add("/admin/users", "nav.users")
 		add("/dashboard", "nav.dashboard")
+	}
+	if readsReports(s.Actor.Role) {
+		add("/reports", "nav.reports")
 	}
 	add("/search", "nav.search")
 	for i := range items {

@@ -79,7 +79,7 @@ func New(deps Deps) *UI {
 
 // pageNames are the templates that are whole pages; each is parsed with the layout.
 var pageNames = []string{"login", "home", "error", "document", "incoming", "incoming_new", "outgoing", "outgoing_new",
-	"tasks", "records", "copies", "search", "admin", "dashboard", "users", "user", "users_import", "password"}
+	"tasks", "records", "copies", "search", "admin", "dashboard", "users", "user", "users_import", "password", "lienthong", "reports"}
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
@@ -142,6 +142,9 @@ func (u *UI) Routes(mux httpx.Mux) {
 	mux.HandleFunc("GET /password", u.user(u.passwordPage))
 	mux.HandleFunc("POST /password", u.user(u.passwordChange))
 	mux.HandleFunc("GET /dashboard", u.user(u.dashboard))
+	mux.HandleFunc("GET /reports", u.user(u.reports))
+	mux.HandleFunc("GET /lienthong", u.user(u.lienThong))
+	mux.HandleFunc("GET /axis/agencies", u.user(u.axisAgencies))
 	// Anything else is a page that does not exist: say so in the user's language.
 	mux.HandleFunc("/", u.notFound)
 }

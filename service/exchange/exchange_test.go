@@ -454,7 +454,8 @@ func TestExchangeSurvivesOutagesAndRefusals(t *testing.T) {
 				return v.Status == engine.DeliveryChangeRejected
 			})
 			v, codes := a.history(t, d.ID)
-			if !strings.Contains(v.Reason, "filed") || codes[len(codes)-1] != "16" {
+			// The sender's clerk reads the reason: Vietnamese words, not the state's name in code.
+			if !strings.Contains(v.Reason, "văn bản đã được lưu hồ sơ") || strings.Contains(v.Reason, "filed") || codes[len(codes)-1] != "16" {
 				t.Fatalf("refused recall: %+v, history %v", v.AxisDelivery, codes)
 			}
 			kept, err := b.store.DocumentGetByID(ctx, got.ID)
@@ -494,6 +495,13 @@ func TestExchangeSurvivesOutagesAndRefusals(t *testing.T) {
 			}
 			if n := len(a.incoming(t)); n != 0 {
 				t.Fatalf("%d documents taken in from a broken package", n)
+			}
+			// The province's clerks see the refusal and why on the Liên thông page.
+			refused, err := a.eng.AxisRefusals(ctx, clerkA, 0, 50)
+			must(t, err)
+			j := slices.IndexFunc(refused, func(r engine.AxisRefusal) bool { return r.PackageID == sent[i].ID })
+			if j < 0 || refused[j].FromCode != ministryCode || !strings.Contains(refused[j].Reason, "MessageHeader") {
+				t.Fatalf("refusals recorded: %+v, want package %s with its reason", refused, sent[i].ID)
 			}
 		})
 	})

@@ -49,6 +49,11 @@ func (s *Service) receiveOne(ctx context.Context, p axis.Package) error {
 	body.Close()
 	if Refused(err) {
 		s.log.Warn("axis: package refused", "package", p.ID, "from", p.From, "reason", err)
+		// Recorded before the acknowledgement: once acknowledged, the axis no longer offers it.
+		if err := s.cfg.Engine.RecordAxisRefusal(ctx, engine.AxisRefusal{PackageID: p.ID, ToCode: p.To, FromCode: p.From,
+			Reason: err.Error()}); err != nil {
+			return fmt.Errorf("refuse %s: %w", p.ID, err)
+		}
 		if err := s.cfg.Axis.Acknowledge(ctx, p.ID, axis.StateFail, err.Error()); err != nil {
 			return fmt.Errorf("acknowledge %s: %w", p.ID, err)
 		}

@@ -111,3 +111,55 @@ func (q queries) ExchangeDocumentGet(ctx context.Context, documentID string) (en
 	}, documentID)
 	return x, err
 }
+
+var (
+	qAxisSentList      = sqlFor("AxisSentList")
+	qAxisReceivedList  = sqlFor("AxisReceivedList")
+	qAxisRefusalInsert = sqlFor("AxisRefusalInsert")
+	qAxisRefusalList   = sqlFor("AxisRefusalList")
+)
+
+func (q queries) AxisSentList(ctx context.Context, p engine.AxisListPage) ([]engine.AxisSentDocument, error) {
+	return list(ctx, q, "axis sent list", qAxisSentList, func(r Row) (engine.AxisSentDocument, error) {
+		var d engine.AxisSentDocument
+		var issued *time.Time
+		err := r.Scan(&d.DocumentID, &d.Notation, &d.Subject, &issued, &d.IssuedAt)
+		if issued != nil {
+			d.IssuedAt = *issued // else when it was created
+		}
+		d.IssuedAt = utc(d.IssuedAt)
+		return d, err
+	}, p.AgencyID, p.Limit, p.Offset)
+}
+
+func (q queries) AxisReceivedList(ctx context.Context, p engine.AxisListPage) ([]engine.AxisReceivedDocument, error) {
+	return list(ctx, q, "axis received list", qAxisReceivedList, func(r Row) (engine.AxisReceivedDocument, error) {
+		var x engine.AxisReceivedDocument
+		var business, state string
+		err := r.Scan(&x.DocumentID, &x.AgencyID, &x.SenderCode, &x.ExternalID, &business, &x.ReceivedAt,
+			&x.SenderName, &x.SenderNotation, &x.Subject, &state, &x.Note)
+		x.Business, x.State, x.ReceivedAt = engine.ExchangeBusiness(business), engine.State(state), utc(x.ReceivedAt)
+		return x, err
+	}, p.AgencyID, p.Limit, p.Offset)
+}
+
+func (q queries) AxisRefusalInsert(ctx context.Context, r *engine.AxisRefusal) (bool, error) {
+	n, err := q.exec(ctx, "axis refusal insert", qAxisRefusalInsert, r.PackageID, r.ToCode, r.FromCode, r.Reason, r.RefusedAt.UTC())
+	return n > 0, err
+}
+
+func (q queries) AxisRefusalList(ctx context.Context, codes []string, offset, limit int) ([]engine.AxisRefusal, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	second := codes[0]
+	if len(codes) > 1 {
+		second = codes[1]
+	}
+	return list(ctx, q, "axis refusal list", qAxisRefusalList, func(r Row) (engine.AxisRefusal, error) {
+		var x engine.AxisRefusal
+		err := r.Scan(&x.PackageID, &x.ToCode, &x.FromCode, &x.Reason, &x.RefusedAt)
+		x.RefusedAt = utc(x.RefusedAt)
+		return x, err
+	}, codes[0], second, limit, offset)
+}

@@ -181,4 +181,77 @@ func testAxis(t *testing.T, open Opener) {
 			t.Fatalf("a document that did not come over the axis: %v", err)
 		}
 	})
+	t.Run("LienThongListsPageNewestFirst", func(t *testing.T) {
+		later := engine.Document{ID: uuid.NewString(), AgencyID: province.ID, Flow: engine.Outgoing, State: engine.StateDispatched,
+			Version: 1, TypeCode: "CV", Subject: "Gửi sau", Notation: "16/UBND-VP", Year: 2026, CreatedAt: now(), UpdatedAt: now()}
+		issued := now().Add(time.Minute)
+		later.IssuedAt = &issued
+		quiet := later
+		quiet.ID, quiet.Subject = uuid.NewString(), "Không gửi qua trục"
+		for _, d := range []*engine.Document{&later, &quiet} {
+			if err := s.DocumentInsert(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.AxisDeliveryInsert(ctx, &engine.AxisDelivery{ID: uuid.NewString(), OutgoingID: later.ID, RecipientCode: "000.00.00.G12",
+			RecipientName: "Bộ Tài chính", Status: engine.DeliveryQueued, StatusAt: now(), UpdatedAt: now()}); err != nil {
+			t.Fatal(err)
+		}
+		first, err := s.AxisSentList(ctx, engine.AxisListPage{AgencyID: province.ID, Limit: 1})
+		if err != nil || len(first) != 1 || first[0].DocumentID != later.ID || first[0].Notation != "16/UBND-VP" || !first[0].IssuedAt.Equal(issued) {
+			t.Fatalf("first page %+v, %v; want the document issued last", first, err)
+		}
+		second, err := s.AxisSentList(ctx, engine.AxisListPage{AgencyID: province.ID, Offset: 1, Limit: 5})
+		if err != nil || len(second) != 1 || second[0].DocumentID != doc.ID {
+			t.Fatalf("second page %+v, %v; want only the other document sent over the axis", second, err)
+		}
+		other, err := s.AxisSentList(ctx, engine.AxisListPage{AgencyID: uuid.NewString(), Limit: 5})
+		if err != nil || len(other) != 0 {
+			t.Fatalf("another agency's list: %+v, %v", other, err)
+		}
+
+		in := engine.Document{ID: uuid.NewString(), AgencyID: province.ID, Flow: engine.Incoming, State: engine.StateReceived,
+			Version: 1, Subject: "Nhận sau", SenderName: "Bộ Nội vụ", SenderNotation: "7/BNV-VP", Note: "Cảnh báo khi tiếp nhận: x",
+			Year: 2026, CreatedAt: now(), UpdatedAt: now()}
+		if err := s.DocumentInsert(ctx, &in); err != nil {
+			t.Fatal(err)
+		}
+		x := engine.ExchangeDocument{DocumentID: in.ID, AgencyID: province.ID, SenderCode: "000.00.00.G06",
+			ExternalID: "000.00.00.G06,2026/03/03,7/BNV-VP", Business: engine.BusinessUpdate, ReceivedAt: now().Add(time.Minute)}
+		if err := s.ExchangeDocumentInsert(ctx, &x); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AxisReceivedList(ctx, engine.AxisListPage{AgencyID: province.ID, Limit: 1})
+		if err != nil || len(got) != 1 || got[0].ExchangeDocument != x || got[0].SenderNotation != "7/BNV-VP" ||
+			got[0].State != engine.StateReceived || got[0].Note != in.Note || got[0].Subject != "Nhận sau" {
+			t.Fatalf("received first page %+v, %v; want the one received last", got, err)
+		}
+		rest, err := s.AxisReceivedList(ctx, engine.AxisListPage{AgencyID: province.ID, Offset: 1, Limit: 5})
+		if err != nil || len(rest) != 1 || rest[0].SenderCode != "000.00.00.G12" {
+			t.Fatalf("received second page %+v, %v", rest, err)
+		}
+	})
+	t.Run("RefusalsAreKeptOncePerPackageForTheAddressee", func(t *testing.T) {
+		at := now()
+		for i, r := range []engine.AxisRefusal{
+			{PackageID: "pkg-a", ToCode: "H23", FromCode: "000.00.00.G12", Reason: "không đọc được gói tin", RefusedAt: at},
+			{PackageID: "pkg-b", ToCode: "H23.01", FromCode: "000.00.00.G06", Reason: "thiếu tệp đính kèm", RefusedAt: at.Add(time.Second)},
+			{PackageID: "pkg-c", ToCode: "H99", FromCode: "000.00.00.G06", Reason: "không phải của cơ quan", RefusedAt: at},
+			{PackageID: "pkg-a", ToCode: "H23", FromCode: "000.00.00.G12", Reason: "lần nữa", RefusedAt: at.Add(time.Hour)},
+		} {
+			added, err := s.AxisRefusalInsert(ctx, &r)
+			if err != nil || added != (i < 3) {
+				t.Fatalf("refusal %d: added %v, %v", i, added, err)
+			}
+		}
+		got, err := s.AxisRefusalList(ctx, []string{"H23", "H23.01"}, 0, 10)
+		if err != nil || len(got) != 2 || got[0].PackageID != "pkg-b" || got[1].PackageID != "pkg-a" ||
+			got[1].Reason != "không đọc được gói tin" || !got[1].RefusedAt.Equal(at) {
+			t.Fatalf("refusals %+v, %v; want pkg-b then pkg-a as first recorded", got, err)
+		}
+		page, err := s.AxisRefusalList(ctx, []string{"H23"}, 1, 10)
+		if err != nil || len(page) != 0 {
+			t.Fatalf("second page of one code: %+v, %v", page, err)
+		}
+	})
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Events", func(t *testing.T) { testEvent(t, open) })
 	t.Run("Replies", func(t *testing.T) { testReplies(t, open) })
 	t.Run("Axis", func(t *testing.T) { testAxis(t, open) })
+	t.Run("Reports", func(t *testing.T) { testReports(t, open) })
 }
 
 // setup opens one migrated store on a fresh database.

@@ -48,4 +48,50 @@
       if (el.value !== "") { other.value = ""; }
     });
   });
+  // The dispatch form's picker of agencies on the exchange axis: matches follow what is
+  // typed (debounced), ticked agencies stay ticked whatever the next search shows. Without
+  // scripts the search button reloads the page with the matches.
+  var q = document.getElementById("axis-q"), results = document.getElementById("axis-results");
+  if (q && results && window.fetch) {
+    var timer, seq = 0;
+    var ticked = function () {
+      var out = {};
+      results.querySelectorAll("input[name=external]:checked").forEach(function (c) { out[c.value] = c.parentNode; });
+      return out;
+    };
+    var show = function (items) {
+      var keep = ticked();
+      results.textContent = "";
+      Object.keys(keep).forEach(function (code) { results.appendChild(keep[code]); });
+      items.forEach(function (a) {
+        if (keep[a.code]) { return; }
+        var label = document.createElement("label"), box = document.createElement("input"), code = document.createElement("small");
+        label.className = "check";
+        box.type = "checkbox"; box.name = "external"; box.value = a.code;
+        code.className = "code"; code.textContent = a.code;
+        label.append(box, " " + a.name + " ", code);
+        results.appendChild(label);
+      });
+      if (!items.length && !Object.keys(keep).length) {
+        var p = document.createElement("p");
+        p.className = "hint"; p.textContent = results.dataset.empty;
+        results.appendChild(p);
+      }
+    };
+    var search = function () {
+      var mine = ++seq;
+      fetch("/axis/agencies?q=" + encodeURIComponent(q.value), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body && mine === seq) { show(body.items || []); } })
+        .catch(function () { /* the search button still works */ });
+    };
+    q.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+    // Enter searches here rather than leaving the page.
+    q.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(timer); search(); }
+    });
+  }
 })();

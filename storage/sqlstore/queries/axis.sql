@@ -51,3 +51,30 @@ ORDER BY at, status_code;
 -- name: ExchangeDocumentGet
 SELECT document_id, agency_id, sender_code, external_id, business, received_at
 FROM exchange_document WHERE document_id = $1;
+
+-- name: AxisSentList
+-- An agency's documents with deliveries over the axis, newest issued first.
+SELECT d.id, d.notation, d.subject, d.issued_at, d.created_at FROM document d
+WHERE d.agency_id = $1 AND EXISTS (SELECT 1 FROM axis_delivery x WHERE x.outgoing_id = d.id)
+ORDER BY COALESCE(d.issued_at, d.created_at) DESC, d.id DESC
+LIMIT $2 OFFSET $3;
+
+-- name: AxisReceivedList
+-- An agency's documents received over the axis, newest first.
+SELECT x.document_id, x.agency_id, x.sender_code, x.external_id, x.business, x.received_at,
+    d.sender_name, d.sender_notation, d.subject, d.state, d.note
+FROM exchange_document x JOIN document d ON d.id = x.document_id
+WHERE x.agency_id = $1
+ORDER BY x.received_at DESC, x.document_id DESC
+LIMIT $2 OFFSET $3;
+
+-- name: AxisRefusalInsert
+INSERT INTO axis_refusal (package_id, to_code, from_code, reason, refused_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (package_id) DO NOTHING;
+
+-- name: AxisRefusalList
+-- $1 and $2 are the agency's codes (the same twice when it has one). Table in 027_axis_refusal.
+SELECT package_id, to_code, from_code, reason, refused_at FROM axis_refusal
+WHERE to_code IN ($1, $2)
+ORDER BY refused_at DESC, package_id DESC
+LIMIT $3 OFFSET $4;

@@ -120,14 +120,6 @@ func (s *Server) complete() http.HandlerFunc {
 // fileDocument closes the document's handling (lưu): incoming or outgoing alike.
 func (s *Server) fileDocument() http.HandlerFunc {
 	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, _ noInput, id string) (engine.Document, error) {
-		// Which flow's step it is: a plain read; the step itself checks who may do it.
-		d, err := s.deps.Store.DocumentGetByID(r.Context(), docID)
-		if err != nil {
-			return engine.Document{}, err
-		}
-		if d.Flow == engine.Outgoing {
-			return s.deps.Engine.FileOutgoing(r.Context(), a, docID, id)
-		}
-		return s.deps.Engine.FileIncoming(r.Context(), a, docID, id)
+		return s.deps.Engine.File(r.Context(), a, docID, id)
 	})
 }

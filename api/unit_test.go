@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -132,7 +131,6 @@ type walker struct {
 	// held its answer when it committed.
 	requestID atomic.Value
 	answered  atomic.Bool
-	mu        sync.Mutex
 	walked    []string
 	done      []walkedStep
 }
@@ -236,8 +234,6 @@ func (w *walker) run(c *client, path string, want int, request func(t *testing.T
 	}
 	sameAnswer(t, first, send())
 
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.walked = append(w.walked, path)
 	w.done = append(w.done, walkedStep{user: c.user.Username, path: path, first: first, request: func(t *testing.T, base string) *http.Request {
 		req := request(t, base)

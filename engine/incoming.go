@@ -250,8 +250,9 @@ func (e *Engine) Complete(ctx context.Context, actor Actor, docID, result, reque
 	})
 }
 
-// FileIncoming closes a completed incoming document into the records.
-func (e *Engine) FileIncoming(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
+// File closes a document's handling (lưu): a completed incoming document or a
+// dispatched outgoing one; the lifecycle of its flow says which, and who may.
+func (e *Engine) File(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
 	return e.transition(ctx, actor, docID, ActionFile, requestID, nil)
 }
 

@@ -604,11 +604,6 @@ func (c *change) noteReplacement(ctx context.Context, d *Document) error {
 	return nil
 }
 
-// FileOutgoing closes an outgoing document's handling (lưu văn bản đi).
-func (e *Engine) FileOutgoing(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
-	return e.transition(ctx, actor, docID, ActionFile, requestID, nil)
-}
-
 // Recall withdraws a dispatched document (thu hồi): every recipient's copy is cancelled
 // and the reason reaches each of them.
 func (e *Engine) Recall(ctx context.Context, actor Actor, docID, reason, requestID string) (Document, error) {

@@ -462,14 +462,7 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 	case "complete":
 		_, err = e.Complete(ctx, a, id, strings.TrimSpace(f["result"]), rid)
 	case "file":
-		var d engine.Document
-		if d, err = e.Document(ctx, a, id); err == nil {
-			if d.Flow == engine.Outgoing {
-				_, err = e.FileOutgoing(ctx, a, id, rid)
-			} else {
-				_, err = e.FileIncoming(ctx, a, id, rid)
-			}
-		}
+		_, err = e.File(ctx, a, id, rid)
 	case "submit":
 		var reviewers []engine.Reviewer
 		if f["reviewer"] != "" {

@@ -440,7 +440,7 @@ func TestExchangeSurvivesOutagesAndRefusals(t *testing.T) {
 					return b.eng.Direct(ctx, leaderB, got.ID, engine.DirectInput{Tasks: []engine.UnitTask{{UserID: specB.UserID, Role: engine.Lead}}}, "")
 				},
 				func() (engine.Document, error) { return b.eng.Complete(ctx, specB, got.ID, "Xong", "") },
-				func() (engine.Document, error) { return b.eng.FileIncoming(ctx, specB, got.ID, "") },
+				func() (engine.Document, error) { return b.eng.File(ctx, specB, got.ID, "") },
 			} {
 				_, err := step()
 				must(t, err)

@@ -4,6 +4,7 @@
 #
 #   scripts/test.sh          vet, staticcheck, go test -race ./...
 #   scripts/test.sh bench    the benchmarks instead of the tests
+#   scripts/test.sh run CMD  CMD (say, go test -run X ./api) with the servers provisioned
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
@@ -103,6 +104,11 @@ python3 -c "import socket; socket.create_connection(('127.0.0.1', $s3_port), tim
 	|| { cat "$work/s3/log" >&2; die "versitygw did not start"; }
 
 export CI=${CI:-}
+if [ "$mode" = run ]; then
+	shift
+	"$@"
+	exit $?
+fi
 if [ "$mode" = bench ]; then
 	say "benchmarks"
 	go test -run '^$' -bench . -benchtime 2s ./...

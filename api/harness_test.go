@@ -17,12 +17,11 @@ import (
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/sqlite"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
@@ -44,19 +43,8 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
-		t.Fatal(err)
-	}
+	store := dbtest.DemoSQLite(t, demoPassword)
 	blobs, err := blob.NewFS(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)

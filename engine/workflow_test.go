@@ -30,7 +30,7 @@ type bundle struct {
 
 type opener = dbtest.Opener
 
-var openSQLite, openPostgres = dbtest.SQLite, dbtest.Postgres
+var openSQLite, openPostgres = dbtest.MigratedSQLite, dbtest.Postgres
 
 // forEachStore runs a test on SQLite and on PostgreSQL.
 var forEachStore = dbtest.ForEach

@@ -27,7 +27,7 @@ import (
 
 type opener = dbtest.Opener
 
-var openSQLite = dbtest.SQLite
+var openSQLite = dbtest.MigratedSQLite
 
 // forEachStore runs a test on SQLite and on PostgreSQL.
 var forEachStore = dbtest.ForEach

@@ -16,6 +16,7 @@ import (
 	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/jobs"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
@@ -23,7 +24,7 @@ import (
 // become jobs, keep their delivery id and attempts, and are delivered.
 func TestPendingOutboxBecomesJobs(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, open opener) {
+	dbtest.ForEachEmpty(t, func(t *testing.T, open opener) {
 		ctx := context.Background()
 		s := open(t)
 		if _, err := s.MigrateTo(ctx, 14); err != nil {

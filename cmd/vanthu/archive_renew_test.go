@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
-
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/dbtest"
 )
 
 func TestArchiveRenewCommand(t *testing.T) {
@@ -45,6 +46,7 @@ func TestFixityReportCommand(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
+	dbtest.MigratedSQLiteAt(t, filepath.Join(dir, "vanthu.db"))
 	var out bytes.Buffer
 	if err := runFixityReport(ctx, []string{"--data", dir}, &out); err != nil || !strings.Contains(out.String(), "no run yet") {
 		t.Fatalf("empty report: %v\n%s", err, out.String())

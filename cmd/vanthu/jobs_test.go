@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/vanthu/vanthu/service/jobs"
+	"github.com/vanthu/vanthu/storage/dbtest"
 )
 
 type stuckArgs struct {
@@ -22,6 +24,7 @@ func TestJobsCommand(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	cfg := &config{Data: data, LogFormat: "text", LogLevel: "warn"}
+	dbtest.MigratedSQLiteAt(t, filepath.Join(data, "vanthu.db"))
 	store, err := cfg.openMigrated(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/edxml"
 	"github.com/vanthu/vanthu/signer/signertest"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlite"
 )
 
@@ -21,9 +22,7 @@ import (
 func TestReceiveAnEdXMLMessage(t *testing.T) {
 	data := t.TempDir()
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"seed", "--data", data, "--log-format", "text"}, &out, &errOut); code != 0 {
-		t.Fatalf("seed: %s", errOut.String())
-	}
+	dbtest.DemoSQLiteAt(t, filepath.Join(data, "vanthu.db"), "mat-khau-thu")
 	pdf := signertest.CorpusFile(t, "pades-bes.pdf")
 	msg := &edxml.Message{
 		From: edxml.Organization{OrganID: "000.00.00.G09", OrganName: "Bộ Nội vụ"},
@@ -97,9 +96,7 @@ func TestReceiveAnEdXMLMessage(t *testing.T) {
 func TestReceiveEveryKindOfMessage(t *testing.T) {
 	data := t.TempDir()
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"seed", "--data", data, "--log-format", "text"}, &out, &errOut); code != 0 {
-		t.Fatalf("seed: %s", errOut.String())
-	}
+	dbtest.DemoSQLiteAt(t, filepath.Join(data, "vanthu.db"), "mat-khau-thu")
 	receive := func(t *testing.T, file string) (receiveReport, int) {
 		t.Helper()
 		out.Reset()

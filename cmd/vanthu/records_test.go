@@ -22,6 +22,7 @@ import (
 	"github.com/vanthu/vanthu/signer/pkidemo"
 	"github.com/vanthu/vanthu/signer/signertest"
 	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlite"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
@@ -56,7 +57,7 @@ func newRecordsWorld(t *testing.T) *recordsWorld {
 		t.Fatal(err)
 	}
 	handler = w.ca.Handler()
-	if w.store, err = sqlite.Open(ctx, filepath.Join(w.dir, "vanthu.db")); err != nil {
+	if w.store, err = sqlite.Open(ctx, dbtest.MigratedSQLiteAt(t, filepath.Join(w.dir, "vanthu.db"))); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.store.Close() })

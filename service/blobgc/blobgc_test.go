@@ -37,7 +37,7 @@ type testBundle struct {
 func setup(t *testing.T, blobs blob.Store, replicas ...blob.Store) *testBundle {
 	t.Helper()
 	ctx := context.Background()
-	store := dbtest.SQLite(t)
+	store := dbtest.MigratedSQLite(t)
 	if _, err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ type bundle struct {
 	caURL                     string
 }
 
-var openSQLite, openPostgres = dbtest.SQLite, dbtest.Postgres
+var openSQLite, openPostgres = dbtest.MigratedSQLite, dbtest.Postgres
 
 func forEachStore(t *testing.T, test func(t *testing.T, b *bundle)) {
 	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, setup(t, openSQLite(t))) })

@@ -13,7 +13,7 @@ import (
 	"github.com/vanthu/vanthu/storage/testenv"
 )
 
-// Opener opens a fresh, empty database for one test.
+// Opener opens a database of one test's own.
 type Opener func(t testing.TB) *sqlstore.Store
 
 // SQLite opens a database in a file under the test's temporary directory.
@@ -38,8 +38,16 @@ func Postgres(t testing.TB) *sqlstore.Store {
 	return s
 }
 
-// ForEach runs a test on SQLite and on PostgreSQL, in parallel.
+// ForEach runs a test on SQLite and on PostgreSQL, in parallel. The test migrates the
+// database it opens; on SQLite it comes migrated already (MigratedSQLite), so that costs
+// nothing.
 func ForEach(t *testing.T, test func(t *testing.T, open Opener)) {
+	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, MigratedSQLite) })
+	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, Postgres) })
+}
+
+// ForEachEmpty is ForEach with both databases empty, for tests of the migrations themselves.
+func ForEachEmpty(t *testing.T, test func(t *testing.T, open Opener)) {
 	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, SQLite) })
 	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, Postgres) })
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,23 +44,22 @@ func (u upload) out() uploadJSON {
 // note is what the document's note records of active content.
 func (u upload) note() string { return intake.Note(u.File.Name, u.Active) }
 
-// receiveUpload streams a PDF upload to a temporary file, never holding it in memory,
-// checks it, and puts it into the blob store. The body is the PDF itself
+// receiveUpload spools a PDF upload (in memory up to smallUpload, else in a temporary
+// file), checks it, and puts it into the blob store. The body is the PDF itself
 // (application/pdf) or a multipart form with the PDF in "file" and, when meta is not nil,
 // JSON metadata in "metadata". On failure it has written the problem.
 func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind string, meta any) (upload, bool) {
 	body := http.MaxBytesReader(w, r.Body, s.maxUpload())
-	tmp, err := os.CreateTemp("", "vanthu-upload-*.pdf")
-	if err != nil {
-		httpx.Internal(w, r, s.deps.Logger, err)
-		return upload{}, false
-	}
-	defer os.Remove(tmp.Name())
+	tmp := &uploadSpool{}
 	defer tmp.Close()
 	name, n, metaSeen, err := spool(r, body, tmp, meta)
 	var tooBig *http.MaxBytesError
 	var bad *badUpload
+	var local *spoolError
 	switch {
+	case errors.As(err, &local):
+		httpx.Internal(w, r, s.deps.Logger, err)
+		return upload{}, false
 	case errors.As(err, &tooBig):
 		httpx.WriteProblem(w, http.StatusRequestEntityTooLarge, httpx.KindTooLarge, "Tệp quá lớn / File too large",
 			fmt.Sprintf("tệp tối đa %d MiB / at most %d MiB", s.maxUpload()>>20, s.maxUpload()>>20))
@@ -74,22 +74,72 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind stri
 		httpx.BadRequest(w, "metadata", "thiếu phần metadata (JSON) / the multipart form needs a JSON \"metadata\" part")
 		return upload{}, false
 	}
-	active, err := intake.Check(tmp, n)
+	active, err := intake.Check(tmp.readerAt(), n)
 	if err != nil {
 		httpx.WriteProblem(w, http.StatusUnprocessableEntity, httpx.KindMalformedPDF, "Tệp PDF bị hỏng / Malformed PDF",
 			"không đọc được cấu trúc tệp PDF / the PDF's structure cannot be read: "+err.Error())
 		return upload{}, false
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		httpx.Internal(w, r, s.deps.Logger, err)
-		return upload{}, false
-	}
-	obj, err := s.deps.Blobs.Put(r.Context(), tmp, blob.PutOptions{ContentType: "application/pdf"})
+	obj, err := s.deps.Blobs.Put(r.Context(), io.NewSectionReader(tmp.readerAt(), 0, n), blob.PutOptions{ContentType: "application/pdf"})
 	if err != nil {
 		s.engineError(w, r, fmt.Errorf("store upload: %w", err))
 		return upload{}, false
 	}
 	return upload{File: engine.FileInput{Kind: kind, Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, Active: active}, true
+}
+
+// smallUpload is how much of an upload stays in memory before it goes to a temporary
+// file: most scans are smaller, and a file costs an inode, a write and an unlink on the
+// way to the blob store (intake.Check reads the whole upload into memory anyway).
+const smallUpload = 1 << 20
+
+// uploadSpool holds an upload in memory up to smallUpload bytes, then in a temporary file.
+type uploadSpool struct {
+	mem  bytes.Buffer
+	file *os.File
+}
+
+func (u *uploadSpool) Write(p []byte) (int, error) {
+	if u.file == nil && u.mem.Len()+len(p) <= smallUpload {
+		return u.mem.Write(p)
+	}
+	if u.file == nil {
+		f, err := os.CreateTemp("", "vanthu-upload-*.pdf")
+		if err != nil {
+			return 0, &spoolError{err}
+		}
+		u.file = f
+		if _, err := f.Write(u.mem.Bytes()); err != nil {
+			return 0, &spoolError{err}
+		}
+		u.mem = bytes.Buffer{}
+	}
+	n, err := u.file.Write(p)
+	if err != nil {
+		return n, &spoolError{err}
+	}
+	return n, nil
+}
+
+// spoolError is this server's failure to keep an upload (a full disk), not the client's.
+type spoolError struct{ err error }
+
+func (e *spoolError) Error() string { return "spool upload: " + e.err.Error() }
+func (e *spoolError) Unwrap() error { return e.err }
+
+func (u *uploadSpool) readerAt() io.ReaderAt {
+	if u.file != nil {
+		return u.file
+	}
+	return bytes.NewReader(u.mem.Bytes())
+}
+
+// Close removes the temporary file, if the upload needed one.
+func (u *uploadSpool) Close() {
+	if u.file != nil {
+		u.file.Close()
+		os.Remove(u.file.Name())
+	}
 }
 
 func (s *Server) maxUpload() int64 {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/dbtest"
 )
 
 // benchClients is how many clients the concurrent benchmarks run at once.
@@ -160,43 +161,67 @@ func BenchmarkInbox(b *testing.B) {
 	b.Logf("%d waiting: inbox page p95 %v, primary-key lookup p95 %v (target: inbox p95 ≤ 50ms)", waiting, page95, lookup95)
 }
 
-// seedInbox adds n documents waiting for the province's clerk, in every state the clerk
-// acts on and every urgency, changed over the last 30 days, and returns their ids.
-func seedInbox(b *testing.B, bb *bundle, n int) []string {
+func p95(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)*95/100]
+}
+
+// BenchmarkHotRegister measures one hot register on PostgreSQL: benchClients clerks'
+// clients registering incoming documents of the same agency, each taking the next number
+// of the same incoming register (one row every one of them locks until commit), against
+// that register's floor: the same row bumped, the document's row updated and the audit
+// event appended, in one transaction, at the same concurrency (dbtest.Floor). The two
+// alternate in rounds and number in the same register, which must end holding every
+// number once, without a gap. It reports both rates and their ratio (target ≥ 0.70).
+func BenchmarkHotRegister(b *testing.B) {
+	bb := setup(b, openPostgres)
 	ctx := context.Background()
-	states := []struct {
-		flow  engine.Flow
-		state engine.State
-	}{{engine.Incoming, engine.StateReceived}, {engine.Incoming, engine.StateRegistered}, {engine.Outgoing, engine.StateSigned},
-		{engine.Outgoing, engine.StateNumbered}, {engine.Outgoing, engine.StateAgencySigned}}
-	urgencies := []engine.Urgency{engine.UrgencyNormal, engine.UrgencyNormal, engine.UrgencyNormal, engine.UrgencyNormal,
-		engine.UrgencyNormal, engine.UrgencyNormal, engine.UrgencyUrgent, engine.UrgencyVeryUrgent, engine.UrgencyFlash}
+	p := bb.province
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	ids := make([]string, 0, n)
-	for chunk := range slices.Chunk(make([]struct{}, n), 1000) {
+	received := func(n int) []engine.Document {
+		docs := make([]engine.Document, n)
 		err := bb.store.InTx(ctx, func(q engine.Queries) error {
-			for range chunk {
-				i := len(ids)
-				st := states[i%len(states)]
-				d := engine.Document{ID: engine.NewID(), AgencyID: bb.province.agency.ID, Flow: st.flow, State: st.state, Version: 1,
-					TypeCode: "CV", Subject: fmt.Sprintf("Văn bản chờ %d", i), Urgency: urgencies[i%len(urgencies)], Year: now.Year(),
-					CreatedAt: now, UpdatedAt: now.Add(-time.Duration(rand.IntN(30*24*3600)) * time.Second)}
-				if err := q.DocumentInsert(ctx, &d); err != nil {
+			for i := range docs {
+				docs[i] = engine.Document{ID: engine.NewID(), AgencyID: p.agency.ID, Flow: engine.Incoming, State: engine.StateReceived,
+					Version: 1, TypeCode: "CV", Subject: fmt.Sprintf("Công văn đến %d", i), SenderName: "Bộ Nội vụ", Year: now.Year(),
+					ReceivedAt: &now, CreatedAt: now, UpdatedAt: now}
+				if err := q.DocumentInsert(ctx, &docs[i]); err != nil {
 					return err
 				}
-				ids = append(ids, d.ID)
 			}
 			return nil
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
+		return docs
 	}
-	return ids
-}
+	viaEngine, viaFloor := received(b.N), received(b.N)
+	pool := bb.store.Raw().(*pgxpool.Pool)
+	floor := dbtest.Floor{Pool: pool, AgencyID: p.agency.ID, UserID: p.clerk.UserID}
+	register := func(i int) error {
+		_, err := bb.eng.Register(ctx, p.clerk, viaEngine[i].ID, "")
+		return err
+	}
+	floorRegister := func(i int) error { return floor.Register(ctx, viaFloor[i].ID, viaFloor[i].Subject) }
 
-func p95(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)*95/100]
+	b.ResetTimer()
+	var floorTime, stepTime time.Duration
+	const round = benchClients * 4
+	for from := 0; from < b.N; from += round {
+		to := min(from+round, b.N)
+		stepTime += concurrently(b, from, to, register)
+		floorTime += concurrently(b, from, to, floorRegister)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/stepTime.Seconds(), "registrations/s")
+	b.ReportMetric(float64(b.N)/floorTime.Seconds(), "floor-tx/s")
+	b.ReportMetric(floorTime.Seconds()/stepTime.Seconds(), "of-floor")
+	if err := dbtest.CheckIncomingRegisters(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	if problems, _, err := bb.eng.VerifyAudit(ctx, p.agency.ID); err != nil || len(problems) > 0 {
+		b.Fatalf("audit chain: %v %v", err, problems)
+	}
 }

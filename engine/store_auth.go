@@ -9,9 +9,9 @@ import (
 // tokens, signing keys.
 type AuthQueries interface {
 	SessionInsert(ctx context.Context, s *Session) error
-	// SessionGet returns the session whose cookie hashes to idHash, with its user: every
-	// request asks for both, in one round trip.
-	SessionGet(ctx context.Context, idHash string) (Session, User, error)
+	// SessionGet returns the session whose cookie hashes to idHash, with its user and the
+	// user's memberships: every request asks for all three, in one round trip.
+	SessionGet(ctx context.Context, idHash string) (Session, User, []Membership, error)
 	SessionTouch(ctx context.Context, idHash string, at time.Time) error
 	SessionDelete(ctx context.Context, idHash string) error
 	// SessionDeleteByUser ends every session of a user (password changed, account disabled).
@@ -29,7 +29,7 @@ type AuthQueries interface {
 
 	APITokenInsert(ctx context.Context, t *APIToken) error
 	// APITokenGetByHash returns the token whose secret hashes to hash, with its user.
-	APITokenGetByHash(ctx context.Context, hash string) (APIToken, User, error)
+	APITokenGetByHash(ctx context.Context, hash string) (APIToken, User, []Membership, error)
 	APITokenGetByID(ctx context.Context, id string) (APIToken, error)
 	APITokenListByUser(ctx context.Context, userID string) ([]APIToken, error)
 	APITokenRevoke(ctx context.Context, id string, at time.Time) error

@@ -28,15 +28,11 @@ type EventQueries interface {
 
 	NotificationCountUnread(ctx context.Context, userID string) (int, error)
 
-	// AssignmentListOpenForUser lists a person's open tasks with a deadline on documents
-	// still being handled: given to them, or to a unit of theirs without naming anyone.
-	AssignmentListOpenForUser(ctx context.Context, userID string, limit int) ([]OpenTask, error)
-}
-
-// OpenTask is an open assignment with the agency of its document.
-type OpenTask struct {
-	Assignment
-	AgencyID string
+	// AssignmentCountDue counts, without reading them, a person's open tasks with a
+	// deadline on an agency's documents still being handled — given to them, or to a unit
+	// of theirs without naming anyone: those due before now (overdue), and those due from
+	// now and before soonBefore (due soon).
+	AssignmentCountDue(ctx context.Context, userID, agencyID string, now, soonBefore time.Time) (dueSoon, overdue int, err error)
 }
 
 // Webhook is an agency's subscription: events of the listed types are POSTed to URL,

@@ -100,7 +100,7 @@ func TestUserAdministration(t *testing.T) {
 			must(t, b.store.SessionInsert(ctx, &engine.Session{IDHash: "h-" + id, UserID: id, CreatedAt: now,
 				LastSeenAt: now, ExpiresAt: now.AddDate(0, 0, 1)}))
 			must(t, b.eng.SetUserDisabled(ctx, districtAdmin, id, true))
-			if _, _, err := b.store.SessionGet(ctx, "h-"+id); !errors.Is(err, engine.ErrNotFound) {
+			if _, _, _, err := b.store.SessionGet(ctx, "h-"+id); !errors.Is(err, engine.ErrNotFound) {
 				t.Fatalf("session after deactivation: %v", err)
 			}
 			if _, err := b.eng.Authenticate(ctx, "clerk.d0", "x"); !errors.Is(err, engine.ErrBadLogin) {

@@ -27,6 +27,9 @@ type Principal struct {
 	SessionID string   // set for a browser session (the SHA-256 of its cookie, never the cookie)
 	TokenID   string   // set for an API token
 	Scopes    []string // an API token's scopes; empty for a session
+	// Memberships are the user's, read with the session or token in the same round trip;
+	// nil when they were not read, and the acting-as lookup reads them then.
+	Memberships []engine.Membership
 }
 
 type ctxKey struct{}

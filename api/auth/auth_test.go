@@ -50,7 +50,7 @@ type bundle struct {
 
 type opener = dbtest.Opener
 
-var openSQLite, openPostgres = dbtest.SQLite, dbtest.Postgres
+var openSQLite, openPostgres = dbtest.MigratedSQLite, dbtest.Postgres
 
 // forEachStore runs a test on SQLite and on PostgreSQL.
 func forEachStore(t *testing.T, test func(t *testing.T, b *bundle)) {
@@ -216,7 +216,7 @@ func TestLogin(t *testing.T) {
 				t.Fatalf("answer: %+v", me)
 			}
 			// the database holds the hash, never the cookie
-			if _, _, err := b.store.SessionGet(context.Background(), c.Value); !errors.Is(err, engine.ErrNotFound) {
+			if _, _, _, err := b.store.SessionGet(context.Background(), c.Value); !errors.Is(err, engine.ErrNotFound) {
 				t.Fatalf("session found by its raw id: %v", err)
 			}
 		})
@@ -509,7 +509,7 @@ func TestAPITokens(t *testing.T) {
 			}
 		})
 		t.Run("OnlyTheHashIsStored", func(t *testing.T) {
-			if _, _, err := b.store.APITokenGetByHash(context.Background(), secret); !errors.Is(err, engine.ErrNotFound) {
+			if _, _, _, err := b.store.APITokenGetByHash(context.Background(), secret); !errors.Is(err, engine.ErrNotFound) {
 				t.Fatalf("token found by its secret: %v", err)
 			}
 			resp := b.do(t, "GET", "/api/v1/auth/tokens", nil, c, nil)

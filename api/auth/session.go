@@ -123,7 +123,7 @@ func SessionCSRFToken(raw string) string {
 // session finds the live session of a cookie value; ok is false when there is none.
 func (s *Service) session(ctx context.Context, raw string) (Principal, bool, error) {
 	idHash := hashSecret(raw)
-	sess, u, err := s.cfg.Store.SessionGet(ctx, idHash)
+	sess, u, memberships, err := s.cfg.Store.SessionGet(ctx, idHash)
 	if errors.Is(err, engine.ErrNotFound) {
 		return Principal{}, false, nil
 	}
@@ -145,7 +145,7 @@ func (s *Service) session(ctx context.Context, raw string) (Principal, bool, err
 			return Principal{}, false, err
 		}
 	}
-	return Principal{UserID: u.ID, Username: u.Username, SessionID: idHash}, true, nil
+	return Principal{UserID: u.ID, Username: u.Username, SessionID: idHash, Memberships: memberships}, true, nil
 }
 
 func (s *Service) setCookie(w http.ResponseWriter, value string, maxAge time.Duration) {

@@ -136,7 +136,7 @@ func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal,
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return Principal{}, fmt.Errorf("%w: not a vanthu API token", errBadToken)
 	}
-	t, u, err := s.cfg.Store.APITokenGetByHash(ctx, hashSecret(secret))
+	t, u, memberships, err := s.cfg.Store.APITokenGetByHash(ctx, hashSecret(secret))
 	if errors.Is(err, engine.ErrNotFound) {
 		return Principal{}, fmt.Errorf("%w: unknown", errBadToken)
 	}
@@ -158,5 +158,5 @@ func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal,
 			return Principal{}, fmt.Errorf("api token %s: %w", t.ID, err)
 		}
 	}
-	return Principal{UserID: u.ID, Username: u.Username, TokenID: t.ID, Scopes: t.Scopes}, nil
+	return Principal{UserID: u.ID, Username: u.Username, TokenID: t.ID, Scopes: t.Scopes, Memberships: memberships}, nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/engine/calendar"
 )
 
 // Counts are what the header of every page shows a user.
@@ -259,7 +258,7 @@ func (s *Service) CountsFor(ctx context.Context, userID string, ms []engine.Memb
 		return Counts{}, fmt.Errorf("counts: %w", err)
 	}
 	c.Inbox = inbox
-	if err := s.countTasks(ctx, userID, &c); err != nil {
+	if err := s.countTasks(ctx, userID, ms, &c); err != nil {
 		return Counts{}, err
 	}
 	n, err := s.cfg.Store.NotificationCountUnread(ctx, userID)
@@ -271,28 +270,17 @@ func (s *Service) CountsFor(ctx context.Context, userID string, ms []engine.Memb
 }
 
 // countTasks counts the user's open tasks (theirs, or their unit's when nobody in it
-// was named) that are due soon or overdue, on each agency's working-day calendar.
-func (s *Service) countTasks(ctx context.Context, userID string, c *Counts) error {
-	tasks, err := s.cfg.Store.AssignmentListOpenForUser(ctx, userID, 10000)
+// was named) in the agencies of their memberships that are due soon or overdue, on each
+// agency's working-day calendar.
+func (s *Service) countTasks(ctx context.Context, userID string, ms []engine.Membership, c *Counts) error {
+	agencies := make([]string, 0, len(ms))
+	for _, m := range ms {
+		agencies = append(agencies, m.AgencyID)
+	}
+	soon, overdue, err := s.cfg.Engine.TasksDue(ctx, userID, agencies, time.Now())
 	if err != nil {
-		return fmt.Errorf("counts: tasks: %w", err)
+		return fmt.Errorf("counts: %w", err)
 	}
-	now := time.Now()
-	cals := map[string]*calendar.Calendar{}
-	for _, t := range tasks {
-		cal, ok := cals[t.AgencyID]
-		if !ok {
-			if cal, err = s.cfg.Engine.CalendarFor(ctx, t.AgencyID); err != nil {
-				return fmt.Errorf("counts: calendar: %w", err)
-			}
-			cals[t.AgencyID] = cal
-		}
-		switch engine.AssignmentStatus(cal, t.Assignment, now) {
-		case calendar.DueSoon:
-			c.DueSoon++
-		case calendar.Overdue:
-			c.Overdue++
-		}
-	}
+	c.DueSoon, c.Overdue = soon, overdue
 	return nil
 }

@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/calendar"
@@ -19,14 +22,39 @@ type task struct {
 	Notes  []engine.AssignmentNote
 }
 
-// tasks lists the actor's open work (and their unit's), earliest deadline first, with
-// overdue and due-soon marks counted on the agency's working-day calendar.
+// Pages of the task list: open work a page at a time, and the latest finished work.
+const (
+	tasksPerPage = 50
+	tasksDone    = 20
+)
+
+// tasks lists the actor's open work (and their unit's), earliest deadline first, a page at
+// a time read along an index, with overdue and due-soon marks counted on the agency's
+// working-day calendar; the first page also shows the latest finished work.
 func (u *UI) tasks(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	as, err := u.deps.Store.AssignmentListByHolder(ctx, s.Actor.AgencyID, s.Actor.UserID, s.Actor.Role)
+	after, err := parseTaskCursor(r.URL.Query().Get("after"))
 	if err != nil {
 		u.fail(w, r, s, err)
 		return
+	}
+	as, err := u.deps.Engine.TaskPage(ctx, s.Actor, after, tasksPerPage+1)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	next := ""
+	if len(as) > tasksPerPage {
+		as = as[:tasksPerPage]
+		next = "/tasks?after=" + url.QueryEscape(taskCursor(as[len(as)-1]))
+	}
+	if after == nil {
+		finished, err := u.deps.Engine.TasksDone(ctx, s.Actor, tasksDone)
+		if err != nil {
+			u.fail(w, r, s, err)
+			return
+		}
+		as = append(as, finished...)
 	}
 	cal, err := u.deps.Engine.CalendarFor(ctx, s.Actor.AgencyID)
 	if err != nil {
@@ -53,18 +81,38 @@ func (u *UI) tasks(w http.ResponseWriter, r *http.Request, s *session) {
 			done = append(done, t)
 		}
 	}
-	slices.SortStableFunc(open, func(x, y task) int {
-		switch {
-		case x.A.Deadline == nil && y.A.Deadline == nil:
-			return 0
-		case x.A.Deadline == nil:
-			return 1
-		case y.A.Deadline == nil:
-			return -1
+	u.render(w, r, s, "tasks", "tasks.title", map[string]any{"Open": open, "Done": done, "NextURL": next})
+}
+
+// taskCursor is where a page of the task list ends: the last assignment's deadline in
+// Unix microseconds ("-" without one) and its id.
+func taskCursor(a engine.Assignment) string {
+	deadline := "-"
+	if a.Deadline != nil {
+		deadline = strconv.FormatInt(a.Deadline.UnixMicro(), 10)
+	}
+	return deadline + "." + a.ID
+}
+
+func parseTaskCursor(s string) (*engine.Assignment, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := &userError{status: http.StatusBadRequest, key: "tasks.badcursor"}
+	deadline, id, ok := strings.Cut(s, ".")
+	if !ok || uuid.Validate(id) != nil {
+		return nil, bad
+	}
+	a := &engine.Assignment{ID: id}
+	if deadline != "-" {
+		micros, err := strconv.ParseInt(deadline, 10, 64)
+		if err != nil {
+			return nil, bad
 		}
-		return x.A.Deadline.Compare(*y.A.Deadline)
-	})
-	u.render(w, r, s, "tasks", "tasks.title", map[string]any{"Open": open, "Done": done})
+		t := time.UnixMicro(micros).UTC()
+		a.Deadline = &t
+	}
+	return a, nil
 }
 
 // notesByAssignment reads the notes of the assignments in one batch; without them the
@@ -80,50 +128,6 @@ func (u *UI) notesByAssignment(ctx context.Context, as []engine.Assignment) map[
 		out[n.AssignmentID] = append(out[n.AssignmentID], n)
 	}
 	return out
-}
-
-// records lists the agency's hồ sơ of a year with retention and hand-over state.
-func (u *UI) records(w http.ResponseWriter, r *http.Request, s *session) {
-	ctx := r.Context()
-	if !slices.Contains([]engine.Role{engine.RoleClerk, engine.RoleArchivist, engine.RoleLeader, engine.RoleDeputyLeader}, s.Actor.Role) {
-		u.fail(w, r, s, engine.ErrForbidden)
-		return
-	}
-	recs, err := u.deps.Store.RecordListByAgency(ctx, s.Actor.AgencyID, 0)
-	if err != nil {
-		u.fail(w, r, s, err)
-		return
-	}
-	notices, _ := u.deps.Engine.HandOverNotices(ctx, s.Actor.AgencyID)
-	u.render(w, r, s, "records", "records.title", map[string]any{"Records": recs, "Notices": notices,
-		"Agency": s.AgencyName(s.Actor.AgencyID), "AgencyCode": u.agencyCode(s)})
-}
-
-func (u *UI) agencyCode(s *session) string {
-	a, _ := s.agency(s.Actor.AgencyID)
-	return a.Code
-}
-
-// recordAction closes a record or records its hand-over to the agency archive.
-func (u *UI) recordAction(w http.ResponseWriter, r *http.Request, s *session) {
-	ctx := r.Context()
-	id := r.PathValue("id")
-	var err error
-	switch r.PathValue("action") {
-	case "close":
-		_, err = u.deps.Engine.CloseRecord(ctx, s.Actor, id, time.Now())
-	case "handover":
-		_, err = u.deps.Engine.HandOver(ctx, s.Actor, id)
-	case "hold":
-		_, err = u.deps.Engine.SetLegalHold(ctx, s.Actor, id, r.FormValue("hold") == "on")
-	default:
-		err = engine.ErrNotFound
-	}
-	if err != nil {
-		u.fail(w, r, s, err)
-		return
-	}
-	redirectDone(w, r, "/records", "record")
 }
 
 // search finds documents of the agency, insensitive to diacritics ("quyet dinh" finds "quyết định").

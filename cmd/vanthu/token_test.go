@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/dbtest"
 )
 
 func TestTokenCommand(t *testing.T) {
@@ -18,6 +20,7 @@ func TestTokenCommand(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	cfg := &config{Data: data, LogFormat: "text", LogLevel: "warn"}
+	dbtest.MigratedSQLiteAt(t, filepath.Join(data, "vanthu.db"))
 	store, err := cfg.openMigrated(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +52,7 @@ func TestTokenCommand(t *testing.T) {
 		t.Fatalf("expires in %v, want 90 days", d)
 	}
 	sum := sha256.Sum256([]byte(created.Token))
-	stored, _, err := store.APITokenGetByHash(ctx, hex.EncodeToString(sum[:]))
+	stored, _, _, err := store.APITokenGetByHash(ctx, hex.EncodeToString(sum[:]))
 	if err != nil || stored.UserID != u.ID || strings.Join(stored.Scopes, " ") != "archive:read documents:read" {
 		t.Fatalf("stored token %+v, %v", stored, err)
 	}

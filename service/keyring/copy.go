@@ -43,7 +43,7 @@ func (k *Keyring) CertifiedCopy(ctx context.Context, actor engine.Actor, docID, 
 	var signed []byte
 	var obj blob.Object
 	cp, err := k.cfg.Engine.IssueCertifiedCopy(ctx, actor, docID, requestID, func(ctx context.Context, cp engine.CertifiedCopy) (engine.FileInput, error) {
-		original, err := k.readBlob(ctx, cp.Original.BlobKey)
+		original, err := k.readBlob(ctx, cp.Original.BlobKey, cp.Original.Size)
 		if err != nil {
 			return engine.FileInput{}, fmt.Errorf("keyring: the original of %s: %w", cp.Document.ID, err)
 		}

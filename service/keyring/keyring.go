@@ -9,7 +9,6 @@
 package keyring
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
@@ -134,13 +133,9 @@ func (k *Keyring) SignAsLeaderWith(ctx context.Context, actor engine.Actor, docI
 	if err != nil {
 		return engine.Document{}, err
 	}
-	signed, err := k.sign(ctx, draft, key, look, "Ký ban hành")
+	file, err := k.signAndKeep(ctx, draft, key, look, "Ký ban hành", "ky-lanh-dao.pdf")
 	if err != nil {
 		return engine.Document{}, fmt.Errorf("leader signature: %w", err)
-	}
-	file, err := k.keep(ctx, signed, "ky-lanh-dao.pdf")
-	if err != nil {
-		return engine.Document{}, err
 	}
 	return k.cfg.Engine.Sign(ctx, actor, docID, engine.SignInput{Signed: file, Form: opts.Form, Title: opts.Title}, requestID)
 }
@@ -210,11 +205,11 @@ func (k *Keyring) IssueAndSealWith(ctx context.Context, actor engine.Actor, docI
 		if err != nil {
 			return engine.FileInput{}, err
 		}
-		signed, err := k.sign(ctx, pdf, key, look, reason)
+		file, err := k.signAndKeep(ctx, pdf, key, look, reason, strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
 		if err != nil {
 			return engine.FileInput{}, fmt.Errorf("agency signature: %w", err)
 		}
-		return k.keep(ctx, signed, strings.ReplaceAll(doc.Notation, "/", "-")+".pdf")
+		return file, nil
 	})
 }
 
@@ -342,23 +337,36 @@ func (k *Keyring) latestFile(ctx context.Context, docID, kind string) ([]byte, e
 		}
 		return nil, fmt.Errorf("keyring: the document has no %s PDF: %w", kind, engine.ErrInvalid)
 	}
-	return k.readBlob(ctx, latest.BlobKey)
+	return k.readBlob(ctx, latest.BlobKey, latest.Size)
 }
 
-func (k *Keyring) readBlob(ctx context.Context, key string) ([]byte, error) {
+// readBlob reads a blob whole. size, when known (else 0), sizes the buffer once: growing
+// it as the bytes come would allocate about twice the file.
+func (k *Keyring) readBlob(ctx context.Context, key string, size int64) ([]byte, error) {
 	rc, err := k.cfg.Blobs.Open(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("keyring: read %s: %w", key, err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxPDF+1))
-	if err != nil {
-		return nil, fmt.Errorf("keyring: read %s: %w", key, err)
+	r := io.LimitReader(rc, maxPDF+1)
+	buf := make([]byte, 0, min(max(size, 0), maxPDF)+1) // one byte more to read the end without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // a wrong size: let append grow it
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("keyring: read %s: %w", key, err)
+		}
 	}
-	if len(b) > maxPDF {
+	if len(buf) > maxPDF {
 		return nil, fmt.Errorf("keyring: %s is larger than %d MiB: %w", key, maxPDF>>20, engine.ErrInvalid)
 	}
-	return b, nil
+	return buf, nil
 }
 
 // layout is the draft's layout and the leader's appearance in it, computed again from the
@@ -393,40 +401,104 @@ func (k *Keyring) image(ctx context.Context, ref engine.SigningKey, fallback fun
 	if ref.ImageKey == "" {
 		return fallback(), nil
 	}
-	return k.readBlob(ctx, ref.ImageKey)
+	return k.readBlob(ctx, ref.ImageKey, 0)
 }
 
-// sign signs at the keyring's level. B-LT is reached when the revocation data can be had:
-// the signature is made at B-T, then the certificates' OCSP responses or CRLs are added;
-// when no responder answers, the signature stays B-T (a validator fetches them later)
-// rather than the leader's or clerk's work failing on a CA's outage.
+// sign signs at the keyring's level, returning the signed file. B-LT is reached when the
+// revocation data can be had: the signature is made at B-T, then the certificates' OCSP
+// responses or CRLs are added; when no responder answers, the signature stays B-T (a
+// validator fetches them later) rather than the leader's or clerk's work failing on a
+// CA's outage.
 func (k *Keyring) sign(ctx context.Context, pdf []byte, key keys.Key, look *appearance.Appearance, reason string) ([]byte, error) {
-	level := min(k.level, pades.LevelBT)
-	out, err := signer.Sign(ctx, pdf, signer.Request{Key: key, Level: level, Timestamper: k.cfg.Timestamper,
-		ExtraCertificates: k.cfg.ExtraCertificates, Appearance: look, Reason: reason, Location: k.cfg.Location})
+	out, err := signer.Sign(ctx, pdf, k.request(key, look, reason))
 	if err != nil || k.level < pades.LevelBLT {
 		return out, pinError(err)
 	}
-	lt, err := pades.Extend(ctx, out, pades.LevelBLT, pades.ExtendOptions{Timestamper: k.cfg.Timestamper,
-		Revocation: k.cfg.Revocation, Certificates: append(slices.Clone(key.Chain()), k.cfg.ExtraCertificates...)})
+	lt, err := pades.Extend(ctx, out, pades.LevelBLT, k.extendOptions(key))
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("keyring: add revocation data: %w", ctx.Err())
-		}
-		k.cfg.Logger.WarnContext(ctx, "keyring: no revocation data could be had; the signature stays at B-T",
-			"signer", key.Certificate().Subject.CommonName, "error", err)
-		return out, nil
+		return out, k.staysBT(ctx, key, err)
 	}
 	return lt, nil
 }
 
-// keep stores a signed PDF and describes it for the engine.
-func (k *Keyring) keep(ctx context.Context, data []byte, name string) (engine.FileInput, error) {
-	obj, err := k.cfg.Blobs.Put(ctx, bytes.NewReader(data), blob.PutOptions{ContentType: "application/pdf"})
+// signAndKeep is sign storing the signed file, written through into the blob store as it
+// is made rather than built in memory first: the draft is hashed once on its way, and what
+// is held besides it is the signature's update (at B-LT, also the file signed at B-T,
+// which its validation data must name).
+func (k *Keyring) signAndKeep(ctx context.Context, pdf []byte, key keys.Key, look *appearance.Appearance, reason, name string) (engine.FileInput, error) {
+	obj, err := k.putStream(ctx, func(w io.Writer) error {
+		req := k.request(key, look, reason)
+		if k.level < pades.LevelBLT {
+			_, err := signer.SignTo(ctx, w, pdf, req)
+			return pinError(err)
+		}
+		signed, err := signer.Sign(ctx, pdf, req)
+		if err != nil {
+			return pinError(err)
+		}
+		n, err := pades.ExtendTo(ctx, w, signed, pades.LevelBLT, k.extendOptions(key))
+		if err == nil || n > 0 {
+			return err
+		}
+		if err := k.staysBT(ctx, key, err); err != nil {
+			return err
+		}
+		_, err = w.Write(signed) // ExtendTo wrote nothing: the B-T file goes alone
+		return err
+	})
 	if err != nil {
-		return engine.FileInput{}, fmt.Errorf("keyring: store signed PDF: %w", err)
+		return engine.FileInput{}, err
 	}
 	return engine.FileInput{Kind: "signed", Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, nil
+}
+
+// request is a signature at the keyring's level, B-T at most: B-LT is added by Extend.
+func (k *Keyring) request(key keys.Key, look *appearance.Appearance, reason string) signer.Request {
+	return signer.Request{Key: key, Level: min(k.level, pades.LevelBT), Timestamper: k.cfg.Timestamper,
+		ExtraCertificates: k.cfg.ExtraCertificates, Appearance: look, Reason: reason, Location: k.cfg.Location}
+}
+
+func (k *Keyring) extendOptions(key keys.Key) pades.ExtendOptions {
+	return pades.ExtendOptions{Timestamper: k.cfg.Timestamper, Revocation: k.cfg.Revocation,
+		Certificates: append(slices.Clone(key.Chain()), k.cfg.ExtraCertificates...)}
+}
+
+// staysBT decides on a failed extension to B-LT: a cancelled request fails, a responder's
+// outage leaves the signature at B-T (nil).
+func (k *Keyring) staysBT(ctx context.Context, key keys.Key, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("keyring: add revocation data: %w", ctx.Err())
+	}
+	k.cfg.Logger.WarnContext(ctx, "keyring: no revocation data could be had; the signature stays at B-T",
+		"signer", key.Certificate().Subject.CommonName, "error", err)
+	return nil
+}
+
+// errPutEnded tells a writer that the blob store stopped reading.
+var errPutEnded = errors.New("keyring: the blob store stopped reading")
+
+// putStream stores what write writes, through a pipe: the blob store reads, hashes and
+// spools the bytes as they are made. A failed write stores nothing and is the error.
+func (k *Keyring) putStream(ctx context.Context, write func(io.Writer) error) (blob.Object, error) {
+	pr, pw := io.Pipe()
+	wrote := make(chan error, 1)
+	go func() {
+		err := write(pw)
+		pw.CloseWithError(err) // nil: the store reads io.EOF
+		wrote <- err
+	}()
+	obj, putErr := k.cfg.Blobs.Put(ctx, pr, blob.PutOptions{ContentType: "application/pdf"})
+	pr.CloseWithError(errPutEnded) // unblocks a writer the store left
+	writeErr := <-wrote
+	switch {
+	case writeErr != nil && !errors.Is(writeErr, errPutEnded):
+		return blob.Object{}, writeErr
+	case putErr != nil:
+		return blob.Object{}, fmt.Errorf("keyring: store signed PDF: %w", putErr)
+	case writeErr != nil:
+		return blob.Object{}, fmt.Errorf("keyring: store signed PDF: %w", writeErr)
+	}
+	return obj, nil
 }
 
 func certSHA256(c *x509.Certificate) string {

@@ -134,7 +134,7 @@ func (k *Keyring) open(ctx context.Context, ownerKind, ownerID, pin string) (key
 	}
 	switch ref.Kind {
 	case engine.KeyKindPKCS12:
-		p12, err := k.readBlob(ctx, ref.BlobKey)
+		p12, err := k.readBlob(ctx, ref.BlobKey, 0)
 		if err != nil {
 			return nil, ref, nil, err
 		}
@@ -165,7 +165,7 @@ func (k *Keyring) open(ctx context.Context, ownerKind, ownerID, pin string) (key
 }
 
 func (k *Keyring) readChain(ctx context.Context, key string) ([]*x509.Certificate, error) {
-	b, err := k.readBlob(ctx, key)
+	b, err := k.readBlob(ctx, key, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"strings"
 
@@ -25,6 +26,56 @@ import (
 // reached afterwards: a signature timestamp lives inside the CMS, which
 // cannot change without breaking the signature.
 func Extend(ctx context.Context, signed []byte, to Level, opts ExtendOptions) ([]byte, error) {
+	u, err := dssUpdate(ctx, signed, to, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := u.bytes()
+	if to == LevelBLT {
+		return out, nil
+	}
+	return AddDocumentTimestamp(ctx, out, opts)
+}
+
+// ExtendTo is Extend writing the extended file to w. For B-LT the signed bytes
+// and the /DSS update are written as they are, without a copy of the file in
+// memory; B-LTA extends in memory, then writes. Nothing is written when the
+// validation data cannot be had, so a caller may then write the signed file
+// alone. It returns the number of bytes written.
+func ExtendTo(ctx context.Context, w io.Writer, signed []byte, to Level, opts ExtendOptions) (int64, error) {
+	if to != LevelBLT {
+		out, err := Extend(ctx, signed, to, opts)
+		if err != nil {
+			return 0, err
+		}
+		return writeAll(w, out)
+	}
+	u, err := dssUpdate(ctx, signed, to, opts)
+	if err != nil {
+		return 0, err
+	}
+	e := u.encode()
+	var written int64
+	for _, part := range [][]byte{signed, e.head, e.tail} {
+		n, err := writeAll(w, part)
+		written += n
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+func writeAll(w io.Writer, b []byte) (int64, error) {
+	n, err := w.Write(b)
+	if err != nil {
+		return int64(n), fmt.Errorf("pades: write the extended PDF: %w", err)
+	}
+	return int64(n), nil
+}
+
+// dssUpdate checks Extend's arguments and builds the update that adds the /DSS.
+func dssUpdate(ctx context.Context, signed []byte, to Level, opts ExtendOptions) (*update, error) {
 	if to != LevelBLT && to != LevelBLTA {
 		return nil, fmt.Errorf("pades: Extend can raise signatures to B-LT or B-LTA, not %v", to)
 	}
@@ -41,14 +92,7 @@ func Extend(ctx context.Context, signed []byte, to Level, opts ExtendOptions) ([
 	if err != nil {
 		return nil, err
 	}
-	out, err := addDSS(ctx, doc, opts)
-	if err != nil {
-		return nil, err
-	}
-	if to == LevelBLT {
-		return out, nil
-	}
-	return AddDocumentTimestamp(ctx, out, opts)
+	return addDSS(ctx, doc, opts)
 }
 
 // AddDocumentTimestamp appends a document timestamp (/Type /DocTimeStamp,
@@ -104,7 +148,7 @@ type dss struct {
 
 // addDSS writes one update with a new /DSS (old entries kept) holding
 // validation data and a /VRI entry for every signature that lacks one.
-func addDSS(ctx context.Context, doc *pdf.Doc, opts ExtendOptions) ([]byte, error) {
+func addDSS(ctx context.Context, doc *pdf.Doc, opts ExtendOptions) (*update, error) {
 	rootRef := doc.Trailer.Get("Root").(pdf.Ref)
 	catalog, form, err := readCatalog(doc)
 	if err != nil {
@@ -149,7 +193,7 @@ func addDSS(ctx context.Context, doc *pdf.Doc, opts ExtendOptions) ([]byte, erro
 	dssNum := d.u.AddObject(nil)
 	d.u.set(dssNum, dssDict)
 	d.u.set(rootRef.Num, catalog.With("DSS", pdf.Ref{Num: dssNum}))
-	return d.u.bytes(), nil
+	return d.u, nil
 }
 
 // loadExisting keeps what an earlier /DSS already holds.

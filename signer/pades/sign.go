@@ -41,27 +41,24 @@ func Sign(ctx context.Context, in []byte, opts Options) ([]byte, error) {
 
 // SignTo is Sign writing the signed file to w: the original bytes are hashed
 // as they are written, the update follows once the CMS is made, and nothing
-// of the file's size is allocated (for B-B and B-T; B-LT and B-LTA extend
-// the signed file in memory, then write it). Everything that can be checked
-// before writing is; on a later error w holds a partial file to discard. It
-// returns the number of bytes written.
+// of the file's size is allocated for B-B and B-T. B-LT signs in memory once
+// (the validation data names the signature) and writes that file and its
+// /DSS update through (ExtendTo); B-LTA extends in memory, then writes.
+// Everything that can be checked before writing is; on a later error w holds
+// a partial file to discard. It returns the number of bytes written.
 func SignTo(ctx context.Context, w io.Writer, in []byte, opts Options) (int64, error) {
-	if opts.Level < LevelBLT {
-		s, err := opts.start(ctx, in)
-		if err != nil {
-			return 0, err
-		}
-		return s.run(ctx, w, in)
-	}
-	out, err := Sign(ctx, in, opts)
+	s, err := opts.start(ctx, in)
 	if err != nil {
 		return 0, err
 	}
-	n, err := w.Write(out)
-	if err != nil {
-		return int64(n), fmt.Errorf("pades: write the signed PDF: %w", err)
+	if opts.Level < LevelBLT {
+		return s.run(ctx, w, in)
 	}
-	return int64(n), nil
+	out, err := s.bytes(ctx, in)
+	if err != nil {
+		return 0, err
+	}
+	return ExtendTo(ctx, w, out, opts.Level, opts.extendOptions())
 }
 
 // start checks the options and the document and returns the signing to run.
@@ -88,9 +85,12 @@ func (o *Options) start(ctx context.Context, in []byte) (*signing, error) {
 
 // extend raises a fresh signature to B-LT or B-LTA.
 func (o *Options) extend(ctx context.Context, signed []byte) ([]byte, error) {
-	ext := ExtendOptions{Timestamper: o.Timestamper, Revocation: o.Revocation, Hash: o.Hash,
+	return Extend(ctx, signed, o.Level, o.extendOptions())
+}
+
+func (o *Options) extendOptions() ExtendOptions {
+	return ExtendOptions{Timestamper: o.Timestamper, Revocation: o.Revocation, Hash: o.Hash,
 		Certificates: append(append([]*x509.Certificate{}, o.Chain...), o.ExtraCertificates...)}
-	return Extend(ctx, signed, o.Level, ext)
 }
 
 func (o *Options) cmsSigner() (*cmsSigner, error) {

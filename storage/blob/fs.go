@@ -46,8 +46,13 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (_ Object, e
 	if err != nil {
 		return Object{}, fmt.Errorf("blob: put: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	defer tmp.Close()
+	renamed := false
+	defer func() {
+		tmp.Close()
+		if !renamed {
+			os.Remove(tmp.Name())
+		}
+	}()
 	h := sha256.New()
 	size, err := io.Copy(io.MultiWriter(tmp, h), readerWithContext(ctx, r))
 	if err != nil {
@@ -85,12 +90,13 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (_ Object, e
 		return Object{}, fmt.Errorf("blob: put: %w", err)
 	}
 	dir := filepath.Dir(final)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := s.mkdir(dir); err != nil {
 		return Object{}, fmt.Errorf("blob: put: %w", err)
 	}
 	if !opts.RetainUntil.IsZero() {
-		// The lock is on disk before the object appears, so there is no unlocked moment.
-		if err := writeRetention(final, opts.RetainUntil); err != nil {
+		// The lock is on disk before the object appears, so there is no unlocked moment;
+		// the one directory sync below makes both renames durable.
+		if err := stageRetention(final, opts.RetainUntil); err != nil {
 			return Object{}, err
 		}
 		obj.RetainUntil = opts.RetainUntil.UTC()
@@ -101,6 +107,7 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (_ Object, e
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return Object{}, fmt.Errorf("blob: put: %w", err)
 	}
+	renamed = true
 	if err := syncDir(dir); err != nil {
 		return Object{}, err
 	}
@@ -222,6 +229,15 @@ func (s *FS) Ping(ctx context.Context) (err error) {
 }
 
 func writeRetention(objectPath string, until time.Time) error {
+	if err := stageRetention(objectPath, until); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(objectPath))
+}
+
+// stageRetention writes the retention side file, its bytes synced, into place; the
+// caller syncs the directory.
+func stageRetention(objectPath string, until time.Time) error {
 	dir := filepath.Dir(objectPath)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("blob: retention: %w", err)
@@ -243,7 +259,7 @@ func writeRetention(objectPath string, until time.Time) error {
 	if err := os.Rename(tmp.Name(), objectPath+".retain"); err != nil {
 		return fmt.Errorf("blob: retention: %w", err)
 	}
-	return syncDir(dir)
+	return nil
 }
 
 func readRetention(objectPath string) (time.Time, error) {
@@ -260,6 +276,23 @@ func readRetention(objectPath string) (time.Time, error) {
 		return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), nil
 	}
 	return t, nil
+}
+
+// mkdir creates an object's directory; a new one is synced into its parent, or a crash
+// could lose it with every object already renamed into it.
+func (s *FS) mkdir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	for d := dir; d != s.root && len(d) > len(s.root); d = filepath.Dir(d) {
+		if err := syncDir(filepath.Dir(d)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func syncDir(dir string) error {

@@ -20,11 +20,23 @@ import (
 // migrationLockKey is the advisory lock every node takes before migrating ("vanthu" in ASCII).
 const migrationLockKey = 0x76616e746875
 
+// Option adjusts how Open connects.
+type Option func(*pgxpool.Config)
+
+// WithTracer traces every statement the store's connections send (a pgx.QueryTracer,
+// which may also be a pgx.BatchTracer), for counting round trips in benchmarks and tests.
+func WithTracer(t pgx.QueryTracer) Option {
+	return func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = t }
+}
+
 // Open connects to the database at url (postgres://…) and checks that it answers.
-func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*sqlstore.Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse postgres url: %w", err)
+	}
+	for _, opt := range opts {
+		opt(cfg)
 	}
 	// Plans are cached as PostgreSQL decides (plan_cache_mode, which the URL may set);
 	// the queries marked for custom plans run as unnamed statements (conn.Query).
@@ -50,11 +62,18 @@ func (d *driver) Close() error                   { d.pool.Close(); return nil }
 func (d *driver) Raw() any                       { return d.pool }
 
 func (d *driver) Begin(ctx context.Context) (sqlstore.Tx, error) {
-	tx, err := d.pool.Begin(ctx)
+	c, err := d.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return txConn{conn{tx}, tx}, nil
+	// A transaction on the connection itself rather than the pool's, so that the commit
+	// can travel with the last writes (txConn.Commit) and the connection still go back.
+	tx, err := c.Conn().Begin(ctx)
+	if err != nil {
+		c.Release()
+		return nil, err
+	}
+	return &txConn{tx: tx, release: c.Release}, nil
 }
 
 // Exclusive holds a session-level advisory lock on one connection while fn runs, so that
@@ -80,11 +99,11 @@ func (d *driver) Exclusive(ctx context.Context, fn func(b sqlstore.Beginner) err
 type beginner struct{ c *pgxpool.Conn }
 
 func (b beginner) Begin(ctx context.Context) (sqlstore.Tx, error) {
-	tx, err := b.c.Begin(ctx)
+	tx, err := b.c.Conn().Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return txConn{conn{tx}, tx}, nil
+	return &txConn{tx: tx, release: func() {}}, nil
 }
 
 // Translate maps pgx's errors onto the engine's kinds.
@@ -158,12 +177,3 @@ func planned(query string, args []any) []any {
 	}
 	return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
 }
-
-type txConn struct {
-	conn
-	tx pgx.Tx
-}
-
-func (t txConn) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
-func (t txConn) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
-func (t txConn) Raw() any                           { return t.tx }

@@ -29,7 +29,7 @@ func (q queries) AuditHeadGet(ctx context.Context, agencyID string) (engine.Chai
 }
 
 func (q queries) AuditInsert(ctx context.Context, e *engine.Event) error {
-	_, err := q.exec(ctx, "audit insert", qAuditInsert, e.AgencyID, e.Seq, e.At.UTC(), e.ActorID, string(e.Role), e.Action,
+	err := q.execLater(ctx, "audit insert", qAuditInsert, nil, e.AgencyID, e.Seq, e.At.UTC(), e.ActorID, string(e.Role), e.Action,
 		e.ObjectType, e.ObjectID, e.Before, e.After, e.PrevHash, e.Hash)
 	if err == nil {
 		q.recordEvent(e)

@@ -43,16 +43,38 @@ func (q queries) SessionInsert(ctx context.Context, s *engine.Session) error {
 	return err
 }
 
-func (q queries) SessionGet(ctx context.Context, idHash string) (engine.Session, engine.User, error) {
+func (q queries) SessionGet(ctx context.Context, idHash string) (engine.Session, engine.User, []engine.Membership, error) {
 	var s engine.Session
 	var u engine.User
-	err := q.get(ctx, "session get", qSessionGet, func(r Row) error {
+	ms := []engine.Membership{}
+	rows, err := list(ctx, q, "session get", qSessionGet, func(r Row) (bool, error) {
+		var m heldMembership
 		err := r.Scan(&s.IDHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.ClientIP, &s.UserAgent,
-			&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword)
-		s.CreatedAt, s.LastSeenAt, s.ExpiresAt, u.CreatedAt = utc(s.CreatedAt), utc(s.LastSeenAt), utc(s.ExpiresAt), utc(u.CreatedAt)
-		return err
+			&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword,
+			&m.agency, &m.unit, &m.role, &m.title)
+		ms = m.appendTo(ms, u.ID)
+		return true, err
 	}, idHash)
-	return s, u, err
+	switch {
+	case err != nil:
+		return s, u, nil, err
+	case len(rows) == 0:
+		return s, u, nil, fmt.Errorf("session get: %w", engine.ErrNotFound)
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt, u.CreatedAt = utc(s.CreatedAt), utc(s.LastSeenAt), utc(s.ExpiresAt), utc(u.CreatedAt)
+	return s, u, ms, nil
+}
+
+// heldMembership is a membership read beside its user in a LEFT JOIN: all NULL when the
+// user holds none.
+type heldMembership struct{ agency, unit, role, title *string }
+
+func (m heldMembership) appendTo(ms []engine.Membership, userID string) []engine.Membership {
+	if m.agency == nil {
+		return ms
+	}
+	return append(ms, engine.Membership{UserID: userID, AgencyID: *m.agency, UnitID: deref(m.unit), Role: engine.Role(deref(m.role)),
+		Title: deref(m.title)})
 }
 
 func (q queries) SessionTouch(ctx context.Context, idHash string, at time.Time) error {
@@ -116,18 +138,29 @@ func (q queries) APITokenInsert(ctx context.Context, t *engine.APIToken) error {
 	return err
 }
 
-func (q queries) APITokenGetByHash(ctx context.Context, hash string) (engine.APIToken, engine.User, error) {
+func (q queries) APITokenGetByHash(ctx context.Context, hash string) (engine.APIToken, engine.User, []engine.Membership, error) {
 	var t engine.APIToken
 	var u engine.User
-	err := q.get(ctx, "api token get", qAPITokenGetByHash, func(r Row) error {
+	ms := []engine.Membership{}
+	rows, err := list(ctx, q, "api token get", qAPITokenGetByHash, func(r Row) (bool, error) {
 		var scopes string
+		var m heldMembership
 		err := r.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
-			&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword)
-		t.Scopes, t.CreatedAt, u.CreatedAt = strings.Fields(scopes), utc(t.CreatedAt), utc(u.CreatedAt)
-		t.ExpiresAt, t.RevokedAt, t.LastUsedAt = utcPtr(t.ExpiresAt), utcPtr(t.RevokedAt), utcPtr(t.LastUsedAt)
-		return err
+			&u.ID, &u.Username, &u.FullName, &u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.MustChangePassword,
+			&m.agency, &m.unit, &m.role, &m.title)
+		t.Scopes = strings.Fields(scopes)
+		ms = m.appendTo(ms, u.ID)
+		return true, err
 	}, hash)
-	return t, u, err
+	switch {
+	case err != nil:
+		return t, u, nil, err
+	case len(rows) == 0:
+		return t, u, nil, fmt.Errorf("api token get: %w", engine.ErrNotFound)
+	}
+	t.CreatedAt, u.CreatedAt = utc(t.CreatedAt), utc(u.CreatedAt)
+	t.ExpiresAt, t.RevokedAt, t.LastUsedAt = utcPtr(t.ExpiresAt), utcPtr(t.RevokedAt), utcPtr(t.LastUsedAt)
+	return t, u, ms, nil
 }
 
 func (q queries) APITokenGetByID(ctx context.Context, id string) (engine.APIToken, error) {

@@ -16,7 +16,7 @@ var (
 	qWebhookDeliveryRecord        = sqlFor("WebhookDeliveryRecord")
 	qWebhookDeliveryListByWebhook = sqlFor("WebhookDeliveryListByWebhook")
 	qNotificationCountUnread      = sqlFor("NotificationCountUnread")
-	qAssignmentListOpenForUser    = sqlFor("AssignmentListOpenForUser")
+	qAssignmentCountDue           = sqlFor("AssignmentCountDue")
 )
 
 func (q queries) WebhookInsert(ctx context.Context, w *engine.Webhook) error {
@@ -71,15 +71,8 @@ func (q queries) NotificationCountUnread(ctx context.Context, userID string) (in
 	return n, err
 }
 
-func (q queries) AssignmentListOpenForUser(ctx context.Context, userID string, limit int) ([]engine.OpenTask, error) {
-	return list(ctx, q, "assignment list open for user", qAssignmentListOpenForUser, func(r Row) (engine.OpenTask, error) {
-		var t engine.OpenTask
-		var parent, unit, user *string
-		var role string
-		err := r.Scan(&t.ID, &t.DocumentID, &parent, &unit, &user, &role, &t.Deadline, &t.Status, &t.Note, &t.CreatedBy,
-			&t.CreatedAt, &t.DoneAt, &t.AgencyID)
-		t.ParentID, t.UnitID, t.UserID, t.Role = deref(parent), deref(unit), deref(user), engine.AssignmentRole(role)
-		t.Deadline, t.DoneAt, t.CreatedAt = utcPtr(t.Deadline), utcPtr(t.DoneAt), utc(t.CreatedAt)
-		return t, err
-	}, userID, limit)
+func (q queries) AssignmentCountDue(ctx context.Context, userID, agencyID string, now, soonBefore time.Time) (dueSoon, overdue int, err error) {
+	err = q.get(ctx, "assignment count due", qAssignmentCountDue, func(r Row) error { return r.Scan(&dueSoon, &overdue) },
+		userID, agencyID, now.UTC(), soonBefore.UTC())
+	return dueSoon, overdue, err
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -14,6 +15,10 @@ var (
 	qAssignmentNoteGetByID          = sqlFor("AssignmentNoteGetByID")
 	qAssignmentNoteListByAssignment = sqlFor("AssignmentNoteListByAssignment")
 	qAssignmentListByHolder         = sqlFor("AssignmentListByHolder")
+	qAssignmentPageOpenNamed        = sqlFor("AssignmentPageOpenNamed")
+	qAssignmentPageOpenOfUnit       = sqlFor("AssignmentPageOpenOfUnit")
+	qAssignmentListDoneNamed        = sqlFor("AssignmentListDoneNamed")
+	qAssignmentListDoneOfUnit       = sqlFor("AssignmentListDoneOfUnit")
 	qAssignmentNoteListByAssigns    = sqlFor("AssignmentNoteListByAssignments")
 	qDistributionListInsert         = sqlFor("DistributionListInsert")
 	qDistributionMemberInsert       = sqlFor("DistributionMemberInsert")
@@ -40,6 +45,36 @@ func (q queries) AssignmentListByAgency(ctx context.Context, agencyID string) ([
 
 func (q queries) AssignmentListByHolder(ctx context.Context, agencyID, userID string, role engine.Role) ([]engine.Assignment, error) {
 	return list(ctx, q, "assignment list by holder", qAssignmentListByHolder, scanAssignment, agencyID, userID, string(role))
+}
+
+func (q queries) AssignmentPageOpenByHolder(ctx context.Context, f engine.AssignmentHolderPage) ([]engine.Assignment, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	// The first page starts before every deadline and id.
+	withoutDeadline, deadline, id := 0, time.Time{}, nilUUID
+	if a := f.After; a != nil {
+		id = a.ID
+		if a.Deadline == nil {
+			withoutDeadline = 1
+		} else {
+			deadline = *a.Deadline
+		}
+	}
+	query, args := qAssignmentPageOpenNamed, []any{f.AgencyID, f.UserID, withoutDeadline, deadline.UTC(), id, limit}
+	if f.UnitID != "" {
+		query, args = qAssignmentPageOpenOfUnit, append(args, f.UnitID)
+	}
+	return list(ctx, q, "assignment page open by holder", query, scanAssignment, args...)
+}
+
+func (q queries) AssignmentListDoneByHolder(ctx context.Context, f engine.AssignmentHolderPage) ([]engine.Assignment, error) {
+	query, args := qAssignmentListDoneNamed, []any{f.AgencyID, f.UserID, max(f.Limit, 1)}
+	if f.UnitID != "" {
+		query, args = qAssignmentListDoneOfUnit, append(args, f.UnitID)
+	}
+	return list(ctx, q, "assignment list done by holder", query, scanAssignment, args...)
 }
 
 func (q queries) AssignmentNoteInsert(ctx context.Context, n *engine.AssignmentNote) error {

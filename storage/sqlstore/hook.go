@@ -71,6 +71,10 @@ func (s *Store) runHooks(ctx context.Context, tx Tx, q queries) error {
 	if len(hs) == 0 || (len(q.rec.events) == 0 && len(q.rec.notifications) == 0) {
 		return nil
 	}
+	// Hooks may write through the driver's own transaction, behind the held writes.
+	if err := flush(ctx, tx); err != nil {
+		return err
+	}
 	view := &TxView{Raw: tx.Raw(), Queries: q, Events: q.rec.events, Notifications: q.rec.notifications}
 	for _, h := range hs {
 		if err := h(ctx, view); err != nil {

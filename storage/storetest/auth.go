@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -32,24 +33,51 @@ func testAuth(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		}
-		got, holder, err := s.SessionGet(ctx, "a1")
+		got, holder, held, err := s.SessionGet(ctx, "a1")
 		if err != nil || !reflect.DeepEqual(got, sess) {
 			t.Fatalf("got %+v, %v; want %+v", got, err, sess)
 		}
 		if holder.ID != user.ID || holder.Username != user.Username || holder.Disabled != user.Disabled {
 			t.Fatalf("the session's user: %+v, want %+v", holder, user)
 		}
+		if held == nil || len(held) != 0 {
+			t.Fatalf("memberships of a user who holds none: %#v, want an empty list", held)
+		}
+		// The memberships come with the session, as they stand: one granted or taken away
+		// counts from the next request on.
+		agencies := []*engine.Agency{agency("H23", "Ủy ban nhân dân tỉnh Hòa Bình", "UBND", engine.TierProvince, "")}
+		agencies = append(agencies, agency("H23.11", "Ủy ban nhân dân huyện Mai Châu", "UBND", engine.TierDistrict, agencies[0].ID))
+		var want []engine.Membership
+		for _, a := range agencies {
+			if err := s.AgencyInsert(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			m := engine.Membership{UserID: user.ID, AgencyID: a.ID, Role: engine.RoleClerk, Title: "Văn thư"}
+			if err := s.MembershipInsert(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, m)
+		}
+		if _, _, held, err = s.SessionGet(ctx, "a1"); err != nil || !sameMemberships(held, want) {
+			t.Fatalf("memberships with the session: %+v, %v; want %+v", held, err, want)
+		}
+		if err := s.MembershipDelete(ctx, &want[0]); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, held, err = s.SessionGet(ctx, "a1"); err != nil || !sameMemberships(held, want[1:]) {
+			t.Fatalf("memberships after one was taken away: %+v, %v; want %+v", held, err, want[1:])
+		}
 		if err := s.SessionTouch(ctx, "a1", t0.Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if got, _, _ := s.SessionGet(ctx, "a1"); !got.LastSeenAt.Equal(t0.Add(time.Minute)) {
+		if got, _, _, _ := s.SessionGet(ctx, "a1"); !got.LastSeenAt.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("touch: last seen %v", got.LastSeenAt)
 		}
 		n, err := s.SessionDeleteExpired(ctx, t0, t0.Add(-time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("expired sweep removed %d, %v; want the idle one", n, err)
 		}
-		if _, _, err := s.SessionGet(ctx, "a2"); !errors.Is(err, engine.ErrNotFound) {
+		if _, _, _, err := s.SessionGet(ctx, "a2"); !errors.Is(err, engine.ErrNotFound) {
 			t.Fatalf("idle session survived: %v", err)
 		}
 		if n, err := s.SessionDeleteByUser(ctx, user.ID); err != nil || n != 1 {
@@ -114,7 +142,7 @@ func testAuth(t *testing.T, open Opener) {
 		if err := s.APITokenInsert(ctx, &dup); !errors.Is(err, engine.ErrConflict) {
 			t.Fatalf("same hash twice: %v", err)
 		}
-		got, holder, err := s.APITokenGetByHash(ctx, "h1")
+		got, holder, _, err := s.APITokenGetByHash(ctx, "h1")
 		if err != nil || !reflect.DeepEqual(got, tok) {
 			t.Fatalf("got %+v, %v; want %+v", got, err, tok)
 		}
@@ -189,4 +217,17 @@ func testAuth(t *testing.T, open Opener) {
 			t.Fatal("owner kind unit accepted")
 		}
 	})
+}
+
+// sameMemberships compares memberships whatever their order.
+func sameMemberships(got, want []engine.Membership) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return false
+		}
+	}
+	return true
 }

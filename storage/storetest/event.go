@@ -113,7 +113,7 @@ func testEvent(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("OpenTasksOfAPersonIncludeTheirUnitsUnnamedOnes", func(t *testing.T) {
+	t.Run("DueTasksOfAPersonAreCountedWithTheirUnitsUnnamedOnes", func(t *testing.T) {
 		unit := &engine.Unit{ID: uuid.NewString(), AgencyID: province.ID, Name: "Khối Văn hóa – Xã hội", ShortName: "VX", CreatedAt: now()}
 		other := &engine.Unit{ID: uuid.NewString(), AgencyID: province.ID, Name: "Khối Kinh tế", ShortName: "KT", CreatedAt: now()}
 		for _, u := range []*engine.Unit{unit, other} {
@@ -138,39 +138,32 @@ func testEvent(t *testing.T, open Opener) {
 			return d.ID
 		}
 		handled, cancelled := doc(engine.StateInProgress), doc(engine.StateCancelled)
-		due := now().Add(48 * time.Hour)
-		var want []string
-		assign := func(docID, unitID, userID string, role engine.AssignmentRole, deadline *time.Time, status string, mine bool) {
+		at := now()
+		soonBefore := at.Add(72 * time.Hour)
+		soon, late, later := at.Add(time.Hour), at.Add(-time.Hour), at.Add(100*time.Hour)
+		assign := func(docID, unitID, userID string, role engine.AssignmentRole, deadline *time.Time, status string) {
 			a := &engine.Assignment{ID: uuid.NewString(), DocumentID: docID, UnitID: unitID, UserID: userID, Role: role,
 				Deadline: deadline, Status: status, CreatedBy: admin.ID, CreatedAt: now()}
 			if err := s.AssignmentInsert(ctx, a); err != nil {
 				t.Fatal(err)
 			}
-			if mine {
-				want = append(want, a.ID)
-			}
 		}
-		assign(handled, "", person.ID, engine.Lead, &due, "open", true)           // named
-		assign(handled, unit.ID, "", engine.Cooperate, &due, "open", true)        // their unit, nobody named
-		assign(handled, unit.ID, admin.ID, engine.Cooperate, &due, "open", false) // their unit, someone else named
-		assign(handled, other.ID, "", engine.Cooperate, &due, "open", false)      // another unit
-		assign(handled, "", person.ID, engine.ForInformation, &due, "open", false)
-		assign(handled, "", person.ID, engine.Lead, nil, "open", false)
-		assign(handled, "", person.ID, engine.Lead, &due, "done", false)
-		assign(cancelled, "", person.ID, engine.Lead, &due, "open", false)
-		got, err := s.AssignmentListOpenForUser(ctx, person.ID, 100)
-		if err != nil {
-			t.Fatal(err)
+		assign(handled, "", person.ID, engine.Lead, &soon, "open")           // named: due soon
+		assign(handled, unit.ID, "", engine.Cooperate, &late, "open")        // their unit, nobody named: overdue
+		assign(handled, "", person.ID, engine.Cooperate, &later, "open")     // named, not due soon yet
+		assign(handled, unit.ID, admin.ID, engine.Cooperate, &soon, "open")  // their unit, someone else named
+		assign(handled, other.ID, "", engine.Cooperate, &late, "open")       // another unit
+		assign(handled, "", person.ID, engine.ForInformation, &soon, "open") // for information only
+		assign(handled, "", person.ID, engine.Lead, nil, "open")             // no deadline
+		assign(handled, "", person.ID, engine.Lead, &late, "done")           // done
+		assign(cancelled, "", person.ID, engine.Lead, &late, "open")         // the document is no longer handled
+		dueSoon, overdue, err := s.AssignmentCountDue(ctx, person.ID, province.ID, at, soonBefore)
+		if err != nil || dueSoon != 1 || overdue != 1 {
+			t.Fatalf("due soon %d, overdue %d (%v); want 1 and 1", dueSoon, overdue, err)
 		}
-		var ids []string
-		for _, g := range got {
-			ids = append(ids, g.ID)
-			if g.AgencyID != province.ID {
-				t.Fatalf("task %s: agency %q", g.ID, g.AgencyID)
-			}
-		}
-		if !sameSet(ids, want) {
-			t.Fatalf("open tasks = %v, want %v", ids, want)
+		dueSoon, overdue, err = s.AssignmentCountDue(ctx, person.ID, uuid.NewString(), at, soonBefore)
+		if err != nil || dueSoon != 0 || overdue != 0 {
+			t.Fatalf("in an agency they have no task in: due soon %d, overdue %d (%v)", dueSoon, overdue, err)
 		}
 	})
 

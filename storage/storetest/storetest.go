@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, open) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, open) })
+	t.Run("HolderTasks", func(t *testing.T) { testHolderTasks(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Archive", func(t *testing.T) { testArchive(t, open) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })

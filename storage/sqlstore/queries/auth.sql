@@ -5,9 +5,15 @@ INSERT INTO auth_session (id_hash, user_id, created_at, last_seen_at, expires_at
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: SessionGet
+-- The session, its user and the user's memberships (one row each, or one row of NULLs):
+-- everything a request needs to know whom it acts as, in one round trip.
 SELECT s.id_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.client_ip, s.user_agent,
-       u.id, u.username, u.full_name, u.email, u.password_hash, u.disabled, u.created_at, u.must_change_password
-FROM auth_session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = $1;
+       u.id, u.username, u.full_name, u.email, u.password_hash, u.disabled, u.created_at, u.must_change_password,
+       m.agency_id, m.unit_id, m.role, m.title
+FROM auth_session s JOIN app_user u ON u.id = s.user_id
+LEFT JOIN membership m ON m.user_id = u.id
+WHERE s.id_hash = $1
+ORDER BY m.agency_id, m.role;
 
 -- name: SessionTouch
 UPDATE auth_session SET last_seen_at = $2 WHERE id_hash = $1;
@@ -48,9 +54,14 @@ INSERT INTO api_token (id, user_id, name, token_hash, scopes, created_at, expire
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- name: APITokenGetByHash
+-- The token, its user and the user's memberships, as SessionGet.
 SELECT t.id, t.user_id, t.name, t.token_hash, t.scopes, t.created_at, t.expires_at, t.revoked_at, t.last_used_at,
-       u.id, u.username, u.full_name, u.email, u.password_hash, u.disabled, u.created_at, u.must_change_password
-FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1;
+       u.id, u.username, u.full_name, u.email, u.password_hash, u.disabled, u.created_at, u.must_change_password,
+       m.agency_id, m.unit_id, m.role, m.title
+FROM api_token t JOIN app_user u ON u.id = t.user_id
+LEFT JOIN membership m ON m.user_id = u.id
+WHERE t.token_hash = $1
+ORDER BY m.agency_id, m.role;
 
 -- name: APITokenGetByID
 SELECT id, user_id, name, token_hash, scopes, created_at, expires_at, revoked_at, last_used_at

@@ -33,15 +33,23 @@ FROM webhook_delivery WHERE webhook_id = $1 ORDER BY created_at DESC, id DESC LI
 -- name: NotificationCountUnread
 SELECT count(*) FROM notification WHERE user_id = $1 AND read_at IS NULL;
 
--- name: AssignmentListOpenForUser
--- A person's open tasks with a deadline, for their live counts: those given to them, and
--- those of their units where nobody was named. Both branches follow an index.
-SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadline, a.status, a.note, a.created_by,
-    a.created_at, a.done_at, d.agency_id
-FROM assignment a JOIN document d ON d.id = a.document_id
-WHERE a.status = 'open' AND a.deadline IS NOT NULL AND a.role <> 'info' AND d.state IN ('directed', 'in_progress')
-  AND (a.user_id = $1 OR (a.user_id IS NULL AND a.unit_id IN (
-      SELECT m.unit_id FROM membership m
-      WHERE m.user_id = $1 AND m.unit_id IS NOT NULL AND m.role IN ('unit_head', 'specialist'))))
-ORDER BY a.deadline, a.id
-LIMIT $2;
+-- name: AssignmentCountDue
+-- A person's open tasks with a deadline on agency $2's documents still being handled, as
+-- the badges count them: those given to them, and those of their units where nobody was
+-- named; overdue before $3, due soon from $3 until $4. Each is a range seek along
+-- assignment_user_open_idx or, per unit, assignment_unit_open_idx (migration 030), and
+-- no row leaves the database.
+SELECT COALESCE(SUM(CASE WHEN due.deadline >= $3 THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN due.deadline < $3 THEN 1 ELSE 0 END), 0)
+FROM (
+    SELECT a.deadline, a.document_id FROM assignment a
+    WHERE a.status = 'open' AND a.user_id = $1 AND a.deadline < $4 AND a.role <> 'info'
+    UNION ALL
+    SELECT a.deadline, a.document_id
+    FROM (SELECT DISTINCT m.unit_id FROM membership m
+          WHERE m.user_id = $1 AND m.agency_id = $2 AND m.unit_id IS NOT NULL AND m.role IN ('unit_head', 'specialist')) u
+    JOIN assignment a ON a.unit_id = u.unit_id
+    WHERE a.status = 'open' AND a.user_id IS NULL AND a.deadline < $4 AND a.role <> 'info'
+) due
+WHERE EXISTS (SELECT 1 FROM document d WHERE d.id = due.document_id AND d.agency_id = $2
+    AND d.state IN ('directed', 'in_progress'));

@@ -74,3 +74,73 @@ WHERE d.agency_id = $1 AND d.flow = 'incoming' AND d.state NOT IN ('cancelled', 
   AND (a.user_id = $2 OR a.unit_id IN (SELECT m.unit_id FROM membership m
                                        WHERE m.user_id = $2 AND m.agency_id = $1 AND m.role = $3))
 ORDER BY a.created_at, a.id;
+
+-- name: AssignmentPageOpenNamed
+-- A page of the open assignments of agency $1's incoming documents still handled that
+-- name user $2, earliest deadline first, those without a deadline last,
+-- then by id. The cursor is $3 (1 once it is among those without a deadline), $4 (its
+-- deadline) and $5 (its id); the first page passes 0, the zero time and the nil uuid. Each
+-- part (with a deadline, without) is one range seek of at most a page along
+-- assignment_user_open_idx (migration 030), however many wait.
+SELECT id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at
+FROM (
+    SELECT * FROM (SELECT a.* FROM assignment a
+        WHERE a.status = 'open' AND a.user_id = $2 AND $3 = 0
+          AND a.deadline >= $4 AND (a.deadline > $4 OR a.id > $5)
+          AND EXISTS (SELECT 1 FROM document d WHERE d.id = a.document_id AND d.agency_id = $1 AND d.flow = 'incoming'
+              AND d.state NOT IN ('cancelled', 'returned_to_sender'))
+        ORDER BY a.deadline, a.id LIMIT $6) with_deadline
+    UNION ALL
+    SELECT * FROM (SELECT a.* FROM assignment a
+        WHERE a.status = 'open' AND a.user_id = $2 AND a.deadline IS NULL AND ($3 = 0 OR a.id > $5)
+          AND EXISTS (SELECT 1 FROM document d WHERE d.id = a.document_id AND d.agency_id = $1 AND d.flow = 'incoming'
+              AND d.state NOT IN ('cancelled', 'returned_to_sender'))
+        ORDER BY a.id LIMIT $6) without_deadline
+) page
+ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, id
+LIMIT $6;
+
+-- name: AssignmentPageOpenOfUnit
+-- AssignmentPageOpenNamed for the open assignments of unit $7 that name nobody or someone
+-- other than user $2, along assignment_unit_open_idx.
+SELECT id, document_id, parent_id, unit_id, user_id, role, deadline, status, note, created_by, created_at, done_at
+FROM (
+    SELECT * FROM (SELECT a.* FROM assignment a
+        WHERE a.status = 'open' AND a.unit_id = $7 AND (a.user_id IS NULL OR a.user_id <> $2) AND $3 = 0
+          AND a.deadline >= $4 AND (a.deadline > $4 OR a.id > $5)
+          AND EXISTS (SELECT 1 FROM document d WHERE d.id = a.document_id AND d.agency_id = $1 AND d.flow = 'incoming'
+              AND d.state NOT IN ('cancelled', 'returned_to_sender'))
+        ORDER BY a.deadline, a.id LIMIT $6) with_deadline
+    UNION ALL
+    SELECT * FROM (SELECT a.* FROM assignment a
+        WHERE a.status = 'open' AND a.unit_id = $7 AND (a.user_id IS NULL OR a.user_id <> $2) AND a.deadline IS NULL AND ($3 = 0 OR a.id > $5)
+          AND EXISTS (SELECT 1 FROM document d WHERE d.id = a.document_id AND d.agency_id = $1 AND d.flow = 'incoming'
+              AND d.state NOT IN ('cancelled', 'returned_to_sender'))
+        ORDER BY a.id LIMIT $6) without_deadline
+) page
+ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, id
+LIMIT $6;
+
+-- name: AssignmentListDoneNamed
+-- The latest $3 finished assignments of agency $1's incoming documents still handled that
+-- name user $2, the last finished first, along assignment_user_done_idx.
+SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadline, a.status, a.note, a.created_by,
+    a.created_at, a.done_at
+FROM assignment a
+WHERE a.status = 'done' AND a.user_id = $2
+  AND EXISTS (SELECT 1 FROM document d WHERE d.id = a.document_id AND d.agency_id = $1 AND d.flow = 'incoming'
+      AND d.state NOT IN ('cancelled', 'returned_to_sender'))
+ORDER BY a.done_at DESC, a.id DESC
+LIMIT $3;
+
+-- name: AssignmentListDoneOfUnit
+-- AssignmentListDoneNamed for unit $4's that name nobody or someone other than user $2,
+-- along assignment_unit_done_idx.
+SELECT a.id, a.document_id, a.parent_id, a.unit_id, a.user_id, a.role, a.deadline, a.status, a.note, a.created_by,
+    a.created_at, a.done_at
+FROM assignment a
+WHERE a.status = 'done' AND a.unit_id = $4 AND (a.user_id IS NULL OR a.user_id <> $2)
+  AND EXISTS (SELECT 1 FROM document d WHERE d.id = a.document_id AND d.agency_id = $1 AND d.flow = 'incoming'
+      AND d.state NOT IN ('cancelled', 'returned_to_sender'))
+ORDER BY a.done_at DESC, a.id DESC
+LIMIT $3;

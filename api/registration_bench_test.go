@@ -1,0 +1,252 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/storage/dbtest"
+)
+
+// registrationClerks are the 16 agencies whose clerks register at once in
+// BenchmarkRegistration, one client each.
+var registrationClerks = []string{"tinh", "snv", "stc", "skhdt", "stttt", "tphoabinh", "phuonglam", "thinhlang",
+	"tanthinh", "maichau", "ttmaichau", "dongbang", "tongdau", "luongson", "ttluongson", "hoason"}
+
+// BenchmarkRegistration measures the clerks' registration of scanned incoming documents
+// at province scale over loopback against PostgreSQL and a file blob store: 16 clerks of
+// 16 agencies, each uploading a 40 KB PDF (POST /api/v1/incoming) and registering it (POST
+// …/register), against the floor of that work on vanthu's own schema: one transaction per
+// document that takes the next incoming number, inserts the document and appends its
+// audit event (chain head and event through the trigger), with the same 16-way
+// concurrency. The two alternate in rounds so that the machine's noise falls on both
+// alike; both number in the same registers, and at the end every register must hold its
+// numbers once each, without a gap. It reports documents per second of each, their ratio
+// (target ≥ 0.45) and the statements, transactions and round trips per document.
+func BenchmarkRegistration(b *testing.B) {
+	ctx := context.Background()
+	var trace dbtest.StatementCounter
+	store := dbtest.PostgresTraced(b, &trace)
+	if _, err := store.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
+		b.Fatal(err)
+	}
+	blobs, err := blob.NewFS(filepath.Join(b.TempDir(), "blobs"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := engine.New(store)
+	srv := New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	api := httptest.NewServer(srv)
+	defer api.Close()
+	transport := &http.Transport{MaxIdleConnsPerHost: 64}
+	defer transport.CloseIdleConnections()
+
+	pool := store.Raw().(*pgxpool.Pool)
+	clerks := make([]*benchClerk, len(registrationClerks))
+	floors := make([]dbtest.Floor, len(registrationClerks))
+	for i, slug := range registrationClerks {
+		clerks[i] = loginClerk(b, api.URL, transport, "vanthu."+slug)
+		user, err := store.UserGetByUsername(ctx, "vanthu."+slug)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ms, err := store.MembershipListByUser(ctx, user.ID)
+		if err != nil || len(ms) == 0 {
+			b.Fatalf("memberships of vanthu.%s: %v", slug, err)
+		}
+		floors[i] = dbtest.Floor{Pool: pool, AgencyID: ms[0].AgencyID, UserID: user.ID}
+	}
+	// Every document's PDF is different, so that no upload is deduplicated; the floor
+	// builds one too, to pay for the same bytes.
+	var seq atomic.Int64
+	viaAPI := func(c int) error {
+		return clerks[c].receiveAndRegister(paddedPDF(seq.Add(1), 40<<10))
+	}
+	viaFloor := func(c int) error {
+		n := seq.Add(1)
+		return floors[c].InsertRegistered(ctx, fmt.Sprintf("Công văn đến số %d (%d bytes)", n, len(paddedPDF(n, 40<<10))))
+	}
+
+	b.ResetTimer()
+	var apiTime, floorTime time.Duration
+	var apiCounts, floorCounts dbtest.Counts
+	const perClient = 4 // documents per client per round
+	for from := 0; from < b.N; from += perClient * len(clerks) {
+		n := min(perClient*len(clerks), b.N-from)
+		before := trace.Snapshot()
+		apiTime += perClients(b, len(clerks), n, viaAPI)
+		mid := trace.Snapshot()
+		floorTime += perClients(b, len(clerks), n, viaFloor)
+		apiCounts, floorCounts = apiCounts.Plus(mid.Minus(before)), floorCounts.Plus(trace.Snapshot().Minus(mid))
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	stmts, txs, trips := apiCounts.Per(b.N)
+	fStmts, fTxs, fTrips := floorCounts.Per(b.N)
+	b.ReportMetric(n/apiTime.Seconds(), "api-docs/s")
+	b.ReportMetric(n/floorTime.Seconds(), "floor-docs/s")
+	b.ReportMetric(floorTime.Seconds()/apiTime.Seconds(), "api/floor")
+	b.ReportMetric(stmts, "stmts/doc")
+	b.ReportMetric(txs, "tx/doc")
+	b.ReportMetric(trips, "roundtrips/doc")
+	b.Logf("per document: API %.1f statements in %.1f transactions, %.1f round trips; floor %.1f, %.1f, %.1f (target: api/floor ≥ 0.45)",
+		stmts, txs, trips, fStmts, fTxs, fTrips)
+	if err := dbtest.CheckIncomingRegisters(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range floors {
+		if problems, _, err := eng.VerifyAudit(ctx, f.AgencyID); err != nil || len(problems) > 0 {
+			b.Fatalf("audit chain of %s: %v %v", f.AgencyID, err, problems)
+		}
+	}
+}
+
+// perClients runs n operations over clients goroutines, goroutine c doing op(c) until n
+// are done, and returns the time they took.
+func perClients(b *testing.B, clients, n int, op func(c int) error) time.Duration {
+	var left atomic.Int64
+	left.Store(int64(n))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range clients {
+		wg.Go(func() {
+			for left.Add(-1) >= 0 {
+				if err := op(c); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if b.Failed() {
+		b.FailNow()
+	}
+	return elapsed
+}
+
+// benchClerk is one clerk's HTTP client with its session.
+type benchClerk struct {
+	base string
+	hc   *http.Client
+	csrf string
+	n    int
+}
+
+func loginClerk(b *testing.B, base string, transport http.RoundTripper, username string) *benchClerk {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Transport: transport}
+	resp, err := hc.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"username":"`+username+`","password":"`+demoPassword+`"}`))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.Fatalf("login %s: %v %v", username, err, resp)
+	}
+	defer resp.Body.Close()
+	var me struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		b.Fatal(err)
+	}
+	return &benchClerk{base: base, hc: hc, csrf: me.CSRF}
+}
+
+// receiveAndRegister uploads pdf as a new incoming document and registers it, as a
+// clerk's client does: the upload's ETag goes into the registration's If-Match.
+func (c *benchClerk) receiveAndRegister(pdf []byte) error {
+	c.n++
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("metadata", fmt.Sprintf(`{"type_code":"TB","subject":"Thông báo đến số %d","sender_name":"Bộ Nội vụ"}`, c.n))
+	fw, _ := mw.CreateFormFile("file", "scan.pdf")
+	_, _ = fw.Write(pdf)
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/api/v1/incoming", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	var created struct {
+		Document struct {
+			ID string `json:"id"`
+		} `json:"document"`
+	}
+	etag, err := c.send(req, http.StatusCreated, &created)
+	if err != nil {
+		return fmt.Errorf("receive: %w", err)
+	}
+	req, _ = http.NewRequest(http.MethodPost, c.base+"/api/v1/documents/"+created.Document.ID+"/register", nil)
+	req.Header.Set("If-Match", etag)
+	var registered struct {
+		IncomingNumber int `json:"incoming_number"`
+	}
+	if _, err := c.send(req, http.StatusOK, &registered); err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	if registered.IncomingNumber < 1 {
+		return fmt.Errorf("register: no incoming number in the answer")
+	}
+	return nil
+}
+
+func (c *benchClerk) send(req *http.Request, want int, out any) (string, error) {
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != want {
+		return "", fmt.Errorf("status %d: %s", resp.StatusCode, body)
+	}
+	return resp.Header.Get("ETag"), json.Unmarshal(body, out)
+}
+
+// paddedPDF is a one-page PDF of about size bytes whose page content carries n, so that
+// every call gives different bytes.
+func paddedPDF(n int64, size int) []byte {
+	content := fmt.Sprintf("%% scan %d\n", n) + strings.Repeat("% padding of a scanned page\n", max(0, size-400)/28)
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content),
+	}
+	var buf bytes.Buffer
+	buf.WriteString("%PDF-1.7\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = buf.Len()
+		fmt.Fprintf(&buf, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := buf.Len()
+	fmt.Fprintf(&buf, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&buf, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return buf.Bytes()
+}

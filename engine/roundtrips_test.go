@@ -1,0 +1,49 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/dbtest"
+	"github.com/vanthu/vanthu/storage/sqlstore"
+)
+
+// TestRegistrationRoundTrips counts, on PostgreSQL, what the clerk's receipt of a scan and
+// its registration send to the database, so that a statement added to the busiest path
+// of a province is a decision rather than an accident.
+func TestRegistrationRoundTrips(t *testing.T) {
+	var trace dbtest.StatementCounter
+	bb := setup(t, func(t testing.TB) *sqlstore.Store { return dbtest.PostgresTraced(t, &trace) })
+	ctx := context.Background()
+	clerk := bb.province.clerk
+	in := engine.ExternalInput{TypeCode: "TB", Subject: "Thông báo", SenderName: "Bộ Nội vụ",
+		Files: []engine.FileInput{{Name: "scan.pdf", BlobKey: "blobs/ab/" + "ab" + sha[2:], SHA256: sha, Size: 40 << 10}}}
+
+	start := trace.Snapshot()
+	d, err := bb.eng.ReceiveExternal(ctx, clerk, in, "receive-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	received := trace.Snapshot()
+	if _, err := bb.eng.Register(ctx, clerk, d.ID, "register-1"); err != nil {
+		t.Fatal(err)
+	}
+	registered := trace.Snapshot()
+	// Each step is one transaction. Its round trips: BEGIN; the request id looked up; the
+	// reads that decide (the actor's membership, or the document with it; the number);
+	// the writes sent together with the next read (the chain's head), then with COMMIT.
+	for _, c := range []struct {
+		step      string
+		got       dbtest.Counts
+		roundTrip int64
+	}{{"receive", received.Minus(start), 5}, {"register", registered.Minus(received), 6}} {
+		t.Logf("%s: %d statements in %d transactions, %d round trips", c.step, c.got.Statements, c.got.Transactions, c.got.RoundTrips)
+		if c.got.Transactions != 1 || c.got.RoundTrips > c.roundTrip {
+			t.Errorf("%s took %d transactions and %d round trips; want 1 and at most %d", c.step, c.got.Transactions,
+				c.got.RoundTrips, c.roundTrip)
+		}
+	}
+}
+
+const sha = "abababababababababababababababababababababababababababababababab"

@@ -1,0 +1,214 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/vanthu/vanthu/storage/sqlstore"
+)
+
+// txConn is a transaction that pipelines: writes the store holds back (sqlstore.Pipeliner)
+// travel in one batch with the next statement or with the COMMIT, so that a step's
+// document update, audit event, request id and commit cost one round trip, not four.
+type txConn struct {
+	tx      pgx.Tx
+	held    []heldWrite
+	release func() // gives the connection back once the transaction is over
+	over    bool
+}
+
+var _ sqlstore.Pipeliner = (*txConn)(nil)
+
+type heldWrite struct {
+	op, query string
+	args      []any
+	check     func(rowsAffected int64) error
+}
+
+func (t *txConn) Defer(op, query string, args []any, check func(int64) error) {
+	t.held = append(t.held, heldWrite{op: op, query: query, args: args, check: check})
+}
+
+func (t *txConn) Flush(ctx context.Context) error {
+	switch len(t.held) {
+	case 0:
+		return nil
+	case 1:
+		w := t.held[0]
+		t.held = nil
+		tag, err := t.tx.Exec(ctx, w.query, w.args...)
+		return w.judge(tag.RowsAffected(), err)
+	}
+	br := t.send(ctx, "", nil)
+	err := t.readHeld(br)
+	return firstError(err, br.Close())
+}
+
+func (t *txConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	if len(t.held) == 0 {
+		tag, err := t.tx.Exec(ctx, query, args...)
+		return tag.RowsAffected(), err
+	}
+	br := t.send(ctx, query, args)
+	defer br.Close()
+	if err := t.readHeld(br); err != nil {
+		return 0, err
+	}
+	tag, err := br.Exec()
+	return tag.RowsAffected(), err
+}
+
+func (t *txConn) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	if len(t.held) == 0 || sqlstore.CustomPlan(query) {
+		if err := t.Flush(ctx); err != nil {
+			return nil, err
+		}
+		return t.tx.Query(ctx, query, planned(query, args)...)
+	}
+	br := t.send(ctx, query, args)
+	if err := t.readHeld(br); err != nil {
+		br.Close()
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return batchRows{rows, br}, nil
+}
+
+func (t *txConn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	if len(t.held) == 0 || sqlstore.CustomPlan(query) {
+		if err := t.Flush(ctx); err != nil {
+			return errRow{err}
+		}
+		return t.tx.QueryRow(ctx, query, planned(query, args)...)
+	}
+	br := t.send(ctx, query, args)
+	if err := t.readHeld(br); err != nil {
+		br.Close()
+		return errRow{err}
+	}
+	return batchRow{br}
+}
+
+// Commit sends the held writes and COMMIT in one batch. A failure leaves the transaction
+// to Rollback, which the store always calls after a failed commit.
+func (t *txConn) Commit(ctx context.Context) error {
+	if len(t.held) == 0 {
+		if err := t.tx.Commit(ctx); err != nil {
+			return err
+		}
+		t.end()
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, w := range t.held {
+		b.Queue(w.query, w.args...)
+	}
+	b.Queue("commit")
+	br := t.tx.Conn().SendBatch(ctx, b)
+	err := t.readHeld(br)
+	if err == nil {
+		var tag pgconn.CommandTag
+		if tag, err = br.Exec(); err == nil && tag.String() == "ROLLBACK" {
+			err = pgx.ErrTxCommitRollback
+		}
+	}
+	if err = firstError(err, br.Close()); err != nil {
+		return err
+	}
+	// COMMIT went around pgx's Tx, which is dropped unfinished; the connection is idle
+	// again and goes back to the pool.
+	t.end()
+	return nil
+}
+
+func (t *txConn) Rollback(ctx context.Context) error {
+	t.held = nil
+	if t.over {
+		return nil
+	}
+	err := t.tx.Rollback(ctx)
+	t.end()
+	return err
+}
+
+func (t *txConn) end() {
+	if !t.over {
+		t.over = true
+		t.release()
+	}
+}
+
+// Raw is the pgx transaction; the store flushes held writes before handing it out.
+func (t *txConn) Raw() any { return t.tx }
+
+// send queues the held writes and then query (none when empty) in one batch.
+func (t *txConn) send(ctx context.Context, query string, args []any) pgx.BatchResults {
+	b := &pgx.Batch{}
+	for _, w := range t.held {
+		b.Queue(w.query, w.args...)
+	}
+	if query != "" {
+		b.Queue(query, args...)
+	}
+	return t.tx.SendBatch(ctx, b)
+}
+
+// readHeld reads the held writes' results off br, which was sent with them in front.
+func (t *txConn) readHeld(br pgx.BatchResults) error {
+	held := t.held
+	t.held = nil
+	for _, w := range held {
+		tag, err := br.Exec()
+		if err := w.judge(tag.RowsAffected(), err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// firstError is the first failure of a batch: closing it repeats the one already read.
+func firstError(err, closeErr error) error {
+	if err != nil {
+		return err
+	}
+	return closeErr
+}
+
+func (w heldWrite) judge(n int64, err error) error {
+	if err == nil && w.check != nil {
+		err = w.check(n)
+	}
+	if err != nil {
+		return &sqlstore.DeferredError{Op: w.op, Err: err}
+	}
+	return nil
+}
+
+// batchRow is the last statement of a batch read as one row; reading it ends the batch.
+type batchRow struct{ br pgx.BatchResults }
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.br.QueryRow().Scan(dest...)
+	return firstError(err, r.br.Close())
+}
+
+// batchRows are the rows of a batch's last statement; closing them ends the batch.
+type batchRows struct {
+	pgx.Rows
+	br pgx.BatchResults
+}
+
+func (r batchRows) Close() {
+	r.Rows.Close()
+	_ = r.br.Close()
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }

@@ -1,0 +1,60 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+)
+
+// Pipeliner is a transaction that can hold writes back and send them together with its
+// next statement, or with its commit, in one round trip (PostgreSQL's pipelining). A
+// held write's failure is reported by the statement or commit that sends it, which fails
+// the transaction as the write itself would have.
+type Pipeliner interface {
+	// Defer holds a write; check, when not nil, judges its count of affected rows.
+	Defer(op, query string, args []any, check func(rowsAffected int64) error)
+	// Flush sends the held writes now.
+	Flush(ctx context.Context) error
+}
+
+// DeferredError is the failure of a held write, named by its operation.
+type DeferredError struct {
+	Op  string
+	Err error
+}
+
+func (e *DeferredError) Error() string { return e.Op + ": " + e.Err.Error() }
+func (e *DeferredError) Unwrap() error { return e.Err }
+
+// execLater is exec for writes whose outcome nothing in the transaction reads before its
+// next statement: on a connection that pipelines they travel with that statement; check
+// judges the count of affected rows either way.
+func (q queries) execLater(ctx context.Context, op, query string, check func(rowsAffected int64) error, args ...any) error {
+	if p, ok := q.conn.(Pipeliner); ok {
+		p.Defer(op, query, args, func(n int64) error {
+			if check == nil {
+				return nil
+			}
+			return check(n)
+		})
+		return nil
+	}
+	n, err := q.exec(ctx, op, query, args...)
+	if err != nil || check == nil {
+		return err
+	}
+	if err := check(n); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+// flush sends a pipelining transaction's held writes, before others (hooks, a job queue)
+// write in it through the driver's own handle.
+func flush(ctx context.Context, tx Tx) error {
+	if p, ok := tx.(Pipeliner); ok {
+		if err := p.Flush(ctx); err != nil {
+			return fmt.Errorf("flush: %w", err)
+		}
+	}
+	return nil
+}

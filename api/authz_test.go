@@ -80,6 +80,7 @@ func TestAuthorizationTable(t *testing.T) {
 		{method: "GET", path: doc(f.incoming), may: all},
 		{method: "GET", path: doc(f.incoming) + "/files", may: all},
 		{method: "GET", path: doc(f.incoming) + "/files/1", may: all},
+		{method: "GET", path: doc(f.incoming) + "/history.pdf", may: all},
 		{method: "GET", path: doc(f.directed) + "/assignments", may: all},
 		{method: "GET", path: doc(f.draft) + "/deliveries", may: all},
 		{method: "POST", path: doc(f.incoming) + "/copies", body: map[string]any{"form": "SY"}, may: r(clerk, arch)},
@@ -100,6 +101,8 @@ func TestAuthorizationTable(t *testing.T) {
 		{method: "POST", path: doc(f.draft) + "/versions", upload: "", may: r(clerk, leader, head, spec)},
 		{method: "POST", path: doc(f.draft) + "/submit", body: map[string]any{}, may: r(leader, head, spec)},
 		{method: "POST", path: doc(f.draft) + "/review", body: map[string]any{"approve": true}, may: r(clerk, leader, head, spec)},
+		// Reviewed by now: only the head of the agency (or the leader named) names another signer.
+		{method: "POST", path: doc(f.draft) + "/signer", body: map[string]any{"signer_id": ""}, may: r(leader)},
 		{method: "POST", path: doc(f.draft) + "/approve", may: r(leader)},
 		{method: "POST", path: doc(f.draft) + "/send-back", body: map[string]any{"reason": "Sửa"}, may: r(clerk, leader, head)},
 		{method: "POST", path: doc(f.draft) + "/sign", body: map[string]any{"pin": "000000"}, may: r(leader)},

@@ -1,13 +1,20 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/vanthu/vanthu/api/httpx"
+	"github.com/vanthu/vanthu/api/web"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/keyring"
+	"github.com/vanthu/vanthu/signer/docpdf"
+	"github.com/vanthu/vanthu/storage/blob"
 )
 
 // Signer signs with personal keys and the agency's seal (service/keyring). The PIN is
@@ -49,6 +56,10 @@ func (s *Server) createDraft(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		s.createTemplateDraft(w, r, a, requestID)
+		return
+	}
 	var in draftInput
 	up, ok := s.receiveUpload(w, r, "draft", &in)
 	if !ok {
@@ -68,6 +79,99 @@ func (s *Server) createDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	write(w, d)
+}
+
+// templateDraftInput is a draft written from a Decree 30 model (application/json): the
+// draft's metadata, type_code being the model (QĐ, "" for a Công văn, TTr, BC, TB, KH,
+// GM) and subject its trích yếu, with the model's parts in template.
+type templateDraftInput struct {
+	draftInput
+	Template templateJSON `json:"template"`
+}
+
+// templateJSON are the parts of a model. Without agency, the heading (ô 2) is the actor's
+// agency under its governing agency; without place, the agency's địa danh.
+type templateJSON struct {
+	ParentAgency string   `json:"parent_agency"`
+	Agency       string   `json:"agency"`
+	Place        string   `json:"place"`
+	Addressees   []string `json:"addressees"`
+	Competence   string   `json:"competence"`
+	Body         string   `json:"body"`
+	Recipients   []string `json:"recipients"`
+	Signer       struct {
+		Form     string `json:"form"`
+		For      string `json:"for"`
+		Position string `json:"position"`
+		Name     string `json:"name"`
+	} `json:"signer"`
+}
+
+// createTemplateDraft is POST /api/v1/outgoing with a JSON body: vanthu lays the draft
+// out from the model, number and date blank, stores the PDF and creates the draft with it
+// in one transaction, as for an upload.
+func (s *Server) createTemplateDraft(w http.ResponseWriter, r *http.Request, a engine.Actor, requestID string) {
+	var in templateDraftInput
+	if !httpx.Decode(w, r, &in) {
+		return
+	}
+	if in.ReplyToID != "" || in.ReplacesID != "" || in.ReplaceKind != "" {
+		httpx.Invalid(w, "replaces_id", "bản dự thảo theo mẫu chưa hỗ trợ trả lời, đính chính, thay thế; hãy tải lên PDF / "+
+			"a draft from a template cannot reply to, correct or replace a document yet; upload a PDF")
+		return
+	}
+	t := in.Template
+	tpl, err := web.CompleteTemplate(r.Context(), s.deps.Store, a, web.TemplateDraft{Template: docpdf.Template{
+		Kind: in.TypeCode, ParentAgency: t.ParentAgency, Agency: t.Agency, Place: t.Place, Summary: in.Subject,
+		Addressees: t.Addressees, Competence: t.Competence, Body: t.Body, Recipients: t.Recipients,
+		Signing: docpdf.Signing{Form: t.Signer.Form, For: t.Signer.For, Position: t.Signer.Position, Name: t.Signer.Name},
+	}, UnitID: in.DraftingUnitID, Urgency: engine.Urgency(in.Urgency), Classification: engine.Classification(in.Classification)})
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	pdf, _, _, err := tpl.Render()
+	if fe, ok := docpdf.IsFieldError(err); ok {
+		httpx.Invalid(w, templateFieldPath(fe.Field), fe.Message)
+		return
+	}
+	if err != nil {
+		s.engineError(w, r, fmt.Errorf("lay out template draft: %w", err))
+		return
+	}
+	obj, err := s.deps.Blobs.Put(r.Context(), bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
+	if err != nil {
+		s.engineError(w, r, fmt.Errorf("store template draft: %w", err))
+		return
+	}
+	up := upload{File: engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}}
+	write := answer(r, func(w http.ResponseWriter, d engine.Document) {
+		w.Header().Set("ETag", etag(d.Version))
+		w.Header().Set("Location", "/api/v1/documents/"+d.ID)
+		httpx.WriteJSON(w, http.StatusCreated, draftedJSON{Document: documentOut(d), File: up.out()})
+	})
+	d, err := s.deps.Engine.CreateDraft(r.Context(), a, engine.DraftInput{TypeCode: in.TypeCode, Subject: in.Subject,
+		Urgency: engine.Urgency(in.Urgency), Classification: engine.Classification(in.Classification), DraftingUnitID: in.DraftingUnitID,
+		Note: in.Note, Files: []engine.FileInput{up.File}}, requestID)
+	if err != nil {
+		s.engineError(w, r, err)
+		return
+	}
+	write(w, d)
+}
+
+// templateFieldPath names a template's part as the request spells it.
+func templateFieldPath(field string) string {
+	switch field {
+	case "kind":
+		return "type_code"
+	case "subject":
+		return field
+	}
+	if part, ok := strings.CutPrefix(field, "signer_"); ok {
+		return "template.signer." + part
+	}
+	return "template." + field
 }
 
 func joinNote(a, b string) string {
@@ -120,6 +224,13 @@ type reviewerInput struct {
 
 type submitInput struct {
 	Reviewers []reviewerInput `json:"reviewers"`
+	// SignerID names the leader who is to sign (người ký dự kiến); empty: any leader.
+	SignerID string `json:"signer_id"`
+}
+
+// signerInput names another leader to sign a draft, or none (any leader).
+type signerInput struct {
+	SignerID string `json:"signer_id"`
 }
 
 type reviewInput struct {
@@ -172,7 +283,14 @@ func (s *Server) submit() http.HandlerFunc {
 		rs := mapSlice(in.Reviewers, func(x reviewerInput) engine.Reviewer {
 			return engine.Reviewer{UserID: x.UserID, Kind: x.Kind, Order: x.Order}
 		})
-		return s.deps.Engine.Submit(r.Context(), a, docID, rs, id)
+		return s.deps.Engine.SubmitFor(r.Context(), a, docID, engine.Submission{Reviewers: rs, SignerID: in.SignerID}, id)
+	})
+}
+
+// changeSigner is a reviewer's or the approver's naming of another leader to sign.
+func (s *Server) changeSigner() http.HandlerFunc {
+	return documentStep(s, func(r *http.Request, a engine.Actor, docID string, in signerInput, id string) (engine.Document, error) {
+		return s.deps.Engine.ChangeIntendedSigner(r.Context(), a, docID, in.SignerID, id)
 	})
 }
 

@@ -47,6 +47,9 @@ type documentJSON struct {
 	Note           string     `json:"note,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+
+	// IntendedSignerID is the leader named to sign (người ký dự kiến).
+	IntendedSignerID string `json:"intended_signer_id,omitempty"`
 }
 
 func documentOut(d engine.Document) documentJSON {
@@ -56,7 +59,7 @@ func documentOut(d engine.Document) documentJSON {
 		SignerTitle: d.SignerTitle, Year: d.Year, Number: d.Number, Notation: d.Notation, IssuedAt: d.IssuedAt,
 		IncomingNumber: d.IncomingNumber, ReceivedAt: d.ReceivedAt, SenderName: d.SenderName, SenderNotation: d.SenderNotation,
 		Direction: d.Direction, Deadline: d.Deadline, ReplyToID: d.ReplyToID, ReplacesID: d.ReplacesID, Note: d.Note,
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, IntendedSignerID: d.IntendedSignerID}
 }
 
 type fileJSON struct {

@@ -52,6 +52,7 @@ func TestEveryStepIsOneUnitAndReplays(t *testing.T) {
 	doc := "/api/v1/documents/" + id
 	w.upload(specialist, doc+"/versions", nil, draftPDF(t, subject+" (sửa)"), http.StatusCreated)
 	w.step(specialist, doc+"/submit", map[string]any{"reviewers": []any{map[string]any{"user_id": unitHead.user.ID, "kind": "content"}}})
+	w.step(unitHead, doc+"/signer", map[string]any{"signer_id": leader.user.ID})
 	w.step(unitHead, doc+"/review", map[string]any{"approve": true, "comment": "Đạt"})
 	w.step(leader, doc+"/approve", nil)
 	w.step(leader, doc+"/sign", map[string]any{"pin": pin})

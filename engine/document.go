@@ -112,6 +112,10 @@ type Document struct {
 	Notation       string // "15/QĐ-UBND", set at issue
 	IssuedAt       *time.Time
 
+	// IntendedSignerID is the leader named to sign (người ký dự kiến) when the draft was
+	// submitted: only they, or someone holding their delegation, sign it. Empty: any leader.
+	IntendedSignerID string
+
 	// Incoming.
 	IncomingNumber int // số đến, 0 until registered
 	ReceivedAt     *time.Time

@@ -112,12 +112,21 @@ type Reviewer struct {
 
 // Submit sends a draft for review. Without reviewers it is ready for the signer at once.
 func (e *Engine) Submit(ctx context.Context, actor Actor, docID string, reviewers []Reviewer, requestID string) (Document, error) {
+	return e.SubmitFor(ctx, actor, docID, Submission{Reviewers: reviewers}, requestID)
+}
+
+// SubmitFor is Submit naming the leader who is to sign (intended_signer.go).
+func (e *Engine) SubmitFor(ctx context.Context, actor Actor, docID string, in Submission, requestID string) (Document, error) {
 	return e.transition(ctx, actor, docID, ActionSubmit, requestID, func(c *change, d *Document) error {
-		if len(reviewers) == 0 {
+		if err := c.checkIntendedSigner(ctx, d.AgencyID, in.SignerID); err != nil {
+			return err
+		}
+		d.IntendedSignerID = in.SignerID
+		if len(in.Reviewers) == 0 {
 			d.State = StateReviewed
 			return nil
 		}
-		for _, r := range reviewers {
+		for _, r := range in.Reviewers {
 			if r.Kind != "content" && r.Kind != "format" {
 				return invalid("reviewers", "review kind %q must be content or format", r.Kind)
 			}
@@ -212,7 +221,8 @@ type SignInput struct {
 
 // Sign records the leader's digital signature. A deputy signs KT. (on behalf of the
 // head); anyone else needs a delegation from the head that covers the document's type
-// today — and a delegated authority cannot be delegated again.
+// today — and a delegated authority cannot be delegated again. A draft that names its
+// signer is signed by them, or by someone holding their delegation.
 func (e *Engine) Sign(ctx context.Context, actor Actor, docID string, in SignInput, requestID string) (Document, error) {
 	if !in.Form.valid() {
 		return Document{}, invalid("form", "unknown signing form %q", in.Form)
@@ -220,9 +230,10 @@ func (e *Engine) Sign(ctx context.Context, actor Actor, docID string, in SignInp
 	// The document first: to whoever may not see it, it does not exist, delegation or not.
 	return e.documentTx(ctx, actor, docID, ActionSign, requestID, func(c *change, d *Document) error {
 		form := in.Form
-		delegated := !slices.Contains(OutgoingLifecycle[ActionSign].Roles, actor.Role)
+		delegated := !slices.Contains(OutgoingLifecycle[ActionSign].Roles, actor.Role) ||
+			(d.IntendedSignerID != "" && d.IntendedSignerID != actor.UserID)
 		if delegated {
-			delegation, err := c.activeDelegation(ctx, d.TypeCode)
+			delegation, err := c.activeDelegation(ctx, d.TypeCode, d.IntendedSignerID)
 			if err != nil {
 				return err
 			}
@@ -238,8 +249,9 @@ func (e *Engine) Sign(ctx context.Context, actor Actor, docID string, in SignInp
 	})
 }
 
-// activeDelegation finds the delegation that lets the actor sign a document of typeCode now.
-func (c *change) activeDelegation(ctx context.Context, typeCode string) (*Delegation, error) {
+// activeDelegation finds the delegation that lets the actor sign a document of typeCode
+// now; from, when not empty, is the leader it must come from (the draft's named signer).
+func (c *change) activeDelegation(ctx context.Context, typeCode, from string) (*Delegation, error) {
 	actor := c.actor
 	ds, err := c.q.DelegationListTo(ctx, actor.UserID, actor.AgencyID)
 	if err != nil {
@@ -248,13 +260,19 @@ func (c *change) activeDelegation(ctx context.Context, typeCode string) (*Delega
 	now := c.now
 	expired := false
 	for i := range ds {
+		if from != "" && ds[i].FromUser != from {
+			continue
+		}
 		if ds[i].Covers(typeCode, now) {
 			return &ds[i], nil
 		}
 		expired = expired || !now.Before(ds[i].ValidTo)
 	}
-	if expired {
+	switch {
+	case expired:
 		return nil, refuse(ActionSign, ReasonDelegationExpired, "the delegation to sign has expired")
+	case from != "":
+		return nil, refuse(ActionSign, ReasonNotAssigned, "the draft names another leader to sign; only they or their delegate sign it")
 	}
 	return nil, refuse(ActionSign, ReasonWrongRole, "a %s cannot sign without a delegation", actor.Role)
 }

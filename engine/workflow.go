@@ -306,11 +306,14 @@ type documentSummary struct {
 	// document's history.
 	Note      string `json:"note,omitempty"`
 	Direction string `json:"direction,omitempty"`
+	// IntendedSigner is the leader named to sign, so that naming or changing them is audited.
+	IntendedSigner string `json:"intended_signer,omitempty"`
 }
 
 func summary(d Document) documentSummary {
 	return documentSummary{State: d.State, Version: d.Version, Number: d.Number, Notation: d.Notation,
-		IncomingNumber: d.IncomingNumber, Subject: d.Subject, Note: d.Note, Direction: d.Direction}
+		IncomingNumber: d.IncomingNumber, Subject: d.Subject, Note: d.Note, Direction: d.Direction,
+		IntendedSigner: d.IntendedSignerID}
 }
 
 func snapshot(v any) string {

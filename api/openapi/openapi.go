@@ -38,7 +38,8 @@ type Operation struct {
 	Tag          string
 	// Body is the request: a schema name for a JSON body, "pdf" for a PDF upload (raw or
 	// multipart "file"), "pdf+Name" for a multipart upload with a JSON "metadata" part
-	// of schema Name, "" for none.
+	// of schema Name ("pdf+Name|Other" also takes a JSON body of schema Other instead),
+	// "" for none.
 	Body string
 	// Response is the success body: a schema name, "[]Name" for an array, "pdf" for a
 	// file, "" for none (204).
@@ -145,13 +146,18 @@ func requestBody(body string) map[string]any {
 				"properties": map[string]any{"file": pdfPart}}},
 		}}
 	case strings.HasPrefix(body, "pdf+"):
-		return map[string]any{"required": true, "content": map[string]any{
+		meta, alternative, _ := strings.Cut(strings.TrimPrefix(body, "pdf+"), "|")
+		content := map[string]any{
 			"multipart/form-data": map[string]any{
 				"schema": map[string]any{"type": "object", "required": []string{"metadata", "file"},
-					"properties": map[string]any{"metadata": ref("schemas", strings.TrimPrefix(body, "pdf+")), "file": pdfPart}},
+					"properties": map[string]any{"metadata": ref("schemas", meta), "file": pdfPart}},
 				"encoding": map[string]any{"metadata": map[string]any{"contentType": "application/json"}},
 			},
-		}}
+		}
+		if alternative != "" {
+			content["application/json"] = map[string]any{"schema": ref("schemas", alternative)}
+		}
+		return map[string]any{"required": true, "content": content}
 	}
 	return map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref("schemas", body)}}}
 }

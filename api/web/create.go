@@ -15,18 +15,24 @@ type createView struct {
 	RequestID string
 	// Values are what the user typed, when the form comes back after an outage.
 	Values map[string]string
+	// Mode is "template" for a draft written from a Decree 30 model, else an upload.
+	Mode string
+	// Kinds are the models a draft can be written from; Preview is the laid-out draft
+	// (base64 PDF) when the drafter asked to see it.
+	Kinds   []engine.DocumentType
+	Preview string
 }
 
 func (u *UI) createView(s *session) createView {
 	units, _ := u.deps.Store.UnitListByAgency(s.ctx, s.Actor.AgencyID)
-	return createView{Types: engine.DocumentTypes, Units: units, RequestID: engine.NewID()}
+	return createView{Types: engine.DocumentTypes, Units: units, RequestID: engine.NewID(), Kinds: templateKinds()}
 }
 
 // failCreate shows the creation form again with what was wrong and what the user typed;
 // after an outage with the same request id, so that sending it again is the same request.
 func (u *UI) failCreate(w http.ResponseWriter, r *http.Request, s *session, name, titleKey string, f map[string]string, err error) {
 	v := u.createView(s)
-	v.Values = f
+	v.Values, v.Mode = f, f["mode"]
 	if f["request_id"] != "" && unavailable(err) {
 		v.RequestID = f["request_id"]
 	}
@@ -82,9 +88,14 @@ func (u *UI) incomingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 	redirectDone(w, r, "/documents/"+d.ID, done)
 }
 
-// outgoingNew is the drafter's form for a new outgoing document with its first version.
+// outgoingNew is the drafter's form for a new outgoing document with its first version:
+// an uploaded PDF, or with ?mode=template the parts of a Decree 30 model.
 func (u *UI) outgoingNew(w http.ResponseWriter, r *http.Request, s *session) {
-	u.render(w, r, s, "outgoing_new", "draft.title", u.createView(s))
+	v := u.createView(s)
+	if r.URL.Query().Get("mode") == "template" {
+		v.Mode, v.Values = "template", u.templateDefaults(s)
+	}
+	u.render(w, r, s, "outgoing_new", "draft.title", v)
 }
 
 // outgoingCreate starts a draft (dự thảo) and stores its first version.

@@ -166,7 +166,7 @@ func (u *UI) verifyFile(ctx context.Context, f engine.File) (*verify.Report, err
 		return nil, err
 	}
 	return verify.Verify(ctx, bytes.NewReader(data), int64(len(data)),
-		verify.Options{Roots: u.deps.TrustRoots, Revocation: u.deps.Revocation, Cache: u.deps.VerifyCache})
+		verify.Options{Roots: u.trustRoots(ctx), Revocation: u.deps.Revocation, Cache: u.deps.VerifyCache})
 }
 
 func (s *session) sigView(sig verify.Signature) sigView {
@@ -264,11 +264,12 @@ func (u *UI) holders(ctx context.Context, s *session, d engine.Document, assignm
 	case engine.StateReceived, engine.StateRegistered, engine.StateSigned, engine.StateNumbered, engine.StateAgencySigned:
 		return byRole(engine.RoleClerk)
 	case engine.StatePresented, engine.StateReviewed, engine.StateApproved:
-		if d.SignerID != "" {
-			return []holder{{Name: s.UserName(d.SignerID), Detail: s.T("hold.signer")}}, nil
+		if id := cmpOr(d.SignerID, d.IntendedSignerID); id != "" {
+			return []holder{{Name: s.UserName(id), Detail: s.T("hold.signer")}}, nil
 		}
 		if d.Flow == engine.Outgoing {
-			// The leader the drafter named to sign reviewed last; the draft waits for them.
+			// Drafts submitted before the signer was a field of its own: the leader the
+			// drafter named to sign reviewed last; the draft waits for them.
 			if id, err := u.namedSigner(ctx, d); err != nil {
 				return nil, fmt.Errorf("holders of %s: %w", d.ID, err)
 			} else if id != "" {

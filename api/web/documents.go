@@ -54,7 +54,9 @@ type docView struct {
 	DefaultDays int
 	// HasActions: the actor has something to do here; without, no "Xử lý" panel.
 	HasActions bool
-	History    []historyItem
+	// Filing is the records holding the document, or the records to file it into.
+	Filing  filing
+	History []historyItem
 	// HistoryFailed: the history could not be read (an outage); the page says so.
 	HistoryFailed bool
 	Signatures    []fileSignatures
@@ -75,6 +77,12 @@ type docView struct {
 	Form      url.Values
 	ErrAction string
 	Error     string
+
+	// CanChangeSigner: the actor may name another leader to sign (issueplace.go).
+	CanChangeSigner bool
+	// Blanks says whether the draft has blanks for the number and date, for the clerk's
+	// issue form; nil when not known.
+	Blanks *blanksFound
 }
 
 // PageTitle names the browser tab after the document's subject.
@@ -103,6 +111,8 @@ func (v docView) formShown(action string) bool {
 		return len(v.Heads) > 0
 	case "decide":
 		return len(v.Decide) > 0
+	case "signer":
+		return v.CanChangeSigner
 	}
 	return v.HasActions && v.Can[action]
 }
@@ -158,6 +168,7 @@ func (u *UI) documentPage(w http.ResponseWriter, r *http.Request, s *session, id
 			v.RequestID = rid
 		}
 	}
+	u.fillFiling(r, s, &v)
 	if err := u.fillDocument(ctx, s, &v); err != nil {
 		u.fail(w, r, s, err)
 		return
@@ -217,6 +228,9 @@ func (u *UI) fillDocument(ctx context.Context, s *session, v *docView) error {
 	if v.Can[string(engine.ActionDispatch)] {
 		v.Recipients, v.Groups = u.recipientChoices(s)
 	}
+	if err := u.fillSigning(ctx, s, v); err != nil {
+		return err
+	}
 	v.CanSign = v.Can[string(engine.ActionSign)] || v.Can[string(engine.ActionIssue)]
 	if v.Preview != nil && v.CanSign {
 		v.Overlays = u.overlays(ctx, s, d, *v.Preview)
@@ -227,6 +241,7 @@ func (u *UI) fillDocument(ctx context.Context, s *session, v *docView) error {
 		delete(v.Can, "start")
 		delete(v.Can, "complete")
 	}
+	v.HasActions = v.CanChangeSigner
 	for _, ok := range v.Can {
 		v.HasActions = v.HasActions || ok
 	}
@@ -462,7 +477,7 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 	case "complete":
 		_, err = e.Complete(ctx, a, id, strings.TrimSpace(f["result"]), rid)
 	case "file":
-		_, err = e.File(ctx, a, id, rid)
+		err = u.fileFromDocument(ctx, s, id, f)
 	case "submit":
 		var reviewers []engine.Reviewer
 		if f["reviewer"] != "" {
@@ -472,11 +487,9 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 		if f["format_reviewer"] != "" {
 			reviewers = append(reviewers, engine.Reviewer{UserID: f["format_reviewer"], Kind: "format", Order: len(reviewers) + 1})
 		}
-		// The engine has no field for the intended signer: the named leader reviews last.
-		if f["signer"] != "" {
-			reviewers = append(reviewers, engine.Reviewer{UserID: f["signer"], Kind: "content", Order: len(reviewers) + 1})
-		}
-		_, err = e.Submit(ctx, a, id, reviewers, rid)
+		_, err = e.SubmitFor(ctx, a, id, engine.Submission{Reviewers: reviewers, SignerID: f["signer"]}, rid)
+	case "signer":
+		_, err = e.ChangeIntendedSigner(ctx, a, id, f["signer"], rid)
 	case "review":
 		_, err = e.Review(ctx, a, id, f["verdict"] == "approve", f["comment"], rid)
 	case "approve":
@@ -493,7 +506,11 @@ func (u *UI) runAction(ctx context.Context, r *http.Request, s *session, id, act
 		if action == "sign" {
 			_, err = u.deps.Keyring.SignAsLeader(ctx, a, id, f["pin"], rid)
 		} else {
-			_, err = u.deps.Keyring.IssueAndSeal(ctx, a, id, f["pin"], rid)
+			var opts keyring.IssueOptions
+			if opts.Placement, err = placementInput(f); err != nil {
+				return err
+			}
+			_, err = u.deps.Keyring.IssueAndSealWith(ctx, a, id, f["pin"], rid, opts)
 		}
 		switch {
 		case errors.Is(err, keyring.ErrWrongPIN):

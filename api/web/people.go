@@ -117,7 +117,7 @@ func (u *UI) fillPeople(ctx context.Context, s *session, v *docView) error {
 			return err
 		}
 	}
-	if v.Can[string(engine.ActionSubmit)] {
+	if v.Can[string(engine.ActionSubmit)] || v.CanChangeSigner {
 		ms, err := u.deps.Store.MembershipListByAgency(ctx, d.AgencyID)
 		if err != nil {
 			return err
@@ -323,7 +323,7 @@ var peopleMessages = map[string][2]string{
 	"submit.noreview":        {"— Không qua thẩm định —", "— No review —"},
 	"submit.signer":          {"Lãnh đạo ký", "Leader to sign"},
 	"submit.nosigner":        {"— Lãnh đạo nào cũng được —", "— Any leader —"},
-	"submit.signerhint":      {"Lãnh đạo được chọn xem xét dự thảo sau cùng, rồi duyệt và ký.", "The chosen leader reviews the draft last, then approves and signs it."},
+	"submit.signerhint":      {"Chỉ lãnh đạo được chọn, hoặc người được họ ủy quyền, ký văn bản này.", "Only the chosen leader, or someone holding their delegation, signs it."},
 }
 
 // namedSigner is the leader the drafter named to sign: the engine has no field for it, so

@@ -188,8 +188,9 @@ func TestUnitHeadAssignsAndDecidesAnExtension(t *testing.T) {
 }
 
 // TestSubmittingNamesTheReviewersAndTheSigner: the specialist names the content reviewer,
-// the format checker and the leader to sign; the draft goes to each in turn, the page
-// saying who holds it at each step, and once reviewed it waits for the named leader.
+// the format checker and the leader to sign; the draft goes to each reviewer in turn, the
+// page saying who holds it at each step, and once reviewed it waits for the named leader,
+// who is the document's intended signer rather than a review step.
 func TestSubmittingNamesTheReviewersAndTheSigner(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -210,9 +211,12 @@ func TestSubmittingNamesTheReviewersAndTheSigner(t *testing.T) {
 		t.Fatalf("submit: %d\n%s", w.Code, w.Body)
 	}
 	steps, _ := b.store.ReviewStepListByDocument(context.Background(), id)
-	if len(steps) != 3 || steps[0].ReviewerID != head.ID || steps[0].Kind != "content" || steps[1].ReviewerID != clerk.ID ||
-		steps[1].Kind != "format" || steps[2].ReviewerID != leader.ID {
+	if len(steps) != 2 || steps[0].ReviewerID != head.ID || steps[0].Kind != "content" || steps[1].ReviewerID != clerk.ID ||
+		steps[1].Kind != "format" {
 		t.Fatalf("review steps: %+v", steps)
+	}
+	if d, _ := b.store.DocumentGetByID(context.Background(), id); d.IntendedSignerID != leader.ID {
+		t.Fatalf("intended signer %q, want %s", d.IntendedSignerID, leader.ID)
 	}
 	holders := func() string {
 		t.Helper()
@@ -223,7 +227,7 @@ func TestSubmittingNamesTheReviewersAndTheSigner(t *testing.T) {
 		return m[1]
 	}
 	for _, step := range []struct{ who, user, holder string }{
-		{"truongphong.tinh", head.FullName, head.FullName}, {"vanthu.tinh", clerk.FullName, clerk.FullName}, {"pholanhdao.tinh", leader.FullName, leader.FullName}} {
+		{"truongphong.tinh", head.FullName, head.FullName}, {"vanthu.tinh", clerk.FullName, clerk.FullName}} {
 		if h := holders(); !strings.Contains(h, step.holder) || strings.Count(h, "<strong>") != 1 {
 			t.Errorf("before %s reviews, the holders are %q", step.who, h)
 		}

@@ -58,29 +58,27 @@ func (q queries) AgencySetNumberingPerType(ctx context.Context, agencyID string,
 }
 
 func (q queries) DocumentInsert(ctx context.Context, d *engine.Document) error {
-	_, err := q.exec(ctx, "document insert", qDocumentInsert, d.ID, d.AgencyID, string(d.Flow), string(d.State), d.Version,
+	return q.execLater(ctx, "document insert", qDocumentInsert, nil, d.ID, d.AgencyID, string(d.Flow), string(d.State), d.Version,
 		d.TypeCode, d.Subject, string(d.Urgency), string(d.Classification), nullable(d.DrafterID), nullable(d.DraftingUnitID),
 		nullable(d.SignerID), string(d.SigningForm), d.SignerTitle, d.Year, d.Series, nullInt(d.Number), d.Notation,
 		utcPtr(d.IssuedAt), nullInt(d.IncomingNumber), utcPtr(d.ReceivedAt), nullable(d.SourceID), d.SenderName,
 		d.SenderNotation, d.Direction, utcPtr(d.Deadline), d.Note, d.CreatedAt.UTC(), d.UpdatedAt.UTC(),
-		nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind, utcPtr(d.DocumentDate), d.SignerName, d.PageCount)
-	return err
+		nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind, utcPtr(d.DocumentDate), d.SignerName, d.PageCount, nullable(d.IntendedSignerID))
 }
 
 func (q queries) DocumentUpdate(ctx context.Context, d *engine.Document, prevVersion int) error {
-	n, err := q.exec(ctx, "document update", qDocumentUpdate, d.ID, string(d.State), d.Version, d.TypeCode, d.Subject,
+	changed := func(n int64) error {
+		if n == 0 {
+			return fmt.Errorf("document %s: %w: changed by someone else", d.ID, engine.ErrConflict)
+		}
+		return nil
+	}
+	return q.execLater(ctx, "document update", qDocumentUpdate, changed, d.ID, string(d.State), d.Version, d.TypeCode, d.Subject,
 		string(d.Urgency), string(d.Classification), nullable(d.DrafterID), nullable(d.DraftingUnitID), nullable(d.SignerID),
 		string(d.SigningForm), d.SignerTitle, d.Year, d.Series, nullInt(d.Number), d.Notation, utcPtr(d.IssuedAt),
 		nullInt(d.IncomingNumber), utcPtr(d.ReceivedAt), d.SenderName, d.SenderNotation, d.Direction, utcPtr(d.Deadline),
 		d.Note, d.UpdatedAt.UTC(), prevVersion, nullable(d.ReplyToID), nullable(d.ReplacesID), d.ReplaceKind,
-		utcPtr(d.DocumentDate), d.SignerName, d.PageCount)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("document update %s: %w: changed by someone else", d.ID, engine.ErrConflict)
-	}
-	return nil
+		utcPtr(d.DocumentDate), d.SignerName, d.PageCount, nullable(d.IntendedSignerID))
 }
 
 func (q queries) DocumentGetByID(ctx context.Context, id string) (engine.Document, error) {
@@ -157,14 +155,14 @@ func scanDocument(r Row) (engine.Document, error) { return scanDocumentWith(r) }
 func scanDocumentWith(r Row, extra ...any) (engine.Document, error) {
 	var d engine.Document
 	var flow, state, urgency, class, form string
-	var drafter, unit, signer, source, replyTo, replaces *string
+	var drafter, unit, signer, source, replyTo, replaces, intended *string
 	var number, incoming *int
 	dest := []any{&d.ID, &d.AgencyID, &flow, &state, &d.Version, &d.TypeCode, &d.Subject, &urgency, &class,
 		&drafter, &unit, &signer, &form, &d.SignerTitle, &d.Year, &d.Series, &number, &d.Notation, &d.IssuedAt,
 		&incoming, &d.ReceivedAt, &source, &d.SenderName, &d.SenderNotation, &d.Direction, &d.Deadline, &d.Note,
-		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind, &d.DocumentDate, &d.SignerName, &d.PageCount}
+		&d.CreatedAt, &d.UpdatedAt, &replyTo, &replaces, &d.ReplaceKind, &d.DocumentDate, &d.SignerName, &d.PageCount, &intended}
 	err := r.Scan(append(dest, extra...)...)
-	d.ReplyToID, d.ReplacesID = deref(replyTo), deref(replaces)
+	d.ReplyToID, d.ReplacesID, d.IntendedSignerID = deref(replyTo), deref(replaces), deref(intended)
 	d.Flow, d.State, d.Urgency, d.Classification, d.SigningForm = engine.Flow(flow), engine.State(state),
 		engine.Urgency(urgency), engine.Classification(class), engine.SigningForm(form)
 	d.DrafterID, d.DraftingUnitID, d.SignerID, d.SourceID = deref(drafter), deref(unit), deref(signer), deref(source)
@@ -176,8 +174,8 @@ func scanDocumentWith(r Row, extra ...any) (engine.Document, error) {
 }
 
 func (q queries) FileInsert(ctx context.Context, f *engine.File) error {
-	return q.get(ctx, "file insert", qFileInsert, func(r Row) error { return r.Scan(&f.Seq) },
-		f.DocumentID, f.Kind, f.Name, f.BlobKey, f.SHA256, f.Size, nullable(f.CreatedBy), f.CreatedAt.UTC())
+	return q.execLater(ctx, "file insert", qFileInsert, nil, f.DocumentID, f.Kind, f.Name, f.BlobKey, f.SHA256, f.Size,
+		nullable(f.CreatedBy), f.CreatedAt.UTC())
 }
 
 func (q queries) FileListByDocument(ctx context.Context, documentID string) ([]engine.File, error) {
@@ -295,8 +293,8 @@ func (q queries) DelegationListTo(ctx context.Context, toUser, agencyID string) 
 }
 
 func (q queries) RequestLogInsert(ctx context.Context, r engine.RequestRecord) error {
-	_, err := q.exec(ctx, "request log insert", qRequestLogInsert, r.RequestID, r.ActorID, string(r.Action), r.ObjectID, r.CreatedAt.UTC())
-	return err
+	return q.execLater(ctx, "request log insert", qRequestLogInsert, nil, r.RequestID, r.ActorID, string(r.Action), r.ObjectID,
+		r.CreatedAt.UTC())
 }
 
 func (q queries) RequestLogGet(ctx context.Context, requestID string) (engine.RequestRecord, error) {
@@ -310,8 +308,7 @@ func (q queries) RequestLogGet(ctx context.Context, requestID string) (engine.Re
 }
 
 func (q queries) RequestReplyInsert(ctx context.Context, r engine.RequestReply) error {
-	_, err := q.exec(ctx, "request reply insert", qRequestReplyInsert, r.RequestID, r.Digest, r.Reply, r.CreatedAt.UTC())
-	return err
+	return q.execLater(ctx, "request reply insert", qRequestReplyInsert, nil, r.RequestID, r.Digest, r.Reply, r.CreatedAt.UTC())
 }
 
 func (q queries) RequestReplyGet(ctx context.Context, requestID string) (engine.RequestReply, error) {

@@ -4,30 +4,31 @@
 INSERT INTO document (id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count)
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-    $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35);
+    $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36);
 
 -- name: DocumentUpdate
 UPDATE document SET state = $2, version = $3, type_code = $4, subject = $5, urgency = $6, classification = $7,
     drafter_id = $8, drafting_unit_id = $9, signer_id = $10, signing_form = $11, signer_title = $12, year = $13,
     series = $14, number = $15, notation = $16, issued_at = $17, incoming_number = $18, received_at = $19,
     sender_name = $20, sender_notation = $21, direction = $22, deadline = $23, note = $24, updated_at = $25,
-    reply_to_id = $27, replaces_id = $28, replace_kind = $29, document_date = $30, signer_name = $31, page_count = $32
+    reply_to_id = $27, replaces_id = $28, replace_kind = $29, document_date = $30, signer_name = $31, page_count = $32,
+    intended_signer_id = $33
 WHERE id = $1 AND version = $26;
 
 -- name: DocumentGetByID
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM document WHERE id = $1;
 
 -- name: DocumentGetForActor
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count,
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id,
     EXISTS (SELECT 1 FROM membership m WHERE m.user_id = $2 AND m.agency_id = document.agency_id AND m.role = $3)
 FROM document WHERE id = $1;
 
@@ -35,7 +36,7 @@ FROM document WHERE id = $1;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM document
 WHERE ($1 = '' OR CAST(agency_id AS TEXT) = $1)
   AND ($2 = '' OR flow = $2)
@@ -45,9 +46,10 @@ ORDER BY created_at, id
 LIMIT $5;
 
 -- name: FileInsert
+-- The file goes after the document's others; nothing reads its number back, so that the
+-- insert can travel with the transaction's next statement.
 INSERT INTO document_file (document_id, seq, kind, name, blob_key, sha256, size, created_by, created_at)
-VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM document_file WHERE document_id = $1), $2, $3, $4, $5, $6, $7, $8)
-RETURNING seq;
+VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM document_file WHERE document_id = $1), $2, $3, $4, $5, $6, $7, $8);
 
 -- name: FileListByDocument
 SELECT document_id, seq, kind, name, blob_key, sha256, size, created_by, created_at
@@ -130,7 +132,7 @@ SELECT request_id, actor_id, action, object_id, created_at FROM request_log WHER
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM document
 WHERE agency_id = $1
   AND ($2 = '' OR flow = $2)
@@ -146,7 +148,7 @@ LIMIT $6;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM document
 WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
     $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46,

@@ -15,7 +15,7 @@
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM (
     SELECT * FROM (SELECT * FROM document
         WHERE agency_id = $1 AND flow = $2 AND state = $3
@@ -37,7 +37,7 @@ LIMIT $7;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM (
     SELECT * FROM (SELECT * FROM document
         WHERE agency_id = $1 AND flow = $2 AND state = $3
@@ -66,7 +66,7 @@ LIMIT $7;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM (
     SELECT * FROM (SELECT * FROM document
         WHERE agency_id = $1 AND flow = $2 AND state = $3
@@ -91,7 +91,7 @@ LIMIT $7;
 SELECT id, agency_id, flow, state, version, type_code, subject, urgency, classification,
     drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation, issued_at,
     incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note, created_at, updated_at,
-    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count
+    reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count, intended_signer_id
 FROM (
     SELECT * FROM (SELECT * FROM document
         WHERE agency_id = $1 AND flow = $2 AND state = $3 AND drafter_id = $8

@@ -81,9 +81,9 @@ func TestArchivistIssuesACertifiedCopyFromTheRecordsPage(t *testing.T) {
 	must(err)
 	must(b.eng.FileDocument(ctx, arch, rec.ID, doc.ID))
 
-	records := b.get(t, "luutru.tinh", "/records")
+	records := b.get(t, "luutru.tinh", "/records/"+rec.ID)
 	if !strings.Contains(records.Body.String(), `href="/records/`+rec.ID+`/copies"`) {
-		t.Fatalf("the records page does not link the record's copies:\n%s", records.Body)
+		t.Fatalf("the record's page does not link its copies:\n%s", records.Body)
 	}
 	page := b.get(t, "luutru.tinh", "/records/"+rec.ID+"/copies")
 	action := "/records/" + rec.ID + "/copies/" + doc.ID

@@ -151,6 +151,7 @@ func (u *UI) nav(s *session) []navItem {
 		add("/tasks", "nav.tasks")
 		add("/outgoing", "nav.drafts")
 		add("/outgoing/new", "nav.newdraft")
+		add("/records", "nav.records") // the records they keep themselves
 	case engine.RoleArchivist:
 		add("/records", "nav.records")
 	case engine.RoleAdmin:

@@ -35,6 +35,9 @@ type Deps struct {
 	// TrustRoots are the trust anchors for validating signatures; Revocation fetches
 	// revocation data the documents lack (nil: embedded data only).
 	TrustRoots *x509.CertPool
+	// Trust, when set, stands for TrustRoots: the configured anchors together with those
+	// administrators add in the database, as they are at each validation.
+	Trust      *engine.TrustPool
 	Revocation verify.RevocationSource
 	// VerifyCache keeps verified chains and the revocation answers fetched online, until
 	// they are due for renewal, between verifications (nil: a cache of the default size).
@@ -54,6 +57,8 @@ type Deps struct {
 	// AxisEnabled: the national exchange axis is configured, so documents may be
 	// dispatched to agencies of its directory.
 	AxisEnabled bool
+	// Jobs is the background job queue, for the administrators' jobs screen.
+	Jobs web.JobQueue
 }
 
 // Server routes requests.
@@ -70,6 +75,8 @@ type Server struct {
 	apiDoc []byte
 	// apiRoutes are the patterns of /api registered here, for the OpenAPI test.
 	apiRoutes []string
+	// ui is the web UI, whose words the API's PDFs (a document's history) share.
+	ui *web.UI
 }
 
 // New builds the handler tree.
@@ -114,9 +121,11 @@ func New(deps Deps) *Server {
 	s.events.Routes(s.mux)
 	maps.Copy(s.needs, auth.RouteNeeds)
 	maps.Copy(s.needs, events.RouteNeeds)
-	web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
+	s.ui = web.New(web.Deps{Engine: deps.Engine, Store: deps.Store, Blobs: deps.Blobs, Auth: s.auth,
 		Logger: deps.Logger, Version: deps.Version, Keyring: deps.Signer, MaxUpload: deps.MaxUpload,
-		TrustRoots: deps.TrustRoots, Revocation: deps.Revocation, VerifyCache: deps.VerifyCache, AxisEnabled: deps.AxisEnabled}).Routes(s.mux)
+		TrustRoots: deps.TrustRoots, Trust: deps.Trust, Revocation: deps.Revocation, VerifyCache: deps.VerifyCache, AxisEnabled: deps.AxisEnabled,
+		Replicas: deps.Replicas, Jobs: deps.Jobs})
+	s.ui.Routes(s.mux)
 	s.handler = httpx.SecurityHeaders(recoverPanics(deps.Logger, s.auth.Middleware(s.mux, s.routeNeed)), deps.SecureCookies)
 	return s
 }

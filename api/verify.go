@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"mime"
@@ -65,10 +66,23 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
-	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.deps.TrustRoots, Revocation: s.deps.Revocation, Cache: s.deps.VerifyCache})
+	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.trustRoots(ctx), Revocation: s.deps.Revocation, Cache: s.deps.VerifyCache})
 	if err != nil {
 		httpx.WriteProblem(w, http.StatusUnprocessableEntity, "malformed-pdf", "The PDF cannot be read", err.Error())
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, report)
+}
+
+// trustRoots are the anchors to validate with now: the database's with the files' when
+// the trust pool is set; on a database error, the last pool known, the error logged.
+func (s *Server) trustRoots(ctx context.Context) *x509.CertPool {
+	if s.deps.Trust == nil {
+		return s.deps.TrustRoots
+	}
+	pool, err := s.deps.Trust.Roots(ctx)
+	if err != nil {
+		s.deps.Logger.WarnContext(ctx, "verify: trust anchors not refreshed", "error", err)
+	}
+	return pool
 }

@@ -23,6 +23,7 @@ type Queries interface {
 	SearchQueries
 	ArchiveQueries
 	RetentionQueries
+	RecordPageQueries
 	AuthQueries
 	EventQueries
 	CheckQueries
@@ -31,6 +32,7 @@ type Queries interface {
 	AxisListQueries
 	ReportQueries
 	UserQueries
+	TrustQueries
 
 	AgencyInsert(ctx context.Context, a *Agency) error
 	AgencyUpdate(ctx context.Context, a *Agency) error
@@ -85,6 +87,8 @@ type Queries interface {
 	// those of them with no paper scan.
 	DocumentCountHandled(ctx context.Context, f ActivityFilter) (handled, online int, err error)
 
+	// FileInsert adds f after the document's other files; its Seq is the database's to
+	// give and is not read back.
 	FileInsert(ctx context.Context, f *File) error
 	FileListByDocument(ctx context.Context, documentID string) ([]File, error)
 
@@ -115,6 +119,13 @@ type Queries interface {
 	// AssignmentListByHolder is AssignmentListByAgency narrowed to the assignments held by
 	// the user or by a unit where they hold role.
 	AssignmentListByHolder(ctx context.Context, agencyID, userID string, role Role) ([]Assignment, error)
+	// AssignmentPageOpenByHolder reads a page of the open assignments one holder holds
+	// (AssignmentHolderPage), earliest deadline first, those without a deadline last, then
+	// by id, from the cursor on.
+	AssignmentPageOpenByHolder(ctx context.Context, f AssignmentHolderPage) ([]Assignment, error)
+	// AssignmentListDoneByHolder reads the latest f.Limit finished assignments one holder
+	// holds, the last finished first.
+	AssignmentListDoneByHolder(ctx context.Context, f AssignmentHolderPage) ([]Assignment, error)
 	AssignmentNoteInsert(ctx context.Context, n *AssignmentNote) error
 	AssignmentNoteGetByID(ctx context.Context, id string) (AssignmentNote, error)
 	AssignmentNoteListByAssignment(ctx context.Context, assignmentID string) ([]AssignmentNote, error)

@@ -3,7 +3,10 @@ package web
 import (
 	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,8 +31,23 @@ type adminView struct {
 	Members   []memberRow
 	Year      int
 	Holidays  []calendar.Holiday
+	Months    []calendarMonth
+	Weekdays  []string
 	Keys      []keyRow
 	Colleague []memberRow
+	DayName   string // what the admin typed for a day off, shown again when it was refused
+	// Delegations are a page of the agency's signing delegations, for its head and admins.
+	Delegations     []delegationRow
+	DelegationTotal int
+	DelegationsNext string
+}
+
+// delegationRow is a delegation with its people named and its status: "active",
+// "revoked" or "expired".
+type delegationRow struct {
+	D        engine.Delegation
+	From, To string
+	Status   string
 }
 
 // keyRow is a signing key of the agency or of one of its people.
@@ -41,25 +59,35 @@ type keyRow struct {
 // admin shows the agencies tree, the agency's users and roles, the holiday calendar,
 // signing delegations (for the head) and the keyring's certificates.
 func (u *UI) admin(w http.ResponseWriter, r *http.Request, s *session) {
-	ctx := r.Context()
-	if s.Actor.Role != engine.RoleAdmin && s.Actor.Role != engine.RoleLeader {
-		u.fail(w, r, s, engine.ErrForbidden)
+	v, err := u.adminView(r, s)
+	if err != nil {
+		u.fail(w, r, s, err)
 		return
 	}
+	u.render(w, r, s, "admin", "admin.title", v)
+}
+
+func (u *UI) adminView(r *http.Request, s *session) (adminView, error) {
+	ctx := r.Context()
+	if s.Actor.Role != engine.RoleAdmin && s.Actor.Role != engine.RoleLeader {
+		return adminView{}, engine.ErrForbidden
+	}
 	v := adminView{Year: time.Now().In(vietnam).Year()}
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 1945 && y < 10000 {
+	year := r.URL.Query().Get("year")
+	if r.Method == http.MethodPost {
+		year = r.FormValue("year")
+	}
+	if y, err := strconv.Atoi(year); err == nil && y > 1945 && y < 10000 {
 		v.Year = y
 	}
 	agencies, err := u.deps.Store.AgencyListSubtree(ctx, s.Actor.AgencyID)
 	if err != nil {
-		u.fail(w, r, s, err)
-		return
+		return adminView{}, err
 	}
 	v.Tree = tree(agencies, s.Actor.AgencyID)
 	ms, err := u.deps.Store.MembershipListByAgency(ctx, s.Actor.AgencyID)
 	if err != nil {
-		u.fail(w, r, s, err)
-		return
+		return adminView{}, err
 	}
 	for _, m := range ms {
 		if us, err := u.deps.Store.UserGetByID(ctx, m.UserID); err == nil {
@@ -70,14 +98,48 @@ func (u *UI) admin(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	if cal, err := u.deps.Engine.CalendarFor(ctx, s.Actor.AgencyID); err == nil {
-		for _, h := range cal.Config().Holidays {
-			if h.Date.Year == v.Year {
-				v.Holidays = append(v.Holidays, h)
-			}
-		}
+		v.Holidays = yearOf(cal.Config(), v.Year).Holidays
+		v.Months = monthGrid(cal, v.Year, s.Lang)
 	}
+	v.Weekdays = weekdayNames[s.Lang == "en"]
 	v.Keys = u.keys(ctx, s, v.Members)
-	u.render(w, r, s, "admin", "admin.title", v)
+	if err := u.delegations(r, s, &v); err != nil {
+		return adminView{}, err
+	}
+	return v, nil
+}
+
+// delegations adds a page of the agency's delegations to the view.
+func (u *UI) delegations(r *http.Request, s *session, v *adminView) error {
+	page, err := u.deps.Engine.ListDelegations(r.Context(), s.Actor, r.URL.Query().Get("dafter"), 20)
+	if err != nil {
+		return err
+	}
+	v.DelegationTotal = page.Total
+	if page.Next != "" {
+		v.DelegationsNext = "/admin?" + url.Values{"year": {strconv.Itoa(v.Year)}, "dafter": {page.Next}}.Encode() + "#delegations"
+	}
+	now := time.Now()
+	for _, d := range page.Delegations {
+		row := delegationRow{D: d, From: s.UserName(d.FromUser), To: s.UserName(d.ToUser), Status: "active"}
+		switch {
+		case d.RevokedAt != nil:
+			row.Status = "revoked"
+		case !now.Before(d.ValidTo):
+			row.Status = "expired"
+		}
+		v.Delegations = append(v.Delegations, row)
+	}
+	return nil
+}
+
+// adminDelegationRevoke ends a delegation before its date.
+func (u *UI) adminDelegationRevoke(w http.ResponseWriter, r *http.Request, s *session) {
+	if err := u.deps.Engine.RevokeDelegation(r.Context(), s.Actor, r.PathValue("id")); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	redirectDone(w, r, "/admin#delegations", "delegation_revoked")
 }
 
 // tree orders agencies depth first under root, each under its parent, for an indented list.
@@ -173,4 +235,140 @@ func (u *UI) adminDelegate(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	redirectDone(w, r, "/admin", "delegation")
+}
+
+// calendarMonth is one month of the holiday calendar, in weeks from Monday.
+type calendarMonth struct {
+	Month time.Month
+	Weeks [][]calendarDay
+}
+
+// calendarDay is one cell: Class is "pad" (outside the month), "weekend", "holiday" (a
+// day off, with its Name), "workday" (a weekend day worked instead of a bridge day) or "".
+type calendarDay struct {
+	Date     calendar.Date
+	Class    string
+	Name     string
+	Computed bool // estimated by rule (a lunar date): to be confirmed
+}
+
+// weekdayNames head the grid's columns, Monday first as Vietnamese calendars are.
+var weekdayNames = map[bool][]string{
+	false: {"T2", "T3", "T4", "T5", "T6", "T7", "CN"},
+	true:  {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"},
+}
+
+// monthGrid lays a year of the calendar out as twelve months of weeks.
+func monthGrid(cal *calendar.Calendar, year int, lang string) []calendarMonth {
+	workdays := map[calendar.Date]string{}
+	for _, sw := range cal.Config().Swaps {
+		workdays[sw.WorkDay] = sw.Name
+	}
+	months := make([]calendarMonth, 0, 12)
+	for m := time.January; m <= time.December; m++ {
+		first := time.Date(year, m, 1, 0, 0, 0, 0, time.UTC)
+		week := make([]calendarDay, (int(first.Weekday())+6)%7) // Monday first
+		for i := range week {
+			week[i].Class = "pad"
+		}
+		cm := calendarMonth{Month: m}
+		for d := first; d.Month() == m; d = d.AddDate(0, 0, 1) {
+			day := calendarDay{Date: calendar.NewDate(year, m, d.Day())}
+			if h, ok := cal.HolidayOn(day.Date); ok {
+				day.Class, day.Name, day.Computed = "holiday", h.Name, h.Computed
+			} else if name, ok := workdays[day.Date]; ok {
+				day.Class, day.Name = "workday", name
+			} else if !cal.IsWorkingDay(day.Date) {
+				day.Class = "weekend"
+			}
+			week = append(week, day)
+			if len(week) == 7 {
+				cm.Weeks, week = append(cm.Weeks, week), nil
+			}
+		}
+		if len(week) > 0 {
+			for len(week) < 7 {
+				week = append(week, calendarDay{Class: "pad"})
+			}
+			cm.Weeks = append(cm.Weeks, week)
+		}
+		months = append(months, cm)
+	}
+	return months
+}
+
+// yearOf is one year of a calendar's configuration, as SetCalendarYear takes it.
+func yearOf(cfg calendar.Config, year int) engine.CalendarYear {
+	var y engine.CalendarYear
+	for _, h := range cfg.Holidays {
+		if h.Date.Year == year {
+			y.Holidays = append(y.Holidays, h)
+		}
+	}
+	for _, h := range cfg.ProvinceDaysOff {
+		if h.Date.Year == year {
+			y.ProvinceDaysOff = append(y.ProvinceDaysOff, h)
+		}
+	}
+	for _, sw := range cfg.Swaps {
+		if sw.DayOff.Year == year {
+			y.Swaps = append(y.Swaps, sw)
+		}
+	}
+	return y
+}
+
+// adminCalendarDay toggles one day of the month grid: a day off (a holiday, a province's
+// day off, either day of a swap) becomes an ordinary day again; a working day becomes a
+// holiday with the name typed above the grid.
+func (u *UI) adminCalendarDay(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	day, err := calendar.ParseDate(r.FormValue("date"))
+	if err == nil {
+		var cal *calendar.Calendar
+		if cal, err = u.deps.Engine.CalendarFor(ctx, s.Actor.AgencyID); err == nil {
+			err = u.toggleDay(ctx, s, cal, day, strings.TrimSpace(r.FormValue("name")))
+		}
+	} else {
+		err = badInput("err.date")
+	}
+	if err == nil {
+		redirectDone(w, r, "/admin?year="+strconv.Itoa(day.Year)+"#calendar", "calendar")
+		return
+	}
+	if errors.Is(err, engine.ErrForbidden) {
+		u.fail(w, r, s, err)
+		return
+	}
+	v, verr := u.adminView(r, s)
+	if verr != nil {
+		u.fail(w, r, s, verr)
+		return
+	}
+	v.DayName = r.FormValue("name")
+	u.formError(w, r, s, "admin", "admin.title", v, err)
+}
+
+func (u *UI) toggleDay(ctx context.Context, s *session, cal *calendar.Calendar, day calendar.Date, name string) error {
+	y := yearOf(cal.Config(), day.Year)
+	isDay := func(h calendar.Holiday) bool { return h.Date == day }
+	n := len(y.Holidays) + len(y.ProvinceDaysOff) + len(y.Swaps)
+	y.Holidays = slices.DeleteFunc(y.Holidays, isDay)
+	y.ProvinceDaysOff = slices.DeleteFunc(y.ProvinceDaysOff, isDay)
+	y.Swaps = slices.DeleteFunc(y.Swaps, func(sw calendar.Swap) bool { return sw.DayOff == day || sw.WorkDay == day })
+	if len(y.Holidays)+len(y.ProvinceDaysOff)+len(y.Swaps) == n {
+		switch {
+		case !cal.IsWorkingDay(day):
+			return badInput("calendar.err.weekend")
+		case name == "":
+			return badInput("calendar.err.name")
+		}
+		y.Holidays = append(y.Holidays, calendar.Holiday{Date: day, Name: name})
+	}
+	return u.deps.Engine.SetCalendarYear(ctx, s.Actor, day.Year, y)
+}
+
+// CivilDate writes a calendar date the Vietnamese way, dd/mm/yyyy.
+func (s *session) CivilDate(d calendar.Date) string {
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
 }

@@ -25,8 +25,8 @@ import (
 	"github.com/vanthu/vanthu/signer/docpdf"
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/signer/pkidemo"
-	"github.com/vanthu/vanthu/storage"
 	"github.com/vanthu/vanthu/storage/blob"
+	"github.com/vanthu/vanthu/storage/dbtest"
 )
 
 const demoPassword = "mat-khau-demo-2026"
@@ -50,18 +50,22 @@ func chromium(t *testing.T) string {
 // freshly seeded demo province, with demo keys for the people and agencies of the walk.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	return newDemo(t).srv
+}
+
+// demo is the demo server with the engine, store and keys a walk prepares its data with.
+type demo struct {
+	srv     *httptest.Server
+	eng     *engine.Engine
+	store   engine.Store
+	keyring *keyring.Keyring
+	blobs   blob.Store
+}
+
+func newDemo(t *testing.T) demo {
+	t.Helper()
 	ctx := context.Background()
-	store, err := storage.OpenDatabase(ctx, "sqlite://"+filepath.Join(t.TempDir(), "vanthu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
-		t.Fatal(err)
-	}
+	store := dbtest.DemoSQLite(t, demoPassword)
 	// Two ministries in the exchange axis's directory, as a synchronisation leaves them.
 	for _, a := range []engine.AxisAgency{{Code: "000.00.00.G12", Name: "Bộ Tài chính"}, {Code: "000.00.00.G06", Name: "Bộ Nội vụ"}} {
 		a.SyncedAt = time.Now().UTC()
@@ -106,7 +110,7 @@ func demoServer(t *testing.T) *httptest.Server {
 	}
 
 	server := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: "test", Signer: kr,
-		TrustRoots: roots, Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()), AxisEnabled: true})
+		TrustRoots: roots, Trust: engine.NewTrustPool(store, []*x509.Certificate{ca.Root()}), Revocation: pki.NewRevocation(&http.Client{Timeout: 10 * time.Second}, ca.Issuers()), AxisEnabled: true})
 	evCtx, stop := context.WithCancel(ctx)
 	server.Events().Start(evCtx)
 	srv := httptest.NewServer(server)
@@ -115,7 +119,7 @@ func demoServer(t *testing.T) *httptest.Server {
 		stop()
 		server.Events().Stop()
 	})
-	return srv
+	return demo{srv: srv, eng: eng, store: store, keyring: kr, blobs: blobs}
 }
 
 // browser is one headless chromium tab that records every console error and uncaught
@@ -462,22 +466,9 @@ func TestBrowserWalksAWorkingDay(t *testing.T) {
 	b.run("history in view", chromedp.ScrollIntoView(chromedp.ID("history")))
 	b.screenshot("specialist-history")
 
-	// Afternoon: the specialist drafts the reply and submits it.
-	draft, _, _, err := docpdf.RenderDraft(docpdf.Document{Agency: "ỦY BAN NHÂN DÂN\nTỈNH HÒA BÌNH", Notation: "UBND-NC",
-		Place: "Hòa Bình", Summary: "V/v báo cáo số lượng, chất lượng cán bộ, công chức",
-		Body:   docpdf.Text("Thực hiện Công văn số 1250/BNV-CCVC của Bộ Nội vụ, Ủy ban nhân dân tỉnh báo cáo như sau."),
-		Signer: docpdf.Signer{Authority: []string{"CHỦ TỊCH"}, Name: "Nguyễn Văn Chiến"}, Recipients: []string{"Bộ Nội vụ;", "Lưu: VT, NC."}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	draftPath := writePDF(t, "du-thao.pdf", draft)
+	// Afternoon: the specialist writes the reply from the Công văn template and submits it.
 	const reply = "Báo cáo số lượng, chất lượng cán bộ, công chức năm 2026"
-	b.run("draft form", b.open("/outgoing/new"),
-		chromedp.SetValue(chromedp.ID("type"), ""),
-		chromedp.SendKeys(chromedp.ID("subject"), reply),
-		evaluate(`(s => { s.value = [...s.options].find(o => o.textContent.includes("Nội chính")).value })(document.getElementById("unit"))`),
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{draftPath}))
-	b.run("create draft", b.submit("#do-draft"))
+	b.draftFromTemplate(reply)
 	b.expectText("draft", "#doc-state", "Dự thảo")
 	replyURL := b.location()
 	b.run("submit draft", b.submit("#do-submit"))
@@ -573,6 +564,10 @@ func TestBrowserWalksAWorkingDay(t *testing.T) {
 	b.screenshot("tablet-register")
 	b.run("desktop again", chromedp.EmulateViewport(1366, 768))
 	b.logout()
+
+	// A draft without number and date blanks: the preview's toolbar, the named signer, the
+	// clerk placing the number and date on the first page.
+	b.viewerAndPlacement()
 
 	// The province's administrator sees the agency tree, the people and the agency's key.
 	b.login("quantri.tinh")

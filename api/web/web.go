@@ -16,6 +16,7 @@ import (
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
@@ -31,6 +32,8 @@ var staticFS embed.FS
 type Signer interface {
 	SignAsLeader(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
 	IssueAndSeal(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (engine.Document, error)
+	// IssueAndSealWith takes the clerk's placement of the number and date.
+	IssueAndSealWith(ctx context.Context, actor engine.Actor, docID, pin, requestID string, opts keyring.IssueOptions) (engine.Document, error)
 }
 
 // Deps are what the UI needs.
@@ -48,12 +51,19 @@ type Deps struct {
 	// TrustRoots and Revocation validate the signatures a document page shows, as the
 	// API's /verify does (nil roots: nothing is trusted, signatures show as not valid).
 	TrustRoots *x509.CertPool
+	// Trust, when set, stands for TrustRoots: the configured anchors and those an
+	// administrator added, as they are at each validation.
+	Trust      *engine.TrustPool
 	Revocation verify.RevocationSource
 	// VerifyCache keeps verified chains and current revocation answers between views.
 	VerifyCache *verify.Cache
 	// AxisEnabled: the national exchange axis is configured, so the dispatch form offers
 	// the agencies of its directory.
 	AxisEnabled bool
+	// Jobs is the background job queue the jobs screen lists; nil: the screen says so.
+	Jobs JobQueue
+	// Replicas hold a copy of every archived object; the record page counts them.
+	Replicas []blob.Store
 }
 
 // UI serves the pages.
@@ -79,11 +89,12 @@ func New(deps Deps) *UI {
 
 // pageNames are the templates that are whole pages; each is parsed with the layout.
 var pageNames = []string{"login", "home", "error", "document", "incoming", "incoming_new", "outgoing", "outgoing_new",
-	"tasks", "records", "copies", "search", "admin", "dashboard", "users", "user", "users_import", "password", "lienthong", "reports"}
+	"tasks", "records", "record", "records_disposal", "record_appraisal", "copies", "search", "admin", "dashboard", "users", "user", "users_import", "password", "lienthong", "reports",
+	"admin_trust", "admin_keys", "admin_webhooks", "admin_jobs"}
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
-		"templates/layout.html", "templates/doclist.html", "templates/filters.html", "templates/docfields.html"))
+		"templates/layout.html", "templates/doclist.html", "templates/filters.html", "templates/docfields.html", "templates/admin_nav.html"))
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
@@ -113,6 +124,7 @@ func (u *UI) Routes(mux httpx.Mux) {
 	mux.HandleFunc("GET /{$}", u.user(u.home))
 	mux.HandleFunc("GET /documents/{id}", u.user(u.document))
 	mux.HandleFunc("GET /documents/{id}/files/{seq}", u.user(u.documentFile))
+	mux.HandleFunc("GET /documents/{id}/history.pdf", u.user(u.historyPDF))
 	mux.HandleFunc("POST /documents/{id}/{action}", u.user(u.documentAction))
 
 	mux.HandleFunc("GET /incoming", u.user(u.incomingRegister))
@@ -121,17 +133,41 @@ func (u *UI) Routes(mux httpx.Mux) {
 	mux.HandleFunc("GET /outgoing", u.user(u.outgoingRegister))
 	mux.HandleFunc("GET /outgoing/new", u.user(u.outgoingNew))
 	mux.HandleFunc("POST /outgoing", u.user(u.outgoingCreate))
+	mux.HandleFunc("POST /outgoing/template", u.user(u.outgoingTemplate))
 	mux.HandleFunc("GET /registers/{kind}", u.user(u.registerPDF))
 
 	mux.HandleFunc("GET /tasks", u.user(u.tasks))
-	mux.HandleFunc("GET /records", u.user(u.records))
+	mux.HandleFunc("GET /records", u.user(u.recordList))
+	mux.HandleFunc("POST /records", u.user(u.recordCreate))
+	mux.HandleFunc("GET /records/pick", u.user(u.recordPick))
+	mux.HandleFunc("GET /records/export", u.user(u.fondsBags))
+	mux.HandleFunc("GET /records/{id}", u.user(u.record))
+	mux.HandleFunc("GET /records/{id}/bag", u.user(u.recordBag))
 	mux.HandleFunc("POST /records/{id}/{action}", u.user(u.recordAction))
+	mux.HandleFunc("GET /disposal", u.user(u.disposal))
+	mux.HandleFunc("POST /disposal", u.user(u.disposalPropose))
+	mux.HandleFunc("GET /disposal/{id}", u.user(u.appraisal))
+	mux.HandleFunc("POST /disposal/{id}/{action}", u.user(u.appraisalAction))
 	mux.HandleFunc("GET /records/{id}/copies", u.user(u.recordCopies))
 	mux.HandleFunc("POST /records/{id}/copies/{doc}", u.user(u.certifiedCopy))
 	mux.HandleFunc("GET /search", u.user(u.search))
 	mux.HandleFunc("GET /admin", u.user(u.admin))
 	mux.HandleFunc("POST /admin/calendar", u.user(u.adminCalendar))
+	mux.HandleFunc("POST /admin/calendar/day", u.user(u.adminCalendarDay))
 	mux.HandleFunc("POST /admin/delegations", u.user(u.adminDelegate))
+	mux.HandleFunc("POST /admin/delegations/{id}/revoke", u.user(u.adminDelegationRevoke))
+	mux.HandleFunc("GET /admin/trust", u.user(u.adminTrust))
+	mux.HandleFunc("POST /admin/trust", u.user(u.adminTrustAdd))
+	mux.HandleFunc("POST /admin/trust/{id}/remove", u.user(u.adminTrustRemove))
+	mux.HandleFunc("GET /admin/keys", u.user(u.adminKeys))
+	mux.HandleFunc("POST /admin/keys", u.user(u.adminKeyAdd))
+	mux.HandleFunc("POST /admin/keys/{id}/revoke", u.user(u.adminKeyRevoke))
+	mux.HandleFunc("GET /admin/webhooks", u.user(u.adminWebhooks))
+	mux.HandleFunc("GET /admin/jobs", u.user(u.adminJobs))
+	mux.HandleFunc("POST /admin/jobs/{id}/{action}", u.user(u.adminJobAction))
+	mux.HandleFunc("POST /admin/webhooks", u.user(u.adminWebhookCreate))
+	mux.HandleFunc("GET /admin/webhooks/{id}", u.user(u.adminWebhook))
+	mux.HandleFunc("POST /admin/webhooks/{id}/delete", u.user(u.adminWebhookDelete))
 	mux.HandleFunc("GET /admin/users", u.user(u.users))
 	mux.HandleFunc("POST /admin/users", u.user(u.userCreate))
 	mux.HandleFunc("POST /admin/users/import", u.user(u.usersImportPreview))

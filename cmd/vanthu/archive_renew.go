@@ -65,7 +65,7 @@ func runArchiveRenew(ctx context.Context, args []string, stdout io.Writer) error
 	}
 	opts.DryRun = *dryRun
 	renewer, err := archive.NewRenewer(archive.RenewerConfig{Engine: engine.New(store), Store: store, Blobs: blobs,
-		Replicas: replicas, Options: opts, Batch: 1 << 30})
+		Replicas: replicas, Options: opts, Trust: engine.NewTrustPool(store, opts.Extend.Certificates), Batch: 1 << 30})
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func registerArchive(d backgroundDeps, workers *river.Workers) ([]*river.Periodi
 		return nil, nil, err
 	}
 	renewer, err := archive.NewRenewer(archive.RenewerConfig{Engine: d.eng, Store: d.store, Blobs: d.blobs, Replicas: d.replicas,
-		Options: opts, Logger: d.logger})
+		Options: opts, Trust: engine.NewTrustPool(d.store, opts.Extend.Certificates), Logger: d.logger})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"crypto/x509"
 	"errors"
 	"os"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/service/axis"
 	"github.com/vanthu/vanthu/service/exchange"
@@ -54,11 +54,11 @@ func readAxisSettings() (*axisSettings, error) {
 
 // registerExchange adds the exchange's workers and periodic jobs when an axis is
 // configured; it returns nil without one.
-func registerExchange(d backgroundDeps, as *axisSettings, roots *x509.CertPool, workers *river.Workers) (*exchange.Service, []*river.PeriodicJob, error) {
+func registerExchange(d backgroundDeps, as *axisSettings, trust *engine.TrustPool, workers *river.Workers) (*exchange.Service, []*river.PeriodicJob, error) {
 	if as == nil {
 		return nil, nil, nil
 	}
-	svc, err := exchange.New(exchange.Config{Engine: d.eng, Store: d.store, Blobs: d.blobs, Axis: as.client, Roots: roots,
+	svc, err := exchange.New(exchange.Config{Engine: d.eng, Store: d.store, Blobs: d.blobs, Axis: as.client, Trust: trust,
 		Logger: d.logger, Poll: as.poll})
 	if err != nil {
 		return nil, nil, err

@@ -48,11 +48,11 @@ func runReceive(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	roots, _, err := signer.LoadTrust(cfg.trustStore()...)
+	roots, anchors, err := signer.LoadTrust(cfg.trustStore()...)
 	if err != nil {
 		return err
 	}
-	rc := &exchange.Receiver{Engine: engine.New(store), Blobs: blobs, Roots: roots}
+	rc := &exchange.Receiver{Engine: engine.New(store), Blobs: blobs, Roots: roots, Trust: engine.NewTrustPool(store, anchors)}
 	got, err := rc.Receive(ctx, f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *path, err)

@@ -72,6 +72,8 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	logger.Info("trust store", "anchors", len(anchors))
 	eng := engine.New(store)
+	// Validation trusts the files' anchors and those administrators add, on every node at once.
+	trust := engine.NewTrustPool(store, anchors)
 	replicas, err := cfg.openReplicas(ctx)
 	if err != nil {
 		return err
@@ -87,7 +89,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	// The national exchange axis (axis_exchange.go), when configured: its sends and
 	// statuses are jobs enqueued by a transaction hook, its rounds periodic jobs.
 	exchangeSvc, exchangePeriodic, err := registerExchange(backgroundDeps{cfg: cfg, eng: eng, store: store, blobs: blobs,
-		logger: logger}, axisCfg, roots, workers)
+		logger: logger}, axisCfg, trust, workers)
 	if err != nil {
 		return err
 	}
@@ -117,9 +119,9 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		kr.ExtraCertificates = []*x509.Certificate{demo.ca.TSACertificate()}
 	}
 	handler := api.New(api.Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger, Version: versionString(),
-		TrustRoots: roots, Revocation: revocation, Signer: keyring.New(kr),
+		TrustRoots: roots, Trust: trust, Revocation: revocation, Signer: keyring.New(kr),
 		SecureCookies: *tlsCert != "" || *behindTLSProxy, Collectors: archiveMetrics, Replicas: replicas,
-		AxisEnabled: exchangeSvc != nil})
+		AxisEnabled: exchangeSvc != nil, Jobs: queue})
 	handler.Events().Start(ctx)
 	defer handler.Events().Stop()
 	stopJobs, err := startJobs(ctx, queue, logger)

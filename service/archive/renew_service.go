@@ -20,6 +20,9 @@ type RenewerConfig struct {
 	Replicas []blob.Store
 	// Options say what is due and how to renew it (TSA, revocation, trust anchors).
 	Options RenewOptions
+	// Trust, when set, replaces Options.Verify.Roots at each package: the configured
+	// anchors with those administrators added since.
+	Trust *engine.TrustPool
 	// Interval between runs of the periodic job; a day by default.
 	Interval time.Duration
 	// Batch bounds the packages renewed per run (50 by default): each renewed PDF asks
@@ -115,7 +118,13 @@ func (r *Renewer) renewRecord(ctx context.Context, rec packagedRecord) (*Renewal
 	if err != nil {
 		return nil, err
 	}
-	ren, err := RenewPackage(ctx, r.cfg.Blobs, pkg, r.cfg.Options)
+	opts := r.cfg.Options
+	if r.cfg.Trust != nil {
+		if opts.Verify.Roots, err = r.cfg.Trust.Roots(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ren, err := RenewPackage(ctx, r.cfg.Blobs, pkg, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,8 @@ type Config struct {
 	Store  engine.Store
 	Blobs  blob.Store
 	Axis   axis.Connector
-	Roots  *x509.CertPool // trust anchors for the received PDFs' signatures
+	Roots  *x509.CertPool    // trust anchors for the received PDFs' signatures
+	Trust  *engine.TrustPool // when set, stands for Roots (see Receiver.Trust)
 	Logger *slog.Logger
 	// Poll is how often the axis is asked for received packages (DefaultPoll).
 	Poll time.Duration
@@ -86,7 +87,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.MaxAttempts = DefaultMaxAttempts
 	}
 	return &Service{cfg: cfg, log: cfg.Logger.With("component", "exchange"),
-		receiver: &Receiver{Engine: cfg.Engine, Blobs: cfg.Blobs, Roots: cfg.Roots}}, nil
+		receiver: &Receiver{Engine: cfg.Engine, Blobs: cfg.Blobs, Roots: cfg.Roots, Trust: cfg.Trust}}, nil
 }
 
 // Register adds the workers of sending and statuses, and returns the periodic jobs of

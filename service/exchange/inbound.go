@@ -23,6 +23,9 @@ type Receiver struct {
 	Engine *engine.Engine
 	Blobs  blob.Store
 	Roots  *x509.CertPool
+	// Trust, when set, stands for Roots: the configured anchors with those administrators
+	// added, as they are when each message arrives.
+	Trust *engine.TrustPool
 }
 
 // Received is what one message was and what handling it did.
@@ -51,6 +54,11 @@ func Refused(err error) bool {
 // file with the same content.
 func (rc *Receiver) Receive(ctx context.Context, r io.Reader) (Received, error) {
 	in := &inbound{ctx: ctx, blobs: rc.Blobs, roots: rc.Roots}
+	if rc.Trust != nil {
+		// On a database error the pool is the last one read: the check is advice for the
+		// clerk, and the message must not wait for it.
+		in.roots, _ = rc.Trust.Roots(ctx)
+	}
 	pkg, err := edxml.Parse(r, edxml.DefaultLimits(), in.store)
 	if err != nil {
 		return Received{}, classify(err)

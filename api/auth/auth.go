@@ -30,6 +30,9 @@ type Principal struct {
 	// Memberships are the user's, read with the session or token in the same round trip;
 	// nil when they were not read, and the acting-as lookup reads them then.
 	Memberships []engine.Membership
+	// MustChangePassword: the session's password is temporary (an administrator's reset or
+	// an import); until it is changed the session reaches only what changes it.
+	MustChangePassword bool
 }
 
 type ctxKey struct{}

@@ -661,3 +661,41 @@ func TestOpenAPIFragmentNamesRegisteredRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestTemporaryPasswordReachesOnlyItsChange: after an administrator's reset, a session
+// with the temporary password learns it must change it, and every other API call is
+// refused until it has; the web pages have their own form for the same rule.
+func TestTemporaryPasswordReachesOnlyItsChange(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		temp, err := b.eng.ResetPassword(ctx, engine.System, b.clerk.ID)
+		must(t, err)
+		resp := b.login(t, "vanthu.tinh", temp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("login with the temporary password: %d", resp.StatusCode)
+		}
+		var me auth.Me
+		must(t, json.NewDecoder(resp.Body).Decode(&me))
+		if !me.MustChangePassword {
+			t.Fatal("the login does not say the password must be changed")
+		}
+		c := sessionCookie(t, resp)
+		csrf := me.CSRFToken
+		if resp := b.do(t, "GET", "/api/v1/docs", nil, c, nil); resp.StatusCode != 403 || problemType(t, resp) != "password-change-required" {
+			t.Fatalf("another call with a temporary password: %d", resp.StatusCode)
+		}
+		if resp := b.do(t, "GET", "/api/v1/auth/me", nil, c, nil); resp.StatusCode != 200 {
+			t.Fatalf("me with a temporary password: %d", resp.StatusCode)
+		}
+		resp = b.do(t, "POST", "/api/v1/auth/password", strings.NewReader(`{"current_password":"`+temp+`","new_password":"mật-khẩu-của-tôi-9"}`),
+			c, map[string]string{"X-CSRF-Token": csrf})
+		if resp.StatusCode != 200 {
+			t.Fatalf("change the temporary password: %d", resp.StatusCode)
+		}
+		fresh := sessionCookie(t, resp)
+		if resp := b.do(t, "GET", "/api/v1/docs", nil, fresh, nil); resp.StatusCode != 200 {
+			t.Fatalf("a call after the change: %d", resp.StatusCode)
+		}
+	})
+}

@@ -34,6 +34,9 @@ type Me struct {
 	Memberships []MembershipInfo `json:"memberships"`
 	CSRFToken   string           `json:"csrf_token,omitempty"`
 	Scopes      []string         `json:"scopes,omitempty"`
+	// MustChangePassword: every other API call answers 403 password-change-required until
+	// the password is changed (POST /api/v1/auth/password).
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 type tokenInfo struct {
@@ -229,7 +232,7 @@ func (s *Service) me(r *http.Request, p Principal) (Me, error) {
 		return Me{}, fmt.Errorf("me: memberships: %w", err)
 	}
 	out := Me{User: UserInfo{ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email},
-		Memberships: []MembershipInfo{}, CSRFToken: s.CSRFToken(r), Scopes: p.Scopes}
+		Memberships: []MembershipInfo{}, CSRFToken: s.CSRFToken(r), Scopes: p.Scopes, MustChangePassword: u.MustChangePassword}
 	agencies := map[string]engine.Agency{}
 	for _, m := range ms {
 		a, ok := agencies[m.AgencyID]

@@ -92,6 +92,12 @@ func (s *Service) Middleware(next http.Handler, need NeedFunc) http.Handler {
 				return
 			}
 		}
+		if p.MustChangePassword && strings.HasPrefix(r.URL.Path, "/api/") && !passwordChangePaths[r.URL.Path] {
+			httpx.WriteProblem(w, http.StatusForbidden, httpx.KindPasswordChange,
+				"Cần đổi mật khẩu / Change your password first",
+				"mật khẩu đang dùng là mật khẩu tạm: đổi nó qua POST /api/v1/auth/password / the password is temporary: change it with POST /api/v1/auth/password")
+			return
+		}
 		ctx = context.WithValue(WithPrincipal(ctx, p), csrfKey{}, token)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -116,6 +122,14 @@ func tokenMayReach(w http.ResponseWriter, r *http.Request, p Principal, need Nee
 	httpx.WriteProblem(w, http.StatusForbidden, httpx.KindInsufficientScope, "API token thiếu quyền / Insufficient scope",
 		"yêu cầu này cần scope / this request needs the scope "+scope)
 	return false
+}
+
+// passwordChangePaths are what a session with a temporary password may reach in the API:
+// who it is, the change itself, and leaving. The web pages send it to their own form.
+var passwordChangePaths = map[string]bool{
+	"/api/v1/auth/me":       true,
+	"/api/v1/auth/password": true,
+	"/api/v1/auth/logout":   true,
 }
 
 // RouteNeeds are what this package's routes ask of API tokens; the others take none.

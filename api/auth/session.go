@@ -145,7 +145,8 @@ func (s *Service) session(ctx context.Context, raw string) (Principal, bool, err
 			return Principal{}, false, err
 		}
 	}
-	return Principal{UserID: u.ID, Username: u.Username, SessionID: idHash, Memberships: memberships}, true, nil
+	return Principal{UserID: u.ID, Username: u.Username, SessionID: idHash, Memberships: memberships,
+		MustChangePassword: u.MustChangePassword}, true, nil
 }
 
 func (s *Service) setCookie(w http.ResponseWriter, value string, maxAge time.Duration) {

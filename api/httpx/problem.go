@@ -25,6 +25,7 @@ const (
 	KindForbidden            = "forbidden"
 	KindInsufficientScope    = "insufficient-scope"
 	KindActingAsRequired     = "acting-as-required"
+	KindPasswordChange       = "password-change-required"
 	KindConflict             = "conflict"
 	KindInvalid              = "invalid"
 	KindBadRequest           = "bad-request"

@@ -81,6 +81,11 @@ func (u *UI) withMenu(p *page) {
 	if p.User.ID == "" {
 		return
 	}
+	if p.User.MustChangePassword {
+		// Until the temporary password is changed the API answers nothing else, the live
+		// count included.
+		p.Live = false
+	}
 	p.Nav = u.nav(p.session)
 	if n, err := p.waiting(); err == nil {
 		p.Inbox, p.InboxKnown = n, true

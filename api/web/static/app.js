@@ -2,6 +2,54 @@
 // badge follows the server's count when the live stream exists.
 (function () {
   "use strict";
+  // textElement is a new element of class cls holding text.
+  var textElement = function (tag, cls, text) {
+    var el = document.createElement(tag);
+    el.className = cls; el.textContent = text;
+    return el;
+  };
+  window.textElement = textElement;
+  // pickAsYouType makes results, a list of labelled inputs named name, follow what is
+  // typed in q (debounced): url?q= answers {items: […]}, and choice(item) says an item's
+  // input type, value and label parts. What is picked stays whatever the next search
+  // shows. Without scripts the form's search button reloads the page with the matches.
+  window.pickAsYouType = function (q, results, url, name, choice) {
+    if (!q || !results || !window.fetch) { return; }
+    var timer, seq = 0;
+    var show = function (items) {
+      var keep = {};
+      results.querySelectorAll("input[name=" + name + "]:checked").forEach(function (c) { keep[c.value] = c.parentNode; });
+      results.textContent = "";
+      Object.keys(keep).forEach(function (v) { results.appendChild(keep[v]); });
+      items.forEach(function (item) {
+        var c = choice(item);
+        if (keep[c.value]) { return; }
+        var label = document.createElement("label"), input = document.createElement("input");
+        label.className = "check";
+        input.type = c.type; input.name = name; input.value = c.value;
+        label.append.apply(label, [input].concat(c.parts));
+        results.appendChild(label);
+      });
+      if (!items.length && !Object.keys(keep).length) {
+        results.appendChild(textElement("p", "hint", results.dataset.empty));
+      }
+    };
+    var search = function () {
+      var mine = ++seq;
+      fetch(url + "?q=" + encodeURIComponent(q.value), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body && mine === seq) { show(body.items || []); } })
+        .catch(function () { /* the search button still works */ });
+    };
+    q.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+    // Enter searches here rather than leaving the page.
+    q.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(timer); search(); }
+    });
+  };
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   });
@@ -48,50 +96,10 @@
       if (el.value !== "") { other.value = ""; }
     });
   });
-  // The dispatch form's picker of agencies on the exchange axis: matches follow what is
-  // typed (debounced), ticked agencies stay ticked whatever the next search shows. Without
-  // scripts the search button reloads the page with the matches.
-  var q = document.getElementById("axis-q"), results = document.getElementById("axis-results");
-  if (q && results && window.fetch) {
-    var timer, seq = 0;
-    var ticked = function () {
-      var out = {};
-      results.querySelectorAll("input[name=external]:checked").forEach(function (c) { out[c.value] = c.parentNode; });
-      return out;
-    };
-    var show = function (items) {
-      var keep = ticked();
-      results.textContent = "";
-      Object.keys(keep).forEach(function (code) { results.appendChild(keep[code]); });
-      items.forEach(function (a) {
-        if (keep[a.code]) { return; }
-        var label = document.createElement("label"), box = document.createElement("input"), code = document.createElement("small");
-        label.className = "check";
-        box.type = "checkbox"; box.name = "external"; box.value = a.code;
-        code.className = "code"; code.textContent = a.code;
-        label.append(box, " " + a.name + " ", code);
-        results.appendChild(label);
-      });
-      if (!items.length && !Object.keys(keep).length) {
-        var p = document.createElement("p");
-        p.className = "hint"; p.textContent = results.dataset.empty;
-        results.appendChild(p);
-      }
-    };
-    var search = function () {
-      var mine = ++seq;
-      fetch("/axis/agencies?q=" + encodeURIComponent(q.value), { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (body) { if (body && mine === seq) { show(body.items || []); } })
-        .catch(function () { /* the search button still works */ });
-    };
-    q.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(search, 250);
+  // The dispatch form's picker of agencies on the exchange axis: ticked agencies stay
+  // ticked whatever the next search shows.
+  window.pickAsYouType(document.getElementById("axis-q"), document.getElementById("axis-results"),
+    "/axis/agencies", "external", function (a) {
+      return { type: "checkbox", value: a.code, parts: [" " + a.name + " ", textElement("small", "code", a.code)] };
     });
-    // Enter searches here rather than leaving the page.
-    q.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(timer); search(); }
-    });
-  }
 })();

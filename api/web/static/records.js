@@ -2,46 +2,11 @@
 // bag download's "being prepared" state until the server starts sending it.
 (function () {
   "use strict";
-  // Filing a document: the open records follow what is typed (debounced); without scripts
-  // the search button reloads the page with the matches.
-  var q = document.getElementById("record-q"), results = document.getElementById("record-results");
-  if (q && results && window.fetch) {
-    var timer, seq = 0;
-    var show = function (items) {
-      var picked = results.querySelector("input[name=record]:checked");
-      var keep = picked ? picked.parentNode : null;
-      results.textContent = "";
-      if (keep) { results.appendChild(keep); }
-      items.forEach(function (r) {
-        if (picked && picked.value === r.id) { return; }
-        var label = document.createElement("label"), radio = document.createElement("input"), code = document.createElement("span");
-        label.className = "check";
-        radio.type = "radio"; radio.name = "record"; radio.value = r.id;
-        code.className = "notation"; code.textContent = r.code;
-        label.append(radio, " ", code, " " + r.title);
-        results.appendChild(label);
-      });
-      if (!items.length && !keep) {
-        var p = document.createElement("p");
-        p.className = "hint"; p.textContent = results.dataset.empty;
-        results.appendChild(p);
-      }
-    };
-    var search = function () {
-      var mine = ++seq;
-      fetch("/records/pick?q=" + encodeURIComponent(q.value), { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (body) { if (body && mine === seq) { show(body.items || []); } })
-        .catch(function () { /* the search button still works */ });
-    };
-    q.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(search, 250);
+  // Filing a document: the open records follow what is typed.
+  window.pickAsYouType(document.getElementById("record-q"), document.getElementById("record-results"),
+    "/records/pick", "record", function (r) {
+      return { type: "radio", value: r.id, parts: [" ", window.textElement("span", "notation", r.code), " " + r.title] };
     });
-    q.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(timer); search(); }
-    });
-  }
 
   // A bag is written and validated before its first byte is sent: say so until the
   // response sets the cookie named by the link's token.

@@ -90,7 +90,7 @@ func New(deps Deps) *UI {
 // pageNames are the templates that are whole pages; each is parsed with the layout.
 var pageNames = []string{"login", "home", "error", "document", "incoming", "incoming_new", "outgoing", "outgoing_new",
 	"tasks", "records", "record", "records_disposal", "record_appraisal", "copies", "search", "admin", "dashboard", "users", "user", "users_import", "password", "lienthong", "reports",
-	"admin_trust", "admin_keys", "admin_webhooks", "admin_jobs"}
+	"admin_trust", "admin_keys", "admin_webhooks", "admin_jobs", "admin_org"}
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
@@ -156,6 +156,10 @@ func (u *UI) Routes(mux httpx.Mux) {
 	mux.HandleFunc("POST /admin/calendar/day", u.user(u.adminCalendarDay))
 	mux.HandleFunc("POST /admin/delegations", u.user(u.adminDelegate))
 	mux.HandleFunc("POST /admin/delegations/{id}/revoke", u.user(u.adminDelegationRevoke))
+	mux.HandleFunc("GET /admin/org", u.user(u.adminOrg))
+	mux.HandleFunc("POST /admin/org/units", u.user(u.adminOrgUnit))
+	mux.HandleFunc("POST /admin/org/agencies", u.user(u.adminOrgAgency))
+	mux.HandleFunc("POST /admin/org/succession", u.user(u.adminOrgSuccession))
 	mux.HandleFunc("GET /admin/trust", u.user(u.adminTrust))
 	mux.HandleFunc("POST /admin/trust", u.user(u.adminTrustAdd))
 	mux.HandleFunc("POST /admin/trust/{id}/remove", u.user(u.adminTrustRemove))

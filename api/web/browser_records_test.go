@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
@@ -90,6 +93,33 @@ func TestBrowserArchivistKeepsRecords(t *testing.T) {
 	b.phone("archivist-records", "/records", "#records-list")
 	b.run("records in English", b.open("/records?lang=en"), chromedp.WaitVisible(chromedp.ID("records-list")))
 	b.expectText("english", "h1", "Records")
+	b.run("back to Vietnamese", b.open("/records?lang=vi"), chromedp.WaitVisible(chromedp.ID("records-list")))
+
+	// The clerk's report of documents by type, downloaded as XLSX from the reports page:
+	// the directive is counted among the documents out, under its type's Vietnamese name.
+	b.logout()
+	b.login("vanthu.tinh")
+	b.run("report", b.open("/reports?report=documents&group=type"), chromedp.WaitVisible(chromedp.CSS(`a[href*="format=xlsx"]`)))
+	b.screenshot("clerk-report")
+	book, err := excelize.OpenReader(bytes.NewReader(fetchBytes(t, b, `document.querySelector('a[href*="format=xlsx"]').href`, "")))
+	if err != nil {
+		t.Fatalf("the report is not an XLSX workbook: %v", err)
+	}
+	defer book.Close()
+	rows, err := book.GetRows("Báo cáo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := slices.IndexFunc(rows, func(r []string) bool {
+		return slices.Equal(r, []string{"Văn bản", "Loại văn bản", "Số lượng"})
+	})
+	out := slices.IndexFunc(rows, func(r []string) bool { return len(r) == 3 && r[0] == "Đi" && r[1] == "Chỉ thị" })
+	if header < 0 || out < header {
+		t.Fatalf("the report lacks its Vietnamese headers or the directive sent: %q", rows)
+	}
+	if n, err := strconv.Atoi(rows[out][2]); err != nil || n < 1 {
+		t.Errorf("directives out: %q", rows[out][2])
+	}
 }
 
 // dispatchedDirective is a directive of the province drafted, signed by the chairman,

@@ -97,6 +97,20 @@ type BlobEraser interface {
 // has ended by at: in the agency archive, with no legal hold.
 func (e *Engine) DisposalCandidates(ctx context.Context, actor Actor, at time.Time) ([]Record, error) {
 	var out []Record
+	for more := true; more; {
+		page, next, err := e.DisposalCandidatesPage(ctx, actor, at, len(out), 1000)
+		if err != nil {
+			return nil, err
+		}
+		out, more = append(out, page...), next
+	}
+	return out, nil
+}
+
+// DisposalCandidatesPage is one page of DisposalCandidates, earliest end of retention
+// first: at most limit records after the first offset, and whether more follow.
+func (e *Engine) DisposalCandidatesPage(ctx context.Context, actor Actor, at time.Time, offset, limit int) ([]Record, bool, error) {
+	var out []Record
 	err := e.store.InTx(ctx, func(q Queries) error {
 		c := &change{e: e, q: q, actor: actor, action: "disposal_candidates", now: e.timestamp()}
 		if err := c.authorize(ctx, actor.AgencyID); err != nil {
@@ -105,7 +119,7 @@ func (e *Engine) DisposalCandidates(ctx context.Context, actor Actor, at time.Ti
 		if actor.Role != RoleArchivist && actor.Role != RoleLeader {
 			return refuse(c.action, ReasonWrongRole, "the archivist and the head of the agency review retention")
 		}
-		rs, err := q.RecordListDisposalDue(ctx, actor.AgencyID, at)
+		rs, err := q.RecordListDisposalDue(ctx, actor.AgencyID, at, offset, limit+1)
 		if err != nil {
 			return err
 		}
@@ -113,9 +127,12 @@ func (e *Engine) DisposalCandidates(ctx context.Context, actor Actor, at time.Ti
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("disposal candidates: %w", err)
+		return nil, false, fmt.Errorf("disposal candidates: %w", err)
 	}
-	return out, nil
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }
 
 // disposable says why a record may not be destroyed at a time, or nil.

@@ -108,6 +108,14 @@ func TestDispositionOnlyThroughAnApprovedDecision(t *testing.T) {
 		if ids := recordIDs(due); !slices.Equal(ids, []string{short.ID, held.ID}) {
 			t.Fatalf("records due: %v, want the 5- and 10-year ones", ids)
 		}
+		// A page at a time, earliest end of retention first; the last says nothing follows.
+		first, more, err := b.eng.DisposalCandidatesPage(ctx, p.archivist, time.Now(), 0, 1)
+		must(t, err)
+		second, after, err := b.eng.DisposalCandidatesPage(ctx, p.archivist, time.Now(), 1, 1)
+		must(t, err)
+		if !slices.Equal(recordIDs(first), []string{short.ID}) || !more || !slices.Equal(recordIDs(second), []string{held.ID}) || after {
+			t.Fatalf("pages of one: %v (more %v), %v (more %v)", recordIDs(first), more, recordIDs(second), after)
+		}
 
 		t.Run("RefusesWhatIsNotTheArchivistsToPropose", func(t *testing.T) {
 			if _, err := b.eng.ProposeDisposal(ctx, p.clerk, "Hủy", []string{short.ID}); !errors.Is(err, engine.ErrForbidden) {

@@ -16,8 +16,9 @@ type RetentionQueries interface {
 	// took over from predecessors, by fonds, year and code.
 	RecordListByCustodian(ctx context.Context, custodianID string) ([]Record, error)
 	// RecordListDisposalDue lists the records an agency holds whose fixed retention ended
-	// before the given time, in the agency archive and without a legal hold.
-	RecordListDisposalDue(ctx context.Context, custodianID string, before time.Time) ([]Record, error)
+	// before the given time, in the agency archive and without a legal hold: earliest end
+	// first, at most limit of them after the first offset.
+	RecordListDisposalDue(ctx context.Context, custodianID string, before time.Time, offset, limit int) ([]Record, error)
 	// RecordIDsByDocument lists the records a document is filed in.
 	RecordIDsByDocument(ctx context.Context, documentID string) ([]string, error)
 	// FileListByBlobKey lists every document file stored under a blob key (blobs are

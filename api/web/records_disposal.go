@@ -19,6 +19,8 @@ type disposalView struct {
 	// Due is shown to the archivist and the head, who review retention.
 	ReviewsRetention bool
 	Due              []engine.Record
+	DuePage          int // the due list pages on its own (?due=N)
+	DueMore          bool
 	Appraisals       []engine.Appraisal
 	Page             int
 	More             bool
@@ -27,7 +29,7 @@ type disposalView struct {
 	Errs             map[string]string
 }
 
-// disposal is GET /disposal?page=N.
+// disposal is GET /disposal?page=N&due=M.
 func (u *UI) disposal(w http.ResponseWriter, r *http.Request, s *session) {
 	u.showDisposal(w, r, s, nil, nil)
 }
@@ -38,14 +40,18 @@ func (u *UI) showDisposal(w http.ResponseWriter, r *http.Request, s *session, va
 		u.fail(w, r, s, engine.ErrForbidden)
 		return
 	}
-	v := disposalView{Page: 1, Proposes: s.Actor.Role == engine.RoleArchivist, Values: values, Errs: fieldErrors(failed),
+	v := disposalView{Page: 1, DuePage: 1, Proposes: s.Actor.Role == engine.RoleArchivist, Values: values, Errs: fieldErrors(failed),
 		ReviewsRetention: s.Actor.Role == engine.RoleArchivist || s.Actor.Role == engine.RoleLeader}
 	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 100000 {
 		v.Page = n
 	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("due")); err == nil && n > 1 && n < 100000 {
+		v.DuePage = n
+	}
 	var err error
-	if v.ReviewsRetention && v.Page == 1 {
-		if v.Due, err = u.deps.Engine.DisposalCandidates(ctx, s.Actor, time.Now()); err != nil {
+	if v.ReviewsRetention {
+		v.Due, v.DueMore, err = u.deps.Engine.DisposalCandidatesPage(ctx, s.Actor, time.Now(), (v.DuePage-1)*recordsPageSize, recordsPageSize)
+		if err != nil {
 			u.fail(w, r, s, err)
 			return
 		}

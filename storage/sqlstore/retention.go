@@ -54,20 +54,20 @@ func (q queries) RecordListByCustodian(ctx context.Context, custodianID string) 
 	return list(ctx, q, "record list by custodian", qRecordListByCustodian, scanRecord, custodianID)
 }
 
-func (q queries) RecordListDisposalDue(ctx context.Context, custodianID string, before time.Time) ([]engine.Record, error) {
-	all, err := list(ctx, q, "record list disposal due", qRecordListDisposalDue, scanRecord, custodianID)
+func (q queries) RecordListDisposalDue(ctx context.Context, custodianID string, before time.Time, offset, limit int) ([]engine.Record, error) {
+	page, err := list(ctx, q, "record list disposal due", qRecordListDisposalDue, scanRecord, custodianID, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	// Compared here rather than in SQL: SQLite keeps times as text, and its text order
-	// is not time order across fractional seconds.
-	out := all[:0]
-	for _, r := range all {
-		if due := r.DisposalDue(); due != nil && !due.After(before) {
-			out = append(out, r)
+	// is not time order across fractional seconds. The rows come earliest first, so the
+	// first one not yet due ends the list.
+	for i, r := range page {
+		if due := r.DisposalDue(); due == nil || due.After(before) {
+			return page[:i], nil
 		}
 	}
-	return out, nil
+	return page, nil
 }
 
 func (q queries) RecordIDsByDocument(ctx context.Context, documentID string) ([]string, error) {

@@ -66,16 +66,25 @@ func testRetention(t *testing.T, open Opener) {
 	})
 
 	t.Run("DisposalDueLeavesOutHeldPermanentAndUnarchived", func(t *testing.T) {
-		rs, err := s.RecordListDisposalDue(ctx, district.ID, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		rs, err := s.RecordListDisposalDue(ctx, district.ID, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(rs) != 1 || rs[0].ID != due.ID {
 			t.Fatalf("due in 2030: %v", recordCodes(rs))
 		}
-		rs, err = s.RecordListDisposalDue(ctx, district.ID, time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC))
+		rs, err = s.RecordListDisposalDue(ctx, district.ID, time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), 0, 10)
 		if err != nil || len(rs) != 2 || rs[0].ID != due.ID || rs[1].ID != later.ID {
 			t.Fatalf("due in 2040: %v, %v", recordCodes(rs), err)
+		}
+		// One at a time, earliest end of retention first, read page by page in the database.
+		first, err := s.RecordListDisposalDue(ctx, district.ID, time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), 0, 1)
+		if err != nil || len(first) != 1 || first[0].ID != due.ID {
+			t.Fatalf("first page: %v, %v", recordCodes(first), err)
+		}
+		second, err := s.RecordListDisposalDue(ctx, district.ID, time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), 1, 1)
+		if err != nil || len(second) != 1 || second[0].ID != later.ID {
+			t.Fatalf("second page: %v, %v", recordCodes(second), err)
 		}
 	})
 

@@ -20,7 +20,7 @@ FROM record WHERE custodian_id = $1 ORDER BY fonds_code, year, code;
 
 -- name: RecordListDisposalDue
 -- Fixed-term records in the agency archive without a hold, earliest end of retention
--- first; the caller cuts the list at the time it asks about.
+-- first, $2 rows after the first $3; the caller cuts the list at the time it asks about.
 SELECT id, agency_id, code, title, year, permanent, retention_years, owner_id, in_plan, state, legal_hold,
     opened_at, work_ended_at, closed_at, hand_over_due, handed_over_at, version, created_at, package_key,
     fonds_code, custodian_id, category, access_mode, language, keywords, description, info_sign, page_total, sheet_total,
@@ -28,7 +28,8 @@ SELECT id, agency_id, code, title, year, permanent, retention_years, owner_id, i
 FROM record
 WHERE custodian_id = $1 AND state = 'handed_over' AND permanent = false AND legal_hold = false
   AND disposal_due IS NOT NULL
-ORDER BY disposal_due, id;
+ORDER BY disposal_due, id
+LIMIT $2 OFFSET $3;
 
 -- name: RecordIDsByDocument
 SELECT record_id FROM record_document WHERE document_id = $1 ORDER BY record_id;

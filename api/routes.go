@@ -49,7 +49,7 @@ func (s *Server) routes() []route {
 		{op("GET", d, "documents", "Xem văn bản / Get a document", "", "Document"), s.getDocument},
 		{op("GET", d+"/files", "documents", "Các tệp của văn bản / A document's files", "", "[]File"), s.listFiles},
 		{op("GET", d+"/files/{seq}", "documents", "Tải tệp / Download a file", "", "pdf"), s.downloadFile},
-		{op("GET", d+"/history.pdf", "documents", "Lịch sử xử lý văn bản (PDF) / The document's history as PDF", "", "pdf"), s.historyPDF},
+		{op("GET", d+"/history.pdf", "documents", "Lịch sử xử lý văn bản (PDF; tiếng Anh với ?lang=en hoặc Accept-Language: en) / The document's history as PDF (English with ?lang=en or Accept-Language: en)", "", "pdf"), s.historyPDF},
 		{op("GET", d+"/assignments", "documents", "Phân công xử lý / Assignments", "", "[]Assignment"), s.listAssignments},
 		{op("GET", d+"/deliveries", "outgoing", "Tình trạng gửi / Delivery status per recipient", "", "[]Delivery"), s.listDeliveries},
 		{created(op("POST", d+"/copies", "documents", "Cấp bản sao / Issue a copy", "CopyInput", "Copy")), s.issueCopy},

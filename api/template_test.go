@@ -128,8 +128,26 @@ func TestTemplateDraftIsIssuedWithItsNumberAndDate(t *testing.T) {
 		}
 		text := strings.Join(strings.Fields(pdfLines(t, r.body)), " ")
 		issuedAt, approved, created := strings.Index(text, "Cấp số, ngày ban hành"), strings.Index(text, "Duyệt dự thảo"), strings.Index(text, "Tạo dự thảo")
-		if issuedAt < 0 || approved < 0 || created < 0 || !(issuedAt < approved && approved < created) || !strings.Contains(text, "Văn thư") {
+		if issuedAt < 0 || approved < 0 || created < 0 || !(issuedAt < approved && approved < created) || !strings.Contains(text, "Văn thư") ||
+			!strings.Contains(text, "LỊCH SỬ XỬ LÝ VĂN BẢN") || !strings.Contains(text, "Người thực hiện") {
 			t.Errorf("history PDF (issue %d, approve %d, create %d):\n%s", issuedAt, approved, created, text)
+		}
+		// English on ?lang=en or when Accept-Language prefers it; Vietnamese stays the default.
+		for _, ask := range []struct {
+			query  string
+			header map[string]string
+		}{{"?lang=en", nil}, {"", map[string]string{"Accept-Language": "en-GB,en;q=0.9,vi;q=0.5"}}} {
+			r := specialist.do(t, "GET", "/api/v1/documents/"+id+"/history.pdf"+ask.query, nil, ask.header)
+			mustStatus(t, r, http.StatusOK)
+			text := strings.Join(strings.Fields(pdfLines(t, r.body)), " ")
+			issuedAt, approved, created := strings.Index(text, "Numbered and dated"), strings.Index(text, "Approved"), strings.Index(text, "Draft created")
+			if issuedAt < 0 || approved < 0 || created < 0 || !(issuedAt < approved && approved < created) ||
+				!strings.Contains(text, "DOCUMENT PROCESSING HISTORY") || !strings.Contains(text, "Agency") || strings.Contains(text, "Người thực hiện") {
+				t.Errorf("history PDF asked in English with %q %v (issue %d, approve %d, create %d):\n%s", ask.query, ask.header, issuedAt, approved, created, text)
+			}
+			if !strings.Contains(r.header.Get("Content-Disposition"), "history-") {
+				t.Errorf("English history PDF is named %q", r.header.Get("Content-Disposition"))
+			}
 		}
 		if r := b.as(t, "chuyenvien.maichau").do(t, "GET", "/api/v1/documents/"+id+"/history.pdf", nil, nil); r.status != http.StatusNotFound {
 			t.Errorf("another agency reads the history: %d", r.status)

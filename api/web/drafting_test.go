@@ -167,7 +167,7 @@ func TestHistoryPDFListsTheTimelineNewestFirst(t *testing.T) {
 		t.Errorf("the document page has no link to the history PDF")
 	}
 
-	w = b.get(t, "chuyenvien.tinh", "/documents/"+id+"/history.pdf?lang=en")
+	w = b.get(t, "chuyenvien.tinh", "/documents/"+id+"/history.pdf")
 	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/pdf" ||
 		!strings.Contains(w.Header().Get("Content-Disposition"), "lich-su-") {
 		t.Fatalf("history.pdf: %d %v", w.Code, w.Header())
@@ -183,6 +183,24 @@ func TestHistoryPDFListsTheTimelineNewestFirst(t *testing.T) {
 	submitted, created := strings.Index(text, "Trình duyệt"), strings.Index(text, "Tạo dự thảo")
 	if submitted < 0 || created < 0 || submitted > created {
 		t.Errorf("history PDF is not newest first in Vietnamese (submit at %d, create at %d):\n%s", submitted, created, text)
+	}
+
+	// In English, as the pages are after ?lang=en: the headings and steps are translated,
+	// names of people and agencies are not.
+	w = b.get(t, "chuyenvien.tinh", "/documents/"+id+"/history.pdf?lang=en")
+	if w.Code != http.StatusOK || !strings.Contains(w.Header().Get("Content-Disposition"), "history-") {
+		t.Fatalf("history.pdf in English: %d %v", w.Code, w.Header())
+	}
+	text = pdfText(t, w.Body.Bytes())
+	for _, want := range []string{"ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH", "DOCUMENT PROCESSING HISTORY", "Kế hoạch: Kế hoạch chuyển đổi số năm 2027",
+		"printed at", "Time", "By", "Role", "Agency", "Action", "Note", specialist.FullName, "Specialist", "Bản đầu tiên"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("English history PDF lacks %q:\n%s", want, text)
+		}
+	}
+	submitted, created = strings.Index(text, "Submitted"), strings.Index(text, "Draft created")
+	if submitted < 0 || created < 0 || submitted > created || strings.Contains(text, "LỊCH SỬ XỬ LÝ") || strings.Contains(text, "Người thực hiện") {
+		t.Errorf("history PDF is not newest first in English (submit at %d, create at %d):\n%s", submitted, created, text)
 	}
 
 	if w := b.get(t, "chuyenvien.maichau", "/documents/"+id+"/history.pdf"); w.Code != http.StatusNotFound {

@@ -9,6 +9,9 @@ type Paragraph struct {
 	// Centred centres the lines without an indent, for headings inside the body such as the
 	// issuing authority and "QUYẾT ĐỊNH:" of a decision.
 	Centred bool
+	// Lead is set in bold before Text on the paragraph's first line, e.g. "Điều 1." of an
+	// article of a Quyết định, whose text follows in regular type.
+	Lead string
 }
 
 // Text turns plain strings into ordinary body paragraphs.
@@ -25,12 +28,12 @@ func Text(paragraphs ...string) []Paragraph {
 func (l *layout) body(doc *Document) error {
 	last := -1
 	for i, p := range doc.Body {
-		if clean(p.Text) != "" {
+		if clean(p.Lead+p.Text) != "" {
 			last = i
 		}
 	}
 	for i, p := range doc.Body {
-		if clean(p.Text) == "" {
+		if clean(p.Lead+p.Text) == "" {
 			continue
 		}
 		tail := 0.0
@@ -43,7 +46,7 @@ func (l *layout) body(doc *Document) error {
 		if p.Centred {
 			indent, align = 0, alignCentre
 		}
-		if err := l.paragraphWithTail(s, marginLeft, textWidth, indent, p.Text, align, tail); err != nil {
+		if err := l.flow(s, marginLeft, textWidth, indent, p.Lead, p.Text, align, tail); err != nil {
 			return where("body paragraph "+itoa(i+1), err)
 		}
 		l.cursor -= paraSpacing

@@ -343,7 +343,7 @@ func atoi(s string) int {
 func texts(ps []Paragraph) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
-		out[i] = p.Text
+		out[i] = strings.TrimSpace(p.Lead + " " + p.Text)
 	}
 	return out
 }

@@ -116,13 +116,33 @@ func (l *layout) paragraph(s style, x, width, indent float64, text string, align
 
 // paragraphWithTail is paragraph whose last two lines need tail points after them on the page.
 func (l *layout) paragraphWithTail(s style, x, width, indent float64, text string, align alignment, tail float64) error {
-	lines, err := l.c.wrap(s, clean(text), width-indent, width)
-	if err != nil {
-		return err
-	}
+	return l.flow(s, x, width, indent, "", text, align, tail)
+}
+
+// flow is paragraphWithTail with a lead set in bold before text on the first line. The lead
+// and the space after it are taken from the first line's width before wrapping, and that
+// space stretches with the others when the line is justified.
+func (l *layout) flow(s style, x, width, indent float64, lead, text string, align alignment, tail float64) error {
+	lead = clean(lead)
+	bold := s
+	bold.bold = true
 	space, err := l.c.measure(s, " ")
 	if err != nil {
 		return err
+	}
+	leadWidth := 0.0
+	if lead != "" {
+		if leadWidth, err = l.c.measure(bold, lead); err != nil {
+			return err
+		}
+		leadWidth += space
+	}
+	lines, err := l.c.wrap(s, clean(text), width-indent-leadWidth, width)
+	if err != nil {
+		return err
+	}
+	if lead != "" && len(lines) == 0 {
+		lines = []line{{}}
 	}
 	for i, ln := range lines {
 		if keep := len(lines) - i; tail > 0 && keep <= 2 && (keep == 2 || len(lines) == 1) {
@@ -130,21 +150,34 @@ func (l *layout) paragraphWithTail(s style, x, width, indent float64, text strin
 		} else {
 			l.need(lineHeight(s))
 		}
-		lx, lw := x, width
+		lx, lw, lineLead, gaps := x, width, "", len(ln.words)-1
 		if i == 0 {
-			lx, lw = x+indent, width-indent
+			lx, lw, lineLead = x+indent, width-indent, lead
+			if lead != "" {
+				ln.width += leadWidth
+				gaps++
+			}
 		}
 		extra := 0.0
 		if align == alignCentre {
 			lx += (lw - ln.width) / 2
 		}
-		if align == alignJustify && i < len(lines)-1 && len(ln.words) > 1 {
+		if align == alignJustify && i < len(lines)-1 && gaps > 0 {
 			// Spread the slack over the gaps, but never stretch a gap beyond three spaces:
 			// a line with one long word after a short one looks worse stretched than ragged.
-			extra = min((lw-ln.width)/float64(len(ln.words)-1), 2*space)
+			extra = min((lw-ln.width)/float64(gaps), 2*space)
 		}
-		if err := l.c.runs(s, lx, l.baseline(s, l.cursor), ln.words, extra); err != nil {
-			return err
+		y := l.baseline(s, l.cursor)
+		if lineLead != "" {
+			if err := l.c.runs(bold, lx, y, []string{lineLead}, 0); err != nil {
+				return err
+			}
+			lx += leadWidth + extra
+		}
+		if len(ln.words) > 0 {
+			if err := l.c.runs(s, lx, y, ln.words, extra); err != nil {
+				return err
+			}
 		}
 		l.cursor -= lineHeight(s)
 	}

@@ -195,6 +195,7 @@ func (t Template) competence() string {
 
 var (
 	articleLine = regexp.MustCompile(`^Điều\s+(\d+)\b`)
+	articleLead = regexp.MustCompile(`^Điều\s+\d+\s*[.:]?`)
 	groundsLine = regexp.MustCompile(`^(Căn cứ|Theo đề nghị|Xét đề nghị)(\s|$)`)
 	decideLine  = regexp.MustCompile(`^QUYẾT ĐỊNH\s*:?$`)
 )
@@ -221,7 +222,9 @@ func decisionBody(competence, text string) ([]Paragraph, error) {
 				out = append(out, Paragraph{Text: "QUYẾT ĐỊNH:", Bold: true, Centred: true})
 			}
 			articles++
-			out = append(out, Paragraph{Text: p})
+			// Decree 30 sets "Điều N." in bold and the article's text after it in regular type.
+			lead := articleLead.FindString(p)
+			out = append(out, Paragraph{Lead: clean(lead), Text: strings.TrimSpace(p[len(lead):])})
 		case articles == 0:
 			out = append(out, Paragraph{Text: p, Italic: true})
 		default:
@@ -267,8 +270,12 @@ func endBody(body []Paragraph) {
 		return
 	}
 	last := &body[len(body)-1]
-	if !strings.HasSuffix(last.Text, "./.") {
-		last.Text = strings.TrimRight(last.Text, ".;:, ") + "./."
+	end := &last.Text
+	if *end == "" && last.Lead != "" {
+		end = &last.Lead // an article with no text after "Điều N."
+	}
+	if !strings.HasSuffix(*end, "./.") {
+		*end = strings.TrimRight(*end, ".;:, ") + "./."
 	}
 }
 

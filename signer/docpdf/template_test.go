@@ -1,9 +1,16 @@
 package docpdf
 
 import (
+	"bytes"
+	"compress/zlib"
 	"errors"
+	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vanthu/vanthu/signer/font"
 )
 
 // provinceTemplate is a draft of the provincial People's Committee of the given kind.
@@ -161,7 +168,81 @@ func TestTemplateSignsAsTheHeadWithoutAForm(t *testing.T) {
 	if doc.Body[0].Text != "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH" || !doc.Body[0].Centred {
 		t.Errorf("competence %+v", doc.Body[0])
 	}
-	if doc.Body[1].Text != "QUYẾT ĐỊNH:" || doc.Body[2].Text != "Điều 1. Một điều./." {
+	if doc.Body[1].Text != "QUYẾT ĐỊNH:" || doc.Body[2].Lead != "Điều 1." || doc.Body[2].Text != "Một điều./." {
 		t.Errorf("body %+v", doc.Body)
 	}
+}
+
+// TestDecisionArticlesLeadWithTheirNumberInBold renders a Quyết định and reads it back: each
+// article starts with "Điều N." drawn with the bold face, its text follows in regular type on
+// the same line, and the first line of a long article is still justified to the right margin.
+func TestDecisionArticlesLeadWithTheirNumberInBold(t *testing.T) {
+	t.Parallel()
+	tpl := provinceTemplate("QĐ")
+	tpl.Body = "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ;\n" +
+		"Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý văn bản điện tử của Ủy ban nhân dân tỉnh Hòa Bình, " +
+		"áp dụng cho các sở, ban, ngành và Ủy ban nhân dân các huyện, thành phố.\n" +
+		"Điều 2. Quyết định này có hiệu lực kể từ ngày ký."
+	out, _, _, err := tpl.Render()
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	path := writePDF(t, out)
+
+	raw := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	for _, want := range []string{"Điều 1. Ban hành kèm theo", "Điều 2. Quyết định này có hiệu lực kể từ ngày ký./."} {
+		found := false
+		for _, ln := range strings.Split(raw, "\n") {
+			found = found || strings.HasPrefix(strings.Join(strings.Fields(ln), " "), want)
+		}
+		if !found {
+			t.Errorf("pdftotext has no line starting %q:\n%s", want, raw)
+		}
+	}
+
+	words := pageWords(t, path, 0)
+	number, first := findWord(t, words, "1."), findWord(t, words, "Ban")
+	if abs(number.yMin-first.yMin) > 0.5 || number.xMax >= first.xMin {
+		t.Errorf("“1.” at %+v and “Ban” at %+v are not in order on one line", number, first)
+	}
+	rightmost := 0.0
+	for _, w := range words {
+		if abs(w.yMin-first.yMin) < 0.5 {
+			rightmost = max(rightmost, w.xMax)
+		}
+	}
+	if edge := pageWidth - marginRight; abs(rightmost-edge) > 1 {
+		t.Errorf("the first line of Điều 1 ends at %.1f pt, want it justified to the margin at %.1f pt", rightmost, edge)
+	}
+
+	bold, err := font.Bold()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, err := font.NewUse(bold).Encode("Điều 1.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := pageContent(t, out)
+	if !regexp.MustCompile(`/F2 14 Tf [^\[]*\[` + lead + `\] TJ`).MatchString(content) {
+		t.Errorf("“Điều 1.” (%s) is not drawn with the bold face /F2 in:\n%s", lead, content)
+	}
+}
+
+// pageContent is the decompressed content streams of a PDF docpdf wrote, one after another.
+func pageContent(t *testing.T, pdf []byte) string {
+	t.Helper()
+	var all strings.Builder
+	for _, m := range regexp.MustCompile(`(?s)/FlateDecode /Length (\d+) >>\nstream\n`).FindAllSubmatchIndex(pdf, -1) {
+		n, _ := strconv.Atoi(string(pdf[m[2]:m[3]]))
+		zr, err := zlib.NewReader(bytes.NewReader(pdf[m[1] : m[1]+n]))
+		if err != nil {
+			continue // a font file's stream
+		}
+		data, err := io.ReadAll(zr)
+		if err == nil && bytes.Contains(data, []byte(" Tf ")) {
+			all.Write(data)
+		}
+	}
+	return all.String()
 }

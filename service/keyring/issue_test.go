@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -22,7 +21,6 @@ import (
 	"github.com/vanthu/vanthu/signer/pdftext"
 	"github.com/vanthu/vanthu/signer/signertest"
 	"github.com/vanthu/vanthu/signer/verify"
-	"github.com/vanthu/vanthu/storage/blob"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -45,44 +43,14 @@ func uploadedDraft(t *testing.T, number, date signertest.TextLine) []byte {
 		signertest.Line(390, 180, 14, "Bùi Văn Khánh"))
 }
 
-// approvedUpload stores pdf as a draft made outside vanthu and takes it to approval.
+// approvedUpload stores pdf as a draft made outside vanthu, takes it to approval and has
+// the leader sign it.
 func (b *bundle) approvedUpload(t *testing.T, pdf []byte) engine.Document {
 	t.Helper()
-	ctx := context.Background()
-	doc, err := b.eng.CreateDraft(ctx, b.specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Về việc thành lập Tổ công tác"}, "")
-	must(t, err)
-	obj, err := b.blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
-	must(t, err)
-	_, err = b.eng.AddFile(ctx, b.specialist, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao-word.pdf", BlobKey: obj.Key,
-		SHA256: obj.SHA256, Size: obj.Size}, "")
-	must(t, err)
-	_, err = b.eng.Submit(ctx, b.specialist, doc.ID, nil, "")
-	must(t, err)
-	doc, err = b.eng.Approve(ctx, b.leader, doc.ID, "")
-	must(t, err)
-	_, err = b.kr.SignAsLeader(ctx, b.leader, doc.ID, pin, "")
+	doc := b.approvedDraftOf(t, pdf)
+	_, err := b.kr.SignAsLeader(context.Background(), b.leader, doc.ID, pin, "")
 	must(t, err)
 	return doc
-}
-
-// issuedFile is the document's newest signed PDF.
-func (b *bundle) issuedFile(t *testing.T, docID string) []byte {
-	t.Helper()
-	ctx := context.Background()
-	files, err := b.store.FileListByDocument(ctx, docID)
-	must(t, err)
-	var last engine.File
-	for _, f := range files {
-		if f.Kind == "signed" && f.Seq > last.Seq {
-			last = f
-		}
-	}
-	rc, err := b.blobs.Open(ctx, last.BlobKey)
-	must(t, err)
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	must(t, err)
-	return data
 }
 
 // popplerLines is the first page's text as poppler lays it out, spaces squeezed: an
@@ -197,7 +165,7 @@ func testUploadedDrafts(t *testing.T, b *bundle) {
 			if got.Number != 1 {
 				t.Fatalf("the first issue after a refusal took number %d: the refusal used one", got.Number)
 			}
-			pdf := b.issuedFile(t, doc.ID)
+			pdf := b.newestSigned(t, doc.ID)
 			text := popplerLines(t, pdf)
 			if !strings.Contains(text, "Số: "+got.Notation) || !strings.Contains(text, "Hòa Bình, "+dateText(*got.IssuedAt)) {
 				t.Fatalf("placed lines missing from the issued page:\n%s", text)
@@ -231,7 +199,7 @@ func testUploadedDrafts(t *testing.T, b *bundle) {
 		got, err := b.kr.IssueAndSealWith(ctx, b.clerk, doc.ID, pin, "", keyring.IssueOptions{Placement: keyring.Placement{
 			DateAt: &keyring.Point{X: 320, Y: 725}}})
 		must(t, err)
-		words := popplerWords(t, b.issuedFile(t, doc.ID))
+		words := popplerWords(t, b.newestSigned(t, doc.ID))
 		between(t, words, fmt.Sprintf("%02d", got.Number), "Số:", "Hòa")
 	})
 
@@ -253,7 +221,7 @@ func testUploadedDrafts(t *testing.T, b *bundle) {
 			doc := b.approvedUpload(t, uploadedDraft(t, c.number, c.date))
 			got, err := b.kr.IssueAndSeal(ctx, b.clerk, doc.ID, pin, "issue-"+doc.ID)
 			must(t, err)
-			pdf := b.issuedFile(t, doc.ID)
+			pdf := b.newestSigned(t, doc.ID)
 			issued := got.IssuedAt.In(ict)
 			words := popplerWords(t, pdf)
 			number := between(t, words, fmt.Sprintf("%02d", got.Number), "Số:", "Hòa")
@@ -309,7 +277,7 @@ func TestIssueWritesTheNumberOnTheFirstPageOfALongDraft(t *testing.T) {
 	doc := b.approvedUpload(t, pdf)
 	got, err := b.kr.IssueAndSeal(ctx, b.clerk, doc.ID, pin, "issue-long")
 	must(t, err)
-	issued := b.issuedFile(t, doc.ID)
+	issued := b.newestSigned(t, doc.ID)
 	words := popplerWords(t, issued)
 	between(t, words, fmt.Sprintf("%02d", got.Number), "Số:", "Hòa")
 	between(t, words, fmt.Sprintf("%02d", got.IssuedAt.In(ict).Day()), "ngày", "tháng")

@@ -101,17 +101,24 @@ func setup(t *testing.T, s *sqlstore.Store) *bundle {
 // approvedDraft renders a draft, stores it and takes it to the leader's approval.
 func (b *bundle) approvedDraft(t *testing.T, withLayout bool) engine.Document {
 	t.Helper()
-	ctx := context.Background()
-	doc, err := b.eng.CreateDraft(ctx, b.specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Về việc thành lập Tổ công tác"}, "")
-	must(t, err)
 	pdf, place, blanks, err := docpdf.RenderDraft(docpdf.Document{Agency: "ỦY BAN NHÂN DÂN\nTỈNH HÒA BÌNH", Notation: "QĐ-UBND",
 		Place: "Hòa Bình", Type: "Quyết định", Summary: "Về việc thành lập Tổ công tác",
 		Body:   docpdf.Text("Thành lập Tổ công tác triển khai Đề án 06 của tỉnh."),
 		Signer: docpdf.Signer{Authority: []string{"CHỦ TỊCH"}, Name: "Bùi Văn Khánh"}, Recipients: []string{"Lưu: VT"}})
 	must(t, err)
+	doc := b.approvedDraftOf(t, pdf)
 	if withLayout {
 		b.layouts.Store(doc.ID, keyring.Layout{Signature: place, Blanks: &blanks})
 	}
+	return doc
+}
+
+// approvedDraftOf stores pdf as a new draft's file and takes the draft to the leader's approval.
+func (b *bundle) approvedDraftOf(t *testing.T, pdf []byte) engine.Document {
+	t.Helper()
+	ctx := context.Background()
+	doc, err := b.eng.CreateDraft(ctx, b.specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Về việc thành lập Tổ công tác"}, "")
+	must(t, err)
 	obj, err := b.blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
 	must(t, err)
 	_, err = b.eng.AddFile(ctx, b.specialist, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key,
@@ -124,8 +131,8 @@ func (b *bundle) approvedDraft(t *testing.T, withLayout bool) engine.Document {
 	return doc
 }
 
-// verifyLatest validates the document's newest signed PDF and returns its signatures.
-func (b *bundle) verifyLatest(t *testing.T, docID string) []verify.Signature {
+// newestSigned reads the document's newest signed PDF from the blob store.
+func (b *bundle) newestSigned(t *testing.T, docID string) []byte {
 	t.Helper()
 	ctx := context.Background()
 	files, err := b.store.FileListByDocument(ctx, docID)
@@ -141,6 +148,14 @@ func (b *bundle) verifyLatest(t *testing.T, docID string) []verify.Signature {
 	defer rc.Close()
 	data, err := io.ReadAll(rc)
 	must(t, err)
+	return data
+}
+
+// verifyLatest validates the document's newest signed PDF and returns its signatures.
+func (b *bundle) verifyLatest(t *testing.T, docID string) []verify.Signature {
+	t.Helper()
+	ctx := context.Background()
+	data := b.newestSigned(t, docID)
 	roots := x509.NewCertPool()
 	roots.AddCert(b.ca.Root())
 	rep, err := verify.Verify(ctx, bytes.NewReader(data), int64(len(data)), verify.Options{Roots: roots})

@@ -52,51 +52,13 @@ func TestSigningAllocatesAboutTheFile(t *testing.T) {
 			grown, extra, extra/grown)
 	}
 
-	signed := b.latestSigned(t, doc.ID)
+	signed := b.newestSigned(t, doc.ID)
 	if !bytes.HasPrefix(signed, large) || len(signed) <= len(large) {
 		t.Fatal("the stored signed file does not extend the draft")
 	}
 	if sigs := b.verifyLatest(t, doc.ID); len(sigs) != 1 || !sigs[0].Intact || sigs[0].Signer != "Bùi Văn Khánh" {
 		t.Fatalf("signatures of the stored file: %+v", sigs)
 	}
-}
-
-// approvedDraftOf stores pdf as a new draft's file and takes the draft to the leader's approval.
-func (b *bundle) approvedDraftOf(t *testing.T, pdf []byte) engine.Document {
-	t.Helper()
-	ctx := context.Background()
-	doc, err := b.eng.CreateDraft(ctx, b.specialist, engine.DraftInput{TypeCode: "QĐ", Subject: "Về việc phê duyệt hồ sơ quét"}, "")
-	must(t, err)
-	obj, err := b.blobs.Put(ctx, bytes.NewReader(pdf), blob.PutOptions{ContentType: "application/pdf"})
-	must(t, err)
-	_, err = b.eng.AddFile(ctx, b.specialist, doc.ID, engine.FileInput{Kind: "draft", Name: "du-thao.pdf", BlobKey: obj.Key,
-		SHA256: obj.SHA256, Size: obj.Size}, "")
-	must(t, err)
-	_, err = b.eng.Submit(ctx, b.specialist, doc.ID, nil, "")
-	must(t, err)
-	doc, err = b.eng.Approve(ctx, b.leader, doc.ID, "")
-	must(t, err)
-	return doc
-}
-
-// latestSigned reads the document's newest signed file from the blob store.
-func (b *bundle) latestSigned(t *testing.T, docID string) []byte {
-	t.Helper()
-	ctx := context.Background()
-	files, err := b.store.FileListByDocument(ctx, docID)
-	must(t, err)
-	var last engine.File
-	for _, f := range files {
-		if f.Kind == "signed" && f.Seq > last.Seq {
-			last = f
-		}
-	}
-	rc, err := b.blobs.Open(ctx, last.BlobKey)
-	must(t, err)
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	must(t, err)
-	return data
 }
 
 // TestSigningFailsCleanlyWhenTheStoreStopsReading: a blob store that gives up part way

@@ -26,6 +26,7 @@ import (
 	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/postgres"
+	"github.com/vanthu/vanthu/storage/sqlstore"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
 
@@ -44,20 +45,7 @@ func BenchmarkHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
-		b.Fatal(err)
-	}
-	blobs, err := blob.NewFS(filepath.Join(b.TempDir(), "blobs"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng := engine.New(store)
-	srv := New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	api := httptest.NewServer(srv)
-	defer api.Close()
+	api, eng := benchServer(b, store)
 	province, err := store.AgencyGetByCode(ctx, "H23")
 	if err != nil {
 		b.Fatal(err)
@@ -213,4 +201,25 @@ func load(b *testing.B, hc *http.Client, from, to int, next func(i int) *http.Re
 	}
 	wg.Wait()
 	return time.Since(start), latencies
+}
+
+// benchServer migrates store, seeds the demo province and serves the API over it with a
+// file blob store, until the benchmark ends.
+func benchServer(b *testing.B, store *sqlstore.Store) (*httptest.Server, *engine.Engine) {
+	b.Helper()
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
+		b.Fatal(err)
+	}
+	blobs, err := blob.NewFS(filepath.Join(b.TempDir(), "blobs"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := engine.New(store)
+	api := httptest.NewServer(New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	b.Cleanup(api.Close)
+	return api, eng
 }

@@ -6,12 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,9 +17,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/engine/seed"
-	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/dbtest"
 )
 
@@ -45,20 +39,7 @@ func BenchmarkRegistration(b *testing.B) {
 	ctx := context.Background()
 	var trace dbtest.StatementCounter
 	store := dbtest.PostgresTraced(b, &trace)
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := seed.Demo(ctx, store, demoPassword); err != nil {
-		b.Fatal(err)
-	}
-	blobs, err := blob.NewFS(filepath.Join(b.TempDir(), "blobs"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng := engine.New(store)
-	srv := New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	api := httptest.NewServer(srv)
-	defer api.Close()
+	api, eng := benchServer(b, store)
 	transport := &http.Transport{MaxIdleConnsPerHost: 64}
 	defer transport.CloseIdleConnections()
 

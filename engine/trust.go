@@ -205,27 +205,41 @@ func NewTrustPool(store Queries, files []*x509.Certificate) *TrustPool {
 }
 
 // Roots returns the current pool. When the database cannot be asked, it returns the last
-// pool it built (the files' anchors before the first success) with the error.
+// pool it built (the files' anchors before the first success) with the error. The lock is
+// never held across the database: validations on a node do not queue behind one query.
 func (t *TrustPool) Roots(ctx context.Context) (*x509.CertPool, error) {
+	pool, version := t.current()
+	v, err := t.store.TrustAnchorVersion(ctx)
+	if err != nil {
+		return pool, fmt.Errorf("trust anchors: %w", err)
+	}
+	if v == version {
+		return pool, nil
+	}
+	anchors, err := t.store.TrustAnchorListActive(ctx)
+	if err != nil {
+		return pool, fmt.Errorf("trust anchors: %w", err)
+	}
+	// A fresh pool each time: a caller still validating with the old one keeps it intact.
+	built := t.build(anchors)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// The version only grows (rows are never deleted): a slower reader of an older set
+	// does not replace a newer pool.
+	if v > t.version {
+		t.pool, t.version = built, v
+	}
+	return t.pool, nil
+}
+
+// current is the pool last built and its version; the files' anchors alone at first.
+func (t *TrustPool) current() (*x509.CertPool, int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.pool == nil {
 		t.pool = t.build(nil)
 	}
-	v, err := t.store.TrustAnchorVersion(ctx)
-	if err != nil {
-		return t.pool, fmt.Errorf("trust anchors: %w", err)
-	}
-	if v == t.version {
-		return t.pool, nil
-	}
-	anchors, err := t.store.TrustAnchorListActive(ctx)
-	if err != nil {
-		return t.pool, fmt.Errorf("trust anchors: %w", err)
-	}
-	// A fresh pool each time: a caller still validating with the old one keeps it intact.
-	t.pool, t.version = t.build(anchors), v
-	return t.pool, nil
+	return t.pool, t.version
 }
 
 func (t *TrustPool) build(anchors []TrustAnchor) *x509.CertPool {

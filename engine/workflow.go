@@ -262,7 +262,7 @@ func appendEvent(ctx context.Context, q Queries, e *Event) error {
 		return fmt.Errorf("audit: %w", err)
 	}
 	e.Seq, e.PrevHash = seq, prev
-	e.Hash = e.computeHash()
+	e.Hash = e.ComputeHash()
 	// The database moves the chain head to this event's hash (a trigger on insert).
 	if err := q.AuditInsert(ctx, e); err != nil {
 		return fmt.Errorf("audit: %w", err)

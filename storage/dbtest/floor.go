@@ -2,9 +2,6 @@ package dbtest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -91,7 +88,7 @@ func (f Floor) audit(ctx context.Context, tx pgx.Tx, docID, subject string, numb
 		f.AgencyID, strings.Repeat("0", 64)).Scan(&e.Seq, &e.PrevHash); err != nil {
 		return fmt.Errorf("floor audit head: %w", err)
 	}
-	e.Hash = eventHash(&e)
+	e.Hash = e.ComputeHash()
 	if _, err := tx.Exec(ctx, `INSERT INTO audit_event (agency_id, seq, at, actor_id, role, action, object_type, object_id,
 		before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		e.AgencyID, e.Seq, e.At, e.ActorID, string(e.Role), e.Action, e.ObjectType, e.ObjectID, e.Before, e.After,
@@ -99,26 +96,6 @@ func (f Floor) audit(ctx context.Context, tx pgx.Tx, docID, subject string, numb
 		return fmt.Errorf("floor audit event: %w", err)
 	}
 	return nil
-}
-
-// eventHash is the engine's hash of an event (engine.VerifyChain checks it), so that the
-// floor's events chain with the engine's and the chains can be verified afterwards.
-func eventHash(e *engine.Event) string {
-	h := sha256.New()
-	var buf [8]byte
-	field := func(s string) {
-		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
-		h.Write(buf[:])
-		h.Write([]byte(s))
-	}
-	field(e.AgencyID)
-	binary.BigEndian.PutUint64(buf[:], uint64(e.Seq))
-	h.Write(buf[:])
-	field(e.At.UTC().Format(time.RFC3339Nano))
-	for _, s := range []string{e.ActorID, string(e.Role), e.Action, e.ObjectType, e.ObjectID, e.Before, e.After, e.PrevHash} {
-		field(s)
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // CheckIncomingRegisters returns an error unless every incoming register holds the

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"sync"
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/api/intake"
@@ -50,7 +51,7 @@ func (u upload) note() string { return intake.Note(u.File.Name, u.Active) }
 // JSON metadata in "metadata". On failure it has written the problem.
 func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind string, meta any) (upload, bool) {
 	body := http.MaxBytesReader(w, r.Body, s.maxUpload())
-	tmp := &uploadSpool{}
+	tmp := newUploadSpool(r.ContentLength)
 	defer tmp.Close()
 	name, n, metaSeen, err := spool(r, body, tmp, meta)
 	var tooBig *http.MaxBytesError
@@ -74,7 +75,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind stri
 		httpx.BadRequest(w, "metadata", "thiếu phần metadata (JSON) / the multipart form needs a JSON \"metadata\" part")
 		return upload{}, false
 	}
-	active, err := intake.Check(tmp.readerAt(), n)
+	active, err := tmp.check(n)
 	if err != nil {
 		httpx.WriteProblem(w, http.StatusUnprocessableEntity, httpx.KindMalformedPDF, "Tệp PDF bị hỏng / Malformed PDF",
 			"không đọc được cấu trúc tệp PDF / the PDF's structure cannot be read: "+err.Error())
@@ -97,6 +98,24 @@ const smallUpload = 1 << 20
 type uploadSpool struct {
 	mem  bytes.Buffer
 	file *os.File
+}
+
+// newUploadSpool sizes the memory for a request of contentLength bytes (-1 when unknown)
+// at once, rather than doubling its way up to it and leaving the garbage behind.
+func newUploadSpool(contentLength int64) *uploadSpool {
+	u := &uploadSpool{}
+	if contentLength > 0 {
+		u.mem.Grow(int(min(contentLength, smallUpload)))
+	}
+	return u
+}
+
+// check is intake.Check of the n bytes spooled, read in place when they are in memory.
+func (u *uploadSpool) check(n int64) ([]string, error) {
+	if u.file != nil {
+		return intake.Check(u.file, n)
+	}
+	return intake.CheckBytes(u.mem.Bytes())
 }
 
 func (u *uploadSpool) Write(p []byte) (int, error) {
@@ -216,6 +235,9 @@ func spool(r *http.Request, body io.Reader, dst io.Writer, meta any) (name strin
 	return name, n, metaSeen, nil
 }
 
+// copyBuffers are the buffers uploads are copied through, kept between requests.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // copyPDF copies src to dst, refusing at once what does not start like a PDF. The header
 // may follow some junk, as PDF readers allow within the first KiB.
 func copyPDF(dst io.Writer, src io.Reader) (int64, error) {
@@ -230,6 +252,8 @@ func copyPDF(dst io.Writer, src io.Reader) (int64, error) {
 	if _, err := dst.Write(head[:k]); err != nil {
 		return 0, err
 	}
-	n, err := io.Copy(dst, src)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(dst, src, *buf)
 	return int64(k) + n, err
 }

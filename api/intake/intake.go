@@ -50,6 +50,11 @@ func Check(r io.ReaderAt, size int64) ([]string, error) {
 	if n, err := r.ReadAt(b, 0); int64(n) != size {
 		return nil, fmt.Errorf("intake: read the upload: %w", err)
 	}
+	return CheckBytes(b)
+}
+
+// CheckBytes is Check of a file already in memory; b is only read.
+func CheckBytes(b []byte) ([]string, error) {
 	if err := CheckHead(b); err != nil {
 		return nil, err
 	}

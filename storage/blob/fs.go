@@ -54,7 +54,9 @@ func (s *FS) Put(ctx context.Context, r io.Reader, opts PutOptions) (_ Object, e
 		}
 	}()
 	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), readerWithContext(ctx, r))
+	buf := copyBuffers.Get().(*[]byte)
+	size, err := io.CopyBuffer(io.MultiWriter(tmp, h), readerWithContext(ctx, r), *buf)
+	copyBuffers.Put(buf)
 	if err != nil {
 		return Object{}, fmt.Errorf("blob: put: %w", err)
 	}

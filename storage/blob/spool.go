@@ -23,6 +23,9 @@ const memSpoolLimit = 16 << 20
 // (and zero) megabytes each time.
 var spoolPool = sync.Pool{New: func() any { b := make([]byte, 0, 1<<20); return &b }}
 
+// copyBuffers are the buffers Puts copy through, kept between Puts.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // spool holds a Put's bytes, hashed on the way in, until they are stored.
 type spool struct {
 	buf    *[]byte  // the bytes, when they fit in memory

@@ -91,7 +91,11 @@ func (d *Deliveries) TxHook(q Inserter) sqlstore.TxHook {
 		if len(params) == 0 {
 			return nil
 		}
-		if _, err := q.InsertManyTx(ctx, tx.Raw, params); err != nil {
+		raw, err := tx.Raw(ctx)
+		if err != nil {
+			return fmt.Errorf("events: open the job queue: %w", err)
+		}
+		if _, err := q.InsertManyTx(ctx, raw, params); err != nil {
 			return fmt.Errorf("events: enqueue %d deliveries: %w", len(params), err)
 		}
 		return nil

@@ -125,7 +125,11 @@ func (s *Service) TxHook(q Inserter) sqlstore.TxHook {
 		if len(params) == 0 {
 			return nil
 		}
-		if _, err := q.InsertManyTx(ctx, tx.Raw, params); err != nil {
+		raw, err := tx.Raw(ctx)
+		if err != nil {
+			return fmt.Errorf("exchange: open the job queue: %w", err)
+		}
+		if _, err := q.InsertManyTx(ctx, raw, params); err != nil {
 			return fmt.Errorf("exchange: enqueue %d jobs: %w", len(params), err)
 		}
 		return nil

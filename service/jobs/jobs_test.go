@@ -59,8 +59,12 @@ func TestJobsCommitWithTheChangeThatCausesThem(t *testing.T) {
 		}
 		failNext := atomic.Bool{}
 		store.AddTxHook(func(ctx context.Context, tx *sqlstore.TxView) error {
+			raw, err := tx.Raw(ctx)
+			if err != nil {
+				return err
+			}
 			for _, e := range tx.Events {
-				if _, err := q.InsertTx(ctx, tx.Raw, auditedArgs{AgencyID: e.AgencyID, Action: e.Action}, nil); err != nil {
+				if _, err := q.InsertTx(ctx, raw, auditedArgs{AgencyID: e.AgencyID, Action: e.Action}, nil); err != nil {
 					return err
 				}
 			}

@@ -12,12 +12,25 @@ import (
 // txConn is a transaction that pipelines: writes the store holds back (sqlstore.Pipeliner)
 // travel in one batch with the next statement or with the COMMIT, so that a step's
 // document update, audit event, request id and commit cost one round trip, not four.
+// BEGIN is held the same way and goes with the first statement.
 type txConn struct {
-	tx      pgx.Tx
+	conn    *pgx.Conn
+	tx      pgx.Tx // pgx's handle on the open transaction, made when Raw asks for it
 	held    []heldWrite
 	release func() // gives the connection back once the transaction is over
 	over    bool
 }
+
+// begin is the held BEGIN of a transaction that has sent nothing yet.
+const begin = "begin"
+
+// beginLater starts a transaction on c whose BEGIN travels with its first statement.
+func beginLater(c *pgx.Conn, release func()) *txConn {
+	return &txConn{conn: c, release: release, held: []heldWrite{{op: begin, query: begin}}}
+}
+
+// unstarted reports a transaction that has sent nothing, not even its BEGIN.
+func (t *txConn) unstarted() bool { return len(t.held) > 0 && t.held[0].op == begin }
 
 var _ sqlstore.Pipeliner = (*txConn)(nil)
 
@@ -38,7 +51,7 @@ func (t *txConn) Flush(ctx context.Context) error {
 	case 1:
 		w := t.held[0]
 		t.held = nil
-		tag, err := t.tx.Exec(ctx, w.query, w.args...)
+		tag, err := t.conn.Exec(ctx, w.query, w.args...)
 		return w.judge(tag.RowsAffected(), err)
 	}
 	br := t.send(ctx, "", nil)
@@ -48,7 +61,7 @@ func (t *txConn) Flush(ctx context.Context) error {
 
 func (t *txConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	if len(t.held) == 0 {
-		tag, err := t.tx.Exec(ctx, query, args...)
+		tag, err := t.conn.Exec(ctx, query, args...)
 		return tag.RowsAffected(), err
 	}
 	br := t.send(ctx, query, args)
@@ -65,7 +78,7 @@ func (t *txConn) Query(ctx context.Context, query string, args ...any) (sqlstore
 		if err := t.Flush(ctx); err != nil {
 			return nil, err
 		}
-		return t.tx.Query(ctx, query, planned(query, args)...)
+		return t.conn.Query(ctx, query, planned(query, args)...)
 	}
 	br := t.send(ctx, query, args)
 	if err := t.readHeld(br); err != nil {
@@ -85,7 +98,7 @@ func (t *txConn) QueryRow(ctx context.Context, query string, args ...any) sqlsto
 		if err := t.Flush(ctx); err != nil {
 			return errRow{err}
 		}
-		return t.tx.QueryRow(ctx, query, planned(query, args)...)
+		return t.conn.QueryRow(ctx, query, planned(query, args)...)
 	}
 	br := t.send(ctx, query, args)
 	if err := t.readHeld(br); err != nil {
@@ -96,12 +109,11 @@ func (t *txConn) QueryRow(ctx context.Context, query string, args ...any) sqlsto
 }
 
 // Commit sends the held writes and COMMIT in one batch. A failure leaves the transaction
-// to Rollback, which the store always calls after a failed commit.
+// to Rollback, which the store always calls after a failed commit. A transaction that
+// sent nothing has nothing to commit.
 func (t *txConn) Commit(ctx context.Context) error {
-	if len(t.held) == 0 {
-		if err := t.tx.Commit(ctx); err != nil {
-			return err
-		}
+	if t.unstarted() && len(t.held) == 1 {
+		t.held = nil
 		t.end()
 		return nil
 	}
@@ -110,7 +122,7 @@ func (t *txConn) Commit(ctx context.Context) error {
 		b.Queue(w.query, w.args...)
 	}
 	b.Queue("commit")
-	br := t.tx.Conn().SendBatch(ctx, b)
+	br := t.conn.SendBatch(ctx, b)
 	err := t.readHeld(br)
 	if err == nil {
 		var tag pgconn.CommandTag
@@ -121,18 +133,22 @@ func (t *txConn) Commit(ctx context.Context) error {
 	if err = firstError(err, br.Close()); err != nil {
 		return err
 	}
-	// COMMIT went around pgx's Tx, which is dropped unfinished; the connection is idle
-	// again and goes back to the pool.
 	t.end()
 	return nil
 }
 
+// Rollback ends the transaction; one whose BEGIN never left has nothing to roll back. A
+// connection the ROLLBACK cannot reach is not idle, and the pool drops it on release.
 func (t *txConn) Rollback(ctx context.Context) error {
+	unstarted := t.unstarted()
 	t.held = nil
 	if t.over {
 		return nil
 	}
-	err := t.tx.Rollback(ctx)
+	var err error
+	if !unstarted {
+		_, err = t.conn.Exec(ctx, "rollback")
+	}
 	t.end()
 	return err
 }
@@ -144,8 +160,27 @@ func (t *txConn) end() {
 	}
 }
 
-// Raw is the pgx transaction; the store flushes held writes before handing it out.
-func (t *txConn) Raw() any { return t.tx }
+// Raw is pgx's handle on the transaction, for libraries that write in it (the job
+// queue): the held writes go first. The transaction is open by then, so the handle is
+// made with a statement that changes nothing rather than a second BEGIN.
+func (t *txConn) Raw(ctx context.Context) (any, error) {
+	if t.tx != nil {
+		return t.tx, t.Flush(ctx)
+	}
+	opts := pgx.TxOptions{BeginQuery: "SELECT 1"}
+	if t.unstarted() && len(t.held) == 1 {
+		t.held, opts = nil, pgx.TxOptions{}
+	}
+	if err := t.Flush(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := t.conn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	t.tx = tx
+	return tx, nil
+}
 
 // send queues the held writes and then query (none when empty) in one batch.
 func (t *txConn) send(ctx context.Context, query string, args []any) pgx.BatchResults {
@@ -156,7 +191,7 @@ func (t *txConn) send(ctx context.Context, query string, args []any) pgx.BatchRe
 	if query != "" {
 		b.Queue(query, args...)
 	}
-	return t.tx.SendBatch(ctx, b)
+	return t.conn.SendBatch(ctx, b)
 }
 
 // readHeld reads the held writes' results off br, which was sent with them in front.

@@ -66,14 +66,10 @@ func (d *driver) Begin(ctx context.Context) (sqlstore.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A transaction on the connection itself rather than the pool's, so that the commit
-	// can travel with the last writes (txConn.Commit) and the connection still go back.
-	tx, err := c.Conn().Begin(ctx)
-	if err != nil {
-		c.Release()
-		return nil, err
-	}
-	return &txConn{tx: tx, release: c.Release}, nil
+	// A transaction on the connection itself rather than the pool's, so that BEGIN can
+	// travel with the first statement and COMMIT with the last writes, and the connection
+	// still go back.
+	return beginLater(c.Conn(), c.Release), nil
 }
 
 // Exclusive holds a session-level advisory lock on one connection while fn runs, so that
@@ -98,12 +94,8 @@ func (d *driver) Exclusive(ctx context.Context, fn func(b sqlstore.Beginner) err
 
 type beginner struct{ c *pgxpool.Conn }
 
-func (b beginner) Begin(ctx context.Context) (sqlstore.Tx, error) {
-	tx, err := b.c.Conn().Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &txConn{tx: tx, release: func() {}}, nil
+func (b beginner) Begin(context.Context) (sqlstore.Tx, error) {
+	return beginLater(b.c.Conn(), func() {}), nil
 }
 
 // Translate maps pgx's errors onto the engine's kinds.

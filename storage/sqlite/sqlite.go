@@ -282,6 +282,6 @@ type txConn struct {
 	tx *sql.Tx
 }
 
-func (t txConn) Commit(context.Context) error   { return t.tx.Commit() }
-func (t txConn) Rollback(context.Context) error { return t.tx.Rollback() }
-func (t txConn) Raw() any                       { return t.tx }
+func (t txConn) Commit(context.Context) error     { return t.tx.Commit() }
+func (t txConn) Rollback(context.Context) error   { return t.tx.Rollback() }
+func (t txConn) Raw(context.Context) (any, error) { return t.tx, nil }

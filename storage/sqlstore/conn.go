@@ -31,8 +31,9 @@ type Tx interface {
 	Conn
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
-	// Raw is the driver's transaction: pgx.Tx or *sql.Tx.
-	Raw() any
+	// Raw is the driver's transaction: pgx.Tx or *sql.Tx, with the writes held so far
+	// sent ahead of what the caller writes through it.
+	Raw(ctx context.Context) (any, error)
 }
 
 // Beginner starts read-write transactions.

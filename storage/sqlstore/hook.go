@@ -15,9 +15,7 @@ type TxHook func(ctx context.Context, tx *TxView) error
 
 // TxView is a transaction as hooks see it.
 type TxView struct {
-	// Raw is the driver's transaction (pgx.Tx on PostgreSQL, *sql.Tx on SQLite), for
-	// libraries that write in it, such as the job queue.
-	Raw any
+	tx Tx
 	// Queries run inside the transaction.
 	Queries engine.Queries
 	// Events are the audit events the transaction appended, in order.
@@ -25,6 +23,11 @@ type TxView struct {
 	// Notifications are the notifications it stored (duplicates it skipped are absent).
 	Notifications []engine.Notification
 }
+
+// Raw is the driver's transaction (pgx.Tx on PostgreSQL, *sql.Tx on SQLite), for
+// libraries that write in it, such as the job queue. Asking for it sends the writes the
+// transaction holds, so a hook that has nothing to write costs no round trip.
+func (v *TxView) Raw(ctx context.Context) (any, error) { return v.tx.Raw(ctx) }
 
 // hooks are the store's transaction hooks; set at start, read by every transaction.
 type hooks struct {
@@ -71,11 +74,7 @@ func (s *Store) runHooks(ctx context.Context, tx Tx, q queries) error {
 	if len(hs) == 0 || (len(q.rec.events) == 0 && len(q.rec.notifications) == 0) {
 		return nil
 	}
-	// Hooks may write through the driver's own transaction, behind the held writes.
-	if err := flush(ctx, tx); err != nil {
-		return err
-	}
-	view := &TxView{Raw: tx.Raw(), Queries: q, Events: q.rec.events, Notifications: q.rec.notifications}
+	view := &TxView{tx: tx, Queries: q, Events: q.rec.events, Notifications: q.rec.notifications}
 	for _, h := range hs {
 		if err := h(ctx, view); err != nil {
 			return err

@@ -20,8 +20,10 @@ import (
 func migrateJobQueue(ctx context.Context, b Beginner) error {
 	var versions []rivermigrate.Migration
 	err := inTx(ctx, b, func(tx Tx) error {
-		var err error
-		versions, err = jobQueueStep(ctx, tx.Raw(), 0)
+		raw, err := tx.Raw(ctx)
+		if err == nil {
+			versions, err = jobQueueStep(ctx, raw, 0)
+		}
 		return err
 	})
 	for _, v := range versions {
@@ -29,7 +31,10 @@ func migrateJobQueue(ctx context.Context, b Beginner) error {
 			break
 		}
 		err = inTx(ctx, b, func(tx Tx) error {
-			_, err := jobQueueStep(ctx, tx.Raw(), v.Version)
+			raw, err := tx.Raw(ctx)
+			if err == nil {
+				_, err = jobQueueStep(ctx, raw, v.Version)
+			}
 			return err
 		})
 	}

@@ -47,14 +47,3 @@ func (q queries) execLater(ctx context.Context, op, query string, check func(row
 	}
 	return nil
 }
-
-// flush sends a pipelining transaction's held writes, before others (hooks, a job queue)
-// write in it through the driver's own handle.
-func flush(ctx context.Context, tx Tx) error {
-	if p, ok := tx.(Pipeliner); ok {
-		if err := p.Flush(ctx); err != nil {
-			return fmt.Errorf("flush: %w", err)
-		}
-	}
-	return nil
-}

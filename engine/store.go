@@ -55,6 +55,10 @@ type Queries interface {
 	MembershipInsert(ctx context.Context, m *Membership) error
 	MembershipDelete(ctx context.Context, m *Membership) error
 	MembershipListByUser(ctx context.Context, userID string) ([]Membership, error)
+	// MembershipRequire fails with refusal unless the user holds the role in the agency.
+	// A store that pipelines may send the check with the transaction's next statement,
+	// which then fails in its place: nothing outside the transaction may follow it.
+	MembershipRequire(ctx context.Context, userID, agencyID string, role Role, refusal error) error
 	MembershipListByAgency(ctx context.Context, agencyID string) ([]Membership, error)
 
 	// RegisterNextNumber hands out the next number of a register (per agency, year, kind and

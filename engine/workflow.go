@@ -161,16 +161,8 @@ func (c *change) authorize(ctx context.Context, agencyID string) error {
 	if c.actor.AgencyID != agencyID {
 		return refuse(c.action, ReasonNotYourAgency, "the document belongs to another agency")
 	}
-	ms, err := c.q.MembershipListByUser(ctx, c.actor.UserID)
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
-		if m.AgencyID == c.actor.AgencyID && m.Role == c.actor.Role {
-			return nil
-		}
-	}
-	return refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role)
+	return c.q.MembershipRequire(ctx, c.actor.UserID, c.actor.AgencyID, c.actor.Role,
+		refuse(c.action, ReasonWrongRole, "the user is not a %s of this agency", c.actor.Role))
 }
 
 // replayedCreation is replayed for requests that create a document: a retry returns

@@ -248,6 +248,40 @@ func TestForbiddenTransitionsChangeNothing(t *testing.T) {
 	})
 }
 
+// A creating step checks the claimed role with its first writes (on PostgreSQL in the same
+// round trip): refused, it leaves no document and no audit event behind.
+func TestClaimedRoleIsCheckedBeforeAnythingIsCreated(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		fake := p.specialist
+		fake.Role = engine.RoleClerk
+		in := engine.ExternalInput{TypeCode: "TB", Subject: "Thông báo", SenderName: "Bộ Nội vụ",
+			Files: []engine.FileInput{{Name: "scan.pdf", BlobKey: "blobs/ab/ab" + sha[2:], SHA256: sha, Size: 40 << 10}}}
+		head, err := b.store.AuditHeadGet(ctx, p.agency.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = b.eng.ReceiveExternal(ctx, fake, in, "receive-fake")
+		var te *engine.TransitionError
+		if !errors.As(err, &te) || te.Reason != engine.ReasonWrongRole || !errors.Is(err, engine.ErrForbidden) {
+			t.Fatalf("receive as a clerk by a specialist: got %v, want %s", err, engine.ReasonWrongRole)
+		}
+		after, err := b.store.AuditHeadGet(ctx, p.agency.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after != head {
+			t.Fatalf("a refused receipt moved the audit chain from %+v to %+v", head, after)
+		}
+		if _, err := b.eng.ReceiveExternal(ctx, p.clerk, in, "receive-fake"); err != nil {
+			t.Fatalf("the request id of a refused receipt must stay free: %v", err)
+		}
+	})
+}
+
 func TestIssueIsIdempotentAndRacesHaveOneWinner(t *testing.T) {
 	t.Parallel()
 	forEachStore(t, func(t *testing.T, open opener) {

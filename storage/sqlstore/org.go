@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/vanthu/vanthu/engine"
@@ -144,6 +145,27 @@ func (q queries) MembershipListByUser(ctx context.Context, userID string) ([]eng
 	return list(ctx, q, "membership list by user", qMembershipListByUser, scanMembership, userID)
 }
 
+// MembershipRequire fails with refusal unless the user holds the role in the agency. On a
+// connection that pipelines, the check travels with the transaction's next statement.
+func (q queries) MembershipRequire(ctx context.Context, userID, agencyID string, role engine.Role, refusal error) error {
+	held := func(n int64) error {
+		if n == 0 {
+			return refusal
+		}
+		return nil
+	}
+	if p, ok := q.conn.(Pipeliner); ok {
+		p.Defer("membership held", qMembershipHeld, []any{userID, agencyID, string(role)}, held)
+		return nil
+	}
+	var one int
+	err := q.get(ctx, "membership held", qMembershipHeld, func(r Row) error { return r.Scan(&one) }, userID, agencyID, string(role))
+	if errors.Is(err, engine.ErrNotFound) {
+		return refusal
+	}
+	return err
+}
+
 func (q queries) MembershipListByAgency(ctx context.Context, agencyID string) ([]engine.Membership, error) {
 	return list(ctx, q, "membership list by agency", qMembershipListByAgncy, scanMembership, agencyID)
 }
@@ -156,6 +178,8 @@ func scanMembership(r Row) (engine.Membership, error) {
 	m.UnitID, m.Role = deref(unit), engine.Role(role)
 	return m, err
 }
+
+var qMembershipHeld = sqlFor("MembershipHeld")
 
 var (
 	qUserUpdate          = sqlFor("UserUpdate")

@@ -23,6 +23,10 @@ WHERE user_id = $1 AND agency_id = $2 AND coalesce(CAST(unit_id AS TEXT), '') = 
 -- name: MembershipListByUser
 SELECT user_id, agency_id, unit_id, role, title FROM membership WHERE user_id = $1 ORDER BY agency_id, role;
 
+-- name: MembershipHeld
+-- Counts, in its command tag, whether user $1 holds role $3 in agency $2.
+SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role = $3 LIMIT 1;
+
 -- name: MembershipListByAgency
 SELECT user_id, agency_id, unit_id, role, title FROM membership WHERE agency_id = $1 ORDER BY role, user_id;
 

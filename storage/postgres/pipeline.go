@@ -60,7 +60,12 @@ func (t *txConn) Flush(ctx context.Context) error {
 }
 
 func (t *txConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	if len(t.held) == 0 {
+	// A statement without arguments may be several (a migration): those go alone, in
+	// the simple protocol, which a batch cannot carry.
+	if len(t.held) == 0 || len(args) == 0 {
+		if err := t.Flush(ctx); err != nil {
+			return 0, err
+		}
 		tag, err := t.conn.Exec(ctx, query, args...)
 		return tag.RowsAffected(), err
 	}

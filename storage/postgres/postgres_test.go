@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/postgres"
 	"github.com/vanthu/vanthu/storage/storetest"
 	"github.com/vanthu/vanthu/storage/testenv"
@@ -82,5 +83,60 @@ func TestPlansCachedExceptForSearches(t *testing.T) {
 	}
 	if lookupGeneric == 0 {
 		t.Error("a primary-key lookup never ran from a cached generic plan")
+	}
+}
+
+// BEGIN waits for a transaction's first statement and goes with it: a transaction that
+// sends nothing costs nothing, one that fails leaves nothing, and either way the one
+// connection is idle again for the next.
+func TestTransactionsBeginWithTheirFirstStatement(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var trace dbtest.StatementCounter
+	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1", postgres.WithTracer(&trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := trace.Snapshot()
+	if err := s.InTx(ctx, func(engine.Queries) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := trace.Snapshot().Minus(before); got.RoundTrips != 0 {
+		t.Errorf("an empty transaction took %d round trips", got.RoundTrips)
+	}
+
+	agency := func(code string) *engine.Agency {
+		return &engine.Agency{ID: uuid.NewString(), Code: code, Name: "Sở " + code, ShortName: "S", Tier: engine.TierProvince}
+	}
+	before = trace.Snapshot()
+	refused := errors.New("refused after the write")
+	err = s.InTx(ctx, func(q engine.Queries) error {
+		if err := q.AgencyInsert(ctx, agency("H23.90")); err != nil {
+			return err
+		}
+		if _, err := q.AgencyGetByCode(ctx, "H23.90"); err != nil {
+			return err
+		}
+		return refused
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("got %v, want the refusal", err)
+	}
+	if got := trace.Snapshot().Minus(before); got.Transactions != 1 {
+		t.Errorf("the refused transaction counted as %d", got.Transactions)
+	}
+	if _, err := s.AgencyGetByCode(ctx, "H23.90"); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("a rolled-back insert is visible: %v", err)
+	}
+
+	if err := s.InTx(ctx, func(q engine.Queries) error { return q.AgencyInsert(ctx, agency("H23.92")) }); err != nil {
+		t.Fatalf("the connection did not come back idle: %v", err)
+	}
+	if _, err := s.AgencyGetByCode(ctx, "H23.92"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"sort"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -49,11 +49,6 @@ var (
 type algorithmIdentifier struct {
 	Algorithm  asn1.ObjectIdentifier
 	Parameters asn1.RawValue `asn1:"optional"`
-}
-
-type attribute struct {
-	Type   asn1.ObjectIdentifier
-	Values asn1.RawValue // a SET OF with one value
 }
 
 type issuerAndSerial struct {
@@ -139,16 +134,59 @@ func (s *cmsSigner) signatureAlgorithm() (algorithmIdentifier, crypto.SignerOpts
 	return algorithmIdentifier{}, nil, fmt.Errorf("pades: unsupported key type %T", s.signer.Public())
 }
 
-// signedAttributes builds the DER SET OF signed attributes for a document
-// digest. DER requires the SET members sorted by their encoding.
-func (s *cmsSigner) signedAttributes(digest []byte) ([]byte, error) {
-	ct, err := asn1.Marshal(oidData)
+// cmsParts are the encodings a CMS takes from the signer's certificates
+// and algorithms alone. A key signs many documents, so they are made once
+// for the last key used rather than for every signature.
+type cmsParts struct {
+	cert  *x509.Certificate
+	chain []*x509.Certificate
+	hash  crypto.Hash
+	pss   bool
+
+	opts        crypto.SignerOpts
+	sigAlg      []byte   // SignerInfo signatureAlgorithm
+	digestAlg   []byte   // DigestAlgorithmIdentifier
+	sid         []byte   // IssuerAndSerialNumber
+	signingCert []byte   // the signing-certificate-v2 attribute
+	certs       [][]byte // the certificates, in DER SET OF order
+	certsLen    int
+}
+
+var lastCMSParts atomic.Pointer[cmsParts]
+
+// parts returns the cached encodings for s, making them when s is not the
+// last signer seen. Certificates are compared by pointer: a key hands out
+// the same ones every time.
+func (s *cmsSigner) parts() (*cmsParts, error) {
+	if p := lastCMSParts.Load(); p != nil && p.cert == s.cert && p.hash == s.hash && p.pss == s.pss && slices.Equal(p.chain, s.chain) {
+		return p, nil
+	}
+	p, err := s.newParts()
 	if err != nil {
 		return nil, err
 	}
-	md, err := asn1.Marshal(digest)
+	lastCMSParts.Store(p)
+	return p, nil
+}
+
+func (s *cmsSigner) newParts() (*cmsParts, error) {
+	alg, opts, err := s.signatureAlgorithm()
 	if err != nil {
 		return nil, err
+	}
+	hOID, err := hashOID(s.hash)
+	if err != nil {
+		return nil, err
+	}
+	p := &cmsParts{cert: s.cert, chain: slices.Clone(s.chain), hash: s.hash, pss: s.pss, opts: opts}
+	if p.sigAlg, err = asn1.Marshal(alg); err != nil {
+		return nil, fmt.Errorf("pades: encode the signature algorithm: %w", err)
+	}
+	if p.digestAlg, err = asn1.Marshal(algorithmIdentifier{Algorithm: hOID}); err != nil {
+		return nil, fmt.Errorf("pades: encode the digest algorithm: %w", err)
+	}
+	if p.sid, err = asn1.Marshal(issuerAndSerial{Issuer: asn1.RawValue{FullBytes: s.cert.RawIssuer}, Serial: s.cert.SerialNumber}); err != nil {
+		return nil, fmt.Errorf("pades: encode the signer identifier: %w", err)
 	}
 	certHash := sha256.Sum256(s.cert.Raw)
 	sc, err := asn1.Marshal(struct{ Certs []essCertIDv2 }{[]essCertIDv2{{
@@ -159,98 +197,102 @@ func (s *cmsSigner) signedAttributes(digest []byte) ([]byte, error) {
 		},
 	}}})
 	if err != nil {
+		return nil, fmt.Errorf("pades: encode the signing certificate: %w", err)
+	}
+	p.signingCert = encodeAttribute(oidAttrSigningCertV2, sc)
+	for _, c := range append([]*x509.Certificate{s.cert}, s.chain...) {
+		if c != nil && !slices.ContainsFunc(p.certs, func(b []byte) bool { return bytes.Equal(b, c.Raw) }) {
+			p.certs = append(p.certs, c.Raw)
+			p.certsLen += len(c.Raw)
+		}
+	}
+	slices.SortFunc(p.certs, bytes.Compare) // DER orders a SET OF by encoding (X.690 11.6)
+	return p, nil
+}
+
+// contentTypeAttr is the content-type attribute (id-data), the same in every CMS.
+var contentTypeAttr = encodeAttribute(oidAttrContentType, mustMarshal(oidData))
+
+// encodeAttribute encodes an Attribute with one value (value is its DER).
+func encodeAttribute(oid asn1.ObjectIdentifier, value []byte) []byte {
+	b := cryptobyte.NewBuilder(make([]byte, 0, len(value)+32))
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oid)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(value) })
+	})
+	return b.BytesOrPanic()
+}
+
+// signedAttributes builds the DER SET OF signed attributes for a document
+// digest. DER requires the SET members sorted by their encoding.
+func (s *cmsSigner) signedAttributes(p *cmsParts, digest []byte) ([]byte, error) {
+	md := cryptobyte.NewBuilder(make([]byte, 0, len(digest)+4))
+	md.AddASN1OctetString(digest)
+	mdDER, err := md.Bytes()
+	if err != nil {
 		return nil, err
 	}
-	attrs := [][]byte{}
-	add := func(oid asn1.ObjectIdentifier, value []byte) error {
-		a, err := asn1.Marshal(attribute{Type: oid, Values: asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: value}})
-		attrs = append(attrs, a)
-		return err
-	}
-	if err := add(oidAttrContentType, ct); err != nil {
-		return nil, err
-	}
-	if err := add(oidAttrMessageDigest, md); err != nil {
-		return nil, err
-	}
-	if err := add(oidAttrSigningCertV2, sc); err != nil {
-		return nil, err
-	}
+	attrs := [][]byte{contentTypeAttr, encodeAttribute(oidAttrMessageDigest, mdDER), p.signingCert}
 	if !s.signingTime.IsZero() {
 		st, err := asn1.Marshal(s.signingTime.UTC())
 		if err != nil {
 			return nil, err
 		}
-		if err := add(oidAttrSigningTime, st); err != nil {
-			return nil, err
-		}
+		attrs = append(attrs, encodeAttribute(oidAttrSigningTime, st))
 	}
 	return derSet(attrs), nil
 }
 
 // derSet wraps members in a DER SET OF, sorting them as X.690 11.6 asks.
 func derSet(members [][]byte) []byte {
-	sort.Slice(members, func(i, j int) bool { return bytes.Compare(members[i], members[j]) < 0 })
-	body := bytes.Join(members, nil)
-	out, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: body})
-	return out
+	slices.SortFunc(members, bytes.Compare)
+	n := 0
+	for _, m := range members {
+		n += len(m)
+	}
+	b := cryptobyte.NewBuilder(make([]byte, 0, n+8))
+	b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+		for _, m := range members {
+			b.AddBytes(m)
+		}
+	})
+	return b.BytesOrPanic()
 }
 
 // signerOutput is a signature over signed attributes, kept apart so an
 // unsigned timestamp attribute can be added before final encoding.
 type signerOutput struct {
 	signedAttrs []byte // DER SET OF (tag 0x31)
-	sigAlg      algorithmIdentifier
 	signature   []byte
 }
 
 func (s *cmsSigner) sign(digest []byte) (*signerOutput, error) {
-	sigAlg, opts, err := s.signatureAlgorithm()
+	p, err := s.parts()
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := s.signedAttributes(digest)
+	attrs, err := s.signedAttributes(p, digest)
 	if err != nil {
 		return nil, fmt.Errorf("pades: encode signed attributes: %w", err)
 	}
 	h := s.hash.New()
 	h.Write(attrs)
-	sig, err := s.signer.Sign(rand.Reader, h.Sum(nil), opts)
+	sig, err := s.signer.Sign(rand.Reader, h.Sum(nil), p.opts)
 	if err != nil {
 		return nil, fmt.Errorf("pades: sign: %w", err)
 	}
-	return &signerOutput{signedAttrs: attrs, sigAlg: sigAlg, signature: sig}, nil
+	return &signerOutput{signedAttrs: attrs, signature: sig}, nil
 }
 
 // encode assembles ContentInfo{SignedData} with an optional signature
 // timestamp token as unsigned attribute. It builds into one buffer of about
 // the final size: the certificates are copied once, not at every level.
 func (s *cmsSigner) encode(out *signerOutput, timestampToken []byte) ([]byte, error) {
-	hOID, err := hashOID(s.hash)
+	p, err := s.parts()
 	if err != nil {
 		return nil, err
 	}
-	digestAlg, err := asn1.Marshal(algorithmIdentifier{Algorithm: hOID})
-	if err != nil {
-		return nil, err
-	}
-	size := 1024 + len(out.signedAttrs) + len(out.signature) + len(timestampToken)
-	var certs [][]byte
-	for _, c := range append([]*x509.Certificate{s.cert}, s.chain...) {
-		if c != nil && !slices.ContainsFunc(certs, func(b []byte) bool { return bytes.Equal(b, c.Raw) }) {
-			certs = append(certs, c.Raw)
-			size += len(c.Raw)
-		}
-	}
-	slices.SortFunc(certs, bytes.Compare) // DER orders a SET OF by encoding (X.690 11.6)
-	sid, err := asn1.Marshal(issuerAndSerial{Issuer: asn1.RawValue{FullBytes: s.cert.RawIssuer}, Serial: s.cert.SerialNumber})
-	if err != nil {
-		return nil, err
-	}
-	sigAlg, err := asn1.Marshal(out.sigAlg)
-	if err != nil {
-		return nil, err
-	}
+	size := 256 + len(p.sid) + len(p.sigAlg) + p.certsLen + len(out.signedAttrs) + len(out.signature) + len(timestampToken)
 	ctx0 := cbasn1.Tag(0).Constructed().ContextSpecific()
 	b := cryptobyte.NewBuilder(make([]byte, 0, size))
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
@@ -258,22 +300,22 @@ func (s *cmsSigner) encode(out *signerOutput, timestampToken []byte) ([]byte, er
 		b.AddASN1(ctx0, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
 				b.AddASN1Int64(1)
-				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(digestAlg) })
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(p.digestAlg) })
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData) })
 				b.AddASN1(ctx0, func(b *cryptobyte.Builder) { // [0] IMPLICIT SET OF Certificate
-					for _, c := range certs {
+					for _, c := range p.certs {
 						b.AddBytes(c)
 					}
 				})
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
 						b.AddASN1Int64(1)
-						b.AddBytes(sid)
-						b.AddBytes(digestAlg)
+						b.AddBytes(p.sid)
+						b.AddBytes(p.digestAlg)
 						// signedAttrs is [0] IMPLICIT: same content, context tag instead of SET.
 						b.AddUint8(0xA0)
 						b.AddBytes(out.signedAttrs[1:])
-						b.AddBytes(sigAlg)
+						b.AddBytes(p.sigAlg)
 						b.AddASN1OctetString(out.signature)
 						if len(timestampToken) > 0 {
 							b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {

@@ -2,7 +2,6 @@ package pades
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -261,17 +260,26 @@ func (p *preparedField) writeUpdate(w io.Writer, der []byte) (int64, error) {
 	}
 	n, err := w.Write(p.enc.head)
 	written := int64(n)
-	buf := make([]byte, min(p.enc.gap, 1024))
-	for left := p.enc.gap; err == nil && left > 0; {
-		chunk := buf[:min(left, len(buf))]
-		m := min(len(der), len(chunk)/2)
-		p.embed(chunk, der[:m])
-		for i := 2 * m; i < len(chunk); i++ {
-			chunk[i] = '0'
-		}
-		der, left = der[m:], left-len(chunk)
-		n, err = w.Write(chunk)
-		written += int64(n)
+	// A writer that appends to memory (a bytes.Buffer) takes the digits in
+	// place; any other gets them through a small buffer.
+	var buf []byte
+	if a, ok := w.(interface{ AvailableBuffer() []byte }); ok {
+		buf = a.AvailableBuffer()
+	}
+	if cap(buf) < 2*len(der) {
+		buf = make([]byte, min(2*len(der), 1024))
+	}
+	buf = buf[:cap(buf)]
+	for err == nil && len(der) > 0 {
+		m := min(len(der), len(buf)/2)
+		p.embed(buf, der[:m])
+		n, err = w.Write(buf[:2*m])
+		der, written = der[m:], written+int64(n)
+	}
+	for pad := p.enc.gap - int(written-int64(len(p.enc.head))); err == nil && pad > 0; {
+		z := zeroDigits(min(pad, 4<<10))
+		n, err = w.Write(z)
+		pad, written = pad-len(z), written+int64(n)
 	}
 	if err == nil {
 		n, err = w.Write(p.enc.tail)
@@ -283,19 +291,13 @@ func (p *preparedField) writeUpdate(w io.Writer, der []byte) (int64, error) {
 	return written, nil
 }
 
-// embed writes der in upper-case hex over the start of the gap in dst, which
-// fits has checked.
+// embed writes der in upper-case hex, as PDF writers usually do, to the
+// start of dst, which has room for it.
 func (p *preparedField) embed(dst, der []byte) {
-	hex.Encode(dst, der)
-	upper(dst[:2*len(der)])
-}
-
-// upper turns hex.Encode's digits upper case, as PDF writers usually do.
-func upper(b []byte) {
-	for i, c := range b {
-		if c >= 'a' {
-			b[i] = c - 'a' + 'A'
-		}
+	const digits = "0123456789ABCDEF"
+	dst = dst[:2*len(der)]
+	for i, c := range der {
+		dst[2*i], dst[2*i+1] = digits[c>>4], digits[c&0x0f]
 	}
 }
 

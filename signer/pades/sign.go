@@ -119,7 +119,7 @@ func (o *Options) cmsSigner() (*cmsSigner, error) {
 	if o.LegacyPKCS7 {
 		cs.signingTime = o.SigningTime
 	}
-	if _, _, err := cs.signatureAlgorithm(); err != nil {
+	if _, err := cs.parts(); err != nil {
 		return nil, err
 	}
 	return cs, nil

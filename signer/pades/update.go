@@ -2,7 +2,6 @@ package pades
 
 import (
 	"bytes"
-	"fmt"
 	"sort"
 	"strconv"
 
@@ -161,9 +160,14 @@ func (u *update) writeXrefTable(w *bytes.Buffer, offsets map[int]int64) {
 		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
 			j++
 		}
-		fmt.Fprintf(w, "%d %d\n", nums[i], j-i+1)
+		w.WriteString(strconv.Itoa(nums[i]) + " " + strconv.Itoa(j-i+1) + "\n")
 		for k := i; k <= j; k++ {
-			fmt.Fprintf(w, "%010d %05d n\r\n", offsets[nums[k]], u.genOf(nums[k]))
+			// "%010d %05d n\r\n" without fmt: an entry is exactly 20 bytes.
+			var e [20]byte
+			e[10], e[16], e[17], e[18], e[19] = ' ', ' ', 'n', '\r', '\n'
+			zeroPadded(e[:10], offsets[nums[k]])
+			zeroPadded(e[11:16], int64(u.genOf(nums[k])))
+			w.Write(e[:])
 		}
 		i = j + 1
 	}
@@ -199,6 +203,15 @@ func (u *update) writeXrefStream(w *bytes.Buffer, offsets map[int]int64, self in
 	w.WriteString("\nstream\n")
 	w.Write(data)
 	w.WriteString("\nendstream\nendobj\n")
+}
+
+// zeroPadded writes v in decimal filling dst, with leading zeros; the
+// offsets and generations of an xref table always fit.
+func zeroPadded(dst []byte, v int64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = byte('0' + v%10)
+		v /= 10
+	}
 }
 
 func (u *update) sortedNums() []int {

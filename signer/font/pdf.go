@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -174,14 +175,23 @@ func StreamObject(dict string, data []byte) []byte {
 	return b.Bytes()
 }
 
+// zlibWriters keeps compressors between calls: a new one allocates about
+// 800 KB of tables and windows, and a signature appearance deflates four
+// or five streams.
+var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+
 // Deflate compresses data for /FlateDecode (zlib framing, as PDF expects).
 func Deflate(data []byte) ([]byte, error) {
 	var b bytes.Buffer
-	zw := zlib.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		return nil, err
+	zw := zlibWriters.Get().(*zlib.Writer)
+	zw.Reset(&b)
+	_, err := zw.Write(data)
+	if err == nil {
+		err = zw.Close()
 	}
-	if err := zw.Close(); err != nil {
+	zw.Reset(nil) // drop b; Reset also clears any error state for the next user
+	zlibWriters.Put(zw)
+	if err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -163,6 +164,7 @@ func loginClerk(b *testing.B, base string, transport http.RoundTripper, username
 func (c *benchClerk) receiveAndRegister(pdf []byte) error {
 	c.n++
 	var body bytes.Buffer
+	body.Grow(len(pdf) + 1024)
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("metadata", fmt.Sprintf(`{"type_code":"TB","subject":"Thông báo đến số %d","sender_name":"Bộ Nội vụ"}`, c.n))
 	fw, _ := mw.CreateFormFile("file", "scan.pdf")
@@ -211,9 +213,37 @@ func (c *benchClerk) send(req *http.Request, want int, out any) (string, error) 
 }
 
 // paddedPDF is a one-page PDF of about size bytes whose page content carries n, so that
-// every call gives different bytes.
+// every call gives different bytes. The number has a fixed width, so the file of each size
+// is built once and only the number is written into a copy of it: the clients' cost of
+// making files stays out of what the benchmark compares.
 func paddedPDF(n int64, size int) []byte {
-	content := fmt.Sprintf("%% scan %d\n", n) + strings.Repeat("% padding of a scanned page\n", max(0, size-400)/28)
+	t := pdfTemplates.of(size)
+	b := slices.Clone(t.pdf)
+	copy(b[t.at:], fmt.Sprintf("%020d", n))
+	return b
+}
+
+var pdfTemplates = templateCache{m: map[int]pdfTemplate{}}
+
+// pdfTemplate is a padded PDF and where its number goes.
+type pdfTemplate struct {
+	pdf []byte
+	at  int
+}
+
+type templateCache struct {
+	mu sync.Mutex
+	m  map[int]pdfTemplate
+}
+
+func (c *templateCache) of(size int) pdfTemplate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.m[size]; ok {
+		return t
+	}
+	const mark = "% scan "
+	content := mark + strings.Repeat("0", 20) + "\n" + strings.Repeat("% padding of a scanned page\n", max(0, size-400)/28)
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -233,5 +263,7 @@ func paddedPDF(n int64, size int) []byte {
 		fmt.Fprintf(&buf, "%010d 00000 n \n", off)
 	}
 	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return buf.Bytes()
+	t := pdfTemplate{pdf: buf.Bytes(), at: bytes.Index(buf.Bytes(), []byte(mark)) + len(mark)}
+	c.m[size] = t
+	return t
 }

@@ -177,7 +177,7 @@ func (s *Server) destroy(w http.ResponseWriter, r *http.Request) {
 
 // copier issues signed certified copies; service/keyring is one.
 type copier interface {
-	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, []byte, error)
+	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, error)
 }
 
 type certifiedCopyJSON struct {
@@ -229,7 +229,7 @@ func (s *Server) issueCertifiedCopy(w http.ResponseWriter, r *http.Request) {
 			Notation: cp.Notation, Year: cp.Year, RecordID: cp.Record.ID, RecordCode: cp.Record.FileCode(), SHA256: cp.Signed.SHA256,
 			Size: cp.Signed.Size, CreatedAt: cp.CreatedAt, Download: link})
 	})
-	cp, _, err := c.CertifiedCopy(r.Context(), a, r.PathValue("id"), in.PIN, requestID)
+	cp, err := c.CertifiedCopy(r.Context(), a, r.PathValue("id"), in.PIN, requestID)
 	if err != nil {
 		// The role and the agency's key are checked before the document: to another
 		// agency, a document it cannot see is not found, whatever else is wrong.

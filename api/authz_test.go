@@ -34,9 +34,9 @@ func (s engineSigner) IssueAndSealWith(ctx context.Context, a engine.Actor, docI
 }
 
 // CertifiedCopy numbers the copy through the engine without signing it.
-func (s engineSigner) CertifiedCopy(ctx context.Context, a engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, []byte, error) {
+func (s engineSigner) CertifiedCopy(ctx context.Context, a engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, error) {
 	cp, err := s.eng.IssueCertifiedCopy(ctx, a, docID, requestID, unsignedCopy)
-	return keyring.IssuedCopy{CertifiedCopy: cp}, nil, err
+	return keyring.IssuedCopy{CertifiedCopy: cp}, err
 }
 
 // roles of the table, with the demo login prefix of each.

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +16,7 @@ import (
 
 // copier issues signed certified copies (SAO Y); service/keyring is one.
 type copier interface {
-	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, []byte, error)
+	CertifiedCopy(ctx context.Context, actor engine.Actor, docID, pin, requestID string) (keyring.IssuedCopy, error)
 }
 
 // copyRow is one document of a record on the copies page.
@@ -77,7 +79,7 @@ func (u *UI) certifiedCopy(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	docID := r.PathValue("doc")
-	cp, pdf, err := c.CertifiedCopy(ctx, s.Actor, docID, pin, "")
+	cp, err := c.CertifiedCopy(ctx, s.Actor, docID, pin, "")
 	switch {
 	case errors.Is(err, keyring.ErrWrongPIN):
 		err = &userError{status: http.StatusUnprocessableEntity, key: "err.wrongpin"}
@@ -91,11 +93,21 @@ func (u *UI) certifiedCopy(w http.ResponseWriter, r *http.Request, s *session) {
 		u.fail(w, r, s, err)
 		return
 	}
+	// The copy was written into the blob store as it was signed; it is sent from there
+	// rather than held in memory.
+	rc, err := u.deps.Blobs.Open(ctx, cp.Blob.Key)
+	if err != nil {
+		u.fail(w, r, s, fmt.Errorf("web: read certified copy %s: %w", cp.ID, err))
+		return
+	}
+	defer rc.Close()
 	name := "sao-y-" + strings.NewReplacer("/", "-", " ", "-").Replace(cp.Notation) + ".pdf"
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", httpx.ContentDisposition("attachment", name))
-	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+	w.Header().Set("Content-Length", strconv.FormatInt(cp.Blob.Size, 10))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(pdf)
+	if _, err := io.Copy(w, rc); err != nil {
+		u.deps.Logger.WarnContext(ctx, "web: certified copy download cut short", "copy", cp.ID, "error", err)
+	}
 }

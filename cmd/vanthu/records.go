@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -276,20 +278,19 @@ func runRecordsCopy(ctx context.Context, args []string, stdout io.Writer) error 
 	// if the number commits: one unit.
 	written := false
 	cp, err := eng.IssueCertifiedCopy(ctx, actor, *docID, "", func(ctx context.Context, cp engine.CertifiedCopy) (engine.FileInput, error) {
-		original, err := readAll(ctx, blobs, cp.Original.BlobKey)
+		original, err := readSized(ctx, blobs, cp.Original.BlobKey, cp.Original.Size)
 		if err != nil {
 			return engine.FileInput{}, fmt.Errorf("the original of %s: %w", cp.Document.ID, err)
 		}
-		signed, err := keyring.SignCopy(ctx, original, cp, req)
+		sum, size, err := writeThrough(*out, func(w io.Writer) error {
+			_, err := keyring.SignCopyTo(ctx, w, original, cp, req)
+			return err
+		})
 		if err != nil {
 			return engine.FileInput{}, err
 		}
-		if err := writeFileAtomic(*out, signed); err != nil {
-			return engine.FileInput{}, err
-		}
 		written = true
-		sum := sha256.Sum256(signed)
-		return engine.FileInput{Kind: "certified_copy", Name: *out, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(signed))}, nil
+		return engine.FileInput{Kind: "certified_copy", Name: *out, SHA256: sum, Size: size}, nil
 	})
 	if err != nil {
 		if written {
@@ -302,14 +303,60 @@ func runRecordsCopy(ctx context.Context, args []string, stdout io.Writer) error 
 	return nil
 }
 
-// readAll reads a whole blob, checked against its digest on the way.
-func readAll(ctx context.Context, blobs blob.Store, key string) ([]byte, error) {
+// readSized reads a whole blob of about size bytes into a buffer made once for it: growing
+// one as the bytes come would allocate about twice the file.
+func readSized(ctx context.Context, blobs blob.Store, key string, size int64) ([]byte, error) {
 	r, err := blobs.Open(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return io.ReadAll(r)
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(size, 0), 1<<30)) + bytes.MinRead) // ReadFrom grows below MinRead free
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeThrough writes what write writes to path through a temporary file beside it, hashing
+// the bytes on the way: the file is never held in memory whole, and a failure never leaves
+// a partial file at path. It returns the file's SHA-256 (hex) and size.
+func writeThrough(path string, write func(io.Writer) error) (string, int64, error) {
+	tmp, err := os.CreateTemp(dirOf(path), ".vanthu-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	h, n := sha256.New(), new(byteCount)
+	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h, n), 64<<10) // large writes go straight through
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return "", 0, err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return "", 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", 0, fmt.Errorf("write %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), int64(*n), nil
+}
+
+// byteCount counts the bytes written to it.
+type byteCount int64
+
+func (c *byteCount) Write(p []byte) (int, error) {
+	*c += byteCount(len(p))
+	return len(p), nil
 }
 
 // runAgency is `vanthu agency succeed --from CODE --to CODE [--at DATE]`.

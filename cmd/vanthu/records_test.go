@@ -183,7 +183,7 @@ func TestRecordsCopyIsASignedCertifiedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	original, err := readAll(context.Background(), w.blobs, files[len(files)-1].BlobKey)
+	original, err := readSized(context.Background(), w.blobs, files[len(files)-1].BlobKey, files[len(files)-1].Size)
 	if err != nil || !bytes.HasPrefix(copyPDF, original) || len(copyPDF) <= len(original) {
 		t.Fatalf("the copy does not extend the signed original (%v)", err)
 	}

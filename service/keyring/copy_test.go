@@ -6,11 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/keyring"
+	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/signer/verify"
 )
 
@@ -33,18 +36,18 @@ func TestCertifiedCopy(t *testing.T) {
 	must(t, b.eng.FileDocument(ctx, archivist, rec.ID, doc.ID))
 
 	t.Run("OnlyTheArchivistIssuesIt", func(t *testing.T) {
-		_, _, err := b.kr.CertifiedCopy(ctx, b.clerk, doc.ID, pin, "")
+		_, err := b.kr.CertifiedCopy(ctx, b.clerk, doc.ID, pin, "")
 		if !errors.Is(err, engine.ErrForbidden) {
 			t.Fatalf("clerk: %v, want forbidden", err)
 		}
 	})
 	t.Run("WrongPINIsRefusedBeforeNumbering", func(t *testing.T) {
-		if _, _, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, "sai", ""); !errors.Is(err, keyring.ErrWrongPIN) {
+		if _, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, "sai", ""); !errors.Is(err, keyring.ErrWrongPIN) {
 			t.Fatalf("wrong PIN: %v", err)
 		}
 	})
 	t.Run("TheCopyIsSignedByTheAgencyAndStored", func(t *testing.T) {
-		cp, data, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, pin, "")
+		cp, err := b.kr.CertifiedCopy(ctx, archivist, doc.ID, pin, "")
 		must(t, err)
 		// The refused attempts above took no number: this is the first copy of the year.
 		if cp.Number != 1 || cp.Form != "SY" || cp.SourceID != doc.ID {
@@ -55,11 +58,11 @@ func TestCertifiedCopy(t *testing.T) {
 		}
 		rc, err := b.blobs.Open(ctx, cp.Blob.Key)
 		must(t, err)
-		stored, err := io.ReadAll(rc)
+		data, err := io.ReadAll(rc)
 		rc.Close()
 		must(t, err)
-		if !bytes.Equal(stored, data) {
-			t.Fatal("the stored copy differs from the one returned")
+		if int64(len(data)) != cp.Blob.Size || cp.Signed.SHA256 != cp.Blob.SHA256 || cp.Signed.Size != cp.Blob.Size {
+			t.Fatalf("stored %d bytes; the copy records %+v, the store %+v", len(data), cp.Signed, cp.Blob)
 		}
 		roots := x509.NewCertPool()
 		roots.AddCert(b.ca.Root())
@@ -74,6 +77,31 @@ func TestCertifiedCopy(t *testing.T) {
 				t.Fatalf("signature of %s: %s %v", s.Signer, s.Indication, s.Errors)
 			}
 		}
+		if !dssAfter(rep.Signatures[2]) {
+			t.Fatalf("nothing follows the copy's signature: %+v; want its validation data (B-LT) with the CA reachable", rep.Signatures[2].Changes)
+		}
+	})
+	t.Run("StaysBTWhenNoRevocationDataCanBeHad", func(t *testing.T) {
+		down := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return nil, errors.New("the CA's network is down")
+		})}
+		kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.blobs,
+			Timestamper: &pki.TSAClient{URL: b.caURL + "/tsa"}, Revocation: pki.NewRevocation(down, b.ca.Issuers()),
+			ExtraCertificates: []*x509.Certificate{b.ca.TSACertificate()}})
+		cp, err := kr.CertifiedCopy(ctx, archivist, doc.ID, pin, "")
+		if err != nil {
+			t.Fatalf("a copy with the CA unreachable: %v", err)
+		}
+		rc, err := b.blobs.Open(ctx, cp.Blob.Key)
+		must(t, err)
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		must(t, err)
+		rep, err := verify.Verify(ctx, bytes.NewReader(data), int64(len(data)), verify.Options{})
+		must(t, err)
+		if n := len(rep.Signatures); n != 3 || !rep.Signatures[2].Intact || rep.Signatures[2].Timestamp == nil || dssAfter(rep.Signatures[2]) {
+			t.Fatalf("signatures: %+v; want the copy's intact and timestamped (B-T), no validation data added after it", rep.Signatures)
+		}
 	})
 	t.Run("KeysOutsideTheLayoutAreRefused", func(t *testing.T) {
 		for _, bad := range [][3]string{{b.agency.ID, "../x", "ab"}, {"a/b", "c", "00"}, {b.agency.ID, "c", "not-a-digest"}} {
@@ -82,6 +110,11 @@ func TestCertifiedCopy(t *testing.T) {
 			}
 		}
 	})
+}
+
+// dssAfter reports whether validation data (a /DSS update) was added after the signature.
+func dssAfter(s verify.Signature) bool {
+	return slices.ContainsFunc(s.Changes, func(c verify.Change) bool { return c.Kind == "dss" })
 }
 
 // FuzzCopyKey checks that whatever a request puts in the path, a copy's key stays under

@@ -421,13 +421,22 @@ func (k *Keyring) sign(ctx context.Context, pdf []byte, key keys.Key, look *appe
 	return lt, nil
 }
 
-// signAndKeep is sign storing the signed file, written through into the blob store as it
-// is made rather than built in memory first: the draft is hashed once on its way, and what
-// is held besides it is the signature's update (at B-LT, also the file signed at B-T,
-// which its validation data must name).
+// signAndKeep is sign storing the signed file (keepSigned) as a document's signed file.
 func (k *Keyring) signAndKeep(ctx context.Context, pdf []byte, key keys.Key, look *appearance.Appearance, reason, name string) (engine.FileInput, error) {
-	obj, err := k.putStream(ctx, func(w io.Writer) error {
-		req := k.request(key, look, reason)
+	obj, err := k.keepSigned(ctx, pdf, k.request(key, look, reason), blob.PutOptions{ContentType: "application/pdf"})
+	if err != nil {
+		return engine.FileInput{}, err
+	}
+	return engine.FileInput{Kind: "signed", Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, nil
+}
+
+// keepSigned signs pdf with req (a request at B-T at most, as request makes it) at the
+// keyring's level, as sign does, and stores the signed file with opts, written through
+// into the blob store as it is made rather than built in memory first: pdf is hashed once
+// on its way, and what is held besides it is the signature's update (at B-LT, also the
+// file signed at B-T, which its validation data must name).
+func (k *Keyring) keepSigned(ctx context.Context, pdf []byte, req signer.Request, opts blob.PutOptions) (blob.Object, error) {
+	return k.putStream(ctx, opts, func(w io.Writer) error {
 		if k.level < pades.LevelBLT {
 			_, err := signer.SignTo(ctx, w, pdf, req)
 			return pinError(err)
@@ -436,20 +445,16 @@ func (k *Keyring) signAndKeep(ctx context.Context, pdf []byte, key keys.Key, loo
 		if err != nil {
 			return pinError(err)
 		}
-		n, err := pades.ExtendTo(ctx, w, signed, pades.LevelBLT, k.extendOptions(key))
+		n, err := pades.ExtendTo(ctx, w, signed, pades.LevelBLT, k.extendOptions(req.Key))
 		if err == nil || n > 0 {
 			return err
 		}
-		if err := k.staysBT(ctx, key, err); err != nil {
+		if err := k.staysBT(ctx, req.Key, err); err != nil {
 			return err
 		}
 		_, err = w.Write(signed) // ExtendTo wrote nothing: the B-T file goes alone
 		return err
 	})
-	if err != nil {
-		return engine.FileInput{}, err
-	}
-	return engine.FileInput{Kind: "signed", Name: name, BlobKey: obj.Key, SHA256: obj.SHA256, Size: obj.Size}, nil
 }
 
 // request is a signature at the keyring's level, B-T at most: B-LT is added by Extend.
@@ -477,9 +482,10 @@ func (k *Keyring) staysBT(ctx context.Context, key keys.Key, err error) error {
 // errPutEnded tells a writer that the blob store stopped reading.
 var errPutEnded = errors.New("keyring: the blob store stopped reading")
 
-// putStream stores what write writes, through a pipe: the blob store reads, hashes and
-// spools the bytes as they are made. A failed write stores nothing and is the error.
-func (k *Keyring) putStream(ctx context.Context, write func(io.Writer) error) (blob.Object, error) {
+// putStream stores what write writes with opts, through a pipe: the blob store reads,
+// hashes and spools the bytes as they are made. A failed write stores nothing and is the
+// error.
+func (k *Keyring) putStream(ctx context.Context, opts blob.PutOptions, write func(io.Writer) error) (blob.Object, error) {
 	pr, pw := io.Pipe()
 	wrote := make(chan error, 1)
 	go func() {
@@ -487,7 +493,7 @@ func (k *Keyring) putStream(ctx context.Context, write func(io.Writer) error) (b
 		pw.CloseWithError(err) // nil: the store reads io.EOF
 		wrote <- err
 	}()
-	obj, putErr := k.cfg.Blobs.Put(ctx, pr, blob.PutOptions{ContentType: "application/pdf"})
+	obj, putErr := k.cfg.Blobs.Put(ctx, pr, opts)
 	pr.CloseWithError(errPutEnded) // unblocks a writer the store left
 	writeErr := <-wrote
 	switch {

@@ -3,15 +3,18 @@ package keyring_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/signertest"
+	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
@@ -87,4 +90,84 @@ type stopsReading struct {
 func (s stopsReading) Put(_ context.Context, r io.Reader, _ blob.PutOptions) (blob.Object, error) {
 	_, _ = io.CopyN(io.Discard, r, 1024)
 	return blob.Object{}, s.err
+}
+
+// TestCertifiedCopyAllocatesAboutTheOriginal: a certified copy is written through into
+// the blob store as the leader's signature is, so that copying a 5 MB signed original
+// allocates what copying a 40 KB one does plus the larger original read once, not the
+// signed copy again in memory. The stored copy must still verify, every signature in it.
+// Not parallel, for runtime.MemStats (see above).
+func TestCertifiedCopyAllocatesAboutTheOriginal(t *testing.T) {
+	b := setup(t, openSQLite(t))
+	ctx := context.Background()
+	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "luutru.tinh", FullName: "Lê Thị Lưu"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}))
+	archivist := engine.Actor{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}
+	rec, err := b.eng.OpenRecord(ctx, archivist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ quyết định",
+		Retention: engine.Retention{Years: 10}, OwnerID: u.ID})
+	must(t, err)
+	// A scan has no number and date blanks: the clerk places them.
+	placed := keyring.IssueOptions{Placement: keyring.Placement{NumberAt: &keyring.Point{X: 5, Y: 60}, DateAt: &keyring.Point{X: 5, Y: 40}}}
+	filed := func(pdf []byte) engine.Document {
+		doc := b.approvedUpload(t, pdf)
+		_, err := b.kr.IssueAndSealWith(ctx, b.clerk, doc.ID, pin, "", placed)
+		must(t, err)
+		must(t, b.eng.FileDocument(ctx, archivist, rec.ID, doc.ID))
+		return doc
+	}
+	// The keyring at B-B: the allocation of copying itself, without the TSA's round trips.
+	kr := keyring.New(keyring.Config{Engine: b.eng, Store: b.store, Blobs: b.blobs, Location: "Hòa Bình"})
+	var last keyring.IssuedCopy
+	copying := func(doc engine.Document) uint64 {
+		least := uint64(math.MaxUint64)
+		for range 5 {
+			var before, after runtime.MemStats
+			runtime.GC()
+			// No collection while copying: one would empty the pools (a compressor of
+			// the appearance is most of a megabyte) at random, and the noise hide the file.
+			gc := debug.SetGCPercent(-1)
+			runtime.ReadMemStats(&before)
+			cp, err := kr.CertifiedCopy(ctx, archivist, doc.ID, pin, "")
+			runtime.ReadMemStats(&after)
+			debug.SetGCPercent(gc)
+			must(t, err)
+			least, last = min(least, after.TotalAlloc-before.TotalAlloc), cp
+		}
+		return least
+	}
+	smallDoc, largeDoc := filed(signertest.RandomScanPDF(40<<10, 1)), filed(signertest.RandomScanPDF(5<<20, 5))
+	small, large := b.newestSigned(t, smallDoc.ID), b.newestSigned(t, largeDoc.ID)
+	base := copying(smallDoc)
+	got := copying(largeDoc)
+	extra, grown := float64(got)-float64(base), float64(len(large)-len(small))
+	t.Logf("a certified copy allocated %d bytes for an original of %d, %d for one of %d: %.2f bytes more per byte more of the original",
+		base, len(small), got, len(large), extra/grown)
+	if extra > 1.05*grown+256<<10 {
+		t.Errorf("an original %.0f bytes larger made the copy allocate %.0f bytes more (%.2f× the difference), want the original read once (≤ 1.05× and 256 KiB)",
+			grown, extra, extra/grown)
+	}
+
+	rc, err := b.blobs.Open(ctx, last.Blob.Key)
+	must(t, err)
+	stored, err := io.ReadAll(rc)
+	rc.Close()
+	must(t, err)
+	if !bytes.HasPrefix(stored, large) || len(stored) <= len(large) || int64(len(stored)) != last.Signed.Size {
+		t.Fatalf("the stored copy (%d bytes, recorded %d) does not extend the signed original (%d)", len(stored), last.Signed.Size, len(large))
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(b.ca.Root())
+	rep, err := verify.Verify(ctx, bytes.NewReader(stored), int64(len(stored)), verify.Options{Roots: roots})
+	must(t, err)
+	// The leader signs the last page, so the agency signs twice: the number and date on the
+	// first page, then the seal.
+	if len(rep.Signatures) != 4 {
+		t.Fatalf("%d signatures, want the leader's, the agency's two and the copy's", len(rep.Signatures))
+	}
+	for _, s := range rep.Signatures {
+		if !s.Intact || s.Indication != verify.TotalPassed {
+			t.Fatalf("signature of %s: intact %v, %s %v", s.Signer, s.Intact, s.Indication, s.Errors)
+		}
+	}
 }

@@ -24,9 +24,8 @@ import (
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/storage/blob"
-	"github.com/vanthu/vanthu/storage/postgres"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
-	"github.com/vanthu/vanthu/storage/testenv"
 )
 
 // BenchmarkHTTP measures, over loopback against PostgreSQL, the clerk's inbox listing and
@@ -39,11 +38,7 @@ import (
 // rate over the bare handler's (target ≥ 0.5).
 func BenchmarkHTTP(b *testing.B) {
 	ctx := context.Background()
-	store, err := postgres.Open(ctx, testenv.PostgresURL(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
+	store := dbtest.Postgres(b)
 	api, eng := benchServer(b, store)
 	province, err := store.AgencyGetByCode(ctx, "H23")
 	if err != nil {

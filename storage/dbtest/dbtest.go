@@ -4,6 +4,7 @@ package dbtest
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"testing"
 
@@ -19,6 +20,7 @@ type Opener func(t testing.TB) *sqlstore.Store
 // SQLite opens a database in a file under the test's temporary directory.
 func SQLite(t testing.TB) *sqlstore.Store {
 	t.Helper()
+	quiet(t)
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -30,12 +32,24 @@ func SQLite(t testing.TB) *sqlstore.Store {
 // Postgres opens a schema of the test's own on the test PostgreSQL.
 func Postgres(t testing.TB) *sqlstore.Store {
 	t.Helper()
+	quiet(t)
 	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// quiet silences the default logger for a benchmark, whose migrations would otherwise log
+// into the middle of its result line. Tests keep their logs.
+func quiet(t testing.TB) {
+	if _, ok := t.(*testing.B); !ok {
+		return
+	}
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { slog.SetDefault(prev) })
 }
 
 // ForEach runs a test on SQLite and on PostgreSQL, in parallel. The test migrates the

@@ -193,6 +193,7 @@ func (c *StatementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBa
 // PostgresTraced is Postgres with every statement counted by counter.
 func PostgresTraced(t testing.TB, counter *StatementCounter) *sqlstore.Store {
 	t.Helper()
+	quiet(t)
 	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t), postgres.WithTracer(counter))
 	if err != nil {
 		t.Fatal(err)

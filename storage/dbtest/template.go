@@ -64,6 +64,7 @@ var images sync.Map // key → *image
 // write puts a copy of the database that build makes (once per key) at path.
 func write(t testing.TB, path, key string, build func(context.Context, *sqlstore.Store) error) string {
 	t.Helper()
+	quiet(t)
 	v, _ := images.LoadOrStore(key, &image{})
 	img := v.(*image)
 	img.once.Do(func() { img.main, img.wal, img.err = buildImage(context.Background(), build) })

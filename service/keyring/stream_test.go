@@ -47,8 +47,8 @@ func TestSigningAllocatesAboutTheFile(t *testing.T) {
 	extra, grown := float64(got)-float64(base), float64(len(large)-len(small))
 	t.Logf("signing allocated %d bytes for a draft of %d, %d for one of %d: %.2f bytes more per byte more of the file",
 		base, len(small), got, len(large), extra/grown)
-	if extra > 1.05*grown+256<<10 {
-		t.Errorf("a draft %.0f bytes larger made signing allocate %.0f bytes more (%.2f× the difference), want the draft read once (≤ 1.05× and 256 KiB)",
+	if extra > 1.05*grown+poolSlack {
+		t.Errorf("a draft %.0f bytes larger made signing allocate %.0f bytes more (%.2f× the difference), want the draft read once (≤ 1.05× and 1 MiB)",
 			grown, extra, extra/grown)
 	}
 
@@ -135,8 +135,8 @@ func TestCertifiedCopyAllocatesAboutTheOriginal(t *testing.T) {
 	extra, grown := float64(got)-float64(base), float64(len(large)-len(small))
 	t.Logf("a certified copy allocated %d bytes for an original of %d, %d for one of %d: %.2f bytes more per byte more of the original",
 		base, len(small), got, len(large), extra/grown)
-	if extra > 1.05*grown+256<<10 {
-		t.Errorf("an original %.0f bytes larger made the copy allocate %.0f bytes more (%.2f× the difference), want the original read once (≤ 1.05× and 256 KiB)",
+	if extra > 1.05*grown+poolSlack {
+		t.Errorf("an original %.0f bytes larger made the copy allocate %.0f bytes more (%.2f× the difference), want the original read once (≤ 1.05× and 1 MiB)",
 			grown, extra, extra/grown)
 	}
 
@@ -163,6 +163,12 @@ func TestCertifiedCopyAllocatesAboutTheOriginal(t *testing.T) {
 		}
 	}
 }
+
+// poolSlack is what one side may allocate more than the other besides the file: an
+// appearance's compressor (most of a megabyte) its pool did not keep, which under the race
+// detector, whose pools drop items at random, happens in any run. A second copy of a 5 MB
+// file is five times that.
+const poolSlack = 1 << 20
 
 // allocatedBy is how many bytes f allocates, from a fresh collection.
 func allocatedBy(f func()) uint64 {

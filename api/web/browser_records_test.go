@@ -56,8 +56,7 @@ func TestBrowserArchivistKeepsRecords(t *testing.T) {
 	// Filing from the document: the record is found as the archivist types its title.
 	b.run("document", b.open("/documents/"+docID), chromedp.WaitVisible(chromedp.ID("record-picker")),
 		chromedp.SendKeys(chromedp.ID("record-q"), "lưu trữ"),
-		poll(`[...document.querySelectorAll("#record-results label")].some(l => l.textContent.includes("09.VP"))`),
-		chromedp.Click(chromedp.CSS(`#record-results input[name=record]`)))
+		clickWhen(`[...document.querySelectorAll("#record-results label")].find(l => l.textContent.includes("09.VP"))?.querySelector("input[name=record]")`))
 	b.screenshot("archivist-pick-record")
 	b.run("file", b.submit("#do-file"))
 	b.expectText("filed", "#doc-records", "09.VP")

@@ -241,6 +241,13 @@ func poll(expr string) step {
 	})
 }
 
+// clickWhen waits until the element expr evaluates to exists and clicks it within the
+// same evaluation: a list that re-renders as its searches answer (pickAsYouType) may
+// replace a node between finding it and clicking it, which a CSS click trips over.
+func clickWhen(expr string) step {
+	return poll(`(() => { const e = (` + expr + `); if (!e) { return false; } e.click(); return true; })()`)
+}
+
 // submit clicks a button that posts a form, waits for the next page to load and fails
 // unless it loaded without an error status.
 func (b *browser) submit(sel string) step {
@@ -517,7 +524,7 @@ func TestBrowserWalksAWorkingDay(t *testing.T) {
 	// Bộ Tài chính too, over the exchange axis: found as the clerk types, without diacritics.
 	b.run("axis search", chromedp.SendKeys(chromedp.ID("axis-q"), "bo tai chinh"),
 		chromedp.WaitNotPresent(chromedp.CSS(`#axis-results input[value="000.00.00.G06"]`)),
-		chromedp.Click(chromedp.CSS(`#axis-results input[value="000.00.00.G12"]`)))
+		clickWhen(`document.querySelector('#axis-results input[value="000.00.00.G12"]')`))
 	b.screenshot("clerk-axis-picker")
 	b.run("dispatch", chromedp.Click(chromedp.CSS(`input[name=to][data-code="H23.11"]`)), b.submit("#do-dispatch"))
 	b.expectText("dispatched", "#doc-state", "Đã phát hành")

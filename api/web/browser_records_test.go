@@ -1,23 +1,20 @@
 package web_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/base64"
-	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/vanthu/vanthu/api/web"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
 	"github.com/vanthu/vanthu/signer/docpdf"
@@ -208,32 +205,7 @@ func fetchBytes(t *testing.T, b *browser, urlExpr, formExpr string) []byte {
 // where it is installed, the Library of Congress's bagit.py.
 func checkBag(t *testing.T, zipped []byte) {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
-	if err != nil {
-		t.Fatalf("the bag download is not a zip: %v", err)
-	}
-	dir := t.TempDir()
-	for _, f := range zr.File {
-		path := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if !strings.HasPrefix(path, dir+string(filepath.Separator)) {
-			t.Fatalf("zip entry outside the bag: %s", f.Name)
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		content, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, content, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := web.UnzipTo(t, zipped)
 	bags, _ := filepath.Glob(filepath.Join(dir, "*", "bagit.txt"))
 	if len(bags) != 1 {
 		t.Fatalf("the zip holds %d bags", len(bags))

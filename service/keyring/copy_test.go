@@ -1,11 +1,9 @@
 package keyring_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -56,29 +54,22 @@ func TestCertifiedCopy(t *testing.T) {
 		if key := keyring.CopyKey(b.agency.ID, cp.ID, cp.Blob.SHA256); key != cp.Blob.Key {
 			t.Fatalf("stored under %q, CopyKey says %q", cp.Blob.Key, key)
 		}
-		rc, err := b.blobs.Open(ctx, cp.Blob.Key)
-		must(t, err)
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		must(t, err)
+		data := b.blob(t, cp.Blob.Key)
 		if int64(len(data)) != cp.Blob.Size || cp.Signed.SHA256 != cp.Blob.SHA256 || cp.Signed.Size != cp.Blob.Size {
 			t.Fatalf("stored %d bytes; the copy records %+v, the store %+v", len(data), cp.Signed, cp.Blob)
 		}
-		roots := x509.NewCertPool()
-		roots.AddCert(b.ca.Root())
-		rep, err := verify.Verify(ctx, bytes.NewReader(data), int64(len(data)), verify.Options{Roots: roots})
-		must(t, err)
+		sigs := b.verify(t, data)
 		// leader, agency, and the copy's signature
-		if len(rep.Signatures) != 3 {
-			t.Fatalf("%d signatures, want 3", len(rep.Signatures))
+		if len(sigs) != 3 {
+			t.Fatalf("%d signatures, want 3", len(sigs))
 		}
-		for _, s := range rep.Signatures {
+		for _, s := range sigs {
 			if s.Indication != verify.TotalPassed {
 				t.Fatalf("signature of %s: %s %v", s.Signer, s.Indication, s.Errors)
 			}
 		}
-		if !dssAfter(rep.Signatures[2]) {
-			t.Fatalf("nothing follows the copy's signature: %+v; want its validation data (B-LT) with the CA reachable", rep.Signatures[2].Changes)
+		if !dssAfter(sigs[2]) {
+			t.Fatalf("nothing follows the copy's signature: %+v; want its validation data (B-LT) with the CA reachable", sigs[2].Changes)
 		}
 	})
 	t.Run("StaysBTWhenNoRevocationDataCanBeHad", func(t *testing.T) {
@@ -92,15 +83,9 @@ func TestCertifiedCopy(t *testing.T) {
 		if err != nil {
 			t.Fatalf("a copy with the CA unreachable: %v", err)
 		}
-		rc, err := b.blobs.Open(ctx, cp.Blob.Key)
-		must(t, err)
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		must(t, err)
-		rep, err := verify.Verify(ctx, bytes.NewReader(data), int64(len(data)), verify.Options{})
-		must(t, err)
-		if n := len(rep.Signatures); n != 3 || !rep.Signatures[2].Intact || rep.Signatures[2].Timestamp == nil || dssAfter(rep.Signatures[2]) {
-			t.Fatalf("signatures: %+v; want the copy's intact and timestamped (B-T), no validation data added after it", rep.Signatures)
+		sigs := b.verify(t, b.blob(t, cp.Blob.Key))
+		if n := len(sigs); n != 3 || !sigs[2].Intact || sigs[2].Timestamp == nil || dssAfter(sigs[2]) {
+			t.Fatalf("signatures: %+v; want the copy's intact and timestamped (B-T), no validation data added after it", sigs)
 		}
 	})
 	t.Run("KeysOutsideTheLayoutAreRefused", func(t *testing.T) {

@@ -143,7 +143,13 @@ func (b *bundle) newestSigned(t *testing.T, docID string) []byte {
 			last = f
 		}
 	}
-	rc, err := b.blobs.Open(ctx, last.BlobKey)
+	return b.blob(t, last.BlobKey)
+}
+
+// blob reads a stored object whole.
+func (b *bundle) blob(t *testing.T, key string) []byte {
+	t.Helper()
+	rc, err := b.blobs.Open(context.Background(), key)
 	must(t, err)
 	defer rc.Close()
 	data, err := io.ReadAll(rc)
@@ -151,16 +157,20 @@ func (b *bundle) newestSigned(t *testing.T, docID string) []byte {
 	return data
 }
 
+// verify validates a PDF against the test CA and returns its signatures.
+func (b *bundle) verify(t *testing.T, data []byte) []verify.Signature {
+	t.Helper()
+	roots := x509.NewCertPool()
+	roots.AddCert(b.ca.Root())
+	rep, err := verify.Verify(context.Background(), bytes.NewReader(data), int64(len(data)), verify.Options{Roots: roots})
+	must(t, err)
+	return rep.Signatures
+}
+
 // verifyLatest validates the document's newest signed PDF and returns its signatures.
 func (b *bundle) verifyLatest(t *testing.T, docID string) []verify.Signature {
 	t.Helper()
-	ctx := context.Background()
-	data := b.newestSigned(t, docID)
-	roots := x509.NewCertPool()
-	roots.AddCert(b.ca.Root())
-	rep, err := verify.Verify(ctx, bytes.NewReader(data), int64(len(data)), verify.Options{Roots: roots})
-	must(t, err)
-	return rep.Signatures
+	return b.verify(t, b.newestSigned(t, docID))
 }
 
 func TestSignAsLeader(t *testing.T) {

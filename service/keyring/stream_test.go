@@ -3,7 +3,6 @@ package keyring_test
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"errors"
 	"io"
 	"math"
@@ -140,24 +139,17 @@ func TestCertifiedCopyAllocatesAboutTheOriginal(t *testing.T) {
 			grown, extra, extra/grown)
 	}
 
-	rc, err := b.blobs.Open(ctx, last.Blob.Key)
-	must(t, err)
-	stored, err := io.ReadAll(rc)
-	rc.Close()
-	must(t, err)
+	stored := b.blob(t, last.Blob.Key)
 	if !bytes.HasPrefix(stored, large) || len(stored) <= len(large) || int64(len(stored)) != last.Signed.Size {
 		t.Fatalf("the stored copy (%d bytes, recorded %d) does not extend the signed original (%d)", len(stored), last.Signed.Size, len(large))
 	}
-	roots := x509.NewCertPool()
-	roots.AddCert(b.ca.Root())
-	rep, err := verify.Verify(ctx, bytes.NewReader(stored), int64(len(stored)), verify.Options{Roots: roots})
-	must(t, err)
+	sigs := b.verify(t, stored)
 	// The leader signs the last page, so the agency signs twice: the number and date on the
 	// first page, then the seal.
-	if len(rep.Signatures) != 4 {
-		t.Fatalf("%d signatures, want the leader's, the agency's two and the copy's", len(rep.Signatures))
+	if len(sigs) != 4 {
+		t.Fatalf("%d signatures, want the leader's, the agency's two and the copy's", len(sigs))
 	}
-	for _, s := range rep.Signatures {
+	for _, s := range sigs {
 		if !s.Intact || s.Indication != verify.TotalPassed {
 			t.Fatalf("signature of %s: intact %v, %s %v", s.Signer, s.Intact, s.Indication, s.Errors)
 		}

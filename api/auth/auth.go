@@ -18,6 +18,7 @@ import (
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
 // Principal is who a request comes from.
@@ -93,6 +94,12 @@ type Config struct {
 	OIDC *OIDCConfig
 }
 
+// credentialSource tells of credential changes (sqlstore.Store): the cache trusts what
+// it remembers only while it is told of every one.
+type credentialSource interface {
+	WatchCredentials(sqlstore.CredentialWatcher) bool
+}
+
 // Throttle locks a key (a username, a client address) after Failures failed logins within
 // Window, for Lockout; every further lockout within a day doubles, up to MaxLockout.
 type Throttle struct {
@@ -114,6 +121,7 @@ type Service struct {
 	cfg       Config
 	dummyHash string
 	oidc      *oidcClient
+	cache     *credentialCache
 }
 
 // New returns the service.
@@ -144,7 +152,10 @@ func New(cfg Config) *Service {
 		}
 		cfg.TrustedProxies = ps
 	}
-	s := &Service{cfg: cfg}
+	s := &Service{cfg: cfg, cache: newCredentialCache(cfg.Logger)}
+	if w, ok := cfg.Store.(credentialSource); ok {
+		w.WatchCredentials(s.cache)
+	}
 	s.dummyHash = dummyHash(cfg.Engine)
 	if cfg.OIDC == nil {
 		oc, err := OIDCFromEnv()

@@ -77,6 +77,12 @@ func setup(t *testing.T, open opener) *bundle {
 	must(t, err)
 	must(t, e.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: a.ID, Role: engine.RoleClerk}))
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	svc, srv := serve(t, e, s, c)
+	return &bundle{store: s, eng: e, svc: svc, clock: c, server: srv, agency: a, clerk: u}
+}
+
+// serve is the authentication service over s with a few routes to try it on.
+func serve(t *testing.T, e *engine.Engine, s *sqlstore.Store, c *clock) (*auth.Service, *httptest.Server) {
 	svc := auth.New(auth.Config{Engine: e, Store: s, Now: c.Now, IdleTimeout: 30 * time.Minute, SessionLifetime: 8 * time.Hour,
 		UserThrottle: auth.Throttle{Failures: 3, Window: 10 * time.Minute, Lockout: 15 * time.Minute, MaxLockout: time.Hour},
 		IPThrottle:   auth.Throttle{Failures: 100, Window: 10 * time.Minute, Lockout: 15 * time.Minute, MaxLockout: time.Hour}})
@@ -125,7 +131,7 @@ func setup(t *testing.T, open opener) *bundle {
 		return need, ok
 	}))
 	t.Cleanup(srv.Close)
-	return &bundle{store: s, eng: e, svc: svc, clock: c, server: srv, agency: a, clerk: u}
+	return svc, srv
 }
 
 func must(t testing.TB, err error) {

@@ -123,6 +123,11 @@ func SessionCSRFToken(raw string) string {
 // session finds the live session of a cookie value; ok is false when there is none.
 func (s *Service) session(ctx context.Context, raw string) (Principal, bool, error) {
 	idHash := hashSecret(raw)
+	now := s.now()
+	if p, ok := s.cache.get(idHash, now, s.cfg.IdleTimeout); ok {
+		return p, true, nil
+	}
+	gen := s.cache.generation()
 	sess, u, memberships, err := s.cfg.Store.SessionGet(ctx, idHash)
 	if errors.Is(err, engine.ErrNotFound) {
 		return Principal{}, false, nil
@@ -130,7 +135,6 @@ func (s *Service) session(ctx context.Context, raw string) (Principal, bool, err
 	if err != nil {
 		return Principal{}, false, err
 	}
-	now := s.now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.cfg.IdleTimeout {
 		if err := s.cfg.Store.SessionDelete(ctx, idHash); err != nil && !errors.Is(err, engine.ErrNotFound) {
 			return Principal{}, false, err
@@ -140,13 +144,17 @@ func (s *Service) session(ctx context.Context, raw string) (Principal, bool, err
 	if u.Disabled {
 		return Principal{}, false, nil
 	}
+	lastSeen := sess.LastSeenAt
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		if err := s.cfg.Store.SessionTouch(ctx, idHash, now); err != nil && !errors.Is(err, engine.ErrNotFound) {
 			return Principal{}, false, err
 		}
+		lastSeen = now
 	}
-	return Principal{UserID: u.ID, Username: u.Username, SessionID: idHash, Memberships: memberships,
-		MustChangePassword: u.MustChangePassword}, true, nil
+	p := Principal{UserID: u.ID, Username: u.Username, SessionID: idHash, Memberships: memberships,
+		MustChangePassword: u.MustChangePassword}
+	s.cache.put(gen, idHash, cachedCredential{p: p, expiresAt: sess.ExpiresAt, lastSeen: lastSeen})
+	return p, true, nil
 }
 
 func (s *Service) setCookie(w http.ResponseWriter, value string, maxAge time.Duration) {

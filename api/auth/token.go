@@ -136,14 +136,19 @@ func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal,
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return Principal{}, fmt.Errorf("%w: not a vanthu API token", errBadToken)
 	}
-	t, u, memberships, err := s.cfg.Store.APITokenGetByHash(ctx, hashSecret(secret))
+	key := hashSecret(secret)
+	now := s.now()
+	if p, ok := s.cache.get(key, now, touchEvery); ok {
+		return p, nil
+	}
+	gen := s.cache.generation()
+	t, u, memberships, err := s.cfg.Store.APITokenGetByHash(ctx, key)
 	if errors.Is(err, engine.ErrNotFound) {
 		return Principal{}, fmt.Errorf("%w: unknown", errBadToken)
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("api token: %w", err)
 	}
-	now := s.now()
 	switch {
 	case t.RevokedAt != nil:
 		return Principal{}, fmt.Errorf("%w: %s was revoked", errBadToken, t.ID)
@@ -153,10 +158,17 @@ func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal,
 	if u.Disabled {
 		return Principal{}, fmt.Errorf("%w: %s: user disabled", errBadToken, t.ID)
 	}
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchEvery {
-		if err := s.cfg.Store.APITokenTouch(ctx, t.ID, now); err != nil {
-			return Principal{}, fmt.Errorf("api token %s: %w", t.ID, err)
-		}
+	lastUsed := now
+	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < touchEvery {
+		lastUsed = *t.LastUsedAt
+	} else if err := s.cfg.Store.APITokenTouch(ctx, t.ID, now); err != nil {
+		return Principal{}, fmt.Errorf("api token %s: %w", t.ID, err)
 	}
-	return Principal{UserID: u.ID, Username: u.Username, TokenID: t.ID, Scopes: t.Scopes, Memberships: memberships}, nil
+	p := Principal{UserID: u.ID, Username: u.Username, TokenID: t.ID, Scopes: t.Scopes, Memberships: memberships}
+	e := cachedCredential{p: p, lastSeen: lastUsed}
+	if t.ExpiresAt != nil {
+		e.expiresAt = *t.ExpiresAt
+	}
+	s.cache.put(gen, key, e)
+	return p, nil
 }

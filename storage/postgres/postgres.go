@@ -53,12 +53,13 @@ func Open(ctx context.Context, url string, opts ...Option) (*sqlstore.Store, err
 
 type driver struct {
 	pool *pgxpool.Pool
+	feed credentialFeed
 }
 
 func (d *driver) Dialect() string                { return "postgres" }
 func (d *driver) Conn() sqlstore.Conn            { return conn{d.pool} }
 func (d *driver) Ping(ctx context.Context) error { return d.pool.Ping(ctx) }
-func (d *driver) Close() error                   { d.pool.Close(); return nil }
+func (d *driver) Close() error                   { d.feed.stop(); d.pool.Close(); return nil }
 func (d *driver) Raw() any                       { return d.pool }
 
 func (d *driver) Begin(ctx context.Context) (sqlstore.Tx, error) {

@@ -82,11 +82,12 @@ func (q queries) SessionTouch(ctx context.Context, idHash string, at time.Time) 
 }
 
 func (q queries) SessionDelete(ctx context.Context, idHash string) error {
-	return q.execOne(ctx, "session delete", qSessionDelete, idHash)
+	return q.credentialsChanged(q.execOne(ctx, "session delete", qSessionDelete, idHash), CredentialChange{SessionHash: idHash})
 }
 
 func (q queries) SessionDeleteByUser(ctx context.Context, userID string) (int64, error) {
-	return q.exec(ctx, "session delete by user", qSessionDeleteByUser, userID)
+	n, err := q.exec(ctx, "session delete by user", qSessionDeleteByUser, userID)
+	return n, q.credentialsChanged(err, CredentialChange{UserID: userID})
 }
 
 func (q queries) SessionDeleteExpired(ctx context.Context, now, idleSince time.Time) (int64, error) {
@@ -174,7 +175,7 @@ func (q queries) APITokenListByUser(ctx context.Context, userID string) ([]engin
 }
 
 func (q queries) APITokenRevoke(ctx context.Context, id string, at time.Time) error {
-	return q.execOne(ctx, "api token revoke", qAPITokenRevoke, id, at.UTC())
+	return q.credentialsChanged(q.execOne(ctx, "api token revoke", qAPITokenRevoke, id, at.UTC()), CredentialChange{TokenID: id})
 }
 
 func (q queries) APITokenTouch(ctx context.Context, id string, at time.Time) error {
@@ -191,7 +192,7 @@ func scanAPIToken(r Row) (engine.APIToken, error) {
 }
 
 func (q queries) UserSetPassword(ctx context.Context, userID, hash string) error {
-	return q.execOne(ctx, "user set password", qUserSetPassword, userID, hash)
+	return q.credentialsChanged(q.execOne(ctx, "user set password", qUserSetPassword, userID, hash), CredentialChange{UserID: userID})
 }
 
 func (q queries) SigningKeyInsert(ctx context.Context, k *engine.SigningKey) error {

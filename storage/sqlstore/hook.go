@@ -54,6 +54,8 @@ func (s *Store) AddTxHook(fn TxHook) { s.hooks.add(fn) }
 type txRecord struct {
 	events        []engine.Event
 	notifications []engine.Notification
+	// credentials are told to the store's watchers once the transaction commits.
+	credentials []CredentialChange
 }
 
 func (q queries) recordEvent(e *engine.Event) {

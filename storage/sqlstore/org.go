@@ -134,11 +134,12 @@ func scanUser(r Row) (engine.User, error) {
 func (q queries) MembershipInsert(ctx context.Context, m *engine.Membership) error {
 	_, err := q.exec(ctx, "membership insert", qMembershipInsert, m.UserID, m.AgencyID, nullable(m.UnitID),
 		string(m.Role), m.Title)
-	return err
+	return q.credentialsChanged(err, CredentialChange{UserID: m.UserID})
 }
 
 func (q queries) MembershipDelete(ctx context.Context, m *engine.Membership) error {
-	return q.execOne(ctx, "membership delete", qMembershipDelete, m.UserID, m.AgencyID, m.UnitID, string(m.Role))
+	return q.credentialsChanged(q.execOne(ctx, "membership delete", qMembershipDelete, m.UserID, m.AgencyID, m.UnitID, string(m.Role)),
+		CredentialChange{UserID: m.UserID})
 }
 
 func (q queries) MembershipListByUser(ctx context.Context, userID string) ([]engine.Membership, error) {
@@ -190,11 +191,12 @@ var (
 )
 
 func (q queries) UserUpdate(ctx context.Context, u *engine.User) error {
-	return q.execOne(ctx, "user update", qUserUpdate, u.ID, u.FullName, u.Email, u.Disabled, u.MustChangePassword)
+	return q.credentialsChanged(q.execOne(ctx, "user update", qUserUpdate, u.ID, u.FullName, u.Email, u.Disabled, u.MustChangePassword),
+		CredentialChange{UserID: u.ID})
 }
 
 func (q queries) UserResetPassword(ctx context.Context, userID, hash string) error {
-	return q.execOne(ctx, "user reset password", qUserResetPassword, userID, hash)
+	return q.credentialsChanged(q.execOne(ctx, "user reset password", qUserResetPassword, userID, hash), CredentialChange{UserID: userID})
 }
 
 func (q queries) UserListByAgency(ctx context.Context, f engine.UserFilter) ([]engine.User, error) {

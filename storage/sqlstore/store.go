@@ -11,27 +11,34 @@ import (
 // Store implements engine.Store on a Driver.
 type Store struct {
 	queries
-	driver Driver
-	hooks  *hooks
+	driver   Driver
+	hooks    *hooks
+	watchers *credentialWatchers
 }
 
 var _ engine.Store = (*Store)(nil)
 
 // New wraps a driver whose schema is already migrated.
 func New(d Driver) *Store {
-	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate}, driver: d, hooks: &hooks{}}
+	w := &credentialWatchers{}
+	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: w}, driver: d, hooks: &hooks{}, watchers: w}
 }
 
 // InTx runs fn in a transaction. The rollback after a failure runs on a context that is
 // not cancelled with the request, so a cancelled request never leaves a transaction open.
 func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error {
+	var q queries
 	err := inTx(ctx, s.driver, func(tx Tx) error {
-		q := queries{conn: tx, translate: s.driver.Translate, rec: &txRecord{}}
+		q = queries{conn: tx, translate: s.driver.Translate, rec: &txRecord{}, watchers: s.watchers}
 		if err := fn(q); err != nil {
 			return err
 		}
 		return s.runHooks(ctx, tx, q)
 	})
+	if q.rec != nil {
+		// Even after a failed commit, which may have committed: forgetting is always safe.
+		s.watchers.tell(q.rec.credentials)
+	}
 	if err != nil {
 		return s.driver.Translate(err)
 	}
@@ -56,6 +63,7 @@ type queries struct {
 	conn      Conn
 	translate func(error) error
 	rec       *txRecord // inside a transaction: what its hooks will see
+	watchers  *credentialWatchers
 }
 
 func (q queries) exec(ctx context.Context, op, query string, args ...any) (int64, error) {

@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vanthu/vanthu/storage/testenv"
+)
+
+// TestCredentialFeedStaysLiveThroughQuietSpells checks that a feed with nothing to say
+// proves its connection with pings and keeps listening, rather than going dark or deaf.
+func TestCredentialFeedStaysLiveThroughQuietSpells(t *testing.T) {
+	quiet := feedQuiet
+	feedQuiet = 50 * time.Millisecond
+	t.Cleanup(func() { feedQuiet = quiet })
+	ctx := context.Background()
+	store, err := Open(ctx, testenv.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	d := &driver{pool: store.Raw().(*pgxpool.Pool)}
+	t.Cleanup(d.feed.stop)
+
+	var mu sync.Mutex
+	var heard, states []string
+	d.ListenCredentials(func(user string) { mu.Lock(); heard = append(heard, user); mu.Unlock() },
+		func(live bool) {
+			mu.Lock()
+			states = append(states, map[bool]string{true: "live", false: "dark"}[live])
+			mu.Unlock()
+		})
+	snapshot := func() ([]string, []string) {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), heard...), append([]string(nil), states...)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, s := snapshot(); len(s) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the feed never went live")
+		}
+	}
+	time.Sleep(10 * feedQuiet)
+	if _, err := d.pool.Exec(ctx, `SELECT pg_notify('vanthu_credentials', 'someone')`); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		h, s := snapshot()
+		if len(h) > 0 {
+			if len(s) != 1 || h[0] != "someone" {
+				t.Fatalf("heard %v, went %v; want someone, and live once", h, s)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing heard after ten quiet spells (went %v)", s)
+		}
+	}
+}

@@ -117,6 +117,7 @@ func New(deps Deps) *Server {
 
 	s.auth = auth.New(auth.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger, SecureCookies: deps.SecureCookies})
 	s.auth.Routes(s.mux)
+	s.metrics.registry.MustRegister(s.auth.Collectors()...)
 	s.events = events.New(events.Config{Engine: deps.Engine, Store: deps.Store, Logger: deps.Logger})
 	s.events.Routes(s.mux)
 	maps.Copy(s.needs, auth.RouteNeeds)

@@ -16,6 +16,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/sqlstore"
@@ -169,6 +171,9 @@ func New(cfg Config) *Service {
 	}
 	return s
 }
+
+// Collectors are the service's metrics, for /metrics.
+func (s *Service) Collectors() []prometheus.Collector { return s.cache.collectors() }
 
 // Routes registers the authentication endpoints under /api/v1/auth, and the OpenID Connect
 // login under /auth/oidc (answering 404 while it is not configured).

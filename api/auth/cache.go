@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
@@ -29,6 +31,7 @@ type credentialCache struct {
 	gen     uint64 // moves on every change: a read begun before it must not be remembered
 	entries map[string]cachedCredential
 	byUser  map[string][]string // user id: the keys of their entries
+	lookups *prometheus.CounterVec
 }
 
 // cachedCredential is a checked session or token, keyed by the hash of its secret.
@@ -39,7 +42,11 @@ type cachedCredential struct {
 }
 
 func newCredentialCache(logger *slog.Logger) *credentialCache {
-	return &credentialCache{logger: logger, entries: map[string]cachedCredential{}, byUser: map[string][]string{}}
+	return &credentialCache{logger: logger, entries: map[string]cachedCredential{}, byUser: map[string][]string{},
+		lookups: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vanthu_credential_lookups_total",
+			Help: "Sessions and API tokens checked, by where they were found: memory or database.",
+		}, []string{"from"})}
 }
 
 // get returns the principal of a credential checked and used less than a minute ago,
@@ -50,8 +57,10 @@ func (c *credentialCache) get(key string, now time.Time, idle time.Duration) (Pr
 	live := c.live
 	c.mu.RUnlock()
 	if !ok || !live || (!e.expiresAt.IsZero() && !now.Before(e.expiresAt)) || now.Sub(e.lastSeen) >= min(touchEvery, idle) {
+		c.lookups.WithLabelValues("database").Inc()
 		return Principal{}, false
 	}
+	c.lookups.WithLabelValues("memory").Inc()
 	p := e.p
 	p.Memberships, p.Scopes = slices.Clone(p.Memberships), slices.Clone(p.Scopes)
 	return p, true
@@ -125,4 +134,24 @@ func (c *credentialCache) CredentialFeed(live bool) {
 func (c *credentialCache) forget() {
 	clear(c.entries)
 	clear(c.byUser)
+}
+
+// collectors are the cache's metrics: its lookups, its size and whether its feed is live.
+func (c *credentialCache) collectors() []prometheus.Collector {
+	read := func(f func() float64) func() float64 {
+		return func() float64 { c.mu.RLock(); defer c.mu.RUnlock(); return f() }
+	}
+	return []prometheus.Collector{c.lookups,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vanthu_credential_feed_live",
+			Help: "1 while the database tells this node of every credential change, so checked sessions are remembered."},
+			read(func() float64 {
+				if c.live {
+					return 1
+				}
+				return 0
+			})),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vanthu_credentials_remembered",
+			Help: "Sessions and API tokens this node remembers having checked."},
+			read(func() float64 { return float64(len(c.entries)) })),
+	}
 }

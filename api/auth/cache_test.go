@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
@@ -93,6 +94,9 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 		c, csrf := a.session(t)
 		remembered(a, &traceA, c, nil)
 		remembered(b, &traceB, c, nil)
+		if live, fromMemory := metric(t, a.svc, "vanthu_credential_feed_live", ""), metric(t, a.svc, "vanthu_credential_lookups_total", "memory"); live != 1 || fromMemory < 1 {
+			t.Fatalf("/metrics says the feed is live %v and %v lookups came from memory", live, fromMemory)
+		}
 		if resp := a.do(t, "POST", "/api/v1/auth/logout", nil, c, map[string]string{"X-CSRF-Token": csrf}); resp.StatusCode != 204 {
 			t.Fatalf("logout: %d", resp.StatusCode)
 		}
@@ -276,4 +280,29 @@ func TestCredentialChangesAreToldOnCommit(t *testing.T) {
 func sessionHash(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(sum[:])
+}
+
+// metric reads one of svc's metrics, the series labelled from (if given).
+func metric(t *testing.T, svc *auth.Service, name, from string) float64 {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(svc.Collectors()...)
+	families, err := reg.Gather()
+	must(t, err)
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if from != "" && (len(m.GetLabel()) == 0 || m.GetLabel()[0].GetValue() != from) {
+				continue
+			}
+			if m.GetCounter() != nil {
+				return m.GetCounter().GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s %s", name, from)
+	return 0
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	neturl "net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -31,9 +32,17 @@ import (
 func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 	t.Parallel()
 	var traceA, traceB dbtest.StatementCounter
-	var url string
+	var url, appName string
 	a := setup(t, func(t testing.TB) *sqlstore.Store {
-		url = testenv.PostgresURL(t)
+		// Named after the test's schema, so that the test can cut its own nodes' feeds and
+		// nobody else's.
+		u, err := neturl.Parse(testenv.PostgresURL(t))
+		must(t, err)
+		q := u.Query()
+		appName = q.Get("search_path")
+		q.Set("application_name", appName)
+		u.RawQuery = q.Encode()
+		url = u.String()
 		s, err := postgres.Open(context.Background(), url, postgres.WithTracer(&traceA))
 		must(t, err)
 		t.Cleanup(func() { s.Close() })
@@ -80,11 +89,11 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 		for {
 			status, _ := reads(n, trace, c, header)
 			if status == 401 {
-				t.Logf("%s: refused on the other node after %v", what, time.Since(start).Round(time.Microsecond))
+				t.Logf("%s: refused after %v", what, time.Since(start).Round(time.Microsecond))
 				return
 			}
-			if time.Since(start) > time.Second {
-				t.Fatalf("%s: the other node still lets the request through after %v", what, time.Since(start))
+			if time.Since(start) > 3*time.Second {
+				t.Fatalf("%s: still let through after %v", what, time.Since(start))
 			}
 			time.Sleep(time.Millisecond)
 		}
@@ -155,8 +164,8 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 			t.Fatal("the same node still sees the removed role")
 		}
 		for start := time.Now(); slices.Contains(roles(b), string(engine.RoleSpecialist)); time.Sleep(time.Millisecond) {
-			if time.Since(start) > time.Second {
-				t.Fatal("the other node still sees the removed role after a second")
+			if time.Since(start) > 3*time.Second {
+				t.Fatal("the other node still sees the removed role after 3 seconds")
 			}
 		}
 	})
@@ -174,9 +183,8 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 	t.Run("NothingIsServedFromMemoryWhileTheFeedIsDown", func(t *testing.T) {
 		c, _ := a.session(t)
 		remembered(a, &traceA, c, nil)
-		// Every node's feed on this database goes; the others' come back by themselves.
 		_, err := pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-			WHERE query = 'LISTEN vanthu_credentials' AND pid <> pg_backend_pid()`)
+			WHERE application_name = $1 AND query = 'LISTEN vanthu_credentials'`, appName)
 		must(t, err)
 		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
 			if _, stmts := reads(a, &traceA, c, nil); stmts > 0 {

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,8 +16,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/engine/password"
 	"github.com/vanthu/vanthu/service/keyring"
 	"github.com/vanthu/vanthu/signer/pki"
 	"github.com/vanthu/vanthu/signer/pkidemo"
@@ -45,15 +49,50 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	dir := t.TempDir()
 	store := dbtest.DemoSQLite(t, demoPassword)
+	cheapLogins(t, store)
 	blobs, err := blob.NewFS(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(store)
+	eng := newEngine(store)
 	srv := New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test", MaxUpload: testMaxUpload})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &testBundle{srv: srv, http: hs, store: store, eng: eng, logins: map[string]*client{}}
+}
+
+// cheapHash is demoPassword hashed at the temporary passwords' costs. The demo seed hashes
+// at production costs (64 MiB, 3 passes): under the race detector every login, and every
+// server's dummy hash, would cost a second or two of CPU. The costs do not change what is
+// tested.
+var cheapHash = sync.OnceValues(func() (string, error) { return password.Hash(demoPassword, password.TemporaryParams) })
+
+// cheapLogins gives every demo user demoPassword under cheapHash.
+func cheapLogins(t *testing.T, store *sqlstore.Store) {
+	t.Helper()
+	h, err := cheapHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const update = "UPDATE app_user SET password_hash = $1"
+	switch db := store.Raw().(type) {
+	case *pgxpool.Pool:
+		_, err = db.Exec(context.Background(), update, h)
+	case *sql.DB:
+		_, err = db.ExecContext(context.Background(), update, h)
+	default:
+		t.Fatalf("database handle %T", db)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newEngine is the engine over store, hashing new passwords at cheapHash's costs.
+func newEngine(store *sqlstore.Store) *engine.Engine {
+	eng := engine.New(store)
+	eng.PasswordParams = password.TemporaryParams
+	return eng
 }
 
 // client is one logged-in user (or nobody, for username "").

@@ -2,7 +2,7 @@
 # Provisions the real servers the tests talk to, runs the static checks and every test,
 # and stops what it started. With CI=true anything missing is a failure, never a skip.
 #
-#   scripts/test.sh          vet, staticcheck, go test -race ./...
+#   scripts/test.sh          vet, staticcheck, go test -race ./..., the browser walks
 #   scripts/test.sh bench    the benchmarks instead of the tests
 #   scripts/test.sh run CMD  CMD (say, go test -run X ./api) with the servers provisioned
 set -euo pipefail
@@ -116,26 +116,39 @@ if [ "$mode" = bench ]; then
 fi
 
 # --- checks and tests -------------------------------------------------------------------
-say "gofmt, go mod tidy, go vet, staticcheck"
+say "gofmt, go mod tidy"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 [ -z "$unformatted" ] || die "gofmt needed: $unformatted"
 go mod tidy -diff || die "go.mod/go.sum are not tidy: run go mod tidy"
-go vet ./...
 if ! [ -x "$gobin/staticcheck" ] || ! "$gobin/staticcheck" -version | grep -q "(0.8.2)"; then
 	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2 || die "go install staticcheck failed"
 fi
-"$gobin/staticcheck" ./...
 
+# Everything below runs at once: the tests spend much of their time waiting (on fsync, on
+# the servers they start, on timers), which the other jobs fill. Each job's output is
+# shown when all are done.
+#
+# go vet runs all its checks, the few go test runs before each package's tests among them
+# (hence -vet=off below).
+say "go vet, staticcheck, go test -race ./... and the browser walks (PostgreSQL $VANTHU_TEST_DATABASE_URL, S3 $VANTHU_TEST_S3_ENDPOINT)"
+{ go vet ./... && "$gobin/staticcheck" ./...; } >"$work/checks.log" 2>&1 &
+checks=$!
 # The browser walks (TestBrowser*) drive chromium through the pages; the race detector
 # would multiply the cost of the pure-Go SQLite under them for no race the API tests do not
-# already look for. They run without it, at the same time as everything else runs with it.
-say "go test -race ./... and the browser walks (PostgreSQL $VANTHU_TEST_DATABASE_URL, S3 $VANTHU_TEST_S3_ENDPOINT)"
+# already look for. They run without it.
 go test -timeout 10m -run '^TestBrowser' ./api/web/ >"$work/browser.log" 2>&1 &
 browser=$!
+# The race run: the packages that take longest start first, so that none of them starts
+# last and runs alone; -p 3 links and runs the next test binaries while a package waits.
+# (-parallel above its default, GOMAXPROCS, made the SQLite-heavy packages slower: they contend.)
 race_status=0
-go test -race -timeout 12m -skip '^TestBrowser' ./... || race_status=$?
+go test -race -vet=off -p 3 -timeout 12m -skip '^TestBrowser' \
+	./cmd/vanthu/ ./engine/ ./storage/sqlite/ ./service/archive/ ./... || race_status=$?
+checks_status=0
+wait "$checks" || checks_status=$?
 browser_status=0
 wait "$browser" || browser_status=$?
-cat "$work/browser.log"
+cat "$work/checks.log" "$work/browser.log"
+[ "$checks_status" = 0 ] || die "go vet or staticcheck failed"
 [ "$race_status" = 0 ] || die "go test -race failed"
 [ "$browser_status" = 0 ] || die "the browser walks failed"

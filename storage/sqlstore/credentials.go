@@ -1,7 +1,5 @@
 package sqlstore
 
-import "sync"
-
 // CredentialChange is what a committed write changed of someone's credentials: a user
 // (their account, password or memberships, and with them all their sessions and tokens),
 // one session (by the hash of its cookie) or one API token (by id). One field is set.
@@ -39,25 +37,15 @@ func (s *Store) WatchCredentials(w CredentialWatcher) bool {
 	return true
 }
 
-// credentialWatchers are the store's watchers; nil in a store nobody watches.
-type credentialWatchers struct {
-	mu   sync.RWMutex
-	list []CredentialWatcher
-}
+// credentialWatchers are the store's watchers.
+type credentialWatchers = registry[CredentialWatcher]
 
-func (c *credentialWatchers) add(w CredentialWatcher) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.list = append(c.list, w)
-}
-
-func (c *credentialWatchers) tell(changes []CredentialChange) {
+// tell gives every watcher each change.
+func tell(ws *credentialWatchers, changes []CredentialChange) {
 	if len(changes) == 0 {
 		return
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, w := range c.list {
+	for _, w := range ws.snapshot() {
 		for _, ch := range changes {
 			w.CredentialsChanged(ch)
 		}
@@ -73,7 +61,7 @@ func (q queries) credentialsChanged(err error, ch CredentialChange) error {
 	case q.rec != nil:
 		q.rec.credentials = append(q.rec.credentials, ch)
 	default:
-		q.watchers.tell([]CredentialChange{ch})
+		tell(q.watchers, []CredentialChange{ch})
 	}
 	return err
 }

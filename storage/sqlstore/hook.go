@@ -29,22 +29,22 @@ type TxView struct {
 // transaction holds, so a hook that has nothing to write costs no round trip.
 func (v *TxView) Raw(ctx context.Context) (any, error) { return v.tx.Raw(ctx) }
 
-// hooks are the store's transaction hooks; set at start, read by every transaction.
-type hooks struct {
+// registry is a list of the store's callbacks: added at start, read by every transaction.
+type registry[T any] struct {
 	mu   sync.RWMutex
-	list []TxHook
+	list []T
 }
 
-func (h *hooks) add(fn TxHook) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.list = append(h.list, fn)
+func (r *registry[T]) add(v T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.list = append(r.list, v)
 }
 
-func (h *hooks) snapshot() []TxHook {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.list
+func (r *registry[T]) snapshot() []T {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.list
 }
 
 // AddTxHook makes fn run before every later write transaction commits.

@@ -12,7 +12,7 @@ import (
 type Store struct {
 	queries
 	driver   Driver
-	hooks    *hooks
+	hooks    *registry[TxHook]
 	watchers *credentialWatchers
 }
 
@@ -21,7 +21,7 @@ var _ engine.Store = (*Store)(nil)
 // New wraps a driver whose schema is already migrated.
 func New(d Driver) *Store {
 	w := &credentialWatchers{}
-	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: w}, driver: d, hooks: &hooks{}, watchers: w}
+	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: w}, driver: d, hooks: &registry[TxHook]{}, watchers: w}
 }
 
 // InTx runs fn in a transaction. The rollback after a failure runs on a context that is
@@ -37,7 +37,7 @@ func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error
 	})
 	if q.rec != nil {
 		// Even after a failed commit, which may have committed: forgetting is always safe.
-		s.watchers.tell(q.rec.credentials)
+		tell(s.watchers, q.rec.credentials)
 	}
 	if err != nil {
 		return s.driver.Translate(err)

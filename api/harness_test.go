@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
@@ -74,18 +71,7 @@ func cheapLogins(t *testing.T, store *sqlstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const update = "UPDATE app_user SET password_hash = $1"
-	switch db := store.Raw().(type) {
-	case *pgxpool.Pool:
-		_, err = db.Exec(context.Background(), update, h)
-	case *sql.DB:
-		_, err = db.ExecContext(context.Background(), update, h)
-	default:
-		t.Fatalf("database handle %T", db)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	dbtest.Exec(t, store, "UPDATE app_user SET password_hash = $1", h)
 }
 
 // newEngine is the engine over store, hashing new passwords at cheapHash's costs.

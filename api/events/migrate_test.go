@@ -2,14 +2,12 @@ package events_test
 
 import (
 	"context"
-	"database/sql"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -17,7 +15,6 @@ import (
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/service/jobs"
 	"github.com/vanthu/vanthu/storage/dbtest"
-	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
 // A database upgraded with deliveries and e-mails still pending in the old outbox: they
@@ -37,7 +34,7 @@ func TestPendingOutboxBecomesJobs(t *testing.T) {
 		// The user row as the schema of version 14 has it: today's store writes columns
 		// added since.
 		u := engine.User{ID: engine.NewID(), Username: "quantri.tinh"}
-		execRaw(t, s, `INSERT INTO app_user (id, username, full_name, email, password_hash, disabled, created_at)
+		dbtest.Exec(t, s, `INSERT INTO app_user (id, username, full_name, email, password_hash, disabled, created_at)
 VALUES ('`+u.ID+`', 'quantri.tinh', 'Quản trị tỉnh', 'qt@hoabinh.gov.vn', 'x', false, CURRENT_TIMESTAMP)`)
 		must(t, eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: agency.ID, Role: engine.RoleAdmin}))
 		rv := &receiver{secret: "bí-mật-của-tích-hợp-0123456789", got: make(chan delivery, 4)}
@@ -49,13 +46,13 @@ VALUES ('`+u.ID+`', 'quantri.tinh', 'Quản trị tỉnh', 'qt@hoabinh.gov.vn', 
 
 		const pendingID, deliveredID = "0b7a52c4-8f0e-4c1f-9d6e-3f1f7b0e0001", "0b7a52c4-8f0e-4c1f-9d6e-3f1f7b0e0002"
 		body := `{"id":"` + agency.ID + `:5","type":"document.received","agency_id":"` + agency.ID + `"}`
-		execRaw(t, s, `INSERT INTO webhook_delivery (id, webhook_id, event_id, event_type, payload, status, attempts,
+		dbtest.Exec(t, s, `INSERT INTO webhook_delivery (id, webhook_id, event_id, event_type, payload, status, attempts,
     next_attempt_at, created_at)
 VALUES ('`+pendingID+`', '`+hook.ID+`', '`+agency.ID+`:5', 'document.received', '`+body+`', 'pending', 2,
     CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
     ('`+deliveredID+`', '`+hook.ID+`', '`+agency.ID+`:4', 'document.received', '{}', 'delivered', 1,
     CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`)
-		execRaw(t, s, `INSERT INTO mail_outbox (id, dedup_key, user_id, to_addr, subject, text_body, html_body, status, attempts,
+		dbtest.Exec(t, s, `INSERT INTO mail_outbox (id, dedup_key, user_id, to_addr, subject, text_body, html_body, status, attempts,
     next_attempt_at, created_at)
 VALUES ('0b7a52c4-8f0e-4c1f-9d6e-3f1f7b0e0003', 'notification:1', '`+u.ID+`', 'qt@hoabinh.gov.vn',
     '[Văn thư] Quá hạn xử lý', 'Quá hạn xử lý', '<p>Quá hạn xử lý</p>', 'pending', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`)
@@ -122,19 +119,4 @@ VALUES ('0b7a52c4-8f0e-4c1f-9d6e-3f1f7b0e0003', 'notification:1', '`+u.ID+`', 'q
 			return len(res.Jobs) == 1 && res.Jobs[0].State == rivertype.JobStateCompleted
 		})
 	})
-}
-
-// execRaw runs SQL of the old schema, which the store no longer speaks.
-func execRaw(t *testing.T, s *sqlstore.Store, query string) {
-	t.Helper()
-	var err error
-	switch db := s.Raw().(type) {
-	case *pgxpool.Pool:
-		_, err = db.Exec(context.Background(), query)
-	case *sql.DB:
-		_, err = db.ExecContext(context.Background(), query)
-	default:
-		t.Fatalf("database handle %T", db)
-	}
-	must(t, err)
 }

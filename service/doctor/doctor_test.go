@@ -3,15 +3,12 @@ package doctor_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
@@ -114,22 +111,6 @@ func (b *testBundle) run(t *testing.T, repair bool) doctor.Report {
 	return rep
 }
 
-func (b *testBundle) exec(t *testing.T, query string) {
-	t.Helper()
-	var err error
-	switch db := b.store.Raw().(type) {
-	case *pgxpool.Pool:
-		_, err = db.Exec(context.Background(), query)
-	case *sql.DB:
-		_, err = db.ExecContext(context.Background(), query)
-	default:
-		t.Fatalf("database handle %T", db)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // lines are the report's problems as the text output prints them.
 func lines(rep doctor.Report) string {
 	var out []string
@@ -175,8 +156,8 @@ func TestDoctor(t *testing.T) {
 		must(t, os.WriteFile(path, data, 0o640))
 		orphan, err := b.blobs.Put(ctx, bytes.NewReader([]byte("tải lên dở dang")), blob.PutOptions{})
 		must(t, err)
-		b.exec(t, fmt.Sprintf(`UPDATE register_counter SET last_number = 5 WHERE agency_id = '%s' AND kind = 'incoming'`, b.agency.ID))
-		b.exec(t, fmt.Sprintf(`UPDATE audit_event SET after = '{"state":"filed"}' WHERE agency_id = '%s' AND seq = 2`, b.agency.ID))
+		dbtest.Exec(t, b.store, fmt.Sprintf(`UPDATE register_counter SET last_number = 5 WHERE agency_id = '%s' AND kind = 'incoming'`, b.agency.ID))
+		dbtest.Exec(t, b.store, fmt.Sprintf(`UPDATE audit_event SET after = '{"state":"filed"}' WHERE agency_id = '%s' AND seq = 2`, b.agency.ID))
 
 		rep = b.run(t, false)
 		t.Logf("report:\n%s", lines(rep))

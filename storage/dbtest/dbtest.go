@@ -4,9 +4,12 @@ package dbtest
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"path/filepath"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vanthu/vanthu/storage/postgres"
 	"github.com/vanthu/vanthu/storage/sqlite"
@@ -64,4 +67,22 @@ func ForEach(t *testing.T, test func(t *testing.T, open Opener)) {
 func ForEachEmpty(t *testing.T, test func(t *testing.T, open Opener)) {
 	t.Run("SQLite", func(t *testing.T) { t.Parallel(); test(t, SQLite) })
 	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); test(t, Postgres) })
+}
+
+// Exec runs SQL straight on s's database, past the store: what a test sets up that the
+// store has no statement for, such as rows of an older schema or a deliberate corruption.
+func Exec(t testing.TB, s *sqlstore.Store, query string, args ...any) {
+	t.Helper()
+	var err error
+	switch db := s.Raw().(type) {
+	case *pgxpool.Pool:
+		_, err = db.Exec(context.Background(), query, args...)
+	case *sql.DB:
+		_, err = db.ExecContext(context.Background(), query, args...)
+	default:
+		t.Fatalf("database handle %T", db)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -282,15 +281,16 @@ func runRecordsCopy(ctx context.Context, args []string, stdout io.Writer) error 
 		if err != nil {
 			return engine.FileInput{}, fmt.Errorf("the original of %s: %w", cp.Document.ID, err)
 		}
-		sum, size, err := writeThrough(*out, func(w io.Writer) error {
-			_, err := keyring.SignCopyTo(ctx, w, original, cp, req)
+		h, size := sha256.New(), int64(0)
+		err = writeAtomic(*out, func(w io.Writer) (err error) {
+			size, err = keyring.SignCopyTo(ctx, io.MultiWriter(w, h), original, cp, req)
 			return err
 		})
 		if err != nil {
 			return engine.FileInput{}, err
 		}
 		written = true
-		return engine.FileInput{Kind: "certified_copy", Name: *out, SHA256: sum, Size: size}, nil
+		return engine.FileInput{Kind: "certified_copy", Name: *out, SHA256: hex.EncodeToString(h.Sum(nil)), Size: size}, nil
 	})
 	if err != nil {
 		if written {
@@ -317,46 +317,6 @@ func readSized(ctx context.Context, blobs blob.Store, key string, size int64) ([
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// writeThrough writes what write writes to path through a temporary file beside it, hashing
-// the bytes on the way: the file is never held in memory whole, and a failure never leaves
-// a partial file at path. It returns the file's SHA-256 (hex) and size.
-func writeThrough(path string, write func(io.Writer) error) (string, int64, error) {
-	tmp, err := os.CreateTemp(dirOf(path), ".vanthu-*")
-	if err != nil {
-		return "", 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	h, n := sha256.New(), new(byteCount)
-	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h, n), 64<<10) // large writes go straight through
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return "", 0, err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return "", 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), int64(*n), nil
-}
-
-// byteCount counts the bytes written to it.
-type byteCount int64
-
-func (c *byteCount) Write(p []byte) (int, error) {
-	*c += byteCount(len(p))
-	return len(p), nil
 }
 
 // runAgency is `vanthu agency succeed --from CODE --to CODE [--at DATE]`.

@@ -24,13 +24,7 @@ func TestCertifiedCopy(t *testing.T) {
 	must(t, err)
 	_, err = b.kr.IssueAndSeal(ctx, b.clerk, doc.ID, pin, "")
 	must(t, err)
-	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "luutru.tinh", FullName: "Lê Thị Lưu"}, "x")
-	must(t, err)
-	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}))
-	archivist := engine.Actor{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}
-	rec, err := b.eng.OpenRecord(ctx, archivist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ quyết định",
-		Retention: engine.Retention{Years: 10}, OwnerID: u.ID})
-	must(t, err)
+	archivist, rec := b.archive(t)
 	must(t, b.eng.FileDocument(ctx, archivist, rec.ID, doc.ID))
 
 	t.Run("OnlyTheArchivistIssuesIt", func(t *testing.T) {
@@ -117,4 +111,18 @@ func FuzzCopyKey(f *testing.F) {
 			t.Fatalf("CopyKey(%q, %q, %q) = %q", agency, copyID, digest, k)
 		}
 	})
+}
+
+// archive gives the agency an archivist and a record of theirs, open for 2026.
+func (b *bundle) archive(t *testing.T) (engine.Actor, engine.Record) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := b.eng.CreateUserWithHash(ctx, engine.System, engine.User{Username: "luutru.tinh", FullName: "Lê Thị Lưu"}, "x")
+	must(t, err)
+	must(t, b.eng.Grant(ctx, engine.System, engine.Membership{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}))
+	archivist := engine.Actor{UserID: u.ID, AgencyID: b.agency.ID, Role: engine.RoleArchivist}
+	rec, err := b.eng.OpenRecord(ctx, archivist, 2026, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ quyết định",
+		Retention: engine.Retention{Years: 10}, OwnerID: u.ID})
+	must(t, err)
+	return archivist, rec
 }

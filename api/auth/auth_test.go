@@ -113,6 +113,14 @@ func serve(t *testing.T, e *engine.Engine, s *sqlstore.Store, c *clock) (*auth.S
 		}
 		_, _ = io.WriteString(w, strings.Join(names, ","))
 	})
+	// The roles the request acts with, as the principal carries them (not read again).
+	mux.HandleFunc("GET /api/v1/roles", func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := auth.RequireUser(w, r); ok {
+			for _, m := range p.Memberships {
+				_, _ = io.WriteString(w, string(m.Role)+" ")
+			}
+		}
+	})
 	mux.HandleFunc("GET /api/v1/docs", func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := auth.RequireUser(w, r); ok {
 			_, _ = io.WriteString(w, "ok")

@@ -4,10 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"io"
 	"net/http"
 	neturl "net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -145,14 +146,15 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 		c, _ := a.session(t)
 		extra := engine.Membership{UserID: a.clerk.ID, AgencyID: a.agency.ID, Role: engine.RoleSpecialist}
 		must(t, a.eng.Grant(ctx, engine.System, extra))
+		// The principal's roles: /auth/me would read them from the database again.
 		roles := func(n *bundle) []string {
-			var me auth.Me
-			must(t, json.NewDecoder(n.do(t, "GET", "/api/v1/auth/me", nil, c, nil).Body).Decode(&me))
-			var out []string
-			for _, m := range me.Memberships {
-				out = append(out, m.Role)
+			resp := n.do(t, "GET", "/api/v1/roles", nil, c, nil)
+			body, err := io.ReadAll(resp.Body)
+			must(t, err)
+			if resp.StatusCode != 200 {
+				t.Fatalf("roles: %d", resp.StatusCode)
 			}
-			return out
+			return strings.Fields(string(body))
 		}
 		remembered(a, &traceA, c, nil)
 		remembered(b, &traceB, c, nil)

@@ -32,6 +32,9 @@ type credentialCache struct {
 	entries map[string]cachedCredential
 	byUser  map[string][]string // user id: the keys of their entries
 	lookups *prometheus.CounterVec
+	// fromMemory and fromDatabase are lookups' two series, resolved once: every request
+	// counts in one of them.
+	fromMemory, fromDatabase prometheus.Counter
 }
 
 // cachedCredential is a checked session or token, keyed by the hash of its secret.
@@ -42,11 +45,13 @@ type cachedCredential struct {
 }
 
 func newCredentialCache(logger *slog.Logger) *credentialCache {
-	return &credentialCache{logger: logger, entries: map[string]cachedCredential{}, byUser: map[string][]string{},
+	c := &credentialCache{logger: logger, entries: map[string]cachedCredential{}, byUser: map[string][]string{},
 		lookups: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "vanthu_credential_lookups_total",
 			Help: "Sessions and API tokens checked, by where they were found: memory or database.",
 		}, []string{"from"})}
+	c.fromMemory, c.fromDatabase = c.lookups.WithLabelValues("memory"), c.lookups.WithLabelValues("database")
+	return c
 }
 
 // get returns the principal of a credential checked and used less than a minute ago,
@@ -57,10 +62,10 @@ func (c *credentialCache) get(key string, now time.Time, idle time.Duration) (Pr
 	live := c.live
 	c.mu.RUnlock()
 	if !ok || !live || (!e.expiresAt.IsZero() && !now.Before(e.expiresAt)) || now.Sub(e.lastSeen) >= min(touchEvery, idle) {
-		c.lookups.WithLabelValues("database").Inc()
+		c.fromDatabase.Inc()
 		return Principal{}, false
 	}
-	c.lookups.WithLabelValues("memory").Inc()
+	c.fromMemory.Inc()
 	p := e.p
 	p.Memberships, p.Scopes = slices.Clone(p.Memberships), slices.Clone(p.Scopes)
 	return p, true

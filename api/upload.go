@@ -96,19 +96,24 @@ const smallUpload = 1 << 20
 
 // uploadSpool holds an upload in memory up to smallUpload bytes, then in a temporary file.
 type uploadSpool struct {
-	mem  bytes.Buffer
+	mem  *bytes.Buffer
 	file *os.File
 }
 
-// newUploadSpool sizes the memory for a request of contentLength bytes (-1 when unknown)
-// at once, rather than doubling its way up to it and leaving the garbage behind.
+// newUploadSpool takes memory kept from earlier uploads and sizes it for a request of
+// contentLength bytes (-1 when unknown) at once, rather than doubling its way up to it:
+// every upload passes through here, and fresh memory for each would be most of the
+// garbage a registration leaves.
 func newUploadSpool(contentLength int64) *uploadSpool {
-	u := &uploadSpool{}
+	u := &uploadSpool{mem: spoolMemory.Get().(*bytes.Buffer)}
 	if contentLength > 0 {
 		u.mem.Grow(int(min(contentLength, smallUpload)))
 	}
 	return u
 }
+
+// spoolMemory is the memory of finished uploads, each about smallUpload at most.
+var spoolMemory = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // check is intake.Check of the n bytes spooled, read in place when they are in memory.
 func (u *uploadSpool) check(n int64) ([]string, error) {
@@ -131,7 +136,7 @@ func (u *uploadSpool) Write(p []byte) (int, error) {
 		if _, err := f.Write(u.mem.Bytes()); err != nil {
 			return 0, &spoolError{err}
 		}
-		u.mem = bytes.Buffer{}
+		u.mem.Reset()
 	}
 	n, err := u.file.Write(p)
 	if err != nil {
@@ -153,12 +158,16 @@ func (u *uploadSpool) readerAt() io.ReaderAt {
 	return bytes.NewReader(u.mem.Bytes())
 }
 
-// Close removes the temporary file, if the upload needed one.
+// Close removes the temporary file, if the upload needed one, and gives the memory back:
+// nothing may read the upload after it.
 func (u *uploadSpool) Close() {
 	if u.file != nil {
 		u.file.Close()
 		os.Remove(u.file.Name())
 	}
+	u.mem.Reset()
+	spoolMemory.Put(u.mem)
+	u.mem = nil
 }
 
 func (s *Server) maxUpload() int64 {

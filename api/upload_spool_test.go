@@ -39,7 +39,7 @@ func TestUploadIsStoredWhole(t *testing.T) {
 func TestUploadSpoolSpillsToAFile(t *testing.T) {
 	t.Parallel()
 	want := bytes.Repeat([]byte("0123456789abcdef"), (smallUpload+300<<10)/16)
-	u := &uploadSpool{}
+	u := newUploadSpool(-1)
 	if _, err := io.Copy(u, bytes.NewReader(want)); err != nil {
 		t.Fatal(err)
 	}

@@ -158,6 +158,9 @@ func TestDocumentsAPI(t *testing.T) {
 		if r.status != http.StatusRequestEntityTooLarge || r.problemKind() != "payload-too-large" {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
+		if detail, _ := r.json["detail"].(string); !strings.Contains(detail, "256 KiB") {
+			t.Fatalf("the refusal does not say the limit (256 KiB): %q", detail)
+		}
 	})
 
 	t.Run("UnknownRoutesAnswerProblems", func(t *testing.T) {

@@ -63,7 +63,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, kind stri
 		return upload{}, false
 	case errors.As(err, &tooBig):
 		httpx.WriteProblem(w, http.StatusRequestEntityTooLarge, httpx.KindTooLarge, "Tệp quá lớn / File too large",
-			fmt.Sprintf("tệp tối đa %d MiB / at most %d MiB", s.maxUpload()>>20, s.maxUpload()>>20))
+			fmt.Sprintf("tệp tối đa %[1]s / at most %[1]s", sizeText(s.maxUpload())))
 		return upload{}, false
 	case errors.As(err, &bad):
 		httpx.WriteProblem(w, bad.status, bad.kind, bad.title, bad.detail)
@@ -168,6 +168,19 @@ func (u *uploadSpool) Close() {
 	u.mem.Reset()
 	spoolMemory.Put(u.mem)
 	u.mem = nil
+}
+
+// sizeText writes a size limit as people read it: 100 MiB, 1.5 MiB, 256 KiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 func (s *Server) maxUpload() int64 {

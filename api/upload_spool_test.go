@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 )
 
@@ -31,6 +33,40 @@ func TestUploadIsStoredWhole(t *testing.T) {
 	got := clerk.do(t, "GET", "/api/v1/documents/"+id+"/files/1", nil, nil)
 	if got.status != http.StatusOK || sha256.Sum256(got.body) != sum {
 		t.Fatalf("download: %d, %d bytes", got.status, len(got.body))
+	}
+}
+
+// TestUploadsAtOnceAreStoredWhole sends uploads of different sizes at the same time,
+// spooled in memory that earlier uploads used: each document keeps its own PDF, byte
+// for byte, however the memory was shared out.
+func TestUploadsAtOnceAreStoredWhole(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	clerk := b.as(t, "vanthu.tinh")
+	sizes := []int{40 << 10, 200 << 10, 8 << 10, 120 << 10, 160 << 10, 40 << 10}
+	type stored struct {
+		sum [32]byte
+		r   response
+	}
+	for round := range 3 {
+		results := make([]stored, len(sizes))
+		var wg sync.WaitGroup
+		for i, size := range sizes {
+			pdf := paddedPDF(int64(round*100+i), size)
+			results[i].sum = sha256.Sum256(pdf)
+			req := multipartRequest(t, b.http.URL+"/api/v1/incoming",
+				map[string]any{"type_code": "TB", "subject": fmt.Sprintf("Lượt %d, tệp %d", round, i), "sender_name": "Bộ Nội vụ"}, "scan.pdf", pdf)
+			wg.Go(func() { results[i].r = clerk.send(t, req, nil) })
+		}
+		wg.Wait()
+		for i, res := range results {
+			mustStatus(t, res.r, http.StatusCreated)
+			id := res.r.json["document"].(map[string]any)["id"].(string)
+			got := clerk.do(t, "GET", "/api/v1/documents/"+id+"/files/1", nil, nil)
+			if got.status != http.StatusOK || sha256.Sum256(got.body) != res.sum {
+				t.Fatalf("round %d, upload %d (%d bytes): stored %d bytes that are not the PDF sent", round, i, sizes[i], len(got.body))
+			}
+		}
 	}
 }
 

@@ -10,18 +10,16 @@ import (
 
 // Store implements engine.Store on a Driver.
 type Store struct {
-	queries
-	driver   Driver
-	hooks    *registry[TxHook]
-	watchers *credentialWatchers
+	queries // outside any transaction; its watchers are the store's
+	driver  Driver
+	hooks   *registry[TxHook]
 }
 
 var _ engine.Store = (*Store)(nil)
 
 // New wraps a driver whose schema is already migrated.
 func New(d Driver) *Store {
-	w := &credentialWatchers{}
-	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: w}, driver: d, hooks: &registry[TxHook]{}, watchers: w}
+	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: &credentialWatchers{}}, driver: d, hooks: &registry[TxHook]{}}
 }
 
 // InTx runs fn in a transaction. The rollback after a failure runs on a context that is
@@ -36,7 +34,8 @@ func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error
 		return s.runHooks(ctx, tx, q)
 	})
 	if q.rec != nil {
-		// Even after a failed commit, which may have committed: forgetting is always safe.
+		// Even after a rollback or a failed commit, which may have committed: forgetting is
+		// always safe.
 		tell(s.watchers, q.rec.credentials)
 	}
 	if err != nil {

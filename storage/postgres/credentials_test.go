@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 // TestCredentialFeedStaysLiveThroughQuietSpells checks that a feed with nothing to say
 // proves its connection with pings and keeps listening, rather than going dark or deaf.
+// NOTIFY reaches every schema of the database: the other tests' changes may be heard too.
 func TestCredentialFeedStaysLiveThroughQuietSpells(t *testing.T) {
 	quiet := feedQuiet
 	feedQuiet = 50 * time.Millisecond
@@ -53,14 +55,14 @@ func TestCredentialFeedStaysLiveThroughQuietSpells(t *testing.T) {
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		h, s := snapshot()
-		if len(h) > 0 {
-			if len(s) != 1 || h[0] != "someone" {
-				t.Fatalf("heard %v, went %v; want someone, and live once", h, s)
-			}
+		if len(s) != 1 {
+			t.Fatalf("the feed went %v; want live once", s)
+		}
+		if slices.Contains(h, "someone") {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("nothing heard after ten quiet spells (went %v)", s)
+			t.Fatalf("someone not heard after ten quiet spells (heard %v)", h)
 		}
 	}
 }

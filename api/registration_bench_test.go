@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -249,13 +250,23 @@ func (c *templateCache) of(size int) pdfTemplate {
 	if t, ok := c.m[size]; ok {
 		return t
 	}
+	// A scanned page: an image of random grey pixels (as a scan's compressed bytes look
+	// to a parser: any byte value, line breaks of either kind among them), drawn by a
+	// content stream that carries the document's number.
 	const mark = "% scan "
-	content := mark + strings.Repeat("0", 20) + "\n" + strings.Repeat("% padding of a scanned page\n", max(0, size-400)/28)
+	content := "q 595 0 0 842 0 0 cm /Im0 Do Q\n" + mark + strings.Repeat("0", 20) + "\n"
+	pixels := make([]byte, max(0, size-600))
+	rng := rand.New(rand.NewPCG(uint64(size), 1))
+	for i := range pixels {
+		pixels[i] = byte(rng.Uint32())
+	}
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content),
+		fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream",
+			len(pixels), len(pixels), pixels),
 	}
 	var buf bytes.Buffer
 	buf.WriteString("%PDF-1.7\n")

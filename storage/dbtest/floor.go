@@ -157,10 +157,10 @@ func (t Counts) Per(n int) (statements, transactions, roundTrips float64) {
 // explicit transaction is a transaction of its own; BEGIN starts one.
 func (c *StatementCounter) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
 	c.roundTrips.Add(1)
-	switch q := strings.ToLower(strings.TrimSpace(data.SQL)); {
-	case strings.HasPrefix(q, "begin"):
+	switch begin, end := control(data.SQL); {
+	case begin:
 		c.transactions.Add(1)
-	case q == "commit" || q == "rollback":
+	case end:
 	default:
 		c.statements.Add(1)
 		if conn.PgConn().TxStatus() == 'I' {
@@ -183,9 +183,18 @@ func (c *StatementCounter) TraceBatchStart(ctx context.Context, conn *pgx.Conn, 
 
 // TraceBatchQuery counts each statement of a batch.
 func (c *StatementCounter) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
-	if q := strings.ToLower(strings.TrimSpace(data.SQL)); q != "commit" && q != "rollback" && !strings.HasPrefix(q, "begin") {
+	if begin, end := control(data.SQL); !begin && !end {
 		c.statements.Add(1)
 	}
+}
+
+// control reports whether sql begins a transaction or ends one. It reads the
+// statement in place: the counter runs inside every timed statement, and a
+// lowered copy of each would be charged to the side sending more of them.
+func control(sql string) (begin, end bool) {
+	q := strings.TrimSpace(sql)
+	begin = len(q) >= len("begin") && strings.EqualFold(q[:len("begin")], "begin")
+	return begin, strings.EqualFold(q, "commit") || strings.EqualFold(q, "rollback")
 }
 
 func (c *StatementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}

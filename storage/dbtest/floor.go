@@ -37,18 +37,39 @@ func (f Floor) InsertRegistered(ctx context.Context, subject string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO document (id, agency_id, flow, state, version, type_code, subject, urgency,
-			classification, drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation,
-			issued_at, incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note,
-			created_at, updated_at, reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count,
-			intended_signer_id)
-			VALUES ($1, $2, 'incoming', 'registered', 2, 'CV', $3, '', '', NULL, NULL, NULL, '', '', $4, '', NULL, '',
-			NULL, $5, $6, NULL, 'Bộ Nội vụ', '', '', NULL, '', $6, $6, NULL, NULL, '', NULL, '', 0, NULL)`,
-			id, f.AgencyID, subject, now.Year(), number, now); err != nil {
-			return fmt.Errorf("floor document: %w", err)
+		if err := f.insert(ctx, tx, id, subject, "registered", 2, &number, now); err != nil {
+			return err
 		}
-		return f.audit(ctx, tx, id, subject, number, now)
+		return f.audit(ctx, tx, id, "register", fmt.Sprintf(`{"state":"registered","version":2,"incoming_number":%d,"subject":%q}`, number, subject), now)
 	})
+}
+
+// InsertReceived inserts a new incoming document, received and not yet registered,
+// with its audit event: the first of the two transactions a client receiving a document
+// and then registering it (Register) makes at the least.
+func (f Floor) InsertReceived(ctx context.Context, subject string) (string, error) {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	id := engine.NewID()
+	return id, pgx.BeginFunc(ctx, f.Pool, func(tx pgx.Tx) error {
+		if err := f.insert(ctx, tx, id, subject, "received", 1, nil, now); err != nil {
+			return err
+		}
+		return f.audit(ctx, tx, id, "receive", fmt.Sprintf(`{"state":"received","version":1,"subject":%q}`, subject), now)
+	})
+}
+
+func (f Floor) insert(ctx context.Context, tx pgx.Tx, id, subject, state string, version int, number *int, now time.Time) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO document (id, agency_id, flow, state, version, type_code, subject, urgency,
+		classification, drafter_id, drafting_unit_id, signer_id, signing_form, signer_title, year, series, number, notation,
+		issued_at, incoming_number, received_at, source_id, sender_name, sender_notation, direction, deadline, note,
+		created_at, updated_at, reply_to_id, replaces_id, replace_kind, document_date, signer_name, page_count,
+		intended_signer_id)
+		VALUES ($1, $2, 'incoming', $3, $4, 'CV', $5, '', '', NULL, NULL, NULL, '', '', $6, '', NULL, '',
+		NULL, $7, $8, NULL, 'Bộ Nội vụ', '', '', NULL, '', $8, $8, NULL, NULL, '', NULL, '', 0, NULL)`,
+		id, f.AgencyID, state, version, subject, now.Year(), number, now); err != nil {
+		return fmt.Errorf("floor document: %w", err)
+	}
+	return nil
 }
 
 // Register gives the received document docID the register's next number.
@@ -64,7 +85,7 @@ func (f Floor) Register(ctx context.Context, docID, subject string) error {
 		if err != nil || tag.RowsAffected() != 1 {
 			return fmt.Errorf("floor document %s: %v rows, %w", docID, tag.RowsAffected(), err)
 		}
-		return f.audit(ctx, tx, docID, subject, number, now)
+		return f.audit(ctx, tx, docID, "register", fmt.Sprintf(`{"state":"registered","version":2,"incoming_number":%d,"subject":%q}`, number, subject), now)
 	})
 }
 
@@ -79,10 +100,9 @@ func floorNumber(ctx context.Context, tx pgx.Tx, agencyID string, year int) (int
 	return number, nil
 }
 
-func (f Floor) audit(ctx context.Context, tx pgx.Tx, docID, subject string, number int, now time.Time) error {
-	e := engine.Event{AgencyID: f.AgencyID, At: now, ActorID: f.UserID, Role: engine.RoleClerk, Action: "register",
-		ObjectType: "document", ObjectID: docID,
-		After: fmt.Sprintf(`{"state":"registered","version":2,"incoming_number":%d,"subject":%q}`, number, subject)}
+func (f Floor) audit(ctx context.Context, tx pgx.Tx, docID, action, after string, now time.Time) error {
+	e := engine.Event{AgencyID: f.AgencyID, At: now, ActorID: f.UserID, Role: engine.RoleClerk, Action: action,
+		ObjectType: "document", ObjectID: docID, After: after}
 	if err := tx.QueryRow(ctx, `INSERT INTO audit_head (agency_id, seq, hash) VALUES ($1, 1, $2)
 		ON CONFLICT (agency_id) DO UPDATE SET seq = audit_head.seq + 1 RETURNING seq, hash`,
 		f.AgencyID, strings.Repeat("0", 64)).Scan(&e.Seq, &e.PrevHash); err != nil {

@@ -37,22 +37,13 @@ type Request struct {
 	ExtraCertificates []*x509.Certificate
 }
 
-// Sign adds one signature to pdf as an incremental update and returns the new file.
-func Sign(ctx context.Context, pdfBytes []byte, req Request) ([]byte, error) {
-	if req.Key == nil {
-		return nil, errors.New("signer: no key")
-	}
-	out, err := pades.Sign(ctx, pdfBytes, req.options(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("signer: %w", err)
-	}
-	return out, nil
-}
-
-// SignTo is Sign writing the signed file to w as it is made (a file, an
-// upload), without a copy of it in memory; see pades.SignTo. On error w
-// may hold a partial file, which the caller must discard.
-func SignTo(ctx context.Context, w io.Writer, pdfBytes []byte, req Request) (int64, error) {
+// Sign adds one signature to pdf as an incremental update and writes the signed file to w
+// as it is made: pdf's bytes, hashed on their way, then the update once the signature is
+// made (see pades.SignTo). Nothing of the file's size is copied or allocated at B-B and
+// B-T, whatever w is: a blob being stored, a file, or a bytes.Buffer for a caller who
+// wants the file in memory. On error w may hold a partial file, which the caller must
+// discard. It returns the number of bytes written.
+func Sign(ctx context.Context, w io.Writer, pdfBytes []byte, req Request) (int64, error) {
 	if req.Key == nil {
 		return 0, errors.New("signer: no key")
 	}

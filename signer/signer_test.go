@@ -91,9 +91,11 @@ func TestSignWithAKeyOnSoftHSM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer session.Close()
-	signed, err := signer.Sign(ctx, signertest.OnePagePDF(), signer.Request{Key: session.Key(), Level: pades.LevelBLT,
+	var buf bytes.Buffer
+	_, err = signer.Sign(ctx, &buf, signertest.OnePagePDF(), signer.Request{Key: session.Key(), Level: pades.LevelBLT,
 		Timestamper: &pki.TSAClient{URL: srv.URL + "/tsa"}, Revocation: pki.NewRevocation(http.DefaultClient, issued.Chain),
 		ExtraCertificates: []*x509.Certificate{ca.TSACertificate()}})
+	signed := buf.Bytes()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/pem"
 	"net/http"
@@ -111,9 +112,9 @@ func ministrySignedLetter(t *testing.T) (*pkidemo.CA, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed, err := signer.Sign(context.Background(), letter, signer.Request{Key: key, Level: pades.LevelBB, Reason: "Ký ban hành"})
-	if err != nil {
+	var signed bytes.Buffer
+	if _, err := signer.Sign(context.Background(), &signed, letter, signer.Request{Key: key, Level: pades.LevelBB, Reason: "Ký ban hành"}); err != nil {
 		t.Fatal(err)
 	}
-	return ca, signed
+	return ca, signed.Bytes()
 }

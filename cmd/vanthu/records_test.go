@@ -103,9 +103,10 @@ func newRecordsWorld(t *testing.T) *recordsWorld {
 	must(os.WriteFile(w.agencyP12, p12, 0o600))
 	w.rootPEM = filepath.Join(w.dir, "root.pem")
 	must(os.WriteFile(w.rootPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: w.ca.Root().Raw}), 0o600))
-	byLeader, err := signer.Sign(ctx, signertest.OnePagePDF(), signer.Request{Key: leaderKey, Level: pades.LevelBB, SigningTime: time.Now()})
+	var byLeader, byAgency bytes.Buffer
+	_, err = signer.Sign(ctx, &byLeader, signertest.OnePagePDF(), signer.Request{Key: leaderKey, Level: pades.LevelBB, SigningTime: time.Now()})
 	must(err)
-	byAgency, err := signer.Sign(ctx, byLeader, signer.Request{Key: p12Key(t, agencyCert), Level: pades.LevelBB, SigningTime: time.Now()})
+	_, err = signer.Sign(ctx, &byAgency, byLeader.Bytes(), signer.Request{Key: p12Key(t, agencyCert), Level: pades.LevelBB, SigningTime: time.Now()})
 	must(err)
 	keep := func(data []byte, name string) engine.FileInput {
 		obj, err := w.blobs.Put(ctx, bytes.NewReader(data), blob.PutOptions{ContentType: "application/pdf"})
@@ -121,11 +122,11 @@ func newRecordsWorld(t *testing.T) *recordsWorld {
 	must(err)
 	_, err = w.eng.Approve(ctx, w.leader, d.ID, "")
 	must(err)
-	_, err = w.eng.Sign(ctx, w.leader, d.ID, engine.SignInput{Signed: keep(byLeader, "qd-lanhdao.pdf"), Title: "CHỦ TỊCH"}, "")
+	_, err = w.eng.Sign(ctx, w.leader, d.ID, engine.SignInput{Signed: keep(byLeader.Bytes(), "qd-lanhdao.pdf"), Title: "CHỦ TỊCH"}, "")
 	must(err)
 	_, err = w.eng.Issue(ctx, clerk, d.ID, "")
 	must(err)
-	w.doc, err = w.eng.AgencySign(ctx, clerk, d.ID, keep(byAgency, "qd.pdf"), "")
+	w.doc, err = w.eng.AgencySign(ctx, clerk, d.ID, keep(byAgency.Bytes(), "qd.pdf"), "")
 	must(err)
 	w.record, err = w.eng.OpenRecord(ctx, specialist, 2015, engine.RecordSpec{Code: "01.VP", Title: "Hồ sơ chuyển đổi số",
 		Category: "su-vu"})

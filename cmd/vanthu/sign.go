@@ -136,11 +136,10 @@ func runSign(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("--appearance %q is not leader, agency, attachment, copy or none", *kind)}
 	}
-	signed, err := signer.Sign(ctx, doc, req)
-	if err != nil {
+	if err := writeAtomic(*out, func(w io.Writer) error {
+		_, err := signer.Sign(ctx, w, doc, req)
 		return err
-	}
-	if err := writeFileAtomic(*out, signed); err != nil {
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "signed %s → %s (%s, %s)\n", *in, *out, *level, key.Certificate().Subject.CommonName)

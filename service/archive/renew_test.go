@@ -71,11 +71,12 @@ func renewSignedPDF(t *testing.T, ca *pkidemo.CA, caURL string, validity time.Du
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := signer.Sign(context.Background(), signertest.OnePagePDF(), signer.Request{Key: key, Level: pades.LevelBT,
-		Timestamper: &pki.TSAClient{URL: caURL + "/tsa"}, Reason: "Ký ban hành"})
-	if err != nil {
+	var signed bytes.Buffer
+	if _, err := signer.Sign(context.Background(), &signed, signertest.OnePagePDF(), signer.Request{Key: key, Level: pades.LevelBT,
+		Timestamper: &pki.TSAClient{URL: caURL + "/tsa"}, Reason: "Ký ban hành"}); err != nil {
 		t.Fatal(err)
 	}
+	out := signed.Bytes()
 	return out
 }
 

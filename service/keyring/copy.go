@@ -66,7 +66,7 @@ func (k *Keyring) CertifiedCopy(ctx context.Context, actor engine.Actor, docID, 
 }
 
 // SignCopyTo adds the SAO Y signature to the signed original and writes the copy to w as
-// it is made (see signer.SignTo; on error w holds a partial file to discard). req carries
+// it is made (see signer.Sign; on error w holds a partial file to discard). req carries
 // the key, level and where timestamps and revocation data come from; the appearance, time
 // and reason are set here.
 func SignCopyTo(ctx context.Context, w io.Writer, original []byte, cp engine.CertifiedCopy, req signer.Request) (int64, error) {
@@ -74,7 +74,7 @@ func SignCopyTo(ctx context.Context, w io.Writer, original []byte, cp engine.Cer
 	if err != nil {
 		return 0, err
 	}
-	n, err := signer.SignTo(ctx, w, original, req)
+	n, err := signer.Sign(ctx, w, original, req)
 	if err != nil {
 		return n, fmt.Errorf("sign the copy %s: %w", cp.Notation, err)
 	}

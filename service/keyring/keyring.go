@@ -9,6 +9,7 @@
 package keyring
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
@@ -410,9 +411,9 @@ func (k *Keyring) image(ctx context.Context, ref engine.SigningKey, fallback fun
 // validator fetches them later) rather than the leader's or clerk's work failing on a
 // CA's outage.
 func (k *Keyring) sign(ctx context.Context, pdf []byte, key keys.Key, look *appearance.Appearance, reason string) ([]byte, error) {
-	out, err := signer.Sign(ctx, pdf, k.request(key, look, reason))
+	out, err := signInMemory(ctx, pdf, k.request(key, look, reason))
 	if err != nil || k.level < pades.LevelBLT {
-		return out, pinError(err)
+		return out, err
 	}
 	lt, err := pades.Extend(ctx, out, pades.LevelBLT, k.extendOptions(key))
 	if err != nil {
@@ -438,12 +439,12 @@ func (k *Keyring) signAndKeep(ctx context.Context, pdf []byte, key keys.Key, loo
 func (k *Keyring) keepSigned(ctx context.Context, pdf []byte, req signer.Request, opts blob.PutOptions) (blob.Object, error) {
 	return k.putStream(ctx, opts, func(w io.Writer) error {
 		if k.level < pades.LevelBLT {
-			_, err := signer.SignTo(ctx, w, pdf, req)
+			_, err := signer.Sign(ctx, w, pdf, req)
 			return pinError(err)
 		}
-		signed, err := signer.Sign(ctx, pdf, req)
+		signed, err := signInMemory(ctx, pdf, req)
 		if err != nil {
-			return pinError(err)
+			return err
 		}
 		n, err := pades.ExtendTo(ctx, w, signed, pades.LevelBLT, k.extendOptions(req.Key))
 		if err == nil || n > 0 {
@@ -456,6 +457,22 @@ func (k *Keyring) keepSigned(ctx context.Context, pdf []byte, req signer.Request
 		return err
 	})
 }
+
+// signInMemory signs pdf with req into memory, for a signature that is not the file's
+// last: the validation data of B-LT, or the seal after the number's stamp, is added on top.
+func signInMemory(ctx context.Context, pdf []byte, req signer.Request) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(pdf) + updateRoom)
+	if _, err := signer.Sign(ctx, &out, pdf, req); err != nil {
+		return nil, pinError(err)
+	}
+	return out.Bytes(), nil
+}
+
+// updateRoom is what a signature's update usually takes (its reserved /Contents and an
+// appearance with an image): room made for it up front spares growing the buffer, which
+// would copy the file once more.
+const updateRoom = 128 << 10
 
 // request is a signature at the keyring's level, B-T at most: B-LT is added by Extend.
 func (k *Keyring) request(key keys.Key, look *appearance.Appearance, reason string) signer.Request {

@@ -111,7 +111,10 @@ if [ "$mode" = run ]; then
 fi
 if [ "$mode" = bench ]; then
 	say "benchmarks"
-	go test -run '^$' -bench . -benchtime 2s ./...
+	# One package at a time: each ratio is measured against a baseline interleaved with
+	# it, but another package's benchmark on the same two cores would still load one
+	# side more than the other.
+	go test -p 1 -run '^$' -bench . -benchtime 2s ./...
 	exit 0
 fi
 

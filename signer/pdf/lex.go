@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unsafe"
 )
 
 // MaxDepth bounds the nesting of arrays and dictionaries, so that hostile
@@ -292,19 +293,34 @@ func (s *Scanner) hex() (String, error) {
 	if bad >= 0 && !s.content {
 		return "", fmt.Errorf("%w: bad hex digit %q", ErrSyntax, rune(bad))
 	}
-	return String(out), nil
+	if len(out) == 0 {
+		return "", nil
+	}
+	// out is new and nothing else holds it: the string takes it rather than a copy
+	// (a signature's /Contents is tens of kilobytes).
+	return String(unsafe.String(&out[0], len(out))), nil
 }
 
 // unhexAll decodes hex digits, padding an odd last one with 0. Other bytes
 // are skipped; the first that is not white space is returned, or -1.
 func unhexAll(raw []byte) ([]byte, int) {
 	out := make([]byte, 0, len(raw)/2+1)
+	// Writers put digits in pairs without spaces (a signature's /Contents is tens of
+	// thousands of them): those go a pair at a time, the rest digit by digit.
+	i := 0
+	for ; i+1 < len(raw); i += 2 {
+		hi, lo := hexValue[raw[i]], hexValue[raw[i+1]]
+		if hi|lo > 0x0f {
+			break
+		}
+		out = append(out, hi<<4|lo)
+	}
 	var hi byte
 	half := false
 	bad := -1
-	for _, c := range raw {
-		v, ok := unhex(c)
-		if !ok {
+	for _, c := range raw[i:] {
+		v := hexValue[c]
+		if v > 0x0f {
 			if bad < 0 && !isSpace(c) {
 				bad = int(c)
 			}
@@ -322,6 +338,18 @@ func unhexAll(raw []byte) ([]byte, int) {
 	}
 	return out, bad
 }
+
+// hexValue is each byte's value as a hex digit, 0xff for bytes that are none.
+var hexValue = func() (t [256]byte) {
+	for c := range t {
+		v, ok := unhex(byte(c))
+		if !ok {
+			v = 0xff
+		}
+		t[c] = v
+	}
+	return t
+}()
 
 func (s *Scanner) array(depth int) (Array, error) {
 	var out Array

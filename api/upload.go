@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/api/intake"
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/signer/verify"
 	"github.com/vanthu/vanthu/storage/blob"
 )
 
@@ -156,6 +158,14 @@ func (u *uploadSpool) readerAt() io.ReaderAt {
 		return u.file
 	}
 	return bytes.NewReader(u.mem.Bytes())
+}
+
+// verify validates the n bytes spooled, in place when they are in memory.
+func (u *uploadSpool) verify(ctx context.Context, n int64, opts verify.Options) (*verify.Report, error) {
+	if u.file != nil {
+		return verify.Verify(ctx, u.file, n, opts)
+	}
+	return verify.VerifyBytes(ctx, u.mem.Bytes(), opts)
 }
 
 // Close removes the temporary file, if the upload needed one, and gives the memory back:

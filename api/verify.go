@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/vanthu/vanthu/api/httpx"
@@ -19,8 +18,8 @@ import (
 const maxVerifyUpload = 100 << 20
 
 // verifyPDF is POST /api/v1/verify: the body is a PDF (application/pdf), or a multipart
-// form with the PDF in "file". The upload is spooled to a temporary file, never held in
-// memory whole, and validated against the server's trust store.
+// form with the PDF in "file". The upload is spooled as every upload is (in memory up to
+// smallUpload, else in a temporary file) and validated against the server's trust store.
 func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 	body := http.MaxBytesReader(w, r.Body, maxVerifyUpload)
 	src := io.Reader(body)
@@ -41,16 +40,15 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 			"Content-Type must be application/pdf or multipart/form-data, not "+mediaType)
 		return
 	}
-	tmp, err := os.CreateTemp("", "vanthu-verify-*.pdf")
-	if err != nil {
-		httpx.Internal(w, r, s.deps.Logger, err)
-		return
-	}
-	defer os.Remove(tmp.Name())
+	tmp := newUploadSpool(r.ContentLength)
 	defer tmp.Close()
 	n, err := io.Copy(tmp, src)
 	var tooBig *http.MaxBytesError
+	var local *spoolError
 	switch {
+	case errors.As(err, &local):
+		httpx.Internal(w, r, s.deps.Logger, err)
+		return
 	case errors.As(err, &tooBig):
 		httpx.WriteProblem(w, http.StatusRequestEntityTooLarge, httpx.KindTooLarge, "The PDF is too large", "at most 100 MiB")
 		return
@@ -59,14 +57,14 @@ func (s *Server) verifyPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	head := make([]byte, 1024)
-	k, _ := tmp.ReadAt(head, 0)
+	k, _ := tmp.readerAt().ReadAt(head, 0)
 	if !bytes.Contains(head[:k], []byte("%PDF-")) {
 		httpx.WriteProblem(w, http.StatusUnprocessableEntity, "not-a-pdf", "Not a PDF", "the file does not start with a PDF header")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
-	report, err := verify.Verify(ctx, tmp, n, verify.Options{Roots: s.trustRoots(ctx), Revocation: s.deps.Revocation, Cache: s.deps.VerifyCache})
+	report, err := tmp.verify(ctx, n, verify.Options{Roots: s.trustRoots(ctx), Revocation: s.deps.Revocation, Cache: s.deps.VerifyCache})
 	if err != nil {
 		httpx.WriteProblem(w, http.StatusUnprocessableEntity, "malformed-pdf", "The PDF cannot be read", err.Error())
 		return

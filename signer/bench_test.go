@@ -31,8 +31,9 @@ import (
 //     ≤ 1.2 at 200 KB and 5 MB).
 //   - in-memory/raw and in-memory-alloc-B/B: signer.Sign into a new bytes.Buffer of the
 //     signed file's size, what a caller who wants the file in memory pays for its copy.
-//   - verify/s: verify.Verify with full modification analysis, its certificate-path
-//     cache warm as in a server; verify-cold/s with no path cache (every chain's
+//   - verify/s: verify.VerifyBytes (the file in memory, as the server holds what it
+//     shows or renews) with full modification analysis, its certificate-path cache warm
+//     as in a server; verify-cold/s with no path cache (every chain's
 //     signatures checked again).
 func BenchmarkSignAndVerify(b *testing.B) {
 	ca, err := pkidemo.New(b.TempDir(), pkidemo.WithRSABits(2048))
@@ -133,7 +134,7 @@ func verifyOnce(b *testing.B, signed []byte, opts verify.Options) time.Duration 
 	var rep *verify.Report
 	var err error
 	d, _ := measure(func() {
-		rep, err = verify.Verify(context.Background(), bytes.NewReader(signed), int64(len(signed)), opts)
+		rep, err = verify.VerifyBytes(context.Background(), signed, opts)
 	})
 	if err != nil || len(rep.Signatures) != 1 || !rep.Signatures[0].Intact || rep.Signatures[0].SubIndication != "TRY_LATER" {
 		b.Fatalf("verify: %v %+v", err, rep)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -165,7 +164,7 @@ func (u *UI) verifyFile(ctx context.Context, f engine.File) (*verify.Report, err
 	if err != nil {
 		return nil, err
 	}
-	return verify.Verify(ctx, bytes.NewReader(data), int64(len(data)),
+	return verify.VerifyBytes(ctx, data,
 		verify.Options{Roots: u.trustRoots(ctx), Revocation: u.deps.Revocation, Cache: u.deps.VerifyCache})
 }
 

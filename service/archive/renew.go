@@ -160,7 +160,7 @@ func renewPDF(ctx context.Context, data []byte, f *RenewedFile, opts RenewOption
 		f.Skipped = "the extended file does not keep the original bytes"
 		return nil
 	}
-	rep, err := verify.Verify(ctx, bytes.NewReader(out), int64(len(out)), opts.Verify)
+	rep, err := verify.VerifyBytes(ctx, out, opts.Verify)
 	if err != nil {
 		f.Skipped = fmt.Sprintf("the renewed file cannot be validated: %v", err)
 		return nil
@@ -193,7 +193,7 @@ func renewPDF(ctx context.Context, data []byte, f *RenewedFile, opts RenewOption
 // it), or, without one, the earliest end among its signatures' certificates. signed is
 // false when the PDF has no intact signature.
 func EvidenceUntil(ctx context.Context, pdf []byte, opts verify.Options) (until time.Time, signed bool, err error) {
-	rep, err := verify.Verify(ctx, bytes.NewReader(pdf), int64(len(pdf)), opts)
+	rep, err := verify.VerifyBytes(ctx, pdf, opts)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("archive: evidence: %w", err)
 	}

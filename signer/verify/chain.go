@@ -184,7 +184,7 @@ func checkRevocation(ctx context.Context, chain []*x509.Certificate, dss, embedd
 		}
 		if !ok {
 			rev.Status = "unknown"
-			rev.Detail = fmt.Sprintf("no revocation data for %s", cert.Subject)
+			rev.Detail = "no revocation data for " + describe(cert).Subject // the name written once per certificate
 			out = append(out, certStatus{})
 			continue
 		}
@@ -195,7 +195,7 @@ func checkRevocation(ctx context.Context, chain []*x509.Certificate, dss, embedd
 			if rev.RevokedAt == nil || t.Before(*rev.RevokedAt) {
 				rev.RevokedAt = &t
 			}
-			rev.Detail = fmt.Sprintf("%s revoked at %s", cert.Subject, t.Format(time.RFC3339))
+			rev.Detail = describe(cert).Subject + " revoked at " + t.Format(time.RFC3339)
 		}
 		out = append(out, st)
 	}

@@ -92,10 +92,34 @@ type Signature struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Verify validates every signature of the PDF read from r. It returns an
-// error only when the input is not a readable PDF; problems with individual
-// signatures are reported in the Report.
-func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (rep *Report, err error) {
+// Verify validates every signature of the PDF of size bytes read from r, as
+// VerifyBytes does.
+func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (*Report, error) {
+	if err := checkSize(size); err != nil {
+		return nil, err
+	}
+	b := make([]byte, size)
+	if n, err := r.ReadAt(b, 0); n != len(b) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("pades: verify: read %d of %d bytes: %w", n, size, err)
+	}
+	return VerifyBytes(ctx, b, opts)
+}
+
+func checkSize(size int64) error {
+	if size <= 0 || size > MaxFileSize {
+		return fmt.Errorf("pades: verify: file size %d outside 1..%d bytes", size, MaxFileSize)
+	}
+	return nil
+}
+
+// VerifyBytes validates every signature of the PDF b, for a caller that holds the file
+// in memory already. It reads b without changing it and keeps nothing of it after it
+// returns; b must not change meanwhile. It returns an error only when the input is not
+// a readable PDF; problems with individual signatures are reported in the Report.
+func VerifyBytes(ctx context.Context, b []byte, opts Options) (rep *Report, err error) {
 	// Every parser here is bounds-checked, but the input is hostile and some
 	// parsing happens in other packages (OCSP, X.509): a panic must become a
 	// clear error, never take the caller down.
@@ -104,15 +128,8 @@ func Verify(ctx context.Context, r io.ReaderAt, size int64, opts Options) (rep *
 			rep, err = nil, fmt.Errorf("pades: verify: malformed input caused an internal error: %v", p)
 		}
 	}()
-	if size <= 0 || size > MaxFileSize {
-		return nil, fmt.Errorf("pades: verify: file size %d outside 1..%d bytes", size, MaxFileSize)
-	}
-	b := make([]byte, size)
-	if n, err := r.ReadAt(b, 0); n != len(b) {
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, fmt.Errorf("pades: verify: read %d of %d bytes: %w", n, size, err)
+	if err := checkSize(int64(len(b))); err != nil {
+		return nil, err
 	}
 	if i := bytes.Index(b[:min(len(b), 1024)], []byte("%PDF-")); i < 0 {
 		return nil, errors.New("pades: verify: not a PDF file (no %PDF- header)")

@@ -461,18 +461,12 @@ func (k *Keyring) keepSigned(ctx context.Context, pdf []byte, req signer.Request
 // signInMemory signs pdf with req into memory, for a signature that is not the file's
 // last: the validation data of B-LT, or the seal after the number's stamp, is added on top.
 func signInMemory(ctx context.Context, pdf []byte, req signer.Request) ([]byte, error) {
-	var out bytes.Buffer
-	out.Grow(len(pdf) + updateRoom)
+	var out bytes.Buffer // grown once, to the signed file's size, by Sign
 	if _, err := signer.Sign(ctx, &out, pdf, req); err != nil {
 		return nil, pinError(err)
 	}
 	return out.Bytes(), nil
 }
-
-// updateRoom is what a signature's update usually takes (its reserved /Contents and an
-// appearance with an image): room made for it up front spares growing the buffer, which
-// would copy the file once more.
-const updateRoom = 128 << 10
 
 // request is a signature at the keyring's level, B-T at most: B-LT is added by Extend.
 func (k *Keyring) request(key keys.Key, look *appearance.Appearance, reason string) signer.Request {

@@ -41,8 +41,9 @@ type Request struct {
 // as it is made: pdf's bytes, hashed on their way, then the update once the signature is
 // made (see pades.SignTo). Nothing of the file's size is copied or allocated at B-B and
 // B-T, whatever w is: a blob being stored, a file, or a bytes.Buffer for a caller who
-// wants the file in memory (grown once, to the signed file's size, before the writing). On error w may hold a partial file, which the caller must
-// discard. It returns the number of bytes written.
+// wants the file in memory (grown once, to the signed file's size, before the writing).
+// On error w may hold a partial file, which the caller must discard. It returns the
+// number of bytes written.
 func Sign(ctx context.Context, w io.Writer, pdfBytes []byte, req Request) (int64, error) {
 	if req.Key == nil {
 		return 0, errors.New("signer: no key")

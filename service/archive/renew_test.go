@@ -76,8 +76,7 @@ func renewSignedPDF(t *testing.T, ca *pkidemo.CA, caURL string, validity time.Du
 		Timestamper: &pki.TSAClient{URL: caURL + "/tsa"}, Reason: "Ký ban hành"}); err != nil {
 		t.Fatal(err)
 	}
-	out := signed.Bytes()
-	return out
+	return signed.Bytes()
 }
 
 // archivedRecord files pdf as the signed original of an issued document into a closed

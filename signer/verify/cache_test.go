@@ -220,3 +220,24 @@ func TestCacheDoesNotHoldTheDocument(t *testing.T) {
 		t.Fatal("the cached certificate still points into the document's bytes")
 	}
 }
+
+// TestParsedCertificatesDoNotHoldTheDocument: VerifyBytes reads a caller's memory (an
+// upload's, which goes back to a pool once answered), and certificates parsed from it
+// are remembered across verifications; they must not point into it.
+func TestParsedCertificatesDoNotHoldTheDocument(t *testing.T) {
+	t.Parallel()
+	p := newTestPKI(t) // certificates of this test's own, not yet remembered
+	doc := append(make([]byte, 1<<20), p.leaf.Raw...)
+	c, err := parseCert(doc[1<<20:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &c.Raw[0] == &doc[1<<20] {
+		t.Fatal("the parsed certificate points into the document's bytes")
+	}
+	clear(doc)
+	again, err := parseCert(bytes.Clone(p.leaf.Raw))
+	if err != nil || !again.Equal(p.leaf) {
+		t.Fatalf("the remembered certificate changed with the document's memory: %v", err)
+	}
+}

@@ -40,7 +40,7 @@ func (f Floor) InsertRegistered(ctx context.Context, subject string) error {
 		if err := f.insert(ctx, tx, id, subject, "registered", 2, &number, now); err != nil {
 			return err
 		}
-		return f.audit(ctx, tx, id, "register", fmt.Sprintf(`{"state":"registered","version":2,"incoming_number":%d,"subject":%q}`, number, subject), now)
+		return f.audit(ctx, tx, id, "register", registeredAfter(number, subject), now)
 	})
 }
 
@@ -85,7 +85,7 @@ func (f Floor) Register(ctx context.Context, docID, subject string) error {
 		if err != nil || tag.RowsAffected() != 1 {
 			return fmt.Errorf("floor document %s: %v rows, %w", docID, tag.RowsAffected(), err)
 		}
-		return f.audit(ctx, tx, docID, "register", fmt.Sprintf(`{"state":"registered","version":2,"incoming_number":%d,"subject":%q}`, number, subject), now)
+		return f.audit(ctx, tx, docID, "register", registeredAfter(number, subject), now)
 	})
 }
 
@@ -98,6 +98,11 @@ func floorNumber(ctx context.Context, tx pgx.Tx, agencyID string, year int) (int
 		return 0, fmt.Errorf("floor number: %w", err)
 	}
 	return number, nil
+}
+
+// registeredAfter is the audit event's state of a document registered with number.
+func registeredAfter(number int, subject string) string {
+	return fmt.Sprintf(`{"state":"registered","version":2,"incoming_number":%d,"subject":%q}`, number, subject)
 }
 
 func (f Floor) audit(ctx context.Context, tx pgx.Tx, docID, action, after string, now time.Time) error {

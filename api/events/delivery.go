@@ -60,14 +60,23 @@ type Deliveries struct {
 	store    engine.Store
 	settings DeliverySettings
 	logger   *slog.Logger
+	known    knownSubscriptions
 }
 
-// NewDeliveries returns the deliveries over store.
+// NewDeliveries returns the deliveries over store. Where the store tells of every change
+// to the webhook subscriptions, other nodes' included (PostgreSQL), they are remembered
+// between transactions rather than read in each.
 func NewDeliveries(store engine.Store, st DeliverySettings, logger *slog.Logger) *Deliveries {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Deliveries{store: store, settings: st.withDefaults(), logger: logger}
+	d := &Deliveries{store: store, settings: st.withDefaults(), logger: logger}
+	if w, ok := store.(interface {
+		WatchWebhooks(sqlstore.WebhookWatcher) bool
+	}); ok {
+		w.WatchWebhooks(&d.known)
+	}
+	return d
 }
 
 // AddWorkers registers the workers of webhook deliveries, and of e-mails when a mail
@@ -103,7 +112,7 @@ func (d *Deliveries) TxHook(q Inserter) sqlstore.TxHook {
 }
 
 func (d *Deliveries) jobsOf(ctx context.Context, q engine.Queries, evs []engine.Event, notes []engine.Notification) ([]river.InsertManyParams, error) {
-	subs := &subscriptions{q: q}
+	subs := &subscriptions{q: q, known: &d.known}
 	var out []river.InsertManyParams
 	add := func(jobs []river.InsertManyParams, err error) error {
 		out = append(out, jobs...)
@@ -195,27 +204,6 @@ func (d *Deliveries) webhookJobs(ctx context.Context, subs *subscriptions, p pay
 
 func (d *Deliveries) insertOpts() *river.InsertOpts {
 	return &river.InsertOpts{MaxAttempts: d.settings.MaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
-
-// subscriptions reads each agency's webhooks once per transaction, when first needed.
-type subscriptions struct {
-	q        engine.Queries
-	byAgency map[string][]engine.Webhook
-}
-
-func (s *subscriptions) of(ctx context.Context, agencyID string) ([]engine.Webhook, error) {
-	if hooks, ok := s.byAgency[agencyID]; ok {
-		return hooks, nil
-	}
-	hooks, err := s.q.WebhookListByAgency(ctx, agencyID)
-	if err != nil {
-		return nil, err
-	}
-	if s.byAgency == nil {
-		s.byAgency = map[string][]engine.Webhook{}
-	}
-	s.byAgency[agencyID] = hooks
-	return hooks, nil
 }
 
 var deliveryNamespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://vanthu.gov.vn/webhook-delivery"))

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/engine"
+	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
 func TestEventTypeOf(t *testing.T) {
@@ -47,5 +48,57 @@ func TestBackoffDoublesWithJitterUpToAnHour(t *testing.T) {
 				t.Fatalf("attempt %d: waited %s, want between %s and %s", attempts, d, full/2, full)
 			}
 		}
+	}
+}
+
+// TestKnownSubscriptionsKeepNothingUnsure checks what the node remembers of the agencies'
+// subscriptions: nothing while its feed is down, nothing read before a change it was told
+// of (the read's snapshot may predate the change), and nothing of an agency once told it
+// changed.
+func TestKnownSubscriptionsKeepNothingUnsure(t *testing.T) {
+	t.Parallel()
+	hooks := []engine.Webhook{{ID: "w1", AgencyID: "a"}}
+	var k knownSubscriptions
+	lookup := func(agency string) bool {
+		_, _, ok := k.get(agency)
+		return ok
+	}
+
+	_, gen, _ := k.get("a")
+	k.put("a", hooks, gen)
+	if lookup("a") {
+		t.Fatal("remembered while the feed was never live")
+	}
+
+	k.WebhookFeed(true)
+	_, gen, _ = k.get("a")
+	k.put("a", hooks, gen)
+	if got, _, ok := k.get("a"); !ok || len(got) != 1 || got[0].ID != "w1" {
+		t.Fatalf("not remembered with the feed live: %v %v", got, ok)
+	}
+
+	_, gen, _ = k.get("b")
+	k.WebhooksChanged("a") // between b's read and its put
+	k.put("b", nil, gen)
+	if lookup("a") || lookup("b") {
+		t.Fatal("a changed agency, or a list read before the change, is still remembered")
+	}
+
+	_, gen, _ = k.get("a")
+	k.put("a", hooks, gen)
+	_, gen, _ = k.get("b")
+	k.put("b", nil, gen)
+	k.WebhooksChanged(sqlstore.AllAgencies)
+	if lookup("a") || lookup("b") {
+		t.Fatal("a change of unknown agency left something remembered")
+	}
+
+	_, gen, _ = k.get("a")
+	k.put("a", hooks, gen)
+	k.WebhookFeed(false)
+	_, gen, _ = k.get("a")
+	k.put("a", hooks, gen)
+	if lookup("a") {
+		t.Fatal("remembered after the feed went down")
 	}
 }

@@ -53,7 +53,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*sqlstore.Store, err
 
 type driver struct {
 	pool *pgxpool.Pool
-	feed credentialFeed
+	feed feed
 }
 
 func (d *driver) Dialect() string                { return "postgres" }

@@ -28,7 +28,7 @@ type CredentialListener interface {
 // other process's. It reports false when the database cannot tell of other processes'
 // changes (SQLite): w is then never told the feed is live.
 func (s *Store) WatchCredentials(w CredentialWatcher) bool {
-	s.watchers.add(w)
+	s.watchers.credentials.add(w)
 	l, ok := s.driver.(CredentialListener)
 	if !ok {
 		return false
@@ -37,15 +37,12 @@ func (s *Store) WatchCredentials(w CredentialWatcher) bool {
 	return true
 }
 
-// credentialWatchers are the store's watchers.
-type credentialWatchers = registry[CredentialWatcher]
-
-// tell gives every watcher each change.
-func tell(ws *credentialWatchers, changes []CredentialChange) {
+// tell gives every credential watcher each change.
+func tell(ws *watchers, changes []CredentialChange) {
 	if len(changes) == 0 {
 		return
 	}
-	for _, w := range ws.snapshot() {
+	for _, w := range ws.credentials.snapshot() {
 		for _, ch := range changes {
 			w.CredentialsChanged(ch)
 		}

@@ -22,7 +22,7 @@ var (
 func (q queries) WebhookInsert(ctx context.Context, w *engine.Webhook) error {
 	_, err := q.exec(ctx, "webhook insert", qWebhookInsert, w.ID, w.AgencyID, w.URL, w.Secret,
 		strings.Join(w.EventTypes, " "), w.CreatedBy, w.CreatedAt.UTC())
-	return err
+	return q.webhooksChanged(err, w.AgencyID)
 }
 
 func (q queries) WebhookGetByID(ctx context.Context, id string) (engine.Webhook, error) {
@@ -36,7 +36,7 @@ func (q queries) WebhookListByAgency(ctx context.Context, agencyID string) ([]en
 }
 
 func (q queries) WebhookDelete(ctx context.Context, id string, at time.Time) error {
-	return q.execOne(ctx, "webhook delete", qWebhookDelete, id, at.UTC())
+	return q.webhooksChanged(q.execOne(ctx, "webhook delete", qWebhookDelete, id, at.UTC()), AllAgencies)
 }
 
 func scanWebhook(r Row) (engine.Webhook, error) {

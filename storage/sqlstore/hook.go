@@ -54,8 +54,16 @@ func (s *Store) AddTxHook(fn TxHook) { s.hooks.add(fn) }
 type txRecord struct {
 	events        []engine.Event
 	notifications []engine.Notification
-	// credentials are told to the store's watchers once the transaction commits.
+	// credentials and the agencies whose webhooks changed are told to the store's
+	// watchers once the transaction commits.
 	credentials []CredentialChange
+	webhooks    []string
+}
+
+// watchers are the store's caches, told of the changes to what they remember.
+type watchers struct {
+	credentials registry[CredentialWatcher]
+	webhooks    registry[WebhookWatcher]
 }
 
 func (q queries) recordEvent(e *engine.Event) {

@@ -19,7 +19,7 @@ var _ engine.Store = (*Store)(nil)
 
 // New wraps a driver whose schema is already migrated.
 func New(d Driver) *Store {
-	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: &credentialWatchers{}}, driver: d, hooks: &registry[TxHook]{}}
+	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: &watchers{}}, driver: d, hooks: &registry[TxHook]{}}
 }
 
 // InTx runs fn in a transaction. The rollback after a failure runs on a context that is
@@ -37,6 +37,7 @@ func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error
 		// Even after a rollback or a failed commit, which may have committed: forgetting is
 		// always safe.
 		tell(s.watchers, q.rec.credentials)
+		tellWebhooks(s.watchers, q.rec.webhooks)
 	}
 	if err != nil {
 		return s.driver.Translate(err)
@@ -62,7 +63,7 @@ type queries struct {
 	conn      Conn
 	translate func(error) error
 	rec       *txRecord // inside a transaction: what its hooks will see
-	watchers  *credentialWatchers
+	watchers  *watchers
 }
 
 func (q queries) exec(ctx context.Context, op, query string, args ...any) (int64, error) {

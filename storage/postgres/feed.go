@@ -9,9 +9,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// credentialChannel carries, as each change commits, the id of every user whose account,
-// memberships, sessions or API tokens changed (triggers of migration 031).
-const credentialChannel = "vanthu_credentials"
+// The feed's channels: as each change commits, the triggers of migration 031 send the id
+// of every user whose account, memberships, sessions or API tokens changed, and those of
+// 032 the id of every agency whose webhook subscriptions changed.
+const (
+	credentialChannel = "vanthu_credentials"
+	webhookChannel    = "vanthu_webhooks"
+)
 
 // A feed quiet for feedQuiet must answer a ping within feedPing, or it goes dark and
 // reconnects: what a node remembers is trusted that long at most after a silent loss.
@@ -20,29 +24,39 @@ var (
 	feedPing  = 2 * time.Second
 )
 
-// credentialFeed is the driver's one LISTEN connection, shared by its watchers and ended
-// with the driver.
-type credentialFeed struct {
+// feed is the driver's one LISTEN connection, on every channel, shared by its watchers and
+// ended with the driver.
+type feed struct {
 	mu       sync.Mutex
-	watchers []credentialWatcher
+	watchers []feedWatcher
 	live     bool
 	cancel   context.CancelFunc
 	done     chan struct{}
 }
 
-type credentialWatcher struct {
-	changed func(userID string)
+type feedWatcher struct {
+	channel string
+	changed func(id string)
 	live    func(bool)
 }
 
 // ListenCredentials implements sqlstore.CredentialListener.
 func (d *driver) ListenCredentials(changed func(string), live func(bool)) {
+	d.listen(feedWatcher{credentialChannel, changed, live})
+}
+
+// ListenWebhooks implements sqlstore.WebhookListener.
+func (d *driver) ListenWebhooks(changed func(string), live func(bool)) {
+	d.listen(feedWatcher{webhookChannel, changed, live})
+}
+
+func (d *driver) listen(w feedWatcher) {
 	f := &d.feed
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.watchers = append(f.watchers, credentialWatcher{changed, live})
+	f.watchers = append(f.watchers, w)
 	if f.live {
-		live(true)
+		w.live(true)
 	}
 	if f.done == nil {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -58,7 +72,7 @@ func (d *driver) ListenCredentials(changed func(string), live func(bool)) {
 
 // run listens until ctx ends, connecting again after a loss; the watchers hear the feed
 // go dark at once and come back only once LISTEN holds again.
-func (f *credentialFeed) run(ctx context.Context, cfg *pgx.ConnConfig) {
+func (f *feed) run(ctx context.Context, cfg *pgx.ConnConfig) {
 	wait := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		if f.listen(ctx, cfg) {
@@ -77,13 +91,14 @@ func (f *credentialFeed) run(ctx context.Context, cfg *pgx.ConnConfig) {
 }
 
 // listen holds one connection until it fails; it reports whether it got to listen.
-func (f *credentialFeed) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
+func (f *feed) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return false
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+credentialChannel); err != nil {
+	// One statement, so that the feed goes live on every channel at once.
+	if _, err := conn.Exec(ctx, "LISTEN "+credentialChannel+"; LISTEN "+webhookChannel); err != nil {
 		return false
 	}
 	f.setLive(true)
@@ -108,12 +123,14 @@ func (f *credentialFeed) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 		ws := f.watchers
 		f.mu.Unlock()
 		for _, w := range ws {
-			w.changed(n.Payload)
+			if w.channel == n.Channel {
+				w.changed(n.Payload)
+			}
 		}
 	}
 }
 
-func (f *credentialFeed) setLive(live bool) {
+func (f *feed) setLive(live bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.live == live {
@@ -126,7 +143,7 @@ func (f *credentialFeed) setLive(live bool) {
 }
 
 // stop ends the listening and waits for it.
-func (f *credentialFeed) stop() {
+func (f *feed) stop() {
 	f.mu.Lock()
 	cancel, done := f.cancel, f.done
 	f.mu.Unlock()

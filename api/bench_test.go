@@ -19,10 +19,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
+	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/api/httpx"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/engine/seed"
+	"github.com/vanthu/vanthu/service/jobs"
 	"github.com/vanthu/vanthu/storage/blob"
 	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
@@ -213,7 +216,17 @@ func benchServer(b *testing.B, store *sqlstore.Store) (*httptest.Server, *engine
 		b.Fatal(err)
 	}
 	eng := engine.New(store)
-	api := httptest.NewServer(New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// As serve does: every write transaction enqueues its webhook deliveries.
+	deliveries := events.NewDeliveries(store, events.DeliverySettings{}, logger)
+	workers := river.NewWorkers()
+	deliveries.AddWorkers(workers)
+	queue, err := jobs.New(store, jobs.Config{Workers: workers, Logger: logger})
+	if err != nil {
+		b.Fatal(err)
+	}
+	store.AddTxHook(deliveries.TxHook(queue))
+	api := httptest.NewServer(New(Deps{Engine: eng, Store: store, Blobs: blobs, Logger: logger}))
 	b.Cleanup(api.Close)
 	return api, eng
 }

@@ -37,8 +37,8 @@ func (s *Store) WatchCredentials(w CredentialWatcher) bool {
 	return true
 }
 
-// tell gives every credential watcher each change.
-func tell(ws *watchers, changes []CredentialChange) {
+// tellCredentials gives every credential watcher each change.
+func tellCredentials(ws *watchers, changes []CredentialChange) {
 	if len(changes) == 0 {
 		return
 	}
@@ -58,7 +58,7 @@ func (q queries) credentialsChanged(err error, ch CredentialChange) error {
 	case q.rec != nil:
 		q.rec.credentials = append(q.rec.credentials, ch)
 	default:
-		tell(q.watchers, []CredentialChange{ch})
+		tellCredentials(q.watchers, []CredentialChange{ch})
 	}
 	return err
 }

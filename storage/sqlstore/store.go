@@ -36,7 +36,7 @@ func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error
 	if q.rec != nil {
 		// Even after a rollback or a failed commit, which may have committed: forgetting is
 		// always safe.
-		tell(s.watchers, q.rec.credentials)
+		tellCredentials(s.watchers, q.rec.credentials)
 		tellWebhooks(s.watchers, q.rec.webhooks)
 	}
 	if err != nil {

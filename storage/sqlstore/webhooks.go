@@ -34,6 +34,7 @@ func (s *Store) WatchWebhooks(w WebhookWatcher) bool {
 	return true
 }
 
+// tellWebhooks gives every webhook watcher each agency whose subscriptions changed.
 func tellWebhooks(ws *watchers, agencies []string) {
 	if len(agencies) == 0 {
 		return

@@ -78,7 +78,8 @@ var WebhookEventTypes = []string{"document.issued", "document.dispatched", "docu
 	"record.archived"}
 
 // CreateWebhook subscribes the actor's agency to events; only its admin (or an admin
-// above it) may. Events committed from now on are delivered.
+// above it) may. Events committed from now on are delivered: on other nodes of a cluster,
+// from when the database tells them of it, a few milliseconds later.
 func (e *Engine) CreateWebhook(ctx context.Context, actor Actor, w Webhook) (Webhook, error) {
 	w.ID, w.AgencyID, w.CreatedBy, w.CreatedAt, w.DeletedAt = NewID(), actor.AgencyID, actor.UserID, e.timestamp(), nil
 	if err := w.Validate(); err != nil {

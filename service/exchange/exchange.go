@@ -67,6 +67,7 @@ type Service struct {
 	cfg      Config
 	log      *slog.Logger
 	receiver *Receiver
+	origins  origins
 }
 
 // New checks cfg and returns the service.

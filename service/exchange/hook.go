@@ -3,7 +3,6 @@ package exchange
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -108,11 +107,8 @@ func (s *Service) statusJobs(ctx context.Context, q engine.Queries, e engine.Eve
 	if (code == edxml.StatusChangeAccepted || code == edxml.StatusChangeRejected) && e.ActorID != engine.System.UserID {
 		return nil, nil // a cancel the staff made is not an answer to the sender
 	}
-	x, err := q.ExchangeDocumentGet(ctx, e.ObjectID)
-	if errors.Is(err, engine.ErrNotFound) {
-		return nil, nil // not from the axis
-	}
-	if err != nil {
+	x, fromAxis, err := s.origins.of(ctx, q, e.ObjectID)
+	if err != nil || !fromAxis {
 		return nil, err
 	}
 	d, err := q.DocumentGetByID(ctx, e.ObjectID)

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	neturl "net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -19,7 +18,6 @@ import (
 	"github.com/vanthu/vanthu/api/auth"
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/dbtest"
-	"github.com/vanthu/vanthu/storage/postgres"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
@@ -37,17 +35,8 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 	a := setup(t, func(t testing.TB) *sqlstore.Store {
 		// Named after the test's schema, so that the test can cut its own nodes' feeds and
 		// nobody else's.
-		u, err := neturl.Parse(testenv.PostgresURL(t))
-		must(t, err)
-		q := u.Query()
-		appName = q.Get("search_path")
-		q.Set("application_name", appName)
-		u.RawQuery = q.Encode()
-		url = u.String()
-		s, err := postgres.Open(context.Background(), url, postgres.WithTracer(&traceA))
-		must(t, err)
-		t.Cleanup(func() { s.Close() })
-		return s
+		url, appName = testenv.PostgresNamedURL(t)
+		return dbtest.PostgresTracedAt(t, url, &traceA)
 	})
 	b := a.node(t, url, &traceB)
 	ctx := context.Background()
@@ -208,9 +197,7 @@ func TestCheckedCredentialsAreRememberedUntilTheyChange(t *testing.T) {
 // node is a second server of b's province on its own connections to the same schema.
 func (b *bundle) node(t *testing.T, url string, trace *dbtest.StatementCounter) *bundle {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), url, postgres.WithTracer(trace))
-	must(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := dbtest.PostgresTracedAt(t, url, trace)
 	n := *b
 	n.store = s
 	n.eng = engine.New(s)

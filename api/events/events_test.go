@@ -58,14 +58,8 @@ func setup(t *testing.T, open opener, st events.Settings, ds events.DeliverySett
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	deliveries := events.NewDeliveries(s, ds, logger)
-	workers := river.NewWorkers()
-	deliveries.AddWorkers(workers)
-	queue, err := jobs.New(s, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Logger: logger})
-	must(t, err)
-	s.AddTxHook(deliveries.TxHook(queue))
-	b := &bundle{store: s, eng: engine.New(s), queue: queue}
+	b := &bundle{store: s, eng: engine.New(s), queue: enqueueDeliveries(t, s, ds)}
+	var err error
 	b.agency, err = b.eng.CreateAgency(ctx, engine.System, engine.Agency{Code: "H23", Name: "Ủy ban nhân dân tỉnh Hòa Bình",
 		ShortName: "UBND", Tier: engine.TierProvince})
 	must(t, err)
@@ -91,7 +85,7 @@ func setup(t *testing.T, open opener, st events.Settings, ds events.DeliverySett
 	b.specialist = person(b.agency.ID, engine.RoleSpecialist, b.unit.ID, "Nguyễn Thị Hoà", "hoa@hoabinh.gov.vn")
 	b.foreign = person(b.other.ID, engine.RoleAdmin, "", "Quản trị huyện", "")
 
-	b.svc = events.New(events.Config{Engine: b.eng, Store: s, Logger: logger})
+	b.svc = events.New(events.Config{Engine: b.eng, Store: s, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	b.svc.Configure(st)
 	mux := http.NewServeMux()
 	b.svc.Routes(mux)
@@ -103,6 +97,20 @@ func setup(t *testing.T, open opener, st events.Settings, ds events.DeliverySett
 	}))
 	t.Cleanup(b.srv.Close)
 	return b
+}
+
+// enqueueDeliveries has every write transaction of s enqueue its deliveries, as serve
+// does, on the job queue it returns (not started).
+func enqueueDeliveries(t *testing.T, s *sqlstore.Store, ds events.DeliverySettings) jobs.Queue {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	deliveries := events.NewDeliveries(s, ds, logger)
+	workers := river.NewWorkers()
+	deliveries.AddWorkers(workers)
+	queue, err := jobs.New(s, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Logger: logger})
+	must(t, err)
+	s.AddTxHook(deliveries.TxHook(queue))
+	return queue
 }
 
 // start runs the live counts and the job queue's workers until the test ends.

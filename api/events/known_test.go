@@ -2,19 +2,14 @@ package events_test
 
 import (
 	"context"
-	"log/slog"
-	neturl "net/url"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
 	"github.com/vanthu/vanthu/api/events"
 	"github.com/vanthu/vanthu/engine"
-	"github.com/vanthu/vanthu/service/jobs"
 	"github.com/vanthu/vanthu/storage/dbtest"
-	"github.com/vanthu/vanthu/storage/postgres"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
@@ -30,16 +25,10 @@ func TestSubscriptionsAreRememberedUntilTheyChange(t *testing.T) {
 	var url, appName string
 	a := setup(t, func(t testing.TB) *sqlstore.Store {
 		// Named after the test's schema, so that the test can cut its own nodes' feeds.
-		u, err := neturl.Parse(testenv.PostgresURL(t))
-		must(t, err)
-		q := u.Query()
-		appName = q.Get("search_path")
-		q.Set("application_name", appName)
-		u.RawQuery = q.Encode()
-		url = u.String()
-		return openTraced(t, url, &traceA)
+		url, appName = testenv.PostgresNamedURL(t)
+		return dbtest.PostgresTracedAt(t, url, &traceA)
 	}, events.Settings{}, events.DeliverySettings{})
-	b := secondNode(t, a, openTraced(t, url, &traceB))
+	b := secondNode(t, a, dbtest.PostgresTracedAt(t, url, &traceB))
 	ctx := context.Background()
 	pool := a.store.Raw().(*pgxpool.Pool)
 
@@ -134,24 +123,10 @@ func TestSubscriptionsAreRememberedUntilTheyChange(t *testing.T) {
 	known(b, &traceB, hook.ID, read)
 }
 
-func openTraced(t testing.TB, url string, trace *dbtest.StatementCounter) *sqlstore.Store {
-	s, err := postgres.Open(context.Background(), url, postgres.WithTracer(trace))
-	must(t, err)
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // secondNode is another node of a's database: its own store, deliveries and job queue, and
 // a's people.
 func secondNode(t *testing.T, a *bundle, s *sqlstore.Store) *bundle {
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	deliveries := events.NewDeliveries(s, events.DeliverySettings{}, logger)
-	workers := river.NewWorkers()
-	deliveries.AddWorkers(workers)
-	queue, err := jobs.New(s, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond, Logger: logger})
-	must(t, err)
-	s.AddTxHook(deliveries.TxHook(queue))
 	n := *a
-	n.store, n.eng, n.queue, n.svc, n.srv = s, engine.New(s), queue, nil, nil
+	n.store, n.eng, n.queue, n.svc, n.srv = s, engine.New(s), enqueueDeliveries(t, s, events.DeliverySettings{}), nil, nil
 	return &n
 }

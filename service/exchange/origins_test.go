@@ -12,7 +12,7 @@ import (
 	"github.com/vanthu/vanthu/service/axis"
 	"github.com/vanthu/vanthu/service/axis/axistest"
 	"github.com/vanthu/vanthu/service/axis/emulator"
-	"github.com/vanthu/vanthu/storage/postgres"
+	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/sqlstore"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
@@ -28,12 +28,7 @@ func TestOriginIsReadOncePerDocument(t *testing.T) {
 	url := axistest.Start(t, axistest.TwoSystems([]axis.Agency{{Code: provinceCode, Name: "Ủy ban nhân dân tỉnh Hòa Bình"}},
 		axis.Agency{Code: ministryCode, Name: "Bộ Tài chính"}))
 	in := newInstance(t, func(t testing.TB) *sqlstore.Store {
-		s, err := postgres.Open(ctx, testenv.PostgresURL(t), postgres.WithTracer(&reads))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
+		return dbtest.PostgresTracedAt(t, testenv.PostgresURL(t), &reads)
 	}, "H23", provinceCode, "Ủy ban nhân dân tỉnh Hòa Bình", url, emulator.DemoSystem, axistest.DemoSecret)
 	clerk := in.people[engine.RoleClerk]
 	received := func(subject string) engine.Document {

@@ -227,8 +227,15 @@ func (c *StatementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBa
 // PostgresTraced is Postgres with every statement counted by counter.
 func PostgresTraced(t testing.TB, counter *StatementCounter) *sqlstore.Store {
 	t.Helper()
+	return PostgresTracedAt(t, testenv.PostgresURL(t), counter)
+}
+
+// PostgresTracedAt opens the database at url (another node's, say) with tracer seeing
+// every statement; the store is closed when the test ends.
+func PostgresTracedAt(t testing.TB, url string, tracer pgx.QueryTracer) *sqlstore.Store {
+	t.Helper()
 	quiet(t)
-	s, err := postgres.Open(context.Background(), testenv.PostgresURL(t), postgres.WithTracer(counter))
+	s, err := postgres.Open(context.Background(), url, postgres.WithTracer(tracer))
 	if err != nil {
 		t.Fatal(err)
 	}

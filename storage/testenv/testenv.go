@@ -79,6 +79,22 @@ func PostgresURL(t testing.TB) string {
 	return u.String()
 }
 
+// PostgresNamedURL is PostgresURL whose connections also carry the schema's name as their
+// application_name, returned too: a test can find its own connections in pg_stat_activity
+// (to cut them) and nobody else's.
+func PostgresNamedURL(t testing.TB) (rawURL, name string) {
+	t.Helper()
+	u, err := url.Parse(PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	name = q.Get("search_path")
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String(), name
+}
+
 // S3 is a test server's address and credentials with a bucket name of the test's own.
 type S3 struct {
 	Endpoint  string // host:port

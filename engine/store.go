@@ -176,9 +176,10 @@ type Queries interface {
 	// than before, and returns how many of each.
 	RequestsPrune(ctx context.Context, before time.Time, limit int) (requests, replies int64, err error)
 
-	// AuditHeadAdvance reserves the next sequence number of an agency's chain and returns
-	// it with the hash of the event before it; it holds the chain until commit.
-	AuditHeadAdvance(ctx context.Context, agencyID string) (seq int64, prevHash string, err error)
+	// AuditHeadAdvance reserves the next n sequence numbers of an agency's chain and
+	// returns the first with the hash of the event before it; it holds the chain until
+	// commit.
+	AuditHeadAdvance(ctx context.Context, agencyID string, n int) (first int64, prevHash string, err error)
 	AuditHeadGet(ctx context.Context, agencyID string) (ChainHead, error)
 	AuditInsert(ctx context.Context, e *Event) error
 	AuditListByAgency(ctx context.Context, agencyID string, afterSeq int64, limit int) ([]Event, error)

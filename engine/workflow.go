@@ -124,10 +124,20 @@ func (e *Engine) documentTx(ctx context.Context, actor Actor, docID string, acti
 	return out, nil
 }
 
-// step applies the change's action to d: it checks the lifecycle table, the role
-// (unless delegated) and the state, lets effect do the step's work, writes the document
-// only if nobody changed it meanwhile and appends the audit event.
+// step applies the change's action to d and writes the document, only if nobody
+// changed it meanwhile.
 func (c *change) step(ctx context.Context, d *Document, delegated bool, effect func(c *change, d *Document) error) error {
+	prevVersion := d.Version
+	if err := c.apply(d, delegated, effect); err != nil {
+		return err
+	}
+	return c.q.DocumentUpdate(ctx, d, prevVersion)
+}
+
+// apply is step without the write, for a document the transaction is still to insert:
+// it checks the lifecycle table, the role (unless delegated) and the state, moves d on,
+// lets effect do the step's work and appends the audit event.
+func (c *change) apply(d *Document, delegated bool, effect func(c *change, d *Document) error) error {
 	t, ok := lifecycleOf(d.Flow)[c.action]
 	switch {
 	case !ok:
@@ -138,15 +148,11 @@ func (c *change) step(ctx context.Context, d *Document, delegated bool, effect f
 		return refuse(c.action, ReasonWrongState, "document is %s", d.State)
 	}
 	before := *d
-	prevVersion := d.Version
 	d.State, d.Version, d.UpdatedAt = t.To, d.Version+1, c.now
 	if effect != nil {
 		if err := effect(c, d); err != nil {
 			return err
 		}
-	}
-	if err := c.q.DocumentUpdate(ctx, d, prevVersion); err != nil {
-		return err
 	}
 	c.audit(d.AgencyID, "document", d.ID, summary(before), summary(*d))
 	return nil
@@ -227,19 +233,16 @@ func (c *change) replayed(ctx context.Context, requestID, objectID string) (bool
 // transactions touching several chains never wait on each other in a circle, and
 // records the request id.
 func (c *change) finish(ctx context.Context, requestID, objectID string) error {
-	slices.SortStableFunc(c.events, func(a, b Event) int {
-		switch {
-		case a.AgencyID < b.AgencyID:
-			return -1
-		case a.AgencyID > b.AgencyID:
-			return 1
+	slices.SortStableFunc(c.events, func(a, b Event) int { return cmp.Compare(a.AgencyID, b.AgencyID) })
+	for from := 0; from < len(c.events); {
+		to := from + 1
+		for to < len(c.events) && c.events[to].AgencyID == c.events[from].AgencyID {
+			to++
 		}
-		return 0
-	})
-	for i := range c.events {
-		if err := appendEvent(ctx, c.q, &c.events[i]); err != nil {
+		if err := appendEvents(ctx, c.q, c.events[from:to]); err != nil {
 			return err
 		}
+		from = to
 	}
 	if requestID == "" {
 		return nil
@@ -248,16 +251,22 @@ func (c *change) finish(ctx context.Context, requestID, objectID string) error {
 		ObjectID: objectID, CreatedAt: c.now})
 }
 
-func appendEvent(ctx context.Context, q Queries, e *Event) error {
-	seq, prev, err := q.AuditHeadAdvance(ctx, e.AgencyID)
+// appendEvents chains events, all of one agency, onto that agency's audit log: one
+// advance of its head reserves their sequence numbers, and each links to the one before.
+func appendEvents(ctx context.Context, q Queries, events []Event) error {
+	seq, prev, err := q.AuditHeadAdvance(ctx, events[0].AgencyID, len(events))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	e.Seq, e.PrevHash = seq, prev
-	e.Hash = e.ComputeHash()
-	// The database moves the chain head to this event's hash (a trigger on insert).
-	if err := q.AuditInsert(ctx, e); err != nil {
-		return fmt.Errorf("audit: %w", err)
+	for i := range events {
+		e := &events[i]
+		e.Seq, e.PrevHash = seq+int64(i), prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		// The database moves the chain head to the last event's hash (a trigger on insert).
+		if err := q.AuditInsert(ctx, e); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/vanthu/vanthu/engine"
 )
@@ -15,11 +16,14 @@ var (
 	qAuditListByDoc    = sqlFor("AuditListByDocument")
 )
 
-func (q queries) AuditHeadAdvance(ctx context.Context, agencyID string) (int64, string, error) {
-	var seq int64
+func (q queries) AuditHeadAdvance(ctx context.Context, agencyID string, n int) (int64, string, error) {
+	if n < 1 {
+		return 0, "", fmt.Errorf("audit head advance: %d events", n)
+	}
+	var last int64
 	var hash string
-	err := q.get(ctx, "audit head advance", qAuditHeadAdvance, func(r Row) error { return r.Scan(&seq, &hash) }, agencyID)
-	return seq, hash, err
+	err := q.get(ctx, "audit head advance", qAuditHeadAdvance, func(r Row) error { return r.Scan(&last, &hash) }, agencyID, int64(n))
+	return last - int64(n) + 1, hash, err
 }
 
 func (q queries) AuditHeadGet(ctx context.Context, agencyID string) (engine.ChainHead, error) {

@@ -111,7 +111,7 @@ func testArchive(t *testing.T, open Opener) {
 			var seq int64
 			err := s.InTx(ctx, func(q engine.Queries) (err error) {
 				var prev string
-				if seq, prev, err = q.AuditHeadAdvance(ctx, province.ID); err != nil {
+				if seq, prev, err = q.AuditHeadAdvance(ctx, province.ID, 1); err != nil {
 					return err
 				}
 				return q.AuditInsert(ctx, &engine.Event{AgencyID: province.ID, Seq: seq, At: now(), ActorID: archivist.ID,

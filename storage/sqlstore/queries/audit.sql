@@ -1,11 +1,12 @@
 -- The audit log, hash-chained per agency.
 
 -- name: AuditHeadAdvance
--- Takes the next sequence number and the hash it must link to; the row stays locked
--- until commit so that one agency's events append one at a time.
+-- Takes the next $2 sequence numbers and returns the last of them with the hash the
+-- first must link to; the row stays locked until commit so that one agency's events
+-- append one transaction at a time.
 INSERT INTO audit_head (agency_id, seq, hash)
-VALUES ($1, 1, '0000000000000000000000000000000000000000000000000000000000000000')
-ON CONFLICT (agency_id) DO UPDATE SET seq = audit_head.seq + 1
+VALUES ($1, $2, '0000000000000000000000000000000000000000000000000000000000000000')
+ON CONFLICT (agency_id) DO UPDATE SET seq = audit_head.seq + excluded.seq
 RETURNING seq, hash;
 
 -- name: AuditHeadGet

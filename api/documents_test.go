@@ -61,6 +61,29 @@ func TestDocumentsAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("RegistersAScanInTheSameRequest", func(t *testing.T) {
+		withRegister := map[string]any{"register": true}
+		for k, v := range meta {
+			withRegister[k] = v
+		}
+		h := map[string]string{"Idempotency-Key": "nhan-va-dang-ky-1"}
+		r := clerk.upload(t, "/api/v1/incoming", withRegister, "d.pdf", pdf, h)
+		mustStatus(t, r, http.StatusCreated)
+		doc := r.json["document"].(map[string]any)
+		n, _ := doc["incoming_number"].(float64)
+		if doc["state"] != "registered" || n < 1 || r.header.Get("ETag") != `"v2"` {
+			t.Fatalf("received and registered: %v %v", doc, r.header)
+		}
+		again := clerk.upload(t, "/api/v1/incoming", withRegister, "d.pdf", pdf, h)
+		mustStatus(t, again, http.StatusCreated)
+		if d := again.json["document"].(map[string]any); d["id"] != doc["id"] || d["incoming_number"] != doc["incoming_number"] {
+			t.Fatalf("a retry gave %v, want %v", d, doc)
+		}
+		if r := clerk.step(t, doc["id"].(string), "register", nil); r.status != http.StatusConflict {
+			t.Fatalf("registering it again: %d %s", r.status, r.body)
+		}
+	})
+
 	t.Run("UpdatesNeedTheCurrentETag", func(t *testing.T) {
 		id := clerk.upload(t, "/api/v1/incoming", meta, "b.pdf", pdf, nil).json["document"].(map[string]any)["id"].(string)
 		path := "/api/v1/documents/" + id + "/register"

@@ -16,6 +16,7 @@ type receiveInput struct {
 	Classification string `json:"classification"`
 	SenderName     string `json:"sender_name"`
 	SenderNotation string `json:"sender_notation"`
+	Register       bool   `json:"register"`
 }
 
 // receivedJSON is the new incoming document and what was found in its file.
@@ -25,7 +26,8 @@ type receivedJSON struct {
 }
 
 // receiveScan is POST /api/v1/incoming: the clerk's tiếp nhận of a document that came on
-// paper or by e-mail, uploaded as a PDF with its metadata.
+// paper or by e-mail, uploaded as a PDF with its metadata, and with "register" its
+// registration in the same step.
 func (s *Server) receiveScan(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.actor(w, r)
 	if !ok {
@@ -47,7 +49,7 @@ func (s *Server) receiveScan(w http.ResponseWriter, r *http.Request) {
 	})
 	d, err := s.deps.Engine.ReceiveExternal(r.Context(), a, engine.ExternalInput{TypeCode: in.TypeCode, Subject: in.Subject,
 		Urgency: engine.Urgency(in.Urgency), Classification: engine.Classification(in.Classification), SenderName: in.SenderName,
-		SenderNotation: in.SenderNotation, Files: []engine.FileInput{up.File}, Integrity: up.note()}, requestID)
+		SenderNotation: in.SenderNotation, Files: []engine.FileInput{up.File}, Integrity: up.note(), Register: in.Register}, requestID)
 	if err != nil {
 		s.engineError(w, r, err)
 		return

@@ -178,6 +178,7 @@ func (e *Engine) receiveFor(ctx context.Context, q Queries, business ExchangeBus
 	if err := c.insertExternal(ctx, &d, in.Files); err != nil {
 		return out, err
 	}
+	c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
 	x := ExchangeDocument{DocumentID: d.ID, AgencyID: d.AgencyID, SenderCode: msg.sender, ExternalID: msg.externalID,
 		Business: business, ReceivedAt: c.now}
 	if err := c.q.ExchangeDocumentInsert(ctx, &x); err != nil {

@@ -28,6 +28,10 @@ type ExternalInput struct {
 	// AgencyID is the receiving agency when the system receives for it (a message from
 	// the national exchange); a clerk receives for their own agency.
 	AgencyID string
+	// Register asks for the document to be registered (vào sổ, số đến) in the same step,
+	// as a clerk does with a paper document they have checked on receipt: both are
+	// audited, and either both happen or neither does.
+	Register bool
 }
 
 // ReceiveExternal is the tiếp nhận of a document from outside: by the clerk, or by the
@@ -53,6 +57,16 @@ func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalIn
 		}
 		if actor.Role != RoleClerk && actor != System {
 			return refuse("receive", ReasonWrongRole, "only the clerk receives documents")
+		}
+		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
+		if in.Register {
+			// The registration is applied before the one insert, so that the document is
+			// written once, as registered.
+			c.action = ActionRegister
+			if err := c.apply(&d, false, registerIncoming(ctx)); err != nil {
+				return err
+			}
+			c.action = "receive"
 		}
 		if err := c.insertExternal(ctx, &d, in.Files); err != nil {
 			return err
@@ -93,7 +107,8 @@ func newExternalDocument(in ExternalInput, agencyID string, now time.Time) (Docu
 	return d, nil
 }
 
-// insertExternal stores a received document with its files and audits it.
+// insertExternal stores a received document with its files; its receipt is audited by
+// the caller.
 func (c *change) insertExternal(ctx context.Context, d *Document, files []FileInput) error {
 	if err := c.q.DocumentInsert(ctx, d); err != nil {
 		return err
@@ -103,14 +118,18 @@ func (c *change) insertExternal(ctx context.Context, d *Document, files []FileIn
 			return err
 		}
 	}
-	c.audit(d.AgencyID, "document", d.ID, nil, summary(*d))
 	return nil
 }
 
 // Register gives an incoming document its số đến: the next number of the agency's
 // incoming register for the year (classified documents in their own series).
 func (e *Engine) Register(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
-	return e.transition(ctx, actor, docID, ActionRegister, requestID, func(c *change, d *Document) error {
+	return e.transition(ctx, actor, docID, ActionRegister, requestID, registerIncoming(ctx))
+}
+
+// registerIncoming is the register step's work: the number, and the sender told.
+func registerIncoming(ctx context.Context) func(c *change, d *Document) error {
+	return func(c *change, d *Document) error {
 		d.Year = c.now.In(vietnam).Year()
 		d.Series = ""
 		if d.Classification != Unclassified {
@@ -122,7 +141,7 @@ func (e *Engine) Register(ctx context.Context, actor Actor, docID, requestID str
 		}
 		d.IncomingNumber = n
 		return c.setDelivery(ctx, d, DeliveryRegistered, "")
-	})
+	}
 }
 
 // Reject returns a received document to its sender with the reason (wrong recipient,

@@ -63,7 +63,7 @@ func (u *UI) incomingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 	in := engine.ExternalInput{TypeCode: f["type"], Subject: strings.TrimSpace(f["subject"]), Urgency: engine.Urgency(f["urgency"]),
 		Classification: engine.Classification(f["classification"]), SenderName: strings.TrimSpace(f["sender"]),
 		SenderNotation: strings.TrimSpace(f["sender_notation"]), SignerName: strings.TrimSpace(f["signer_name"]),
-		Files: []engine.FileInput{up.File}, Integrity: up.note()}
+		Files: []engine.FileInput{up.File}, Integrity: up.note(), Register: f["register"] != ""}
 	if in.DocumentDate, in.PageCount, err = documentDetails(f); err != nil {
 		u.failCreate(w, r, s, "incoming_new", "receive.title", f, err)
 		return
@@ -74,15 +74,7 @@ func (u *UI) incomingCreate(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	done := "received"
-	if f["register"] != "" {
-		rid := f["request_id"]
-		if rid != "" {
-			rid += ".register"
-		}
-		if _, err := u.deps.Engine.Register(r.Context(), s.Actor, d.ID, rid); err != nil {
-			u.fail(w, r, s, err)
-			return
-		}
+	if in.Register {
 		done = "register"
 	}
 	redirectDone(w, r, "/documents/"+d.ID, done)

@@ -40,6 +40,46 @@ func TestFS(t *testing.T) {
 	})
 }
 
+// The file store syncs an object after renaming it into place, so a crash can leave a
+// torn file under an object's name that nothing references. A later Put of the same bytes
+// must not take it for the object: it writes the object over it.
+func TestFSWritesOverATornObject(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := blob.NewFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := bytes.Repeat([]byte("Công văn số 12/UBND-VP về việc phòng chống lụt bão. "), 800)
+	obj, err := s.Put(ctx, bytes.NewReader(scan), blob.PutOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, torn := range map[string][]byte{"Empty": nil, "Half": scan[:len(scan)/2], "Zeros": make([]byte, len(scan))} {
+		path := filepath.Join(dir, obj.Key)
+		if err := os.WriteFile(path, torn, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.Put(ctx, bytes.NewReader(scan), blob.PutOptions{})
+		if err != nil || again.Key != obj.Key || again.Size != int64(len(scan)) {
+			t.Fatalf("%s: Put over a torn file: %+v, %v", name, again, err)
+		}
+		rc, err := s.Open(ctx, obj.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc) // the store's reader checks the bytes against the key
+		rc.Close()
+		if err != nil || !bytes.Equal(got, scan) {
+			t.Fatalf("%s: the object reads %d bytes (%v), not the %d put", name, len(got), err, len(scan))
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, ".tmp")); len(entries) != 0 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
 func TestS3(t *testing.T) {
 	t.Parallel()
 	runSuite(t, func(t *testing.T) bundle {

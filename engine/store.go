@@ -65,6 +65,11 @@ type Queries interface {
 	// series), starting at 1. Inside a transaction the number is held until commit, so a
 	// rolled-back registration leaves no gap.
 	RegisterNextNumber(ctx context.Context, agencyID string, year int, kind RegisterKind, series string) (int, error)
+	// RegisterNextNumberWithChain is RegisterNextNumber followed by AuditHeadAdvance of the
+	// same agency for events, in one round trip where the store can: the number first, so
+	// that the two rows are locked in the order every transaction locks them.
+	RegisterNextNumberWithChain(ctx context.Context, agencyID string, year int, kind RegisterKind, series string,
+		events int) (number int, first int64, prevHash string, err error)
 	AgencySetNumberingPerType(ctx context.Context, agencyID string, perType bool) error
 
 	DocumentInsert(ctx context.Context, d *Document) error

@@ -34,14 +34,21 @@ func (t *txConn) unstarted() bool { return len(t.held) > 0 && t.held[0].op == be
 
 var _ sqlstore.Pipeliner = (*txConn)(nil)
 
+// heldWrite is a held statement: a write judged by its count of affected rows, or a
+// read whose one row scan takes.
 type heldWrite struct {
 	op, query string
 	args      []any
 	check     func(rowsAffected int64) error
+	scan      func(sqlstore.Row) error
 }
 
 func (t *txConn) Defer(op, query string, args []any, check func(int64) error) {
 	t.held = append(t.held, heldWrite{op: op, query: query, args: args, check: check})
+}
+
+func (t *txConn) DeferRead(op, query string, args []any, scan func(sqlstore.Row) error) {
+	t.held = append(t.held, heldWrite{op: op, query: query, args: args, scan: scan})
 }
 
 func (t *txConn) Flush(ctx context.Context) error {
@@ -51,6 +58,9 @@ func (t *txConn) Flush(ctx context.Context) error {
 	case 1:
 		w := t.held[0]
 		t.held = nil
+		if w.scan != nil {
+			return w.judgeRow(t.conn.QueryRow(ctx, w.query, w.args...))
+		}
 		tag, err := t.conn.Exec(ctx, w.query, w.args...)
 		return w.judge(tag.RowsAffected(), err)
 	}
@@ -199,11 +209,17 @@ func (t *txConn) send(ctx context.Context, query string, args []any) pgx.BatchRe
 	return t.conn.SendBatch(ctx, b)
 }
 
-// readHeld reads the held writes' results off br, which was sent with them in front.
+// readHeld reads the held statements' results off br, which was sent with them in front.
 func (t *txConn) readHeld(br pgx.BatchResults) error {
 	held := t.held
 	t.held = nil
 	for _, w := range held {
+		if w.scan != nil {
+			if err := w.judgeRow(br.QueryRow()); err != nil {
+				return err
+			}
+			continue
+		}
 		tag, err := br.Exec()
 		if err := w.judge(tag.RowsAffected(), err); err != nil {
 			return err
@@ -218,6 +234,13 @@ func firstError(err, closeErr error) error {
 		return err
 	}
 	return closeErr
+}
+
+func (w heldWrite) judgeRow(row pgx.Row) error {
+	if err := w.scan(row); err != nil {
+		return &sqlstore.DeferredError{Op: w.op, Err: err}
+	}
+	return nil
 }
 
 func (w heldWrite) judge(n int64, err error) error {

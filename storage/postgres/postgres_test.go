@@ -140,3 +140,53 @@ func TestTransactionsBeginWithTheirFirstStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A number taken with its chain's head is one round trip: the number's read is held and
+// travels in front of the head's, which is the order every transaction locks the two
+// rows in. A held read that fails fails the transaction, named by its own operation.
+func TestNumberAndChainHeadTravelTogether(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var trace dbtest.StatementCounter
+	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1", postgres.WithTracer(&trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := &engine.Agency{ID: uuid.NewString(), Code: "H23.93", Name: "Sở thử", ShortName: "S", Tier: engine.TierProvince}
+	if err := s.AgencyInsert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for want := 1; want <= 2; want++ {
+		before := trace.Snapshot()
+		var n int
+		var first int64
+		err := s.InTx(ctx, func(q engine.Queries) (err error) {
+			n, first, _, err = q.RegisterNextNumberWithChain(ctx, a.ID, 2026, engine.RegisterIncoming, "", 3)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want || first != int64(3*want-2) {
+			t.Fatalf("number %d and first sequence number %d; want %d and %d", n, first, want, 3*want-2)
+		}
+		if got := trace.Snapshot().Minus(before); got.RoundTrips != 2 {
+			t.Errorf("number and chain head took %d round trips with COMMIT, want 2", got.RoundTrips)
+		}
+	}
+
+	err = s.InTx(ctx, func(q engine.Queries) error {
+		_, _, _, err := q.RegisterNextNumberWithChain(ctx, uuid.NewString(), 2026, engine.RegisterIncoming, "", 1)
+		return err
+	})
+	if !errors.Is(err, engine.ErrInvalid) || !strings.Contains(err.Error(), "register next number") {
+		t.Fatalf("a number in an agency that does not exist: %v", err)
+	}
+	if err := s.InTx(ctx, func(q engine.Queries) error { _, err := q.AgencyGetByCode(ctx, "H23.93"); return err }); err != nil {
+		t.Fatalf("the connection did not come back idle: %v", err)
+	}
+}

@@ -53,6 +53,18 @@ func (q queries) RegisterNextNumber(ctx context.Context, agencyID string, year i
 	return n, err
 }
 
+func (q queries) RegisterNextNumberWithChain(ctx context.Context, agencyID string, year int, kind engine.RegisterKind, series string,
+	events int) (int, int64, string, error) {
+	var n int
+	err := q.getLater(ctx, "register next number", qRegisterNextNumber, func(r Row) error { return r.Scan(&n) },
+		agencyID, year, string(kind), series)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	first, prev, err := q.AuditHeadAdvance(ctx, agencyID, events)
+	return n, first, prev, err
+}
+
 func (q queries) AgencySetNumberingPerType(ctx context.Context, agencyID string, perType bool) error {
 	return q.execOne(ctx, "agency set numbering", qAgencySetNumberingPerType, agencyID, perType)
 }

@@ -19,7 +19,7 @@ var _ engine.Store = (*Store)(nil)
 
 // New wraps a driver whose schema is already migrated.
 func New(d Driver) *Store {
-	return &Store{queries: queries{conn: d.Conn(), translate: d.Translate, watchers: &watchers{}}, driver: d, hooks: &registry[TxHook]{}}
+	return &Store{queries: queries{conn: d.Conn(), translate: namingHeld(d.Translate), watchers: &watchers{}}, driver: d, hooks: &registry[TxHook]{}}
 }
 
 // InTx runs fn in a transaction. The rollback after a failure runs on a context that is
@@ -27,7 +27,7 @@ func New(d Driver) *Store {
 func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error {
 	var q queries
 	err := inTx(ctx, s.driver, func(tx Tx) error {
-		q = queries{conn: tx, translate: s.driver.Translate, rec: &txRecord{}, watchers: s.watchers}
+		q = queries{conn: tx, translate: namingHeld(s.driver.Translate), rec: &txRecord{}, watchers: s.watchers}
 		if err := fn(q); err != nil {
 			return err
 		}
@@ -40,7 +40,7 @@ func (s *Store) InTx(ctx context.Context, fn func(q engine.Queries) error) error
 		tellWebhooks(s.watchers, q.rec.webhooks)
 	}
 	if err != nil {
-		return s.driver.Translate(err)
+		return namingHeld(s.driver.Translate)(err)
 	}
 	return nil
 }

@@ -61,9 +61,11 @@ func (e *Engine) ReceiveExternal(ctx context.Context, actor Actor, in ExternalIn
 		c.audit(d.AgencyID, "document", d.ID, nil, summary(d))
 		if in.Register {
 			// The registration is applied before the one insert, so that the document is
-			// written once, as registered.
+			// written once, as registered. A new document is a row no other transaction
+			// can hold, and the number is the last lock the step takes, so the chain's head
+			// comes with it (withChain): the step then costs one round trip before COMMIT.
 			c.action = ActionRegister
-			if err := c.apply(&d, false, registerIncoming(ctx)); err != nil {
+			if err := c.apply(&d, false, registerIncoming(ctx, true)); err != nil {
 				return err
 			}
 			c.action = "receive"
@@ -124,24 +126,51 @@ func (c *change) insertExternal(ctx context.Context, d *Document, files []FileIn
 // Register gives an incoming document its số đến: the next number of the agency's
 // incoming register for the year (classified documents in their own series).
 func (e *Engine) Register(ctx context.Context, actor Actor, docID, requestID string) (Document, error) {
-	return e.transition(ctx, actor, docID, ActionRegister, requestID, registerIncoming(ctx))
+	return e.transition(ctx, actor, docID, ActionRegister, requestID, registerIncoming(ctx, false))
 }
 
-// registerIncoming is the register step's work: the number, and the sender told.
-func registerIncoming(ctx context.Context) func(c *change, d *Document) error {
+// registerIncoming is the register step's work: the number, and the sender told. With
+// withChain the number comes with the head of the agency's audit chain, for the step's
+// events so far and its own (takeNumber).
+func registerIncoming(ctx context.Context, withChain bool) func(c *change, d *Document) error {
 	return func(c *change, d *Document) error {
 		d.Year = c.now.In(vietnam).Year()
 		d.Series = ""
 		if d.Classification != Unclassified {
 			d.Series = SeriesSecret
 		}
-		n, err := c.q.RegisterNextNumber(ctx, d.AgencyID, d.Year, RegisterIncoming, d.Series)
+		n, err := c.takeNumber(ctx, d.AgencyID, d.Year, RegisterIncoming, d.Series, withChain)
 		if err != nil {
 			return fmt.Errorf("incoming number: %w", err)
 		}
 		d.IncomingNumber = n
 		return c.setDelivery(ctx, d, DeliveryRegistered, "")
 	}
+}
+
+// takeNumber takes the next number of a register. withChain also reserves, in the same
+// round trip, the agency's chain for the events the change has recorded there and the
+// one its step is about to: finish then needs no round trip of its own. It is for steps
+// whose events all go to that agency and that lock nothing after the number: the chain's
+// head is locked from here to COMMIT, and a row locked after it could be waited on by a
+// transaction that holds it and waits for the head.
+func (c *change) takeNumber(ctx context.Context, agencyID string, year int, kind RegisterKind, series string, withChain bool) (int, error) {
+	if !withChain {
+		return c.q.RegisterNextNumber(ctx, agencyID, year, kind, series)
+	}
+	events := 1
+	for _, e := range c.events {
+		if e.AgencyID != agencyID {
+			return 0, fmt.Errorf("number with the chain of %s: the step also audits in %s", agencyID, e.AgencyID)
+		}
+		events++
+	}
+	n, first, prev, err := c.q.RegisterNextNumberWithChain(ctx, agencyID, year, kind, series, events)
+	if err != nil {
+		return 0, err
+	}
+	c.reserved = &chainReservation{agencyID: agencyID, first: first, prevHash: prev, events: events}
+	return n, nil
 }
 
 // Reject returns a received document to its sender with the reason (wrong recipient,

@@ -3,6 +3,9 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"sync"
 	"testing"
 
 	"github.com/vanthu/vanthu/engine"
@@ -85,6 +88,59 @@ func TestReceiveAndRegisterInOneStep(t *testing.T) {
 		must(t, err)
 		if secret.IncomingNumber != 1 || secret.Series != engine.SeriesSecret {
 			t.Fatalf("classified: số đến %d in series %q, want 1 in its own series", secret.IncomingNumber, secret.Series)
+		}
+	})
+}
+
+// Clerks of one agency register at once in both ways, and present what they registered
+// (a step that takes the chain's head without a number): nothing fails or waits on
+// another in a circle, the register holds each number once without a gap, and the
+// agency's audit chain verifies.
+func TestIncomingNumbersStayGaplessWhenBothWaysRace(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		b := setup(t, open)
+		p := b.province
+		const docs, workers = 240, 12
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var failures []error
+		var numbers []int
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < docs; i += workers {
+					in := engine.ExternalInput{Subject: fmt.Sprintf("Công văn đến %d", i), SenderName: "Bộ Nội vụ",
+						Files: []engine.FileInput{signedPDF}, Register: i%2 == 0}
+					d, err := b.eng.ReceiveExternal(ctx, p.clerk, in, "")
+					if err == nil && !in.Register {
+						d, err = b.eng.Register(ctx, p.clerk, d.ID, "")
+					}
+					if err == nil && i%3 == 0 {
+						_, err = b.eng.Present(ctx, p.clerk, d.ID, "")
+					}
+					mu.Lock()
+					if err != nil {
+						failures = append(failures, err)
+					} else {
+						numbers = append(numbers, d.IncomingNumber)
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if len(failures) > 0 {
+			t.Fatalf("%d of %d documents failed, first: %v", len(failures), docs, failures[0])
+		}
+		sort.Ints(numbers)
+		for i, n := range numbers {
+			if n != i+1 {
+				t.Fatalf("số đến are not 1..%d without gaps: position %d holds %d", docs, i, n)
+			}
+		}
+		if problems, n, err := b.eng.VerifyAudit(ctx, p.agency.ID); err != nil || len(problems) > 0 {
+			t.Fatalf("audit chain of %d events: %v %v", n, err, problems)
 		}
 	})
 }

@@ -64,6 +64,18 @@ type change struct {
 	action Action
 	now    time.Time
 	events []Event
+	// reserved is the sequence numbers of one agency's chain taken early, with a number
+	// (takeNumber): finish links that agency's events to them rather than advancing its
+	// head again.
+	reserved *chainReservation
+}
+
+// chainReservation is a run of an agency's audit sequence numbers held by a change.
+type chainReservation struct {
+	agencyID string
+	first    int64
+	prevHash string
+	events   int
 }
 
 // audit records an event to append when the transaction ends.
@@ -239,10 +251,14 @@ func (c *change) finish(ctx context.Context, requestID, objectID string) error {
 		for to < len(c.events) && c.events[to].AgencyID == c.events[from].AgencyID {
 			to++
 		}
-		if err := appendEvents(ctx, c.q, c.events[from:to]); err != nil {
+		if err := c.appendEvents(ctx, c.events[from:to]); err != nil {
 			return err
 		}
 		from = to
+	}
+	if r := c.reserved; r != nil {
+		// Reserved numbers left without events would be a gap in the chain.
+		return fmt.Errorf("audit: %d events reserved in the chain of %s and none appended", r.events, r.agencyID)
 	}
 	if requestID == "" {
 		return nil
@@ -252,11 +268,21 @@ func (c *change) finish(ctx context.Context, requestID, objectID string) error {
 }
 
 // appendEvents chains events, all of one agency, onto that agency's audit log: one
-// advance of its head reserves their sequence numbers, and each links to the one before.
-func appendEvents(ctx context.Context, q Queries, events []Event) error {
-	seq, prev, err := q.AuditHeadAdvance(ctx, events[0].AgencyID, len(events))
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+// advance of its head, or the numbers the change reserved, give their sequence numbers,
+// and each links to the one before.
+func (c *change) appendEvents(ctx context.Context, events []Event) error {
+	var seq int64
+	var prev string
+	if r := c.reserved; r != nil && r.agencyID == events[0].AgencyID {
+		if len(events) != r.events {
+			return fmt.Errorf("audit: %d events for the chain of %s, which has %d reserved", len(events), r.agencyID, r.events)
+		}
+		seq, prev, c.reserved = r.first, r.prevHash, nil
+	} else {
+		var err error
+		if seq, prev, err = c.q.AuditHeadAdvance(ctx, events[0].AgencyID, len(events)); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
 	}
 	for i := range events {
 		e := &events[i]
@@ -264,7 +290,7 @@ func appendEvents(ctx context.Context, q Queries, events []Event) error {
 		e.Hash = e.ComputeHash()
 		prev = e.Hash
 		// The database moves the chain head to the last event's hash (a trigger on insert).
-		if err := q.AuditInsert(ctx, e); err != nil {
+		if err := c.q.AuditInsert(ctx, e); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
 	}

@@ -80,6 +80,22 @@ func TestFSWritesOverATornObject(t *testing.T) {
 	}
 }
 
+// The file store makes its objects' directories when it opens, not on an upload; a
+// store opened again finds them.
+func TestFSMakesItsDirectoriesWhenItOpens(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for range 2 {
+		if _, err := blob.NewFS(dir); err != nil {
+			t.Fatal(err)
+		}
+		shards, err := os.ReadDir(filepath.Join(dir, "sha256"))
+		if err != nil || len(shards) != 256 || shards[0].Name() != "00" || shards[255].Name() != "ff" {
+			t.Fatalf("%d directories under sha256 (%v), want 00 to ff", len(shards), err)
+		}
+	}
+}
+
 func TestS3(t *testing.T) {
 	t.Parallel()
 	runSuite(t, func(t *testing.T) bundle {

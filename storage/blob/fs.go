@@ -25,12 +25,37 @@ type FS struct {
 
 var _ Store = (*FS)(nil)
 
-// NewFS returns a store rooted at dir, creating it if needed.
+// NewFS returns a store rooted at dir, creating it if needed, with the directories of
+// the default prefix's 256 shards: an upload then never makes one, with the syncs of its
+// parents, on the clerk's request.
 func NewFS(dir string) (*FS, error) {
 	if err := os.MkdirAll(filepath.Join(dir, ".tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("blob: create %s: %w", dir, err)
 	}
-	return &FS{root: dir}, nil
+	s := &FS{root: dir}
+	if err := s.makeShards(defaultPrefix); err != nil {
+		return nil, fmt.Errorf("blob: create %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// makeShards creates the 256 directories of prefix's objects, with one sync of their
+// parent; the last made stands for all at the next start. Put still makes a directory
+// it does not find.
+func (s *FS) makeShards(prefix string) error {
+	parent := s.path(prefix)
+	if _, err := os.Stat(filepath.Join(parent, "ff")); err == nil {
+		return nil
+	}
+	if err := s.mkdir(parent); err != nil {
+		return err
+	}
+	for i := range 256 {
+		if err := os.Mkdir(filepath.Join(parent, fmt.Sprintf("%02x", i)), 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	return syncDir(parent)
 }
 
 func (s *FS) path(key string) string { return filepath.Join(s.root, filepath.FromSlash(key)) }

@@ -107,6 +107,12 @@ func (s *Service) statusJobs(ctx context.Context, q engine.Queries, e engine.Eve
 	if (code == edxml.StatusChangeAccepted || code == edxml.StatusChangeRejected) && e.ActorID != engine.System.UserID {
 		return nil, nil // a cancel the staff made is not an answer to the sender
 	}
+	if e.Action == "receive" && e.ActorID != engine.System.UserID {
+		// A person received it (a scan, paper): only the system takes documents in from
+		// the axis.
+		s.origins.remember(e.ObjectID, nil)
+		return nil, nil
+	}
 	x, fromAxis, err := s.origins.of(ctx, q, e.ObjectID)
 	if err != nil || !fromAxis {
 		return nil, err

@@ -42,11 +42,16 @@ func (o *origins) of(ctx context.Context, q engine.Queries, documentID string) (
 	default:
 		x = &got
 	}
+	o.remember(documentID, x)
+	return got, x != nil, nil
+}
+
+// remember keeps how the document came over the axis; nil: it did not.
+func (o *origins) remember(documentID string, x *engine.ExchangeDocument) {
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.m == nil || len(o.m) >= maxOrigins {
 		o.m = make(map[string]*engine.ExchangeDocument)
 	}
 	o.m[documentID] = x
-	o.mu.Unlock()
-	return got, x != nil, nil
 }

@@ -18,9 +18,10 @@ import (
 )
 
 // TestOriginIsReadOncePerDocument checks that a node with the axis on looks up whether a
-// document came over the axis once, not in every step: registering a document the node
-// received reads nothing of the exchange, one it did not reads it once. (That documents
-// from the axis still report their steps is TestExchangeBetweenTwoInstances.)
+// document came over the axis once, not in every step: a clerk's receipt reads nothing
+// of the exchange (only the system takes documents in from the axis), nor registering a
+// document the node received, and one it did not is read once. (That documents from the
+// axis still report their steps is TestExchangeBetweenTwoInstances.)
 func TestOriginIsReadOncePerDocument(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -31,14 +32,20 @@ func TestOriginIsReadOncePerDocument(t *testing.T) {
 		return dbtest.PostgresTracedAt(t, testenv.PostgresURL(t), &reads)
 	}, "H23", provinceCode, "Ủy ban nhân dân tỉnh Hòa Bình", url, emulator.DemoSystem, axistest.DemoSecret)
 	clerk := in.people[engine.RoleClerk]
-	received := func(subject string) engine.Document {
+	receive := func(subject string, register bool) engine.Document {
 		scan := engine.FileInput{Name: "cong-van.pdf", BlobKey: "sha256/ab/ab" + strings.Repeat("0", 62),
 			SHA256: "ab" + strings.Repeat("0", 62), Size: 1234}
+		before := reads.Load()
 		d, err := in.eng.ReceiveExternal(ctx, clerk, engine.ExternalInput{TypeCode: "QĐ", Subject: subject,
-			SenderName: "Sở Tài chính", Files: []engine.FileInput{scan}}, "")
+			SenderName: "Sở Tài chính", Files: []engine.FileInput{scan}, Register: register}, "")
 		must(t, err)
+		if n := reads.Load() - before; n != 0 {
+			t.Fatalf("a clerk's receipt (registering: %t) read the exchange %d times", register, n)
+		}
 		return d
 	}
+	received := func(subject string) engine.Document { return receive(subject, false) }
+	receive("Về việc vào sổ ngay", true)
 	register := func(d engine.Document) int64 {
 		before := reads.Load()
 		if _, err := in.eng.Register(ctx, clerk, d.ID, ""); err != nil {

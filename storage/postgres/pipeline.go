@@ -9,14 +9,15 @@ import (
 	"github.com/vanthu/vanthu/storage/sqlstore"
 )
 
-// txConn is a transaction that pipelines: writes the store holds back (sqlstore.Pipeliner)
-// travel in one batch with the next statement or with the COMMIT, so that a step's
-// document update, audit event, request id and commit cost one round trip, not four.
+// txConn is a transaction that pipelines: statements the store holds back
+// (sqlstore.Pipeliner) travel in one batch with the next statement or with the COMMIT, so
+// that a step's document update, audit event, request id and commit cost one round trip,
+// not four.
 // BEGIN is held the same way and goes with the first statement.
 type txConn struct {
 	conn    *pgx.Conn
 	tx      pgx.Tx // pgx's handle on the open transaction, made when Raw asks for it
-	held    []heldWrite
+	held    []heldStatement
 	release func() // gives the connection back once the transaction is over
 	over    bool
 }
@@ -26,7 +27,7 @@ const begin = "begin"
 
 // beginLater starts a transaction on c whose BEGIN travels with its first statement.
 func beginLater(c *pgx.Conn, release func()) *txConn {
-	return &txConn{conn: c, release: release, held: []heldWrite{{op: begin, query: begin}}}
+	return &txConn{conn: c, release: release, held: []heldStatement{{op: begin, query: begin}}}
 }
 
 // unstarted reports a transaction that has sent nothing, not even its BEGIN.
@@ -34,9 +35,9 @@ func (t *txConn) unstarted() bool { return len(t.held) > 0 && t.held[0].op == be
 
 var _ sqlstore.Pipeliner = (*txConn)(nil)
 
-// heldWrite is a held statement: a write judged by its count of affected rows, or a
-// read whose one row scan takes.
-type heldWrite struct {
+// heldStatement is a statement held back: a write judged by its count of affected rows,
+// or a read whose one row scan takes.
+type heldStatement struct {
 	op, query string
 	args      []any
 	check     func(rowsAffected int64) error
@@ -44,11 +45,11 @@ type heldWrite struct {
 }
 
 func (t *txConn) Defer(op, query string, args []any, check func(int64) error) {
-	t.held = append(t.held, heldWrite{op: op, query: query, args: args, check: check})
+	t.held = append(t.held, heldStatement{op: op, query: query, args: args, check: check})
 }
 
 func (t *txConn) DeferRead(op, query string, args []any, scan func(sqlstore.Row) error) {
-	t.held = append(t.held, heldWrite{op: op, query: query, args: args, scan: scan})
+	t.held = append(t.held, heldStatement{op: op, query: query, args: args, scan: scan})
 }
 
 func (t *txConn) Flush(ctx context.Context) error {
@@ -236,14 +237,14 @@ func firstError(err, closeErr error) error {
 	return closeErr
 }
 
-func (w heldWrite) judgeRow(row pgx.Row) error {
+func (w heldStatement) judgeRow(row pgx.Row) error {
 	if err := w.scan(row); err != nil {
 		return &sqlstore.DeferredError{Op: w.op, Err: err}
 	}
 	return nil
 }
 
-func (w heldWrite) judge(n int64, err error) error {
+func (w heldStatement) judge(n int64, err error) error {
 	if err == nil && w.check != nil {
 		err = w.check(n)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/vanthu/vanthu/engine"
 	"github.com/vanthu/vanthu/storage/dbtest"
 	"github.com/vanthu/vanthu/storage/postgres"
+	"github.com/vanthu/vanthu/storage/sqlstore"
 	"github.com/vanthu/vanthu/storage/storetest"
 	"github.com/vanthu/vanthu/storage/testenv"
 )
@@ -43,14 +44,7 @@ func TestPlansCachedExceptForSearches(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	// One connection, so that its prepared statements are those the store used.
-	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := oneConnection(t)
 	agencyID := uuid.NewString()
 	for range 8 {
 		if _, err := s.SearchQuery(ctx, engine.SearchParams{AgencyID: agencyID, Terms: []string{"muong"}, Limit: 10}); err != nil {
@@ -93,14 +87,7 @@ func TestTransactionsBeginWithTheirFirstStatement(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	var trace dbtest.StatementCounter
-	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1", postgres.WithTracer(&trace))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := oneConnection(t, postgres.WithTracer(&trace))
 	before := trace.Snapshot()
 	if err := s.InTx(ctx, func(engine.Queries) error { return nil }); err != nil {
 		t.Fatal(err)
@@ -114,7 +101,7 @@ func TestTransactionsBeginWithTheirFirstStatement(t *testing.T) {
 	}
 	before = trace.Snapshot()
 	refused := errors.New("refused after the write")
-	err = s.InTx(ctx, func(q engine.Queries) error {
+	err := s.InTx(ctx, func(q engine.Queries) error {
 		if err := q.AgencyInsert(ctx, agency("H23.90")); err != nil {
 			return err
 		}
@@ -148,14 +135,7 @@ func TestNumberAndChainHeadTravelTogether(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	var trace dbtest.StatementCounter
-	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1", postgres.WithTracer(&trace))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := oneConnection(t, postgres.WithTracer(&trace))
 	a := &engine.Agency{ID: uuid.NewString(), Code: "H23.93", Name: "Sở thử", ShortName: "S", Tier: engine.TierProvince}
 	if err := s.AgencyInsert(ctx, a); err != nil {
 		t.Fatal(err)
@@ -179,7 +159,7 @@ func TestNumberAndChainHeadTravelTogether(t *testing.T) {
 		}
 	}
 
-	err = s.InTx(ctx, func(q engine.Queries) error {
+	err := s.InTx(ctx, func(q engine.Queries) error {
 		_, _, _, err := q.RegisterNextNumberWithChain(ctx, uuid.NewString(), 2026, engine.RegisterIncoming, "", 1)
 		return err
 	})
@@ -189,4 +169,20 @@ func TestNumberAndChainHeadTravelTogether(t *testing.T) {
 	if err := s.InTx(ctx, func(q engine.Queries) error { _, err := q.AgencyGetByCode(ctx, "H23.93"); return err }); err != nil {
 		t.Fatalf("the connection did not come back idle: %v", err)
 	}
+}
+
+// oneConnection is a migrated store of a fresh schema on a single connection, closed when
+// the test ends.
+func oneConnection(t *testing.T, opts ...postgres.Option) *sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, testenv.PostgresURL(t)+"&pool_max_conns=1", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
